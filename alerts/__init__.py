@@ -1,0 +1,1 @@
+"""Alerts: a reading over its threshold, located in its grids, deduplicated while open."""

@@ -1,0 +1,35 @@
+"""Threshold rules: which metrics of a reading are over their limits."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from alerts.models import Severity
+from iot.models import DEFAULT_THRESHOLDS, Reading, SensorKind, Threshold
+
+# Half as far again over the limit is an emergency, not a warning.
+CRITICAL_FACTOR = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class Exceedance:
+    """One metric over its limit."""
+
+    metric: str
+    value: float
+    limit: float
+    severity: Severity
+
+
+def exceedances(reading: Reading, kind: SensorKind,
+                thresholds: Mapping[SensorKind, tuple[Threshold, ...]] = DEFAULT_THRESHOLDS) -> list[Exceedance]:
+    """Return the metrics of reading above the limits of its sensor kind."""
+    found = []
+    for threshold in thresholds.get(kind, ()):
+        value = reading.values.get(threshold.metric)
+        if value is None or value <= threshold.limit:
+            continue
+        critical = threshold.limit > 0 and value >= threshold.limit * CRITICAL_FACTOR
+        found.append(Exceedance(threshold.metric, value, threshold.limit, Severity.CRITICAL if critical else Severity.WARNING))
+    return found

@@ -1,0 +1,70 @@
+"""The live feed: Server-Sent Events of new alerts, cases, steps, assignments and team moves."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from anyio import to_thread
+from fastapi import APIRouter, Header, Query, Request
+from sse_starlette.sse import EventSourceResponse
+
+from api.deps import StoreDep
+from storage import FeedEntry, Store
+
+router = APIRouter(tags=["events"])
+
+POLL_INTERVAL_S = 0.25
+
+
+def _read_since(store: Store, last_id: int, limit: int) -> list[FeedEntry]:
+    with store.unit_of_work() as uow:
+        return uow.feed.since(last_id, limit=limit)
+
+
+def _last_id(store: Store) -> int:
+    with store.unit_of_work() as uow:
+        return uow.feed.last_id()
+
+
+def entry_dict(entry: FeedEntry) -> dict[str, Any]:
+    """Return a feed entry as JSON fields."""
+    return {"id": entry.id, "at": entry.at.isoformat(), "kind": entry.kind, "payload": entry.payload}
+
+
+@router.get("/api/events")
+def list_events(store: StoreDep, since: Annotated[int, Query(ge=0)] = 0,
+                limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+    """Return feed entries after id since, oldest first (for clients that poll)."""
+    entries = _read_since(store, since, limit)
+    return {"items": [entry_dict(e) for e in entries], "last_id": entries[-1].id if entries else since}
+
+
+@router.get("/api/events/stream")
+async def stream_events(request: Request, store: StoreDep,
+                        last_event_id: Annotated[str | None, Header()] = None,
+                        since: Annotated[int | None, Query(ge=0, description="replay entries after this id")] = None
+                        ) -> EventSourceResponse:
+    """Stream the feed; a reconnecting browser sends Last-Event-ID and misses nothing."""
+    # The feed lives in the store, so the stream works across processes (API and ingest apart) and resumes.
+    start = since if since is not None else _parse_id(last_event_id)
+    if start is None:
+        start = await to_thread.run_sync(_last_id, store)
+
+    async def entries() -> AsyncIterator[dict[str, str]]:
+        last = start
+        while not await request.is_disconnected():
+            batch = await to_thread.run_sync(_read_since, store, last, 500)
+            for entry in batch:
+                last = entry.id
+                yield {"id": str(entry.id), "event": entry.kind, "data": json.dumps(entry.payload, ensure_ascii=False)}
+            if not batch:
+                await asyncio.sleep(POLL_INTERVAL_S)
+
+    return EventSourceResponse(entries(), ping=15)
+
+
+def _parse_id(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None

@@ -1,0 +1,55 @@
+"""Grids: list, one, and point → grids."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.deps import BBoxDep, Format, LocatorDep, PagingDep, StoreDep
+from api.errors import NotFound
+from api.serialize import feature_collection, grid_dict, grid_feature, page
+from gis.crs import normalise_position
+from gis.models import GridLevel
+
+router = APIRouter(prefix="/api/grids", tags=["grids"])
+
+
+@router.get("")
+def list_grids(store: StoreDep, paging: PagingDep, bbox: BBoxDep, format: Format = "json",
+               level: Annotated[int | None, Query(ge=1, le=3)] = None, parent: str | None = None) -> dict[str, Any]:
+    """List grids by code; geojson returns their boundaries."""
+    grid_level = GridLevel(level) if level else None
+    with store.unit_of_work() as uow:
+        grids = uow.grids.list(level=grid_level, parent_code=parent, bbox=bbox, limit=paging.limit, offset=paging.offset)
+        total = uow.grids.count(level=grid_level, parent_code=parent, bbox=bbox)
+    if format == "geojson":
+        return feature_collection([grid_feature(g) for g in grids], total=total, **vars_of(paging))
+    return page([grid_dict(g) for g in grids], total=total, **vars_of(paging))
+
+
+@router.get("/locate")
+def locate(store: StoreDep, locator: LocatorDep, lon: float, lat: float, crs: str = "wgs84") -> dict[str, Any]:
+    """Return the grids containing a point, coarsest first, with the point in WGS-84."""
+    wgs_lon, wgs_lat = normalise_position(lon, lat, crs, where="query parameters lon/lat")
+    with store.unit_of_work() as uow:
+        locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
+        path = locator.grid_path(wgs_lon, wgs_lat)
+        grids = [uow.grids.get(code) for code in path]
+    return {"lon": wgs_lon, "lat": wgs_lat, "grid_path": list(path),
+            "grids": [grid_dict(g) for g in grids if g is not None]}
+
+
+@router.get("/{code}")
+def get_grid(store: StoreDep, code: str) -> dict[str, Any]:
+    """Return one grid as a GeoJSON feature."""
+    with store.unit_of_work() as uow:
+        grid = uow.grids.get(code)
+    if grid is None:
+        raise NotFound(f"grid {code!r}: no such grid")
+    return grid_feature(grid)
+
+
+def vars_of(paging: Any) -> dict[str, int]:
+    """Return limit and offset as keyword arguments."""
+    return {"limit": paging.limit, "offset": paging.offset}

@@ -1,0 +1,35 @@
+"""Health: is the store up, and what has the system seen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from alerts.models import AlertStatus
+from api.deps import StoreDep
+from cases.models import CaseStatus
+
+router = APIRouter(tags=["health"])
+
+OPEN_STATUSES = [s for s in CaseStatus if s is not CaseStatus.CLOSED]
+
+
+@router.get("/healthz", response_model=None)
+def healthz(request: Request, store: StoreDep) -> dict[str, Any] | JSONResponse:
+    """Return ok with counts when the store answers, 503 otherwise."""
+    try:
+        with store.unit_of_work() as uow:
+            counts = {
+                "open_cases": sum(uow.cases.count(status=s) for s in OPEN_STATUSES),
+                "dispatched": uow.cases.count(status=CaseStatus.DISPATCHED),
+                "alerts": uow.alerts.count(),
+                "open_alerts": uow.alerts.count(status=AlertStatus.OPEN),
+                "dead_letters": uow.dead_letters.count(),
+                "readings": uow.readings.count(),
+            }
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy, and the body says which
+        return JSONResponse({"status": "unavailable", "store": store.name, "detail": str(exc)}, status_code=503)
+    stats = getattr(request.app.state, "ingest_stats", None)
+    return {"status": "ok", "store": store.name, "counts": counts, "ingest": stats.snapshot() if stats else None}

@@ -1,0 +1,119 @@
+"""Alerts, teams, cameras, devices and dead letters: read-only lists and single items."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from alerts.models import AlertStatus
+from api.deps import BBoxDep, Format, LocatorDep, PagingDep, StoreDep
+from api.errors import NotFound
+from api.routes.grids import vars_of
+from api.serialize import (alert_dict, camera_dict, dead_letter_dict, device_dict, feature_collection, page,
+                           point_feature, team_dict)
+from cases.models import Platform, TeamStatus
+from gis.crs import normalise_position
+from iot.models import SensorKind
+
+router = APIRouter()
+
+
+def _out(items: list[dict[str, Any]], *, key: str, total: int, paging: Any, format: str) -> dict[str, Any]:
+    if format == "geojson":
+        features = [point_feature(i, feature_id=i[key]) for i in items]
+        return feature_collection(features, total=total, **vars_of(paging))
+    return page(items, total=total, **vars_of(paging))
+
+
+@router.get("/api/alerts", tags=["alerts"])
+def list_alerts(store: StoreDep, paging: PagingDep, bbox: BBoxDep, format: Format = "json",
+                status: AlertStatus | None = None) -> dict[str, Any]:
+    """List alerts, newest first."""
+    with store.unit_of_work() as uow:
+        found = uow.alerts.list(status=status, bbox=bbox, limit=paging.limit, offset=paging.offset)
+        total = uow.alerts.count(status=status, bbox=bbox)
+    return _out([alert_dict(a) for a in found], key="id", total=total, paging=paging, format=format)
+
+
+@router.get("/api/alerts/{alert_id}", tags=["alerts"])
+def get_alert(store: StoreDep, alert_id: Annotated[int, Path(ge=1)]) -> dict[str, Any]:
+    """Return one alert."""
+    with store.unit_of_work() as uow:
+        alert = uow.alerts.get(alert_id)
+    if alert is None:
+        raise NotFound(f"alert {alert_id}: no such alert")
+    return alert_dict(alert)
+
+
+@router.get("/api/teams", tags=["teams"])
+def list_teams(store: StoreDep, format: Format = "json", platform: Platform | None = None,
+               status: TeamStatus | None = None) -> dict[str, Any]:
+    """List every team (a town has tens), with positions."""
+    with store.unit_of_work() as uow:
+        teams = uow.teams.list(platform=platform, status=status)
+    items = [team_dict(t) for t in teams]
+    if format == "geojson":
+        return feature_collection([point_feature(i, feature_id=i["id"]) for i in items], total=len(items),
+                                  limit=len(items), offset=0)
+    return page(items, total=len(items), limit=len(items), offset=0)
+
+
+@router.get("/api/teams/{team_id}", tags=["teams"])
+def get_team(store: StoreDep, team_id: str) -> dict[str, Any]:
+    """Return one team."""
+    with store.unit_of_work() as uow:
+        team = uow.teams.get(team_id)
+    if team is None:
+        raise NotFound(f"team {team_id!r}: no such team")
+    return team_dict(team)
+
+
+@router.get("/api/cameras", tags=["cameras"])
+def list_cameras(store: StoreDep, paging: PagingDep, bbox: BBoxDep, format: Format = "json") -> dict[str, Any]:
+    """List cameras by id."""
+    with store.unit_of_work() as uow:
+        cameras = uow.cameras.list(bbox=bbox, limit=paging.limit, offset=paging.offset)
+        total = uow.cameras.count(bbox=bbox)
+    return _out([camera_dict(c) for c in cameras], key="id", total=total, paging=paging, format=format)
+
+
+@router.get("/api/cameras/covering", tags=["cameras"])
+def covering_cameras(store: StoreDep, locator: LocatorDep, lon: float, lat: float, crs: str = "wgs84",
+                     limit: Annotated[int, Query(ge=1, le=50)] = 8) -> dict[str, Any]:
+    """Return the cameras whose view covers a point, nearest first: the pictures to switch the wall to."""
+    wgs_lon, wgs_lat = normalise_position(lon, lat, crs, where="query parameters lon/lat")
+    with store.unit_of_work() as uow:
+        locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
+    ranked = locator.covering_cameras(wgs_lon, wgs_lat, limit=limit)
+    return {"lon": wgs_lon, "lat": wgs_lat,
+            "items": [{"camera": camera_dict(r.item), "distance_m": round(r.distance_m, 1)} for r in ranked]}
+
+
+@router.get("/api/cameras/{camera_id}", tags=["cameras"])
+def get_camera(store: StoreDep, camera_id: str) -> dict[str, Any]:
+    """Return one camera."""
+    with store.unit_of_work() as uow:
+        camera = uow.cameras.get(camera_id)
+    if camera is None:
+        raise NotFound(f"camera {camera_id!r}: no such camera")
+    return camera_dict(camera)
+
+
+@router.get("/api/devices", tags=["devices"])
+def list_devices(store: StoreDep, paging: PagingDep, format: Format = "json",
+                 kind: SensorKind | None = None) -> dict[str, Any]:
+    """List sensors by id."""
+    with store.unit_of_work() as uow:
+        devices = uow.devices.list(kind=kind, limit=paging.limit, offset=paging.offset)
+        total = uow.devices.count(kind=kind)
+    return _out([device_dict(d) for d in devices], key="id", total=total, paging=paging, format=format)
+
+
+@router.get("/api/dead-letters", tags=["devices"])
+def list_dead_letters(store: StoreDep, paging: PagingDep) -> dict[str, Any]:
+    """List refused MQTT messages, newest first, with their raw payload and the reason."""
+    with store.unit_of_work() as uow:
+        letters = uow.dead_letters.list(limit=paging.limit, offset=paging.offset)
+        total = uow.dead_letters.count()
+    return page([dead_letter_dict(d) for d in letters], total=total, **vars_of(paging))

@@ -1,0 +1,104 @@
+"""Turn domain records into the JSON and GeoJSON the API and the live feed send."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from shapely.geometry import mapping
+
+from alerts.models import Alert
+from cases.models import Case, CaseEvent, Team
+from gis.models import Grid
+from iot.models import DeadLetter, Device
+from video.models import Camera
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def record(obj: Any, *, drop: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Return a dataclass record as JSON-ready fields."""
+    return {k: _plain(v) for k, v in asdict(obj).items() if k not in drop}
+
+
+def grid_feature(grid: Grid) -> dict[str, Any]:
+    """Return a grid as a GeoJSON feature."""
+    props = {"code": grid.code, "name": grid.name, "level": int(grid.level), "parent_code": grid.parent_code,
+             "staff": grid.staff}
+    return {"type": "Feature", "id": grid.code, "geometry": mapping(grid.geometry), "properties": props}
+
+
+def grid_dict(grid: Grid, *, with_geometry: bool = False) -> dict[str, Any]:
+    """Return a grid's fields, optionally with its GeoJSON geometry."""
+    out: dict[str, Any] = {"code": grid.code, "name": grid.name, "level": int(grid.level),
+                           "parent_code": grid.parent_code, "staff": grid.staff}
+    if with_geometry:
+        out["geometry"] = mapping(grid.geometry)
+    return out
+
+
+def case_dict(case: Case) -> dict[str, Any]:
+    """Return a case's fields."""
+    return record(case)
+
+
+def event_dict(event: CaseEvent) -> dict[str, Any]:
+    """Return a case event's fields."""
+    return record(event)
+
+
+def alert_dict(alert: Alert) -> dict[str, Any]:
+    """Return an alert's fields."""
+    return record(alert)
+
+
+def team_dict(team: Team) -> dict[str, Any]:
+    """Return a team's fields."""
+    return record(team)
+
+
+def camera_dict(camera: Camera) -> dict[str, Any]:
+    """Return a camera's fields."""
+    return record(camera)
+
+
+def device_dict(device: Device) -> dict[str, Any]:
+    """Return a device's fields."""
+    return record(device)
+
+
+def dead_letter_dict(letter: DeadLetter) -> dict[str, Any]:
+    """Return a dead letter with its payload as text where it decodes, and always as hex."""
+    text = letter.payload.decode("utf-8", errors="replace")
+    return {"id": letter.id, "received_at": letter.received_at.isoformat(), "topic": letter.topic,
+            "reason": letter.reason, "payload_text": text, "payload_hex": letter.payload.hex()}
+
+
+def point_feature(fields: dict[str, Any], *, feature_id: Any) -> dict[str, Any]:
+    """Return a record with lon/lat fields as a GeoJSON point feature (null geometry when unknown)."""
+    lon, lat = fields.get("lon"), fields.get("lat")
+    geometry = {"type": "Point", "coordinates": [lon, lat]} if lon is not None and lat is not None else None
+    return {"type": "Feature", "id": feature_id, "geometry": geometry, "properties": fields}
+
+
+def feature_collection(features: list[dict[str, Any]], *, total: int, limit: int, offset: int) -> dict[str, Any]:
+    """Return a GeoJSON FeatureCollection with OGC API paging members."""
+    return {"type": "FeatureCollection", "features": features, "numberMatched": total,
+            "numberReturned": len(features), "limit": limit, "offset": offset}
+
+
+def page(items: list[dict[str, Any]], *, total: int, limit: int, offset: int) -> dict[str, Any]:
+    """Return a JSON page of items."""
+    return {"items": items, "total": total, "limit": limit, "offset": offset}

@@ -1,0 +1,389 @@
+// Wires the command-room page together: initial loads, live stream, header counters, operator.
+import { api, CASES_LIMIT } from "./api.js";
+import { CommandMap } from "./map.js";
+import { CaseList } from "./list.js";
+import { CaseDetail } from "./detail.js";
+import { Feed } from "./feed.js";
+import { clockTime, distanceText, esc, platformInfo, statusLabel, actionLabel } from "./labels.js";
+import { store, on, emit, fromFeature, upsertCase, upsertTeam, gridPathText, teamName } from "./store.js";
+
+const OPERATOR_KEY = "gridwatch.operator";
+const DEFAULT_OPERATOR = "值班员";
+const HEALTH_EVERY_MS = 5000;
+const STREAM_URL = "/api/events/stream";
+const STREAM_KINDS = ["alert.raised", "case.opened", "case.updated", "team.assigned", "team.moved"];
+
+const $ = (sel) => document.querySelector(sel);
+
+// ---- operator ------------------------------------------------------------------------------
+
+const operatorInput = $("#operator");
+operatorInput.value = readOperator();
+operatorInput.addEventListener("change", () => {
+  const name = operatorInput.value.trim() || DEFAULT_OPERATOR;
+  operatorInput.value = name;
+  try {
+    localStorage.setItem(OPERATOR_KEY, name);
+  } catch {
+    /* private mode: keep it for this page only */
+  }
+});
+
+function readOperator() {
+  try {
+    return localStorage.getItem(OPERATOR_KEY) || DEFAULT_OPERATOR;
+  } catch {
+    return DEFAULT_OPERATOR;
+  }
+}
+
+function operator() {
+  return operatorInput.value.trim() || DEFAULT_OPERATOR;
+}
+
+// ---- parts ---------------------------------------------------------------------------------
+
+// Set once the first load is done: only cases that open after it pulse as just-arrived.
+let liveReady = false;
+
+const cmap = new CommandMap($("#map"));
+const feed = new Feed({ list: $("#feed"), onSelectCase: (id) => selectCase(id) });
+const list = new CaseList({
+  list: $("#case-list"),
+  count: $("#case-count"),
+  scope: $("#case-scope"),
+  platform: $("#case-platform"),
+  onSelect: (id) => selectCase(id),
+});
+const detail = new CaseDetail({
+  root: $("#case-detail"),
+  getOperator: operator,
+  map: cmap,
+  onClose: () => {
+    store.selectedId = null;
+    cmap.selectCase(null);
+    list.render();
+  },
+});
+cmap.onCaseClick((id) => selectCase(id, { fly: false }));
+cmap.rightInset = () => {
+  const drawer = $("#case-detail");
+  return drawer.hidden ? 0 : drawer.offsetWidth + 12;
+};
+cmap.setCamerasLoader(loadCameras);
+
+function selectCase(id, { fly = true } = {}) {
+  const key = String(id);
+  store.selectedId = key;
+  cmap.selectCase(key);
+  list.render();
+  requestAnimationFrame(() => list.scrollTo(key));
+  const c = store.cases.get(key);
+  // Open first: the drawer must be showing for the map to centre the case beside it.
+  const loading = detail.open(key);
+  if (c && fly) cmap.flyTo(c.lon, c.lat);
+  else if (c) cmap.ensureVisible(c.lon, c.lat);
+  loading.then(() => {
+    const loaded = store.cases.get(key);
+    if (!c && loaded && store.selectedId === key) cmap.flyTo(loaded.lon, loaded.lat);
+  });
+}
+
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Escape" && detail.isOpen && !e.target.closest("input, select, textarea")) detail.close();
+});
+
+// Any change to a case, whoever made it, goes through here to the map, list and counters.
+on("case-changed", ({ case: c, isNew }) => {
+  cmap.setCase(c, { fresh: isNew && liveReady });
+  if (store.selectedId === String(c.id)) cmap.selectCase(c.id);
+  list.render();
+  updateLocalCounters();
+});
+
+// ---- initial load --------------------------------------------------------------------------
+
+async function loadGrids() {
+  const [villages, natural] = await Promise.allSettled([api.grids(2), api.grids(3)]);
+  for (const r of [villages, natural]) {
+    if (r.status === "fulfilled") for (const f of r.value.features || []) if (f.properties) store.grids.set(String(f.properties.code), f.properties);
+  }
+  cmap.loadGrids(villages.status === "fulfilled" ? villages.value : null, natural.status === "fulfilled" ? natural.value : null);
+  if (villages.status === "rejected") toast(`Grids failed to load 网格加载失败: ${villages.reason.message}`);
+}
+
+async function loadTeams() {
+  const fc = await api.teams();
+  for (const f of fc.features || []) {
+    const r = upsertTeam(fromFeature(f));
+    if (r) cmap.setTeam(r.team, { animate: false });
+  }
+}
+
+async function loadCases({ prune = false } = {}) {
+  const fc = await api.cases();
+  const features = fc.features || [];
+  const seen = new Set();
+  for (const f of features) {
+    const r = upsertCase(fromFeature(f));
+    if (!r) continue;
+    seen.add(String(r.case.id));
+    emit("case-changed", { ...r, isNew: false });
+  }
+  // After a gap, an open case the server no longer lists was closed (or purged) meanwhile:
+  // drop it rather than show it open forever. Only when the answer was not cut at the limit.
+  if (prune && features.length < CASES_LIMIT) {
+    for (const id of [...store.cases.keys()]) {
+      if (seen.has(id) || id === store.selectedId || store.closedHere.has(id)) continue;
+      store.cases.delete(id);
+      cmap.removeCase(id);
+    }
+    list.render();
+    updateLocalCounters();
+  }
+}
+
+async function loadCategories() {
+  for (const c of (await api.categories()) || []) if (c && c.code) store.categories.set(String(c.code), c.label || c.code);
+}
+
+async function loadCameras() {
+  try {
+    cmap.loadCameras(await api.cameras());
+  } catch (err) {
+    toast(`Cameras failed to load 监控加载失败: ${err.message}`);
+  }
+}
+
+async function start() {
+  const grids = loadGrids().catch((err) => toast(`Grids failed 网格加载失败: ${err.message}`));
+  const teams = loadTeams().catch((err) => toast(`Teams failed to load 队伍加载失败: ${err.message}`));
+  const cases = loadCases().catch((err) => toast(`Cases failed to load 案件加载失败: ${err.message}`));
+  // Without labels the page shows category codes: worth no more than a console line.
+  const categories = loadCategories().catch((err) => console.warn("categories failed to load", err));
+  await Promise.all([grids, teams, cases, categories]);
+  if (!cmap.townBounds) cmap.fitTown(false);
+  list.render();
+  detail.rerender();
+  liveReady = true;
+  document.body.dataset.ready = "true";
+}
+
+// ---- live stream ---------------------------------------------------------------------------
+
+let source = null;
+let hadError = false;
+let retryMs = 2000;
+
+function connectStream() {
+  setLive("connecting");
+  source = new EventSource(STREAM_URL);
+  source.onopen = () => {
+    setLive("live");
+    retryMs = 2000;
+    // After a gap, re-read the cases in case the feed could not replay everything we missed.
+    if (hadError) {
+      loadCases({ prune: true }).catch(() => {});
+      loadTeams().catch(() => {});
+    }
+    hadError = false;
+  };
+  source.onerror = () => {
+    hadError = true;
+    if (source.readyState === EventSource.CLOSED) {
+      // The browser gave up (e.g. an HTTP error): retry ourselves, backing off to a minute.
+      setLive("reconnecting");
+      source.close();
+      setTimeout(connectStream, retryMs);
+      retryMs = Math.min(retryMs * 2, 60_000);
+    } else {
+      setLive("reconnecting");
+    }
+  };
+  for (const kind of STREAM_KINDS) {
+    source.addEventListener(kind, (e) => {
+      let data;
+      try {
+        data = JSON.parse(e.data);
+      } catch {
+        console.warn(`unreadable ${kind} message`, e.data);
+        return;
+      }
+      try {
+        handleEvent(kind, data, e.lastEventId);
+      } catch (err) {
+        console.error(`handling ${kind} failed`, err);
+      }
+    });
+  }
+}
+
+function setLive(state) {
+  const el = $("#live-status");
+  el.dataset.state = state;
+  el.querySelector(".label").textContent = {
+    live: "Live 实时",
+    connecting: "Connecting 连接中",
+    reconnecting: "Reconnecting 重连中",
+  }[state];
+}
+
+function handleEvent(kind, data, feedId) {
+  switch (kind) {
+    case "case.opened": {
+      const r = upsertCase(data.case);
+      if (!r) return;
+      if (r.isNew) list.flash(r.case.id);
+      emit("case-changed", r);
+      const c = r.case;
+      feed.push({
+        kind, feedId, caseId: c.id, level: "new",
+        tag: "New case 立案",
+        text: `#${c.id} ${c.title} · ${platformInfo(c.platform).zh} · ${gridPathText(c.grid_path)}`,
+      });
+      break;
+    }
+    case "case.updated": {
+      const r = upsertCase(data.case);
+      if (!r) return;
+      emit("case-changed", r);
+      const c = r.case;
+      const ev = data.event || {};
+      feed.push({
+        kind, feedId, caseId: c.id, level: c.status === "closed" ? "done" : "",
+        tag: actionLabel(ev.action) || statusLabel(c.status),
+        text: `#${c.id} ${c.title} → ${statusLabel(ev.to_status || c.status)}${ev.actor ? ` · ${ev.actor}` : ""}${ev.note ? ` · ${ev.note}` : ""}`,
+        at: ev.at || new Date(),
+      });
+      if (store.selectedId === String(c.id)) detail.refreshSoon();
+      break;
+    }
+    case "team.assigned": {
+      const t = upsertTeam(data.team);
+      if (t) cmap.setTeam(t.team);
+      // Only annotate a case we already hold: a bare {id, team_id} would make a blank row.
+      const r = store.cases.has(String(data.case_id)) ? upsertCase({ id: data.case_id, team_id: data.team && data.team.id }) : null;
+      if (r) emit("case-changed", r);
+      if (t && r) cmap.showAssignment(t.team, r.case);
+      feed.push({
+        kind, feedId, caseId: data.case_id,
+        tag: "Assigned 派遣",
+        text: `${data.team ? data.team.name : "?"} → #${data.case_id}${data.distance_m != null ? ` · ${distanceText(data.distance_m)}` : ""}`,
+      });
+      if (store.selectedId === String(data.case_id)) detail.rerender();
+      break;
+    }
+    case "team.moved": {
+      const t = upsertTeam(data.team);
+      if (!t) return;
+      cmap.setTeam(t.team);
+      if (t.before && t.before.status && t.before.status !== t.team.status) {
+        feed.push({ kind, feedId, level: "quiet", tag: "Team 队伍", text: `${t.team.name || teamName(t.team.id)}: ${t.before.status} → ${t.team.status}` });
+      }
+      break;
+    }
+    case "alert.raised": {
+      const a = data.alert || {};
+      cmap.flashAlert(a);
+      bumpCounter("#count-alerts");
+      feed.push({
+        kind, feedId, level: a.severity === "critical" ? "critical" : "warning",
+        tag: a.severity === "critical" ? "Critical 严重告警" : "Alert 告警",
+        text: `${a.sensor_kind || ""} ${a.metric}=${a.value} (limit 限值 ${a.limit}) · ${a.device_id} · ${gridPathText(a.grid_path)}`,
+        at: a.raised_at || new Date(),
+      });
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+// ---- header counters -----------------------------------------------------------------------
+
+let healthOpen = null;
+let healthDispatched = null;
+
+async function pollHealth() {
+  try {
+    const h = await api.health();
+    const counts = (h && h.counts) || {};
+    healthOpen = counts.open_cases ?? null;
+    setCounter("#count-open", healthOpen ?? localOpen());
+    setCounter("#count-alerts", counts.alerts_today ?? counts.alerts);
+    healthDispatched = counts.dispatched ?? null;
+    setCounter("#count-dead", counts.dead_letters);
+    $("#count-dead").closest(".counter").classList.toggle("warn", Number(counts.dead_letters) > 0);
+    const health = $("#health");
+    health.dataset.state = h.status === "ok" ? "ok" : "degraded";
+    health.title = `API ${h.status} · store ${h.store ?? "?"} · readings ${counts.readings ?? "?"}`;
+    health.textContent = h.status === "ok" ? `API ok · ${h.store ?? ""}` : `API ${h.status}`;
+  } catch (err) {
+    const health = $("#health");
+    health.dataset.state = "down";
+    health.textContent = "API down 服务异常";
+    health.title = err.message;
+  }
+  updateLocalCounters();
+}
+
+function localOpen() {
+  let n = 0;
+  for (const c of store.cases.values()) if (c.status !== "closed") n++;
+  return n;
+}
+
+/** Count from the cases in hand until /healthz answers; the server's counts win after that. */
+function updateLocalCounters() {
+  if (healthDispatched == null) {
+    let dispatched = 0;
+    for (const c of store.cases.values()) if (c.status === "dispatched") dispatched++;
+    setCounter("#count-dispatched", dispatched);
+  } else {
+    setCounter("#count-dispatched", healthDispatched);
+  }
+  if (healthOpen == null) setCounter("#count-open", localOpen());
+}
+
+function setCounter(sel, value) {
+  const el = $(sel);
+  const text = value == null ? "—" : String(value);
+  if (el.textContent !== text) {
+    el.textContent = text;
+    el.classList.remove("bump");
+    void el.offsetWidth; // restart the animation
+    el.classList.add("bump");
+  }
+}
+
+function bumpCounter(sel) {
+  const n = Number($(sel).textContent);
+  if (Number.isFinite(n)) setCounter(sel, n + 1);
+}
+
+// ---- small things --------------------------------------------------------------------------
+
+function toast(text) {
+  const box = $("#toasts");
+  const div = document.createElement("div");
+  div.className = "toast";
+  div.setAttribute("role", "status");
+  div.innerHTML = `<span>${esc(text)}</span>`;
+  box.append(div);
+  setTimeout(() => div.remove(), 8000);
+}
+
+function tickClock() {
+  $("#clock").textContent = clockTime();
+}
+
+tickClock();
+setInterval(tickClock, 1000);
+// "New" (pulsing) is partly a matter of age, so restyle the markers now and then.
+setInterval(() => {
+  for (const c of store.cases.values()) cmap.setCase(c);
+}, 60_000);
+connectStream();
+start();
+pollHealth();
+setInterval(pollHealth, HEALTH_EVERY_MS);

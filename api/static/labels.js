@@ -1,0 +1,166 @@
+// Bilingual labels, platform colours and small formatters shared by every module.
+
+export const PLATFORMS = {
+  governance: { en: "Governance", zh: "综治工作", short: "综治", color: "#ff5f6d" },
+  market: { en: "Market", zh: "市场监管", short: "市场", color: "#ffb547" },
+  enforcement: { en: "Enforcement", zh: "综合执法", short: "执法", color: "#4ea8ff" },
+  service: { en: "Service", zh: "便民服务", short: "便民", color: "#3ddc97" },
+};
+export const UNROUTED = { en: "Unrouted", zh: "待分流", short: "待分流", color: "#b8c2cf" };
+
+export const STATUSES = {
+  reported: { en: "Reported", zh: "上报" },
+  accepted: { en: "Accepted", zh: "受理" },
+  dispatched: { en: "Dispatched", zh: "派遣" },
+  handling: { en: "Handling", zh: "处置" },
+  fed_back: { en: "Fed back", zh: "反馈" },
+  verified: { en: "Verified", zh: "核查" },
+  closed: { en: "Closed", zh: "办结" },
+};
+export const STATUS_ORDER = Object.keys(STATUSES);
+
+export const SOURCES = {
+  sensor: "Sensor 传感器",
+  camera: "Camera 视频",
+  grid_staff: "Grid staff 网格员",
+  citizen: "Citizen 群众",
+  hotline: "Hotline 热线",
+};
+
+export const TEAM_STATUSES = {
+  available: "Available 空闲",
+  busy: "Busy 忙碌",
+  off_duty: "Off duty 下班",
+};
+
+// The closed loop (闭环): which step an operator is expected to take next from each status.
+export const NEXT_ACTIONS = {
+  reported: ["accept"],
+  accepted: ["dispatch"],
+  dispatched: ["start"],
+  handling: ["feedback"],
+  fed_back: ["verify"],
+  verified: ["close"],
+  closed: ["evaluate"],
+};
+
+// Which steps the server allows from each status (mirrors cases/lifecycle.py); the server's own
+// `next_actions` wins whenever the case detail carries it.
+export const ALLOWED_ACTIONS = {
+  reported: ["accept", "route"],
+  accepted: ["route", "dispatch"],
+  dispatched: ["start"],
+  handling: ["feedback"],
+  fed_back: ["verify"],
+  verified: ["close"],
+  closed: ["evaluate"],
+};
+
+export const ACTIONS = [
+  { key: "accept", action: "accept", en: "Accept", zh: "受理" },
+  { key: "route", action: "route", en: "Route", zh: "分流" },
+  { key: "dispatch", action: "dispatch", en: "Dispatch", zh: "派遣" },
+  { key: "start", action: "start", en: "Start", zh: "处置" },
+  { key: "feedback", action: "feedback", en: "Feed back", zh: "反馈" },
+  { key: "verify", action: "verify", en: "Verify ✓", zh: "核查通过", extra: { passed: true } },
+  { key: "verify-fail", action: "verify", en: "Verify ✗", zh: "核查不通过", extra: { passed: false } },
+  { key: "close", action: "close", en: "Close", zh: "办结" },
+  { key: "evaluate", action: "evaluate", en: "Evaluate", zh: "评价" },
+];
+
+export const ACTION_LABELS = {
+  report: "Report 上报",
+  open: "Open 立案",
+  accept: "Accept 受理",
+  route: "Route 分流",
+  dispatch: "Dispatch 派遣",
+  start: "Start 处置",
+  feedback: "Feed back 反馈",
+  verify: "Verify 核查",
+  close: "Close 办结",
+  evaluate: "Evaluate 评价",
+  escalate: "Escalate 上报上级",
+};
+
+export function platformInfo(code) {
+  return PLATFORMS[code] || UNROUTED;
+}
+
+export function platformColor(code) {
+  return platformInfo(code).color;
+}
+
+export function statusLabel(status) {
+  const s = STATUSES[status];
+  return s ? `${s.en} ${s.zh}` : String(status ?? "—");
+}
+
+export function actionLabel(action) {
+  return ACTION_LABELS[action] || String(action ?? "");
+}
+
+const HTML_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+export function esc(value) {
+  return String(value ?? "").replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
+// People read times in Asia/Shanghai whatever the browser's zone is.
+const TZ = "Asia/Shanghai";
+const dayFmt = new Intl.DateTimeFormat("en-CA", { timeZone: TZ, year: "numeric", month: "2-digit", day: "2-digit" });
+const timeFmt = new Intl.DateTimeFormat("en-GB", { timeZone: TZ, hour: "2-digit", minute: "2-digit", hour12: false });
+const secFmt = new Intl.DateTimeFormat("en-GB", {
+  timeZone: TZ, hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
+});
+
+export function parseTime(value) {
+  if (!value) return null;
+  const d = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** Format as "HH:MM" today, "MM-DD HH:MM" otherwise (Asia/Shanghai). */
+export function shortTime(value) {
+  const d = parseTime(value);
+  if (!d) return "—";
+  const day = dayFmt.format(d);
+  const hm = timeFmt.format(d);
+  return day === dayFmt.format(new Date()) ? hm : `${day.slice(5)} ${hm}`;
+}
+
+/** Format as "YYYY-MM-DD HH:MM:SS" (Asia/Shanghai). */
+export function fullTime(value) {
+  const d = parseTime(value);
+  return d ? `${dayFmt.format(d)} ${secFmt.format(d)}` : "—";
+}
+
+export function clockTime(d = new Date()) {
+  return secFmt.format(d);
+}
+
+export function ageText(value) {
+  const d = parseTime(value);
+  if (!d) return "";
+  const min = Math.max(0, Math.round((Date.now() - d.getTime()) / 60000));
+  if (min < 1) return "just now 刚刚";
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 48) return `${h} h ${min % 60} min`;
+  return `${Math.floor(h / 24)} d`;
+}
+
+export function distanceText(metres) {
+  if (metres == null || Number.isNaN(Number(metres))) return "";
+  const m = Number(metres);
+  return m < 1000 ? `${Math.round(m)} m` : `${(m / 1000).toFixed(m < 10000 ? 1 : 0)} km`;
+}
+
+/** Great-circle distance in metres between two WGS-84 (lon, lat) points. */
+export function haversine(lon1, lat1, lon2, lat2) {
+  const r = 6371008.8;
+  const rad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * rad;
+  const dLon = (lon2 - lon1) * rad;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * r * Math.asin(Math.min(1, Math.sqrt(a)));
+}

@@ -1,0 +1,99 @@
+// The page's one copy of what it knows: cases, teams and grids, plus a tiny publish/subscribe.
+
+export const store = {
+  cases: new Map(), // id -> case properties + lon, lat
+  teams: new Map(), // id -> team properties + lon, lat
+  grids: new Map(), // code -> grid properties
+  categories: new Map(), // code -> Chinese label
+  // Cases closed while this page was open stay listed (dimmed) so they can still be evaluated.
+  closedHere: new Set(),
+  selectedId: null,
+};
+
+const listeners = new Map();
+
+export function on(topic, fn) {
+  if (!listeners.has(topic)) listeners.set(topic, new Set());
+  listeners.get(topic).add(fn);
+}
+
+export function emit(topic, payload) {
+  for (const fn of listeners.get(topic) || []) {
+    try {
+      fn(payload);
+    } catch (err) {
+      console.error(`listener for ${topic} failed`, err);
+    }
+  }
+}
+
+/** Flatten a GeoJSON Point feature into its properties plus lon, lat. */
+export function fromFeature(feature) {
+  const props = { ...(feature.properties || {}) };
+  if (props.id == null && feature.id != null) props.id = feature.id;
+  const coords = feature.geometry && feature.geometry.type === "Point" ? feature.geometry.coordinates : null;
+  if (coords) {
+    props.lon = coords[0];
+    props.lat = coords[1];
+  }
+  return props;
+}
+
+export function hasPosition(item) {
+  return item && Number.isFinite(Number(item.lon)) && Number.isFinite(Number(item.lat));
+}
+
+/** Merge a (possibly partial) case into the store; report whether it is new and what it was. */
+export function upsertCase(partial) {
+  if (!partial || partial.id == null) return null;
+  const key = String(partial.id);
+  const before = store.cases.get(key);
+  const merged = { ...(before || {}), ...stripUndefined(partial) };
+  if (!hasPosition(merged) && before) {
+    merged.lon = before.lon;
+    merged.lat = before.lat;
+  }
+  store.cases.set(key, merged);
+  if (merged.status === "closed" && before && before.status !== "closed") store.closedHere.add(key);
+  return { case: merged, before: before ? { ...before } : null, isNew: !before };
+}
+
+export function upsertTeam(partial) {
+  if (!partial || partial.id == null) return null;
+  const key = String(partial.id);
+  const before = store.teams.get(key);
+  const merged = { ...(before || {}), ...stripUndefined(partial) };
+  store.teams.set(key, merged);
+  return { team: merged, before: before ? { ...before } : null, isNew: !before };
+}
+
+function stripUndefined(obj) {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
+}
+
+export function gridName(code) {
+  const g = store.grids.get(String(code));
+  return g ? g.name : code;
+}
+
+/** Village and natural village names for a grid path (coarsest first), skipping the town level. */
+export function gridPathText(path) {
+  if (!Array.isArray(path) || path.length === 0) return "—";
+  const names = path.slice(path.length > 2 ? 1 : 0).map(gridName);
+  return names.join(" · ");
+}
+
+export function teamName(id) {
+  if (id == null || id === "") return "";
+  const t = store.teams.get(String(id));
+  return t ? t.name : String(id);
+}
+
+export function categoryLabel(code) {
+  if (!code) return "";
+  return store.categories.get(String(code)) || String(code);
+}
+
+export function isOpen(c) {
+  return c.status !== "closed";
+}

@@ -1,0 +1,17 @@
+"""The one error class of the cases package, with the kinds the API maps to statuses."""
+
+
+class CaseError(ValueError):
+    """A case operation that cannot be done; the message says which case and why."""
+
+
+class CaseNotFound(CaseError):
+    """No case, team or grid with that id."""
+
+
+class IllegalTransition(CaseError):
+    """The step is not allowed from the case's current status."""
+
+
+class NoTeamAvailable(CaseError):
+    """No available team of the platform could be dispatched."""

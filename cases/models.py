@@ -1,0 +1,110 @@
+"""Cases, their append-only event log, platforms and teams."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Platform(StrEnum):
+    """The four platforms (四个平台)."""
+
+    GOVERNANCE = "governance"
+    MARKET = "market"
+    ENFORCEMENT = "enforcement"
+    SERVICE = "service"
+
+
+class CaseStatus(StrEnum):
+    """Where a case stands in the closed loop (闭环管理)."""
+
+    REPORTED = "reported"
+    ACCEPTED = "accepted"
+    DISPATCHED = "dispatched"
+    HANDLING = "handling"
+    FED_BACK = "fed_back"
+    VERIFIED = "verified"
+    CLOSED = "closed"
+
+
+class CaseSource(StrEnum):
+    """Who or what reported the case."""
+
+    SENSOR = "sensor"
+    CAMERA = "camera"
+    GRID_STAFF = "grid_staff"
+    CITIZEN = "citizen"
+    HOTLINE = "hotline"
+
+
+class TeamStatus(StrEnum):
+    """Whether a team can take a new task."""
+
+    AVAILABLE = "available"
+    BUSY = "busy"
+    OFF_DUTY = "off_duty"
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """A matter in the closed loop: what, where (WGS-84 and grids), which platform, which team, how it stands."""
+
+    title: str
+    category: str
+    source: CaseSource
+    status: CaseStatus
+    platform: Platform | None
+    lon: float
+    lat: float
+    grid_path: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+    description: str = ""
+    reporter: str = ""
+    reporter_phone: str = ""
+    alert_id: int | None = None
+    team_id: str | None = None
+    satisfaction: int | None = None
+    id: int | None = None
+
+    @property
+    def grid_code(self) -> str | None:
+        """Return the finest grid the case lies in."""
+        return self.grid_path[-1] if self.grid_path else None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseEvent:
+    """One step of a case, kept forever (全程留痕): who did what, when, from which status to which."""
+
+    case_id: int
+    action: str
+    actor: str
+    at: datetime
+    from_status: CaseStatus | None
+    to_status: CaseStatus
+    note: str = ""
+    data: dict[str, Any] = field(default_factory=dict, hash=False)
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    """A field team of one platform, with its last known WGS-84 position."""
+
+    id: str
+    name: str
+    platform: Platform
+    status: TeamStatus
+    lon: float | None
+    lat: float | None
+    position_at: datetime | None = None
+    members: int = 3
+    phone: str = ""
+
+    @property
+    def position(self) -> tuple[float, float] | None:
+        """Return (lon, lat) when known."""
+        return None if self.lon is None or self.lat is None else (self.lon, self.lat)

@@ -1,0 +1,60 @@
+"""The store the cases stage needs; storage backends implement it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Protocol
+
+from cases.models import Case, CaseEvent, CaseStatus, Platform, Team, TeamStatus
+
+BBox = tuple[float, float, float, float]
+
+
+class CaseRepository(Protocol):
+    def add(self, case: Case) -> Case:
+        """Store a new case and return it with its id."""
+        ...
+
+    def update(self, case: Case) -> None:
+        """Overwrite the stored case with the same id."""
+        ...
+
+    def get(self, case_id: int, *, for_update: bool = False) -> Case | None:
+        """Return the case; for_update locks it until the unit of work ends (PostGIS)."""
+        ...
+
+    def list(self, *, status: CaseStatus | None = None, platform: Platform | None = None,
+             grid_code: str | None = None, bbox: BBox | None = None, limit: int = 100, offset: int = 0) -> list[Case]:
+        """Return cases newest first; grid_code matches a grid at any level."""
+        ...
+
+    def count(self, *, status: CaseStatus | None = None, platform: Platform | None = None,
+              grid_code: str | None = None, bbox: BBox | None = None) -> int: ...
+
+    def append_event(self, event: CaseEvent) -> CaseEvent:
+        """Append to the case's event log (never updated or deleted) and return it with its id."""
+        ...
+
+    def events(self, case_id: int) -> list[CaseEvent]:
+        """Return the case's events, oldest first."""
+        ...
+
+
+class TeamRepository(Protocol):
+    def upsert_many(self, teams: Iterable[Team]) -> int: ...
+    def get(self, team_id: str) -> Team | None: ...
+    def all(self) -> list[Team]: ...
+    def list(self, *, platform: Platform | None = None, status: TeamStatus | None = None) -> list[Team]: ...
+    def update_position(self, team_id: str, *, lon: float, lat: float, at: datetime) -> bool:
+        """Move the team if at is newer than its last position; return whether it moved."""
+        ...
+
+    def claim(self, team_id: str) -> bool:
+        """Atomically turn an available team busy; return False if it was not available."""
+        ...
+
+    def set_status(self, team_id: str, status: TeamStatus) -> None: ...
+    def revision(self) -> int:
+        """Return a number that changes whenever any team changes."""
+        ...

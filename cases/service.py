@@ -1,0 +1,137 @@
+"""Case rules: report a case, take a step of the loop, dispatch the nearest available team."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from alerts.repository import AlertRepository
+from alerts.service import close_alert
+from cases.errors import CaseError, CaseNotFound, NoTeamAvailable
+from cases.lifecycle import Action, next_status
+from cases.locator import Locator
+from cases.models import Case, CaseEvent, CaseSource, CaseStatus, Platform, Team, TeamStatus
+from cases.repository import CaseRepository, TeamRepository
+from cases.routing import route
+from gis.geometry import haversine_m
+
+
+@dataclass(frozen=True, slots=True)
+class CaseCreate:
+    """What a report says: what, where (WGS-84, already converted), who reported it."""
+
+    title: str
+    category: str
+    lon: float
+    lat: float
+    source: CaseSource
+    description: str = ""
+    reporter: str = ""
+    reporter_phone: str = ""
+    alert_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StepInput:
+    """A step asked of a case; only the fields its action uses matter."""
+
+    action: Action
+    note: str = ""
+    team_id: str | None = None
+    platform: Platform | None = None
+    passed: bool = True
+    satisfaction: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    """The case after a step, the event that records it, and the team when one was dispatched."""
+
+    case: Case
+    event: CaseEvent
+    team: Team | None = None
+    distance_m: float | None = None
+
+
+def report_case(*, repo: CaseRepository, case_in: CaseCreate, grid_path: tuple[str, ...], actor: str,
+                at: datetime) -> StepResult:
+    """Open a case in 'reported', routed to its lead platform by category, and log the report."""
+    case = repo.add(Case(
+        title=case_in.title, category=case_in.category, source=case_in.source, status=CaseStatus.REPORTED,
+        platform=route(case_in.category), lon=case_in.lon, lat=case_in.lat, grid_path=grid_path,
+        created_at=at, updated_at=at, description=case_in.description, reporter=case_in.reporter,
+        reporter_phone=case_in.reporter_phone, alert_id=case_in.alert_id,
+    ))
+    event = repo.append_event(CaseEvent(
+        case_id=case.id, action=Action.REPORT, actor=actor, at=at, from_status=None, to_status=case.status,  # type: ignore[arg-type]
+        note=case_in.description, data={"source": str(case_in.source), "category": case_in.category},
+    ))
+    return StepResult(case, event)
+
+
+def take_step(*, cases: CaseRepository, teams: TeamRepository, alerts: AlertRepository, locator: Locator,
+              case_id: int, step_in: StepInput, actor: str, at: datetime) -> StepResult:
+    """Take one step of the loop on a case, or raise IllegalTransition / CaseError / NoTeamAvailable."""
+    case = cases.get(case_id, for_update=True)
+    if case is None:
+        raise CaseNotFound(f"case {case_id}: no such case")
+    passed = step_in.passed if step_in.action is Action.VERIFY else True
+    to_status = next_status(step_in.action, case.status, case_id=case_id, passed=passed)
+    changes: dict[str, Any] = {"status": to_status, "updated_at": at}
+    data: dict[str, Any] = {}
+    team: Team | None = None
+    distance: float | None = None
+
+    if step_in.action is Action.ROUTE:
+        if step_in.platform is None:
+            raise CaseError(f"case {case_id}: 'route' needs a platform")
+        changes["platform"] = step_in.platform
+        data["platform"] = str(step_in.platform)
+    elif step_in.action is Action.DISPATCH:
+        team, distance = _claim_team(teams=teams, locator=locator, case=case, team_id=step_in.team_id)
+        changes["team_id"] = team.id
+        data.update(team_id=team.id, team_name=team.name,
+                    distance_m=None if distance is None else round(distance, 1))
+    elif step_in.action is Action.FEEDBACK and case.team_id:
+        # The team's work is done once it reports back; verification is the command room's.
+        teams.set_status(case.team_id, TeamStatus.AVAILABLE)
+    elif step_in.action is Action.VERIFY:
+        data["passed"] = passed
+    elif step_in.action is Action.CLOSE and case.alert_id is not None:
+        close_alert(repo=alerts, alert_id=case.alert_id, at=at)
+    elif step_in.action is Action.EVALUATE:
+        if case.satisfaction is not None:
+            raise CaseError(f"case {case_id}: already evaluated ({case.satisfaction}/5)")
+        if step_in.satisfaction is None or not 1 <= step_in.satisfaction <= 5:
+            raise CaseError(f"case {case_id}: 'evaluate' needs satisfaction from 1 to 5")
+        changes["satisfaction"] = step_in.satisfaction
+        data["satisfaction"] = step_in.satisfaction
+
+    updated = replace(case, **changes)
+    cases.update(updated)
+    event = cases.append_event(CaseEvent(
+        case_id=case_id, action=step_in.action, actor=actor, at=at, from_status=case.status, to_status=to_status,
+        note=step_in.note, data=data,
+    ))
+    return StepResult(updated, event, team, distance)
+
+
+def _claim_team(*, teams: TeamRepository, locator: Locator, case: Case, team_id: str | None
+                ) -> tuple[Team, float | None]:
+    """Claim the named team, or the nearest available one of the case's platform; the store decides who is free."""
+    if team_id is not None:
+        team = teams.get(team_id)
+        if team is None:
+            raise CaseNotFound(f"case {case.id}: no team {team_id!r}")
+        if not teams.claim(team_id):
+            raise NoTeamAvailable(f"case {case.id}: team {team_id} is {team.status}, not available")
+        distance = haversine_m(case.lon, case.lat, *team.position) if team.position else None
+        return replace(team, status=TeamStatus.BUSY), distance
+    if case.platform is None:
+        raise CaseError(f"case {case.id}: route it to a platform before dispatching")
+    # The index ranks by distance; claim() is the authority on who is free, so a stale index costs a retry, not a wrong answer.
+    for ranked in locator.nearest_teams(case.platform, case.lon, case.lat):
+        if teams.claim(ranked.item.id):
+            return replace(ranked.item, status=TeamStatus.BUSY), ranked.distance_m
+    raise NoTeamAvailable(f"case {case.id}: no available team of platform '{case.platform}'")

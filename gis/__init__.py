@@ -1,0 +1,1 @@
+"""Place: grids, coordinate systems and the in-memory spatial indexes every stage uses."""

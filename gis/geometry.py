@@ -1,0 +1,49 @@
+"""Small metric helpers for the town scale: distances and camera view sectors in WGS-84."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from shapely.geometry import Point, Polygon
+
+EARTH_RADIUS_M = 6_371_008.8
+METRES_PER_DEG_LAT = 110_574.0
+
+
+def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Return the great-circle distance in metres between two WGS-84 points."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+def haversine_many_m(lon: float, lat: float, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
+    """Return distances in metres from one WGS-84 point to arrays of points."""
+    p1, p2 = np.radians(lat), np.radians(lats)
+    dphi, dlmb = p2 - p1, np.radians(lons - lon)
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))
+
+
+def offset_lon_lat(lon: float, lat: float, bearing_deg: float, distance_m: float) -> tuple[float, float]:
+    """Return the point distance_m from (lon, lat) towards bearing (degrees clockwise from north)."""
+    theta = math.radians(bearing_deg)
+    dlat = distance_m * math.cos(theta) / METRES_PER_DEG_LAT
+    dlon = distance_m * math.sin(theta) / (METRES_PER_DEG_LAT * math.cos(math.radians(lat)))
+    return lon + dlon, lat + dlat
+
+
+def view_sector(lon: float, lat: float, bearing_deg: float, fov_deg: float, range_m: float, steps: int = 12) -> Polygon:
+    """Return the polygon a camera sees: a wedge of fov_deg around bearing, range_m deep (a disc at 360)."""
+    if fov_deg >= 360:
+        return Polygon([offset_lon_lat(lon, lat, 360 * i / 32, range_m) for i in range(32)])
+    start = bearing_deg - fov_deg / 2
+    arc = [offset_lon_lat(lon, lat, start + fov_deg * i / steps, range_m) for i in range(steps + 1)]
+    return Polygon([(lon, lat), *arc])
+
+
+def point(lon: float, lat: float) -> Point:
+    """Return a shapely point from WGS-84 (lon, lat)."""
+    return Point(lon, lat)

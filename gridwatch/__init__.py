@@ -1,0 +1,1 @@
+"""The gridwatch program: settings, the wiring of the stages, the CLI and the demo."""

@@ -1,0 +1,112 @@
+"""The gridwatch command: demo, serve, ingest, db upgrade, town generate/load."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+
+from gridwatch.settings import Settings, load_settings
+
+app = typer.Typer(help="gridwatch: the command room of a town's four platforms.", no_args_is_help=True,
+                  pretty_exceptions_show_locals=False)
+db_app = typer.Typer(help="The store's schema.", no_args_is_help=True)
+town_app = typer.Typer(help="Town data: grids, sensors, cameras, teams.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(town_app, name="town")
+console = Console()
+
+
+def _settings(verbose: bool = False) -> Settings:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(message)s",
+                        handlers=[RichHandler(console=console, show_path=False, rich_tracebacks=True)])
+    for noisy in ("amqtt", "transitions", "uvicorn.error", "sse_starlette"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return load_settings()
+
+
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log debug detail.")]
+
+
+@app.command()
+def demo(port: Annotated[int, typer.Option(help="HTTP port; 0 picks a free one.")] = 8000,
+         seed: Annotated[int | None, typer.Option(help="Seed of the synthetic town.")] = None,
+         fresh: Annotated[bool, typer.Option(help="Start from an empty store.")] = False,
+         verbose: Verbose = False) -> None:
+    """Run everything on this machine: embedded store and broker, a simulated town, the API and the map."""
+    from gridwatch.demo import run_demo
+
+    settings = _settings(verbose)
+    run_demo(settings, port=port, seed=settings.town_seed if seed is None else seed, fresh=fresh, console=console)
+
+
+@app.command()
+def serve(ingest: Annotated[bool, typer.Option(help="Also run the MQTT ingest in this process.")] = False,
+          verbose: Verbose = False) -> None:
+    """Serve the API and the command-room page (GRIDWATCH_HTTP_BIND)."""
+    from gridwatch.runtime import run_services
+
+    run_services(_settings(verbose), http=True, ingest=ingest)
+
+
+@app.command()
+def ingest(verbose: Verbose = False) -> None:
+    """Run the MQTT ingest worker (GRIDWATCH_MQTT_URL) until Ctrl-C."""
+    from gridwatch.runtime import run_services
+
+    run_services(_settings(verbose), http=False, ingest=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade(verbose: Verbose = False) -> None:
+    """Apply pending migrations to the store (GRIDWATCH_STORE_URL)."""
+    from storage import open_store
+
+    settings = _settings(verbose)
+    store = open_store(settings.effective_store_url)
+    try:
+        applied = store.migrate()
+    finally:
+        store.close()
+    console.print(f"[green]store {store.name}:[/] " + (f"applied {', '.join(applied)}" if applied else "up to date"))
+
+
+@town_app.command("generate")
+def town_generate(out: Annotated[Path, typer.Option(help="Folder to write the town files into.")],
+                  seed: Annotated[int, typer.Option(help="Same seed, same town.")] = 7) -> None:
+    """Generate the synthetic town as GeoJSON and CSV files you could replace with your own."""
+    from town.files import write_town
+    from town.generate import generate_town
+
+    with console.status(f"generating town (seed {seed})"):
+        town = generate_town(seed)
+        paths = write_town(town, out)
+    console.print(f"[green]wrote[/] {len(town.grids)} grids, {len(town.devices)} sensors, "
+                  f"{len(town.cameras)} cameras, {len(town.teams)} teams")
+    for path in paths:
+        console.print(f"  {path}")
+
+
+@town_app.command("load")
+def town_load(folder: Annotated[Path, typer.Argument(help="Folder with grids.geojson, sensors.csv, cameras.csv, teams.csv.")],
+              verbose: Verbose = False) -> None:
+    """Validate a town folder and load it into the store (GRIDWATCH_STORE_URL)."""
+    from gis.errors import GisError
+    from gridwatch.runtime import open_migrated_store
+    from gridwatch.towns import load_town_dir
+
+    settings = _settings(verbose)
+    store = open_migrated_store(settings.effective_store_url)
+    try:
+        with console.status(f"loading {folder}"):
+            counts = load_town_dir(store, folder)
+    except GisError as exc:
+        console.print(f"[red]refused:[/] {exc}")
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
+    console.print("[green]loaded[/] " + ", ".join(f"{n} {k}" for k, n in counts.items()) + f" into {store.name}")

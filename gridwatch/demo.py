@@ -1,0 +1,140 @@
+"""`gridwatch demo`: the whole system on one machine with a simulated town."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import socket
+import threading
+from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
+
+from rich.console import Console
+from rich.panel import Panel
+
+from api.serialize import case_dict, event_dict
+from cases.lifecycle import Action
+from cases.models import CaseStatus
+from cases.service import StepInput, take_step
+from gis.geometry import haversine_m
+from gridwatch.broker import EmbeddedBroker
+from gridwatch.runtime import Core, open_migrated_store, serve_http, start_ingest
+from gridwatch.settings import Settings
+from gridwatch.simulate import TownSimulator
+from gridwatch.towns import ensure_town_files, load_town_dir
+from iot.mqtt import MqttPublisher
+from storage import Store
+
+logger = logging.getLogger(__name__)
+
+FIELD_ACTOR = "demo:field-team"
+
+
+def free_port(host: str, preferred: int) -> int:
+    """Return preferred if it is free on host, else any free port."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, preferred))
+            return preferred
+        except OSError:
+            probe.bind((host, 0))
+            return probe.getsockname()[1]
+
+
+def busy_team_targets(store: Store) -> dict[str, tuple[float, float]]:
+    """Return where each dispatched team is heading: the location of its case."""
+    with store.unit_of_work() as uow:
+        cases = uow.cases.list(status=CaseStatus.DISPATCHED, limit=1000)
+    return {c.team_id: (c.lon, c.lat) for c in cases if c.team_id}
+
+
+class FieldTeams:
+    """Plays the teams' phones: on arrival a team starts handling, a little later it reports back."""
+
+    def __init__(self, core: Core, *, interval_s: float = 2.0, handling: timedelta = timedelta(seconds=20)) -> None:
+        self.core = core
+        self.interval_s = interval_s
+        self.handling = handling
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="demo-field-teams", daemon=True)
+
+    def start(self) -> None:
+        """Start playing."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop playing."""
+        self._stop.set()
+        self._thread.join(5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            try:
+                self._tick(datetime.now(UTC))
+            except Exception:
+                logger.exception("field-team simulation step failed")
+
+    def _tick(self, now: datetime) -> None:
+        store, locator = self.core.store, self.core.locator
+        with store.unit_of_work() as uow:
+            for case in uow.cases.list(status=CaseStatus.DISPATCHED, limit=200):
+                team = uow.teams.get(case.team_id) if case.team_id else None
+                arrived = team is not None and team.position and haversine_m(case.lon, case.lat, *team.position) < 60
+                if arrived or now - case.updated_at > timedelta(minutes=2):
+                    self._step(uow, case.id, Action.START, "arrived on site 到达现场", now)
+            for case in uow.cases.list(status=CaseStatus.HANDLING, limit=200):
+                if now - case.updated_at > self.handling:
+                    self._step(uow, case.id, Action.FEEDBACK, "handled, photos attached 已处置", now)
+
+    def _step(self, uow, case_id, action, note, now) -> None:  # type: ignore[no-untyped-def]
+        result = take_step(cases=uow.cases, teams=uow.teams, alerts=uow.alerts, locator=self.core.locator,
+                           case_id=case_id, step_in=StepInput(action, note=note), actor=FIELD_ACTOR, at=now)
+        uow.feed.append("case.updated", {"case": case_dict(result.case), "event": event_dict(result.event)}, at=now)
+
+
+def run_demo(settings: Settings, *, port: int, seed: int, fresh: bool, console: Console) -> None:
+    """Start store, broker, ingest, simulator and web server; Ctrl-C stops them in reverse order."""
+    data_dir = settings.data_dir
+    if fresh and data_dir.exists():
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        with console.status("preparing the synthetic town"):
+            town_dir = ensure_town_files(data_dir / "town", seed=seed)
+            store = open_migrated_store(settings.effective_store_url)
+            stack.callback(store.close)
+            counts = load_town_dir(store, town_dir)
+        console.print("[green]town loaded:[/] " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+        broker = EmbeddedBroker()
+        broker_url = broker.start()
+        stack.callback(broker.stop)
+        core = Core(store=store)
+        worker = start_ingest(core, mqtt_url=broker_url, client_id="gridwatch-demo-ingest",
+                              batch_size=settings.ingest_batch_size)
+        stack.callback(worker.stop)
+
+        with store.unit_of_work() as uow:
+            devices, teams = uow.devices.all(), uow.teams.all()
+        publisher = MqttPublisher(broker_url, client_id="gridwatch-demo-simulator").start()
+        stack.callback(publisher.stop)
+        simulator = TownSimulator(publisher, devices, teams, seed=seed, assignments=lambda: busy_team_targets(store))
+        simulator.start()
+        stack.callback(simulator.stop)
+        field_teams = FieldTeams(core)
+        field_teams.start()
+        stack.callback(field_teams.stop)
+
+        host = settings.http_host
+        http_port = free_port(host, port) if port else free_port(host, 0)
+        console.print(Panel.fit(
+            f"[bold]gridwatch demo[/] is running\n\n"
+            f"  command room  [link]http://{host}:{http_port}/[/link]\n"
+            f"  API docs      http://{host}:{http_port}/docs\n"
+            f"  MQTT broker   {broker_url}  (topics gridwatch/sensors/+/readings, gridwatch/teams/+/position)\n"
+            f"  store         {settings.effective_store_url}\n\n"
+            f"{len(devices)} sensors and {len(teams)} teams are simulated; alarms become dispatched cases "
+            f"within a minute.\nPress Ctrl-C to stop.",
+            border_style="green"))
+        serve_http(core, host=host, port=http_port, with_ingest=True)
+        console.print("stopping…")

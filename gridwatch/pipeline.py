@@ -1,0 +1,176 @@
+"""The one module that connects the stages: message → reading → alert → case → dispatch → live feed."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from alerts.rules import Exceedance, exceedances
+from alerts.service import link_case, raise_alert
+from api.serialize import alert_dict, case_dict, event_dict, team_dict
+from cases.errors import NoTeamAvailable
+from cases.lifecycle import Action
+from cases.locator import Locator
+from cases.models import CaseSource
+from cases.routing import category_for_sensor
+from cases.service import CaseCreate, StepInput, StepResult, report_case, take_step
+from iot.errors import IngestError
+from iot.models import DEFAULT_THRESHOLDS, DeadLetter, Device, Reading
+from iot.mqtt import InboundMessage
+from iot.payloads import parse_position, parse_reading
+from iot.topics import TopicKind, parse_topic
+from storage import Store, UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+SYSTEM_ACTOR = "system:auto"
+
+
+@dataclass
+class IngestStats:
+    """Counters of what the ingest did since it started (only committed work is counted)."""
+
+    received: int = 0
+    readings: int = 0
+    duplicates: int = 0
+    positions: int = 0
+    dead_letters: int = 0
+    alerts: int = 0
+    cases: int = 0
+    dispatched: int = 0
+    store_errors: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, other: dict[str, int]) -> None:
+        """Add a committed batch's tally."""
+        with self._lock:
+            for name, value in other.items():
+                setattr(self, name, getattr(self, name) + value)
+
+    def snapshot(self) -> dict[str, int]:
+        """Return the counters as a dict."""
+        with self._lock:
+            return {k: v for k, v in vars(self).items() if not k.startswith("_")}
+
+
+class Pipeline:
+    """Handles batches of inbound messages in one transaction each; a bad message never costs a good one."""
+
+    def __init__(self, *, store: Store, locator: Locator, stats: IngestStats | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.store = store
+        self.locator = locator
+        self.stats = stats or IngestStats()
+        self.clock = clock
+
+    def handle(self, messages: Sequence[InboundMessage]) -> None:
+        """Store a batch; if the store fails mid-batch, redo it message by message and dead-letter the culprit."""
+        tally = _tally(received=len(messages))
+        try:
+            with self.store.unit_of_work() as uow:
+                self._refresh(uow)
+                for message in messages:
+                    self._handle_one(uow, message, tally)
+        except Exception:
+            logger.exception("batch of %d messages failed in the store; retrying one by one", len(messages))
+            tally = _tally(received=len(messages))
+            for message in messages:
+                self._handle_alone(message, tally)
+        self.stats.add(tally)
+
+    def _handle_alone(self, message: InboundMessage, tally: dict[str, int]) -> None:
+        own = _tally()
+        try:
+            with self.store.unit_of_work() as uow:
+                self._refresh(uow)
+                self._handle_one(uow, message, own)
+        except Exception as exc:
+            logger.exception("message on %s failed in the store", message.topic)
+            own = _tally(store_errors=1, dead_letters=1)
+            with self.store.unit_of_work() as uow:
+                uow.dead_letters.add(DeadLetter(self.clock(), message.topic, message.payload, f"store error: {exc}"))
+        for name, value in own.items():
+            tally[name] += value
+
+    def _refresh(self, uow: UnitOfWork) -> None:
+        self.locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
+
+    def _handle_one(self, uow: UnitOfWork, message: InboundMessage, tally: dict[str, int]) -> None:
+        now = self.clock()
+        try:
+            kind, ident = parse_topic(message.topic)
+            if kind is TopicKind.READING:
+                self._handle_reading(uow, message, ident, now, tally)
+            else:
+                self._handle_position(uow, message, ident, now, tally)
+        except IngestError as exc:
+            uow.dead_letters.add(DeadLetter(now, message.topic, message.payload, str(exc)))
+            tally["dead_letters"] += 1
+
+    def _handle_reading(self, uow: UnitOfWork, message: InboundMessage, device_id: str, now: datetime,
+                        tally: dict[str, int]) -> None:
+        device = uow.devices.get(device_id)
+        if device is None:
+            raise IngestError(f"topic {message.topic!r}: unknown device {device_id!r}")
+        reading = parse_reading(message.topic, message.payload, device=device, now=now)
+        if uow.readings.add_many([reading]) == 0:
+            # QoS 1 redelivers after a lost ack; the first delivery already did the work.
+            tally["duplicates"] += 1
+            return
+        tally["readings"] += 1
+        for exceedance in exceedances(reading, device.kind, DEFAULT_THRESHOLDS):
+            self._handle_exceedance(uow, device, reading, exceedance, now, tally)
+
+    def _handle_position(self, uow: UnitOfWork, message: InboundMessage, team_id: str, now: datetime,
+                         tally: dict[str, int]) -> None:
+        position = parse_position(message.topic, message.payload, team_id=team_id, now=now)
+        if uow.teams.get(team_id) is None:
+            raise IngestError(f"topic {message.topic!r}: unknown team {team_id!r}")
+        if uow.teams.update_position(team_id, lon=position.lon, lat=position.lat, at=position.ts):
+            team = uow.teams.get(team_id)
+            uow.feed.append("team.moved", {"team": team_dict(team)}, at=now)  # type: ignore[arg-type]
+        tally["positions"] += 1
+
+    def _handle_exceedance(self, uow: UnitOfWork, device: Device, reading: Reading, exceedance: Exceedance,
+                           now: datetime, tally: dict[str, int]) -> None:
+        grid_path = self.locator.grid_path(reading.lon, reading.lat)
+        alert, is_new = raise_alert(repo=uow.alerts, device=device, reading=reading, exceedance=exceedance,
+                                    grid_path=grid_path)
+        if not is_new:
+            return
+        tally["alerts"] += 1
+        uow.feed.append("alert.raised", {"alert": alert_dict(alert)}, at=now)
+        category = category_for_sensor(str(device.kind))
+        opened = report_case(repo=uow.cases, case_in=CaseCreate(
+            title=f"{category.label}: {device.name}", category=category.code, lon=reading.lon, lat=reading.lat,
+            source=CaseSource.SENSOR, alert_id=alert.id,
+            description=f"{device.id} {exceedance.metric}={exceedance.value:g} over limit {exceedance.limit:g}",
+        ), grid_path=grid_path, actor=SYSTEM_ACTOR, at=now)
+        link_case(repo=uow.alerts, alert=alert, case_id=opened.case.id)  # type: ignore[arg-type]
+        tally["cases"] += 1
+        uow.feed.append("case.opened", {"case": case_dict(opened.case)}, at=now)
+        accepted = self._step(uow, opened.case.id, StepInput(Action.ACCEPT, note="sensor alarm, accepted automatically"), now)
+        try:
+            dispatched = self._step(uow, accepted.case.id, StepInput(Action.DISPATCH, note="nearest available team"), now)
+        except NoTeamAvailable as exc:
+            logger.warning("%s; the case waits in 'accepted' for the command room", exc)
+            return
+        tally["dispatched"] += 1
+        team = dispatched.team
+        uow.feed.append("team.assigned", {"case_id": dispatched.case.id, "team": team_dict(team),  # type: ignore[arg-type]
+                                          "distance_m": dispatched.distance_m}, at=now)
+
+    def _step(self, uow: UnitOfWork, case_id: int | None, step_in: StepInput, now: datetime) -> StepResult:
+        result = take_step(cases=uow.cases, teams=uow.teams, alerts=uow.alerts, locator=self.locator,
+                           case_id=case_id, step_in=step_in, actor=SYSTEM_ACTOR, at=now)  # type: ignore[arg-type]
+        uow.feed.append("case.updated", {"case": case_dict(result.case), "event": event_dict(result.event)}, at=now)
+        return result
+
+
+def _tally(**start: int) -> dict[str, int]:
+    names = ("received", "readings", "duplicates", "positions", "dead_letters", "alerts", "cases", "dispatched",
+             "store_errors")
+    return {name: start.get(name, 0) for name in names}

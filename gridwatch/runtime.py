@@ -1,0 +1,80 @@
+"""Start the program's parts in order (store, indexes, ingest, HTTP) and stop them in reverse."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+
+import uvicorn
+
+from api.app import create_app
+from cases.locator import Locator
+from gridwatch.ingest import IngestWorker
+from gridwatch.pipeline import IngestStats, Pipeline
+from gridwatch.settings import Settings
+from iot.mqtt import MqttSubscriber
+from iot.topics import SUBSCRIPTIONS
+from storage import Store, open_store
+
+logger = logging.getLogger(__name__)
+
+
+def open_migrated_store(url: str) -> Store:
+    """Open the store at url and bring its schema up to date."""
+    store = open_store(url)
+    applied = store.migrate()
+    if applied:
+        logger.info("store %s: applied migrations %s", store.name, ", ".join(applied))
+    return store
+
+
+@dataclass
+class Core:
+    """The parts every process shares: the store, the spatial indexes and the ingest counters."""
+
+    store: Store
+    locator: Locator = field(default_factory=Locator)
+    stats: IngestStats = field(default_factory=IngestStats)
+
+
+def start_ingest(core: Core, *, mqtt_url: str, client_id: str, batch_size: int, persistent: bool = True
+                 ) -> IngestWorker:
+    """Subscribe to the sensor and team topics and start storing what arrives."""
+    pipeline = Pipeline(store=core.store, locator=core.locator, stats=core.stats)
+    subscriber = MqttSubscriber(mqtt_url, client_id=client_id, topics=SUBSCRIPTIONS, persistent=persistent)
+    worker = IngestWorker(subscriber=subscriber, pipeline=pipeline, batch_size=batch_size)
+    worker.start()
+    logger.info("ingest subscribed to %s as %s", mqtt_url, client_id)
+    return worker
+
+
+def serve_http(core: Core, *, host: str, port: int, with_ingest: bool) -> None:
+    """Serve the API and the page until Ctrl-C."""
+    app = create_app(store=core.store, locator=core.locator, ingest_stats=core.stats if with_ingest else None)
+    uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)).run()
+
+
+def run_services(settings: Settings, *, http: bool, ingest: bool) -> None:
+    """Run the HTTP server, the ingest worker, or both, against the configured store and broker."""
+    with ExitStack() as stack:
+        core = Core(store=open_migrated_store(settings.effective_store_url))
+        stack.callback(core.store.close)
+        if ingest:
+            worker = start_ingest(core, mqtt_url=settings.mqtt_url, client_id=settings.mqtt_client_id,
+                                  batch_size=settings.ingest_batch_size)
+            stack.callback(worker.stop)
+        if http:
+            logger.info("serving http://%s", settings.http_bind)
+            serve_http(core, host=settings.http_host, port=settings.http_port, with_ingest=ingest)
+        else:
+            _wait_for_interrupt()
+
+
+def _wait_for_interrupt() -> None:
+    import threading
+
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        logger.info("stopping")

@@ -1,0 +1,58 @@
+"""Settings from the environment (GRIDWATCH_ prefix), built once at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where the store, the broker and the HTTP server are, and where files live."""
+
+    model_config = SettingsConfigDict(env_prefix="GRIDWATCH_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("gridwatch-data"), description="Folder for the embedded store, the town files and logs.")
+    store_url: str = Field("", description="sqlite:///path (embedded, default in data_dir) or postgresql://user@host/db.")
+    mqtt_url: str = Field("mqtt://127.0.0.1:1883", description="Broker the ingest subscribes to: mqtt://[user:pass@]host:port.")
+    http_bind: str = Field("127.0.0.1:8000", description="host:port the API and the web page listen on.")
+    mqtt_client_id: str = Field("gridwatch-ingest", description="Client id of the ingest's persistent MQTT session.")
+    ingest_batch_size: int = Field(200, ge=1, le=10_000, description="Messages written per transaction at most.")
+    town_seed: int = Field(7, description="Seed of the synthetic town the demo generates.")
+
+    @field_validator("http_bind")
+    @classmethod
+    def _bind_has_port(cls, value: str) -> str:
+        host, sep, port = value.rpartition(":")
+        if not sep or not host or not port.isdigit():
+            raise ValueError(f"http_bind {value!r} must be host:port")
+        return value
+
+    @field_validator("mqtt_url")
+    @classmethod
+    def _mqtt_scheme(cls, value: str) -> str:
+        if urlsplit(value).scheme not in ("mqtt", "mqtts", "tcp"):
+            raise ValueError(f"mqtt_url {value!r} must start with mqtt:// or mqtts://")
+        return value
+
+    @property
+    def effective_store_url(self) -> str:
+        """Return store_url, defaulting to an SQLite file in data_dir."""
+        return self.store_url or f"sqlite:///{(self.data_dir / 'gridwatch.db').resolve()}"
+
+    @property
+    def http_host(self) -> str:
+        """Return the host part of http_bind."""
+        return self.http_bind.rpartition(":")[0]
+
+    @property
+    def http_port(self) -> int:
+        """Return the port part of http_bind."""
+        return int(self.http_bind.rpartition(":")[2])
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings from the environment, with explicit overrides winning."""
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Sensors: devices, readings, the MQTT contract and its one adapter module."""

@@ -1,0 +1,38 @@
+"""The store the iot stage needs; storage backends implement it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Protocol
+
+from iot.models import DeadLetter, Device, Reading, SensorKind
+
+
+class DeviceRepository(Protocol):
+    def upsert_many(self, devices: Iterable[Device]) -> int: ...
+    def get(self, device_id: str) -> Device | None: ...
+    def all(self) -> list[Device]: ...
+    def list(self, *, kind: SensorKind | None = None, limit: int = 100, offset: int = 0) -> list[Device]: ...
+    def count(self, *, kind: SensorKind | None = None) -> int: ...
+
+
+class ReadingRepository(Protocol):
+    def add_many(self, readings: Iterable[Reading]) -> int:
+        """Store readings, ignoring exact repeats of (device_id, ts); return how many were new."""
+        ...
+
+    def list(self, *, device_id: str, since: datetime | None = None, limit: int = 100) -> list[Reading]:
+        """Return a device's readings, newest first."""
+        ...
+
+    def count(self, *, device_id: str | None = None) -> int: ...
+
+
+class DeadLetterRepository(Protocol):
+    def add(self, letter: DeadLetter) -> DeadLetter: ...
+    def list(self, *, limit: int = 100, offset: int = 0) -> list[DeadLetter]:
+        """Return dead letters, newest first."""
+        ...
+
+    def count(self) -> int: ...

@@ -1,0 +1,77 @@
+"""The one storage contract: a store hands out units of work holding every domain's repository."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from alerts.repository import AlertRepository
+from cases.repository import CaseRepository, TeamRepository
+from gis.repository import GridRepository
+from iot.repository import DeadLetterRepository, DeviceRepository, ReadingRepository
+from video.repository import CameraRepository
+
+
+class StorageError(RuntimeError):
+    """The store cannot be opened, migrated or written; the message names the store and the step."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One item of the live feed (new alert, case, assignment, step) with its ever-growing id."""
+
+    id: int
+    at: datetime
+    kind: str
+    payload: dict[str, Any] = field(hash=False)
+
+
+class FeedRepository(Protocol):
+    def append(self, kind: str, payload: dict[str, Any], *, at: datetime) -> FeedEntry:
+        """Append an entry; it becomes visible to readers when the unit of work commits."""
+        ...
+
+    def since(self, last_id: int, *, limit: int = 500) -> list[FeedEntry]:
+        """Return entries with id > last_id, oldest first."""
+        ...
+
+    def last_id(self) -> int:
+        """Return the newest entry's id, 0 when empty."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over all repositories; the caller decides when it ends."""
+
+    grids: GridRepository
+    devices: DeviceRepository
+    readings: ReadingRepository
+    dead_letters: DeadLetterRepository
+    cameras: CameraRepository
+    alerts: AlertRepository
+    cases: CaseRepository
+    teams: TeamRepository
+    feed: FeedRepository
+
+
+class Store(Protocol):
+    """A storage backend: opened from a URL by storage.open_store."""
+
+    name: str
+    url: str
+
+    def migrate(self) -> list[str]:
+        """Apply pending SQL migrations in order; return the versions applied."""
+        ...
+
+    def unit_of_work(self) -> AbstractContextManager[UnitOfWork]:
+        """Open a transaction: commit when the block ends normally, roll back when it raises."""
+        ...
+
+    def ping(self) -> bool:
+        """Return whether the store answers."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,140 @@
+"""PostgisStore: PostgreSQL with PostGIS behind a psycopg connection pool, safe to share between threads."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from storage.contract import StorageError
+from storage.migrations import list_migrations, pending
+from storage.postgis.unit_of_work import PostgisUnitOfWork
+from storage.values import redact_url
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS_PACKAGE = "storage.postgis.migrations"
+# Session lock held while migrating, so two processes starting together do not both apply a file.
+MIGRATION_LOCK_KEY = 0x6772696473636D61
+
+
+def conninfo_from_url(url: str) -> str:
+    """Return the libpq URL for postgresql://, postgres:// or postgis:// store URLs."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() not in ("postgresql", "postgres", "postgis"):
+        raise StorageError(f"postgis store {redact_url(url)!r}: URL must look like postgresql://user@host:port/db")
+    return f"postgresql://{rest}"
+
+
+def _rollback(conn: psycopg.Connection[Any]) -> None:
+    try:
+        conn.rollback()
+    except psycopg.Error:
+        logger.warning("postgis rollback failed", exc_info=True)
+
+
+class PostgisStore:
+    """Store in PostgreSQL/PostGIS: a pooled connection per unit of work, committed or rolled back at its end."""
+
+    name = "postgis"
+
+    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 10, timeout: float = 10.0) -> None:
+        self.url = url
+        self._where = f"postgis store {redact_url(url)}"
+        self._timeout = timeout
+        self._pool = ConnectionPool(
+            conninfo_from_url(url),
+            min_size=min_size,
+            max_size=max_size,
+            kwargs={"row_factory": dict_row},
+            check=ConnectionPool.check_connection,
+            timeout=timeout,
+            name="gridwatch-store",
+            open=True,
+        )
+        try:
+            self._pool.wait(timeout=timeout)
+        except PoolTimeout as exc:
+            self._pool.close()
+            raise StorageError(f"{self._where}: no connection within {timeout:g}s;"
+                               " is the server running and the URL (host, port, user, database) right?") from exc
+        logger.info("postgis store opened", extra={"url": redact_url(url), "max_size": max_size})
+
+    @contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection[Any]]:
+        try:
+            conn = self._pool.getconn()
+        except PoolTimeout as exc:
+            raise StorageError(f"{self._where}: no free connection within {self._timeout:g}s") from exc
+        except psycopg.Error as exc:  # the pool is closed
+            raise StorageError(f"{self._where}: cannot get a connection: {exc}") from exc
+        try:
+            yield conn
+        finally:
+            self._pool.putconn(conn)
+
+    def migrate(self) -> list[str]:
+        """Apply pending SQL migrations in order, each in its own transaction; return the versions applied."""
+        applied_now: list[str] = []
+        with self._connection() as conn:
+            try:
+                conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_KEY,))
+                conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations"
+                             " (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
+                applied = {row["version"] for row in conn.execute("SELECT version FROM schema_migrations")}
+                conn.commit()
+            except psycopg.Error as exc:
+                _rollback(conn)
+                raise StorageError(f"{self._where}: cannot read schema_migrations: {exc}") from exc
+            try:
+                for migration in pending(list_migrations(MIGRATIONS_PACKAGE), applied):
+                    try:
+                        conn.execute(migration.sql)  # no parameters: psycopg sends the whole file as one script
+                        conn.execute("INSERT INTO schema_migrations (version) VALUES (%s)", (migration.version,))
+                        conn.commit()
+                    except psycopg.Error as exc:
+                        _rollback(conn)
+                        raise StorageError(f"{self._where}: migration {migration.version} failed: {exc}") from exc
+                    logger.info("postgis migration applied", extra={"version": migration.version})
+                    applied_now.append(migration.version)
+            finally:
+                try:
+                    conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK_KEY,))
+                    conn.commit()
+                except psycopg.Error:
+                    logger.warning("postgis migration lock release failed", exc_info=True)
+        return applied_now
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[PostgisUnitOfWork]:
+        """Open a transaction: commit when the block ends normally, roll back when it raises."""
+        with self._connection() as conn:
+            try:
+                uow = PostgisUnitOfWork(conn)
+                yield uow
+                uow.flush()
+                conn.commit()
+            except psycopg.Error as exc:
+                _rollback(conn)
+                state = f" [{exc.sqlstate}]" if exc.sqlstate else ""
+                raise StorageError(f"{self._where}: unit of work failed{state}: {exc}") from exc
+            except BaseException:
+                _rollback(conn)
+                raise
+
+    def ping(self) -> bool:
+        """Return whether the store answers."""
+        try:
+            with self._pool.connection(timeout=min(self._timeout, 2.0)) as conn:
+                return conn.execute("SELECT 1 AS ok").fetchone()["ok"] == 1
+        except (psycopg.Error, PoolTimeout):
+            return False
+
+    def close(self) -> None:
+        """Close the pool and its connections."""
+        self._pool.close()

@@ -1,0 +1,100 @@
+"""Teams in SQLite: positions that only move forward in time, and an atomic claim."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from cases.models import Platform, Team, TeamStatus
+from storage import revisions
+from storage.contract import StorageError
+from storage.revisions import PendingRevisions
+from storage.sqlite.codec import optional_time_from_db, optional_time_to_db, time_to_db
+
+_COLUMNS = "id, name, platform, status, lon, lat, position_at, members, phone"
+
+
+def _team(row: sqlite3.Row) -> Team:
+    return Team(id=row["id"], name=row["name"], platform=Platform(row["platform"]), status=TeamStatus(row["status"]),
+                lon=row["lon"], lat=row["lat"], position_at=optional_time_from_db(row["position_at"]),
+                members=row["members"], phone=row["phone"])
+
+
+class SqliteTeamRepository:
+    """TeamRepository over one SQLite connection."""
+
+    def __init__(self, conn: sqlite3.Connection, pending: PendingRevisions) -> None:
+        self._conn = conn
+        self._revisions = pending
+
+    def upsert_many(self, teams: Iterable[Team]) -> int:
+        """Insert or overwrite teams by id, status and position included; return how many were written."""
+        rows = [(t.id, t.name, str(t.platform), str(t.status), t.lon, t.lat,
+                 optional_time_to_db(t.position_at, where=f"team {t.id}.position_at"), t.members, t.phone) for t in teams]
+        if not rows:
+            return 0
+        self._conn.executemany(
+            f"INSERT INTO teams ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET name = excluded.name, platform = excluded.platform,"
+            " status = excluded.status, lon = excluded.lon, lat = excluded.lat, position_at = excluded.position_at,"
+            " members = excluded.members, phone = excluded.phone",
+            rows,
+        )
+        self._revisions.touch(revisions.TEAMS)
+        return len(rows)
+
+    def get(self, team_id: str) -> Team | None:
+        """Return the team, or None."""
+        row = self._conn.execute(f"SELECT {_COLUMNS} FROM teams WHERE id = ?", (team_id,)).fetchone()
+        return None if row is None else _team(row)
+
+    def all(self) -> list[Team]:
+        """Return every team ordered by id."""
+        return [_team(r) for r in self._conn.execute(f"SELECT {_COLUMNS} FROM teams ORDER BY id")]
+
+    def list(self, *, platform: Platform | None = None, status: TeamStatus | None = None) -> list[Team]:
+        """Return teams ordered by id, optionally of one platform and status."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if platform is not None:
+            clauses.append("platform = ?")
+            params.append(str(platform))
+        if status is not None:
+            clauses.append("status = ?")
+            params.append(str(status))
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        return [_team(r) for r in self._conn.execute(f"SELECT {_COLUMNS} FROM teams{where} ORDER BY id", params)]
+
+    def update_position(self, team_id: str, *, lon: float, lat: float, at: datetime) -> bool:
+        """Move the team if at is newer than its last position; return whether it moved."""
+        stamp = time_to_db(at, where=f"position of team {team_id}.at")
+        cur = self._conn.execute(
+            "UPDATE teams SET lon = ?, lat = ?, position_at = ? WHERE id = ? AND (position_at IS NULL OR position_at < ?)",
+            (lon, lat, stamp, team_id, stamp),
+        )
+        moved = cur.rowcount == 1
+        if moved:
+            self._revisions.touch(revisions.TEAMS)
+        return moved
+
+    def claim(self, team_id: str) -> bool:
+        """Atomically turn an available team busy; return False if it was not available."""
+        cur = self._conn.execute("UPDATE teams SET status = ? WHERE id = ? AND status = ?",
+                                 (str(TeamStatus.BUSY), team_id, str(TeamStatus.AVAILABLE)))
+        claimed = cur.rowcount == 1
+        if claimed:
+            self._revisions.touch(revisions.TEAMS)
+        return claimed
+
+    def set_status(self, team_id: str, status: TeamStatus) -> None:
+        """Set the team's status; raise StorageError for an unknown team."""
+        cur = self._conn.execute("UPDATE teams SET status = ? WHERE id = ?", (str(status), team_id))
+        if cur.rowcount == 0:
+            raise StorageError(f"team {team_id!r}: not found, status not set")
+        self._revisions.touch(revisions.TEAMS)
+
+    def revision(self) -> int:
+        """Return a number that changes whenever any team changes."""
+        return self._revisions.current(revisions.TEAMS)

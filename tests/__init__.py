@@ -1,0 +1,1 @@
+"""Tests of gridwatch; a package so that pytest puts the repository root on sys.path."""

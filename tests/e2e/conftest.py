@@ -1,0 +1,89 @@
+"""Fixtures for end-to-end tests: the real broker, a town, and the whole app running on a real port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+import uvicorn
+
+from api.app import create_app
+from gridwatch.ingest import IngestWorker
+from gridwatch.runtime import Core, open_migrated_store, start_ingest
+from gridwatch.towns import load_town
+from town.generate import generate_town
+from town.models import Town
+
+MOSQUITTO_URL = os.environ.get("GRIDWATCH_TEST_MQTT_URL", "mqtt://127.0.0.1:1883")
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: a missing service is a failure)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def mosquitto_url() -> str:
+    """Return the URL of the real Mosquitto broker, failing in CI when it is down."""
+    host, port = MOSQUITTO_URL.rsplit("//", 1)[1].rsplit(":", 1)
+    try:
+        socket.create_connection((host, int(port)), timeout=2).close()
+    except OSError as exc:
+        _missing(f"Mosquitto at {MOSQUITTO_URL} is not reachable: {exc}")
+    return MOSQUITTO_URL
+
+
+@pytest.fixture(scope="session")
+def town() -> Town:
+    """Return the synthetic town of seed 7, generated once per run."""
+    return generate_town(7)
+
+
+def free_port() -> int:
+    """Return a free TCP port on 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class RunningSystem:
+    """The app, its ingest and its HTTP server, all live."""
+
+    core: Core
+    worker: IngestWorker
+    base_url: str
+    http: httpx.Client
+
+
+@pytest.fixture
+def running_system(store_url: str, mosquitto_url: str, town: Town) -> Iterator[RunningSystem]:
+    """Start store, town, ingest on Mosquitto and the HTTP server on a free port; stop them after."""
+    core = Core(store=open_migrated_store(store_url))
+    load_town(core.store, town)
+    worker = start_ingest(core, mqtt_url=mosquitto_url, client_id=f"gw-test-{uuid.uuid4().hex[:8]}",
+                          batch_size=50, persistent=False)
+    port = free_port()
+    app = create_app(store=core.store, locator=core.locator, ingest_stats=core.stats)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    base_url = f"http://127.0.0.1:{port}"
+    with httpx.Client(base_url=base_url, timeout=10) as http:
+        yield RunningSystem(core, worker, base_url, http)
+    server.should_exit = True
+    thread.join(10)
+    worker.stop()
+    core.store.close()

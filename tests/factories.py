@@ -1,0 +1,90 @@
+"""Builders of domain records for tests: sensible defaults near (lon 120.0, lat 32.3), overridable by keyword."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from shapely.geometry import box
+
+from alerts.models import Alert, AlertStatus, Severity
+from cases.models import Case, CaseEvent, CaseSource, CaseStatus, Platform, Team, TeamStatus
+from gis.models import Grid, GridLevel
+from iot.models import DeadLetter, Device, Reading, SensorKind
+from video.models import Camera, CameraStatus
+
+LON, LAT = 120.0, 32.3
+T0 = datetime(2024, 5, 1, 8, 0, tzinfo=timezone.utc)
+
+
+def at(minutes: float = 0) -> datetime:
+    """Return T0 plus some minutes (UTC)."""
+    return T0 + timedelta(minutes=minutes)
+
+
+def make_grid(code: str = "T01", *, lon: float = LON, lat: float = LAT, size: float = 0.01, **overrides: Any) -> Grid:
+    """Return a town-level grid: a square of size degrees centred on (lon, lat) unless geometry is given."""
+    half = size / 2
+    fields: dict[str, Any] = dict(code=code, name=f"Grid {code}", level=GridLevel.TOWN, parent_code=None,
+                                  geometry=box(lon - half, lat - half, lon + half, lat + half), staff="Wang Fang")
+    return Grid(**{**fields, **overrides})
+
+
+def make_device(id: str = "aq-001", **overrides: Any) -> Device:
+    """Return an air-quality sensor."""
+    fields: dict[str, Any] = dict(id=id, kind=SensorKind.AIR_QUALITY, name=f"Sensor {id}", lon=LON, lat=LAT, mobile=False)
+    return Device(**{**fields, **overrides})
+
+
+def make_reading(device_id: str = "aq-001", ts: datetime = T0, **overrides: Any) -> Reading:
+    """Return a PM reading of the device at ts."""
+    fields: dict[str, Any] = dict(device_id=device_id, ts=ts, values={"pm25": 42.5, "pm10": 80.0}, lon=LON, lat=LAT)
+    return Reading(**{**fields, **overrides})
+
+
+def make_dead_letter(**overrides: Any) -> DeadLetter:
+    """Return a refused message with invalid JSON as its payload."""
+    fields: dict[str, Any] = dict(received_at=T0, topic="gridwatch/sensors/aq-001", payload=b"{not json",
+                                  reason="payload is not JSON")
+    return DeadLetter(**{**fields, **overrides})
+
+
+def make_camera(id: str = "cam-001", **overrides: Any) -> Camera:
+    """Return a town camera looking north-east."""
+    fields: dict[str, Any] = dict(id=id, name=f"Camera {id}", lon=LON, lat=LAT, bearing_deg=45.0, fov_deg=60.0,
+                                  range_m=150.0, owner="town", stream_url=f"rtsp://127.0.0.1:8554/{id}",
+                                  status=CameraStatus.ONLINE)
+    return Camera(**{**fields, **overrides})
+
+
+def make_alert(device_id: str = "aq-001", **overrides: Any) -> Alert:
+    """Return an open PM2.5 alert in grid T01 / V01, raised at T0."""
+    fields: dict[str, Any] = dict(device_id=device_id, sensor_kind=SensorKind.AIR_QUALITY.value, metric="pm25",
+                                  value=180.0, limit=150.0, severity=Severity.WARNING, lon=LON, lat=LAT,
+                                  grid_path=("T01", "V01"), raised_at=T0, last_seen_at=T0, occurrences=1,
+                                  status=AlertStatus.OPEN, case_id=None, id=None)
+    return Alert(**{**fields, **overrides})
+
+
+def make_case(title: str = "Smoke behind the market", **overrides: Any) -> Case:
+    """Return a reported governance case in T01 / V01 / N01, created at T0."""
+    fields: dict[str, Any] = dict(title=title, category="safety_hazard", source=CaseSource.GRID_STAFF,
+                                  status=CaseStatus.REPORTED, platform=Platform.GOVERNANCE, lon=LON, lat=LAT,
+                                  grid_path=("T01", "V01", "N01"), created_at=T0, updated_at=T0,
+                                  description="Seen from the bridge", reporter="Li Lei", reporter_phone="13800000000")
+    return Case(**{**fields, **overrides})
+
+
+def make_event(case_id: int, **overrides: Any) -> CaseEvent:
+    """Return the 'accept' step of a case."""
+    fields: dict[str, Any] = dict(case_id=case_id, action="accept", actor="operator-1", at=T0,
+                                  from_status=CaseStatus.REPORTED, to_status=CaseStatus.ACCEPTED, note="",
+                                  data={"channel": "screen"})
+    return CaseEvent(**{**fields, **overrides})
+
+
+def make_team(id: str = "gov-1", **overrides: Any) -> Team:
+    """Return an available governance team at (lon, lat), last seen at T0."""
+    fields: dict[str, Any] = dict(id=id, name=f"Team {id}", platform=Platform.GOVERNANCE, status=TeamStatus.AVAILABLE,
+                                  lon=LON, lat=LAT, position_at=T0, members=3, phone="13900000000")
+    return Team(**{**fields, **overrides})

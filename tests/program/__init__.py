@@ -1,0 +1,1 @@
+"""Tests of the program's own parts: the embedded broker and the simulated town."""

@@ -1,0 +1,106 @@
+"""Contract of DeviceRepository, ReadingRepository and DeadLetterRepository, run against every backend."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from iot.models import SensorKind
+from storage import Store, StorageError
+from tests.factories import T0, at, make_dead_letter, make_device, make_reading
+
+
+def test_device_round_trip_and_upsert_overwrites(store: Store) -> None:
+    device = make_device("aq-001", mobile=True)
+    with store.unit_of_work() as uow:
+        assert uow.devices.upsert_many([device]) == 1
+        assert uow.devices.upsert_many([device]) == 1
+    with store.unit_of_work() as uow:
+        got = uow.devices.get("aq-001")
+        uow.devices.upsert_many([make_device("aq-001", name="Renamed", lon=120.5)])
+    with store.unit_of_work() as uow:
+        renamed = uow.devices.get("aq-001")
+        assert uow.devices.count() == 1
+        assert uow.devices.get("missing") is None
+    assert got == device and got is not None and got.kind is SensorKind.AIR_QUALITY and got.mobile is True
+    assert renamed is not None and (renamed.name, renamed.lon) == ("Renamed", 120.5)
+
+
+def test_device_list_filters_by_kind_orders_by_id_and_pages(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        uow.devices.upsert_many([make_device("w-2", kind=SensorKind.WATER_LEVEL), make_device("aq-1"),
+                                 make_device("w-1", kind=SensorKind.WATER_LEVEL), make_device("w-3", kind=SensorKind.WATER_LEVEL)])
+    with store.unit_of_work() as uow:
+        assert [d.id for d in uow.devices.all()] == ["aq-1", "w-1", "w-2", "w-3"]
+        assert [d.id for d in uow.devices.list(kind=SensorKind.WATER_LEVEL, limit=2, offset=1)] == ["w-2", "w-3"]
+        assert uow.devices.count(kind=SensorKind.WATER_LEVEL) == 3
+        assert uow.devices.count(kind=SensorKind.SMOKE) == 0
+
+
+def test_readings_add_many_ignores_repeats_and_counts_only_new_ones(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        assert uow.readings.add_many([make_reading(ts=at(0)), make_reading(ts=at(1))]) == 2
+    with store.unit_of_work() as uow:
+        batch = [make_reading(ts=at(1)), make_reading(ts=at(2)), make_reading(ts=at(2)), make_reading("aq-002", ts=at(1))]
+        assert uow.readings.add_many(batch) == 2
+        assert uow.readings.add_many([]) == 0
+    with store.unit_of_work() as uow:
+        assert uow.readings.count() == 4
+        assert uow.readings.count(device_id="aq-001") == 3
+
+
+def test_readings_list_newest_first_since_and_limit_in_utc(store: Store) -> None:
+    shanghai = ZoneInfo("Asia/Shanghai")
+    with store.unit_of_work() as uow:
+        uow.readings.add_many([make_reading(ts=at(m), values={"pm25": float(m) + 0.125}) for m in range(5)])
+        uow.readings.add_many([make_reading("other", ts=at(10))])
+    with store.unit_of_work() as uow:
+        newest = uow.readings.list(device_id="aq-001", limit=2)
+        since = uow.readings.list(device_id="aq-001", since=at(3).astimezone(shanghai))
+    assert [r.ts for r in newest] == [at(4), at(3)]
+    assert newest[0].values == {"pm25": 4.125}
+    assert newest[0].ts.tzinfo is timezone.utc
+    assert [r.ts for r in since] == [at(4), at(3)]
+
+
+def test_readings_keep_the_instant_of_non_utc_times(store: Store) -> None:
+    local = datetime(2024, 5, 1, 16, 0, 0, 123456, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with store.unit_of_work() as uow:
+        uow.readings.add_many([make_reading(ts=local)])
+    with store.unit_of_work() as uow:
+        (reading,) = uow.readings.list(device_id="aq-001")
+        assert uow.readings.add_many([make_reading(ts=local.astimezone(timezone.utc))]) == 0
+    assert reading.ts == datetime(2024, 5, 1, 8, 0, 0, 123456, tzinfo=timezone.utc)
+    assert reading.ts.tzinfo is timezone.utc
+
+
+def test_naive_datetime_is_refused_with_the_field_named(store: Store) -> None:
+    with pytest.raises(StorageError, match=r"reading of aq-001\.ts.*no timezone"):
+        with store.unit_of_work() as uow:
+            uow.readings.add_many([make_reading(ts=datetime(2024, 5, 1, 8, 0))])
+
+
+def test_dead_letter_keeps_raw_non_utf8_bytes(store: Store) -> None:
+    raw = b"\xff\xfe\x00gb2312:\xc4\xe3\xba\xc3"
+    with store.unit_of_work() as uow:
+        stored = uow.dead_letters.add(make_dead_letter(payload=raw, reason="not UTF-8"))
+    with store.unit_of_work() as uow:
+        (got,) = uow.dead_letters.list()
+    assert stored.id is not None
+    assert got == stored
+    assert got.payload == raw and isinstance(got.payload, bytes)
+    assert got.received_at.tzinfo is timezone.utc
+
+
+def test_dead_letters_list_newest_first_with_count_and_pages(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        first, second, third, fourth = (
+            uow.dead_letters.add(make_dead_letter(received_at=T0 + timedelta(minutes=minute))) for minute in (0, 2, 1, 2))
+    with store.unit_of_work() as uow:
+        letters = uow.dead_letters.list()
+        page = uow.dead_letters.list(limit=2, offset=1)
+        assert uow.dead_letters.count() == 4
+    assert letters == [fourth, second, third, first]
+    assert page == [second, third]

@@ -1,0 +1,63 @@
+"""The design's rules about who may import what, checked on every run."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("gis", "iot", "video", "alerts", "cases", "storage", "api", "town", "gridwatch")
+
+# Each driver may be imported only under these paths (relative to the repository root).
+DRIVER_HOMES: dict[str, tuple[str, ...]] = {
+    "paho": ("iot/mqtt.py",),
+    "cv2": ("video/capture.py", "video/capture/"),
+    "psycopg": ("storage/postgis/",),
+    "psycopg_pool": ("storage/postgis/",),
+    "sqlite3": ("storage/sqlite/",),
+    "fastapi": ("api/",),
+    "starlette": ("api/",),
+    "sse_starlette": ("api/",),
+    "uvicorn": ("gridwatch/runtime.py",),
+    "amqtt": ("gridwatch/broker.py",),
+}
+
+
+def _imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    roots: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def _is_under(rel: str, home: str) -> bool:
+    return rel.startswith(home) if home.endswith("/") else rel == home
+
+
+def test_drivers_are_imported_only_at_their_edge() -> None:
+    offenders = []
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            rel = path.relative_to(ROOT).as_posix()
+            for driver in _imported_roots(path) & DRIVER_HOMES.keys():
+                if not any(_is_under(rel, home) for home in DRIVER_HOMES[driver]):
+                    offenders.append(f"{rel} imports {driver}")
+    assert offenders == []
+
+
+def test_flow_runs_one_way_per_import_linter_contracts() -> None:
+    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which("lint-imports")
+    if lint is None:
+        pytest.fail("lint-imports is missing: install the dev extra (pip install -e '.[dev]')")
+    done = subprocess.run([lint, "--config", str(ROOT / "pyproject.toml")], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr

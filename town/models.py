@@ -1,0 +1,30 @@
+"""The town as a whole: its grids, sensors, cameras and teams."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cases.models import Team
+from gis.models import Grid, GridLevel
+from iot.models import Device
+from video.models import Camera
+
+
+@dataclass(frozen=True)
+class Town:
+    """Everything placed in one town, positions in WGS-84 (lon, lat); seed is None unless generated from one."""
+
+    grids: list[Grid] = field(default_factory=list)
+    devices: list[Device] = field(default_factory=list)
+    cameras: list[Camera] = field(default_factory=list)
+    teams: list[Team] = field(default_factory=list)
+    seed: int | None = None
+
+    def grids_at(self, level: GridLevel) -> list[Grid]:
+        """Return the grids of one level in file order."""
+        return [g for g in self.grids if g.level == level]
+
+    @property
+    def town_grid(self) -> Grid:
+        """Return the level-1 grid (the whole town)."""
+        return self.grids_at(GridLevel.TOWN)[0]

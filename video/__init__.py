@@ -1,0 +1,1 @@
+"""Cameras: where they are, what they see, and probes of their streams."""
