@@ -13,7 +13,7 @@ from cases.lifecycle import Action, next_status
 from cases.locator import Locator
 from cases.models import Case, CaseEvent, CaseSource, CaseStatus, Platform, Team, TeamStatus
 from cases.repository import CaseRepository, TeamRepository
-from cases.routing import route
+from cases.routing import CATEGORIES, route
 from gis.geometry import haversine_m
 
 
@@ -57,6 +57,8 @@ class StepResult:
 def report_case(*, repo: CaseRepository, case_in: CaseCreate, grid_path: tuple[str, ...], actor: str,
                 at: datetime) -> StepResult:
     """Open a case in 'reported', routed to its lead platform by category, and log the report."""
+    if case_in.category not in CATEGORIES:
+        raise CaseError(f"category {case_in.category!r}: unknown; use a code from GET /api/categories")
     case = repo.add(Case(
         title=case_in.title, category=case_in.category, source=case_in.source, status=CaseStatus.REPORTED,
         platform=route(case_in.category), lon=case_in.lon, lat=case_in.lat, grid_path=grid_path,

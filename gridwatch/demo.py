@@ -17,7 +17,7 @@ from cases.lifecycle import Action
 from cases.models import CaseStatus
 from cases.service import StepInput, take_step
 from gis.geometry import haversine_m
-from gridwatch.broker import EmbeddedBroker
+from gridwatch.broker import EmbeddedBroker, free_port
 from gridwatch.runtime import Core, open_migrated_store, serve_http, start_ingest
 from gridwatch.settings import Settings
 from gridwatch.simulate import TownSimulator
@@ -30,15 +30,16 @@ logger = logging.getLogger(__name__)
 FIELD_ACTOR = "demo:field-team"
 
 
-def free_port(host: str, preferred: int) -> int:
-    """Return preferred if it is free on host, else any free port."""
-    with socket.socket() as probe:
-        try:
-            probe.bind((host, preferred))
-            return preferred
-        except OSError:
-            probe.bind((host, 0))
-            return probe.getsockname()[1]
+def http_port(host: str, preferred: int) -> int:
+    """Return preferred if it is free on host, else (or for 0) a free port, saying so."""
+    if preferred:
+        with socket.socket() as probe:
+            try:
+                probe.bind((host, preferred))
+                return preferred
+            except OSError:
+                logger.warning("port %d on %s is taken; using a free one", preferred, host)
+    return free_port(host)
 
 
 def busy_team_targets(store: Store) -> dict[str, tuple[float, float]]:
@@ -126,15 +127,15 @@ def run_demo(settings: Settings, *, port: int, seed: int, fresh: bool, console: 
         stack.callback(field_teams.stop)
 
         host = settings.http_host
-        http_port = free_port(host, port) if port else free_port(host, 0)
+        port = http_port(host, port)
         console.print(Panel.fit(
             f"[bold]gridwatch demo[/] is running\n\n"
-            f"  command room  [link]http://{host}:{http_port}/[/link]\n"
-            f"  API docs      http://{host}:{http_port}/docs\n"
+            f"  command room  [link]http://{host}:{port}/[/link]\n"
+            f"  API docs      http://{host}:{port}/docs\n"
             f"  MQTT broker   {broker_url}  (topics gridwatch/sensors/+/readings, gridwatch/teams/+/position)\n"
             f"  store         {settings.effective_store_url}\n\n"
             f"{len(devices)} sensors and {len(teams)} teams are simulated; alarms become dispatched cases "
             f"within a minute.\nPress Ctrl-C to stop.",
             border_style="green"))
-        serve_http(core, host=host, port=http_port, with_ingest=True)
+        serve_http(core, host=host, port=port, with_ingest=True)
         console.print("stopping…")

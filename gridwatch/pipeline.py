@@ -72,8 +72,9 @@ class Pipeline:
         try:
             with self.store.unit_of_work() as uow:
                 self._refresh(uow)
+                devices: dict[str, Device | None] = {}
                 for message in messages:
-                    self._handle_one(uow, message, tally)
+                    self._handle_one(uow, message, tally, devices)
         except Exception:
             logger.exception("batch of %d messages failed in the store; retrying one by one", len(messages))
             tally = _tally(received=len(messages))
@@ -86,7 +87,7 @@ class Pipeline:
         try:
             with self.store.unit_of_work() as uow:
                 self._refresh(uow)
-                self._handle_one(uow, message, own)
+                self._handle_one(uow, message, own, {})
         except Exception as exc:
             logger.exception("message on %s failed in the store", message.topic)
             own = _tally(store_errors=1, dead_letters=1)
@@ -98,21 +99,24 @@ class Pipeline:
     def _refresh(self, uow: UnitOfWork) -> None:
         self.locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
 
-    def _handle_one(self, uow: UnitOfWork, message: InboundMessage, tally: dict[str, int]) -> None:
+    def _handle_one(self, uow: UnitOfWork, message: InboundMessage, tally: dict[str, int],
+                    devices: dict[str, Device | None]) -> None:
         now = self.clock()
         try:
             kind, ident = parse_topic(message.topic)
             if kind is TopicKind.READING:
-                self._handle_reading(uow, message, ident, now, tally)
+                # A batch holds many readings of few devices; look each up once per transaction.
+                if ident not in devices:
+                    devices[ident] = uow.devices.get(ident)
+                self._handle_reading(uow, message, devices[ident], ident, now, tally)
             else:
                 self._handle_position(uow, message, ident, now, tally)
         except IngestError as exc:
             uow.dead_letters.add(DeadLetter(now, message.topic, message.payload, str(exc)))
             tally["dead_letters"] += 1
 
-    def _handle_reading(self, uow: UnitOfWork, message: InboundMessage, device_id: str, now: datetime,
-                        tally: dict[str, int]) -> None:
-        device = uow.devices.get(device_id)
+    def _handle_reading(self, uow: UnitOfWork, message: InboundMessage, device: Device | None, device_id: str,
+                        now: datetime, tally: dict[str, int]) -> None:
         if device is None:
             raise IngestError(f"topic {message.topic!r}: unknown device {device_id!r}")
         reading = parse_reading(message.topic, message.payload, device=device, now=now)

@@ -52,7 +52,11 @@ def start_ingest(core: Core, *, mqtt_url: str, client_id: str, batch_size: int, 
 def serve_http(core: Core, *, host: str, port: int, with_ingest: bool) -> None:
     """Serve the API and the page until Ctrl-C."""
     app = create_app(store=core.store, locator=core.locator, ingest_stats=core.stats if with_ingest else None)
-    uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)).run()
+    try:
+        uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)).run()
+    except KeyboardInterrupt:
+        # uvicorn has already shut down gracefully and re-raises Ctrl-C; the caller stops the rest.
+        logger.info("stopping")
 
 
 def run_services(settings: Settings, *, http: bool, ingest: bool) -> None:

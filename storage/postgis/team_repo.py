@@ -31,7 +31,7 @@ class PostgisTeamRepository:
         self._revisions = pending
 
     def upsert_many(self, teams: Iterable[Team]) -> int:
-        """Insert or overwrite teams by id, status and position included; return how many were written."""
+        """Insert teams, or update an existing team's name, platform, members and phone; live status and reported position stay."""
         rows = [(t.id, t.name, str(t.platform), str(t.status), t.lon, t.lat,
                  optional_time_to_db(t.position_at, where=f"team {t.id}.position_at"), t.members, t.phone) for t in teams]
         if not rows:
@@ -39,9 +39,12 @@ class PostgisTeamRepository:
         with self._conn.cursor() as cur:
             cur.executemany(
                 f"INSERT INTO teams ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                # A reloaded town file must not free a busy team or pull a reporting team back to its base.
                 " ON CONFLICT (id) DO UPDATE SET name = excluded.name, platform = excluded.platform,"
-                " status = excluded.status, lon = excluded.lon, lat = excluded.lat, position_at = excluded.position_at,"
-                " members = excluded.members, phone = excluded.phone",
+                " members = excluded.members, phone = excluded.phone,"
+                " lon = CASE WHEN teams.position_at IS NULL THEN excluded.lon ELSE teams.lon END,"
+                " lat = CASE WHEN teams.position_at IS NULL THEN excluded.lat ELSE teams.lat END,"
+                " position_at = coalesce(teams.position_at, excluded.position_at)",
                 rows,
             )
         self._revisions.touch(revisions.TEAMS)

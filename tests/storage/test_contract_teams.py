@@ -165,3 +165,16 @@ def test_appending_then_claiming_while_another_claims_then_appends_does_not_dead
     assert sorted(results.values()) == [False, True]
     with store.unit_of_work() as uow:
         assert [e.kind for e in uow.feed.since(0)] == ["alert.raised", "team.assigned"]
+
+
+def test_reloading_a_team_keeps_its_live_status_and_reported_position(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        uow.teams.upsert_many([make_team("gov-1", lon=120.0, lat=32.3, position_at=None)])
+        assert uow.teams.claim("gov-1")
+        uow.teams.update_position("gov-1", lon=120.01, lat=32.31, at=at(5))
+    with store.unit_of_work() as uow:
+        uow.teams.upsert_many([make_team("gov-1", name="综治巡逻二队", lon=120.0, lat=32.3, position_at=None)])
+    with store.unit_of_work() as uow:
+        team = uow.teams.get("gov-1")
+    assert team is not None and team.name == "综治巡逻二队"
+    assert team.status is TeamStatus.BUSY and team.position == (120.01, 32.31)

@@ -1,0 +1,76 @@
+"""The command-room page in a real browser: it loads only local assets and shows an alarm become a case live."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+import paho.mqtt.client as paho
+import pytest
+
+from town.models import Town
+
+pytestmark = pytest.mark.timeout(120)
+
+CHROMIUM = os.environ.get("GRIDWATCH_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+@pytest.fixture
+def browser_page(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Yield a Playwright page in headless Chromium (Debian's build; Playwright cannot download its own here)."""
+    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Chromium not found at {CHROMIUM} (CI=true: a missing component is a failure)")
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        yield page
+        page.screenshot(path=str(tmp_path / "command-room.png"))
+        browser.close()
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_page_shows_an_alarm_become_a_dispatched_case_live(running_system, browser_page, mosquitto_url: str,
+                                                           town: Town) -> None:
+    page = browser_page
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(running_system.base_url + "/")
+    page.wait_for_selector("body[data-ready=true]", timeout=20_000)
+    page.wait_for_selector("#live-status[data-state=live]", timeout=20_000)
+    assert page.locator("#map path.leaflet-interactive").count() > 200, "grid polygons are drawn"
+
+    device = next(d for d in town.devices if d.kind == "smoke")
+    host, port = mosquitto_url.rsplit("//", 1)[1].rsplit(":", 1)
+    client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=f"gw-page-{uuid.uuid4().hex[:8]}")
+    client.connect(host, int(port))
+    client.loop_start()
+    try:
+        body = {"ts": int(time.time() * 1000), "values": {"obscuration_pct": 9.5}}
+        client.publish(f"gridwatch/sensors/{device.id}/readings", json.dumps(body).encode(), qos=1).wait_for_publish(10)
+    finally:
+        client.loop_stop()
+        client.disconnect()
+
+    row = page.locator("#case-list [data-case-id][data-status=dispatched]").first
+    row.wait_for(timeout=20_000)
+    assert row.get_attribute("data-platform") == "governance"
+    row.click()
+    detail = page.locator("#case-detail")
+    detail.wait_for(state="visible", timeout=10_000)
+    page.locator("#case-timeline li[data-action=dispatch]").wait_for(timeout=10_000)
+
+    page.locator("#action-next button[data-action=start]").click()
+    page.wait_for_selector("#case-detail[data-status=handling]", timeout=10_000)
+
+    foreign = [url for url in requested if not url.startswith(running_system.base_url)]
+    assert foreign == [], f"the page fetched from outside the app: {foreign}"
