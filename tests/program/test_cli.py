@@ -1,0 +1,60 @@
+"""The gridwatch command: town generate/load and db upgrade against a real embedded store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gridwatch.cli import app
+from storage import open_store
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("GRIDWATCH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("GRIDWATCH_STORE_URL", f"sqlite:///{tmp_path}/cli.db")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_db_upgrade_applies_then_reports_up_to_date(env: Path) -> None:
+    first = runner.invoke(app, ["db", "upgrade"])
+    second = runner.invoke(app, ["db", "upgrade"])
+    assert first.exit_code == 0 and "applied 0001_initial" in first.output
+    assert second.exit_code == 0 and "up to date" in second.output
+
+
+def test_generated_town_loads_into_the_store(env: Path) -> None:
+    generated = runner.invoke(app, ["town", "generate", "--seed", "3", "--out", str(env / "town")])
+    assert generated.exit_code == 0, generated.output
+    loaded = runner.invoke(app, ["town", "load", str(env / "town")])
+    assert loaded.exit_code == 0, loaded.output
+    store = open_store(f"sqlite:///{env}/cli.db")
+    try:
+        with store.unit_of_work() as uow:
+            assert uow.grids.count() > 250 and uow.cameras.count() > 600 and len(uow.teams.all()) >= 16
+    finally:
+        store.close()
+
+
+def test_a_broken_town_file_is_refused_with_file_and_line_and_nothing_loaded(env: Path) -> None:
+    runner.invoke(app, ["town", "generate", "--seed", "3", "--out", str(env / "town")])
+    sensors = env / "town" / "sensors.csv"
+    lines = sensors.read_text(encoding="utf-8").splitlines()
+    fields = lines[3].split(",")
+    fields[3] = "abc"  # the lon column
+    lines[3] = ",".join(fields)
+    sensors.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    refused = runner.invoke(app, ["town", "load", str(env / "town")])
+    assert refused.exit_code == 2
+    assert "sensors.csv line 4" in refused.output and "abc" in refused.output
+    store = open_store(f"sqlite:///{env}/cli.db")
+    try:
+        with store.unit_of_work() as uow:
+            assert uow.grids.count() == 0
+    finally:
+        store.close()
