@@ -2,32 +2,48 @@
 
 from __future__ import annotations
 
+import secrets
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 
-from api.errors import install_error_handlers
-from api.routes import cases, events, grids, health, page, resources
+from access.ratelimit import RateLimiter
+from access.tokens import TokenPolicy
+from api.audit_trail import install_audit_trail
+from api.errors import ERROR_RESPONSES, install_error_handlers
+from api.routes import attachments, audit, auth, cases, events, grids, health, page, resources
 from cases.locator import Locator
 from storage import Store
 
 
 def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: Any = None,
-               clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> FastAPI:
+               clock: Callable[[], datetime] = lambda: datetime.now(UTC), token_policy: TokenPolicy | None = None,
+               data_dir: Path = Path("gridwatch-data"), upload_max_bytes: int = 10 * 1024 * 1024) -> FastAPI:
     """Return the app serving the store; whoever opened the store closes it."""
     app = FastAPI(
         title="gridwatch",
         summary="Command room of a town's four platforms: grids, alerts, cases, teams, cameras.",
         version="0.1.0",
+        responses=ERROR_RESPONSES,
     )
     app.state.store = store
     app.state.locator = locator or Locator()
     app.state.ingest_stats = ingest_stats
     app.state.clock = clock
+    # Without a configured key, tokens are signed with one that dies with the process.
+    app.state.token_policy = token_policy or TokenPolicy(secret=secrets.token_urlsafe(48))
+    app.state.login_limiter = RateLimiter(name="login", rate_per_s=0.2, burst=10, clock=time.monotonic)
+    app.state.intake_limiter = RateLimiter(name="case intake", rate_per_s=1.0, burst=30, clock=time.monotonic)
+    app.state.attachments_dir = data_dir / "attachments"
+    app.state.upload_max_bytes = upload_max_bytes
     install_error_handlers(app)
-    for module in (health, grids, cases, resources, events, page):
+    install_audit_trail(app)
+    for module in (health, auth, grids, cases, attachments, resources, events, audit, page):
         app.include_router(module.router)
+    app.include_router(auth.users_router)
     page.mount_assets(app)
     return app

@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 
 from cases.locator import Locator
 from gis.errors import GisError
 from storage import Store
 
 MAX_PAGE = 1000
+# Ids are 64-bit in both stores; a larger number is a client error, not a database overflow.
+MAX_ID = 2**63 - 1
+MAX_OFFSET = 10_000_000
 # A command-room screen looks at a town or a county; larger boxes are a mistake or a scrape.
 MAX_BBOX_DEG2 = 4.0
 
@@ -43,7 +46,7 @@ class Paging:
 
 
 def get_paging(limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Items per page")] = 100,
-               offset: Annotated[int, Query(ge=0, description="Items to skip")] = 0) -> Paging:
+               offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip")] = 0) -> Paging:
     """Return the paging parameters."""
     return Paging(limit, offset)
 
@@ -77,5 +80,6 @@ StoreDep = Annotated[Store, Depends(get_store)]
 LocatorDep = Annotated[Locator, Depends(get_locator)]
 ClockDep = Annotated[Callable[[], datetime], Depends(get_clock)]
 PagingDep = Annotated[Paging, Depends(get_paging)]
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="A numeric id")]
 BBoxDep = Annotated[tuple[float, float, float, float] | None, Depends(parse_bbox)]
 Format = Annotated[Literal["json", "geojson"], Query(description="json (a page of items) or geojson (a FeatureCollection)")]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
+from access.errors import AccountLocked, Forbidden, InvalidAccount, NotAuthenticated, RateLimited
 from alerts.errors import AlertError
+from api.uploads import UploadTooLarge, UploadTypeRefused
 from cases.errors import CaseError, CaseNotFound, IllegalTransition, NoTeamAvailable
 from gis.errors import GisError
 from iot.errors import IngestError
@@ -17,6 +21,13 @@ logger = logging.getLogger(__name__)
 
 # Most specific first: the first class an error is an instance of decides its status.
 ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
+    (NotAuthenticated, 401),
+    (Forbidden, 403),
+    (AccountLocked, 423),
+    (RateLimited, 429),
+    (InvalidAccount, 422),
+    (UploadTooLarge, 413),
+    (UploadTypeRefused, 415),
     (CaseNotFound, 404),
     (IllegalTransition, 409),
     (NoTeamAvailable, 409),
@@ -26,6 +37,37 @@ ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (IngestError, 422),
     (StorageError, 503),
 )
+
+
+class ErrorBody(BaseModel):
+    """Every refusal: what was wrong and where."""
+
+    detail: str
+
+
+class InvalidBody(BaseModel):
+    """A 422: a field that failed validation (a list naming each field's loc) or a domain rule (a message)."""
+
+    detail: str | list[dict[str, Any]]
+
+
+def _doc(description: str, model: type[BaseModel] = ErrorBody) -> dict[str, Any]:
+    return {"model": model, "description": description}
+
+
+# Declared once for every route, so clients and the OpenAPI document agree on error bodies.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _doc("No valid credentials"),
+    403: _doc("The caller's role may not do this"),
+    404: _doc("No such object within the caller's reach"),
+    409: _doc("The step is not allowed now"),
+    413: _doc("Upload too large"),
+    415: _doc("Upload type not accepted"),
+    422: _doc("A field or rule was not met", InvalidBody),
+    423: _doc("Account locked after failed logins"),
+    429: _doc("Too many requests; see Retry-After"),
+    503: _doc("The store does not answer"),
+}
 
 
 class NotFound(LookupError):
@@ -49,7 +91,12 @@ def install_error_handlers(app: FastAPI) -> None:
         status = status_for(exc)
         if status >= 500:
             logger.error("%s: %s", type(exc).__name__, exc)
-        return JSONResponse({"detail": str(exc)}, status_code=status)
+        headers = {}
+        if isinstance(exc, NotAuthenticated):
+            headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(exc, RateLimited):
+            headers["Retry-After"] = str(exc.retry_after_s)
+        return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
     for cls in (NotFound, *(cls for cls, _ in ERROR_STATUS)):
         app.add_exception_handler(cls, handle)

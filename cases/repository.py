@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -25,12 +25,13 @@ class CaseRepository(Protocol):
         ...
 
     def list(self, *, status: CaseStatus | None = None, platform: Platform | None = None,
-             grid_code: str | None = None, bbox: BBox | None = None, limit: int = 100, offset: int = 0) -> list[Case]:
-        """Return cases newest first; grid_code matches a grid at any level."""
+             grid_code: str | None = None, any_grid: Sequence[str] | None = None, bbox: BBox | None = None,
+             limit: int = 100, offset: int = 0) -> list[Case]:
+        """Return cases newest first; grid_code matches a grid at any level, any_grid any of several (none: none)."""
         ...
 
     def count(self, *, status: CaseStatus | None = None, platform: Platform | None = None,
-              grid_code: str | None = None, bbox: BBox | None = None) -> int: ...
+              grid_code: str | None = None, any_grid: Sequence[str] | None = None, bbox: BBox | None = None) -> int: ...
 
     def append_event(self, event: CaseEvent) -> CaseEvent:
         """Append to the case's event log (never updated or deleted) and return it with its id."""

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.logging import RichHandler
 
+from gridwatch.cli_access import apikeys_app, audit_app, users_app
 from gridwatch.settings import Settings, load_settings
 
 app = typer.Typer(help="gridwatch: the command room of a town's four platforms.", no_args_is_help=True,
@@ -18,6 +19,9 @@ db_app = typer.Typer(help="The store's schema.", no_args_is_help=True)
 town_app = typer.Typer(help="Town data: grids, sensors, cameras, teams.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(town_app, name="town")
+app.add_typer(users_app, name="users")
+app.add_typer(apikeys_app, name="apikeys")
+app.add_typer(audit_app, name="audit")
 console = Console()
 
 
@@ -73,6 +77,24 @@ def db_upgrade(verbose: Verbose = False) -> None:
     finally:
         store.close()
     console.print(f"[green]store {store.name}:[/] " + (f"applied {', '.join(applied)}" if applied else "up to date"))
+
+
+@db_app.command("grant-app-role")
+def db_grant_app_role(role: Annotated[str, typer.Argument(help="The PostgreSQL role the app logs in as.")],
+                      verbose: Verbose = False) -> None:
+    """Grant a PostgreSQL role what the app needs: everything but changing or deleting the audit log."""
+    from storage import open_store
+
+    settings = _settings(verbose)
+    store = open_store(settings.effective_store_url)
+    try:
+        if not hasattr(store, "grant_app_role"):
+            console.print("[red]only the PostGIS store has database roles[/]")
+            raise typer.Exit(2)
+        store.grant_app_role(role)
+    finally:
+        store.close()
+    console.print(f"[green]granted[/] {role}: read/write on operational tables, insert-only on the audit log")
 
 
 @town_app.command("generate")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import shutil
 import socket
 import threading
@@ -12,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from rich.console import Console
 from rich.panel import Panel
 
+from access.models import Role
+from access.service import create_user, reset_password
 from api.serialize import case_dict, event_dict
 from cases.lifecycle import Action
 from cases.models import CaseStatus
@@ -28,6 +31,20 @@ from storage import Store
 logger = logging.getLogger(__name__)
 
 FIELD_ACTOR = "demo:field-team"
+DEMO_ADMIN = "admin"
+
+
+def ensure_demo_admin(store: Store) -> str:
+    """Create the demo's admin, or give it a new password; return the password to print."""
+    password = "Gw-" + secrets.token_urlsafe(9)
+    now = datetime.now(UTC)
+    with store.unit_of_work() as uow:
+        if uow.users.get(DEMO_ADMIN) is None:
+            create_user(users=uow.users, username=DEMO_ADMIN, password=password, role=Role.ADMIN,
+                        display_name="演示管理员 Demo admin", now=now)
+        else:
+            reset_password(users=uow.users, sessions=uow.sessions, username=DEMO_ADMIN, password=password, now=now)
+    return password
 
 
 def http_port(host: str, preferred: int) -> int:
@@ -126,16 +143,18 @@ def run_demo(settings: Settings, *, port: int, seed: int, fresh: bool, console: 
         field_teams.start()
         stack.callback(field_teams.stop)
 
+        admin_password = ensure_demo_admin(store)
         host = settings.http_host
         port = http_port(host, port)
         console.print(Panel.fit(
             f"[bold]gridwatch demo[/] is running\n\n"
             f"  command room  [link]http://{host}:{port}/[/link]\n"
+            f"  log in as     {DEMO_ADMIN} / {admin_password}\n"
             f"  API docs      http://{host}:{port}/docs\n"
             f"  MQTT broker   {broker_url}  (topics gridwatch/sensors/+/readings, gridwatch/teams/+/position)\n"
             f"  store         {settings.effective_store_url}\n\n"
             f"{len(devices)} sensors and {len(teams)} teams are simulated; alarms become dispatched cases "
             f"within a minute.\nPress Ctrl-C to stop.",
             border_style="green"))
-        serve_http(core, host=host, port=port, with_ingest=True)
+        serve_http(core, settings, host=host, port=port, with_ingest=True)
         console.print("stopping…")

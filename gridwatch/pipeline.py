@@ -117,6 +117,10 @@ class Pipeline:
 
     def _handle_reading(self, uow: UnitOfWork, message: InboundMessage, device: Device | None, device_id: str,
                         now: datetime, tally: dict[str, int]) -> None:
+        # The broker's ACL is the guard; where the broker says who published (Mosquitto does not), check it too.
+        if message.username is not None and message.username != device_id:
+            raise IngestError(f"topic {message.topic!r}: published by {message.username!r}, "
+                              f"not by device {device_id!r}")
         if device is None:
             raise IngestError(f"topic {message.topic!r}: unknown device {device_id!r}")
         reading = parse_reading(message.topic, message.payload, device=device, now=now)
@@ -130,6 +134,8 @@ class Pipeline:
 
     def _handle_position(self, uow: UnitOfWork, message: InboundMessage, team_id: str, now: datetime,
                          tally: dict[str, int]) -> None:
+        if message.username is not None and message.username != team_id:
+            raise IngestError(f"topic {message.topic!r}: published by {message.username!r}, not by team {team_id!r}")
         position = parse_position(message.topic, message.payload, team_id=team_id, now=now)
         if uow.teams.get(team_id) is None:
             raise IngestError(f"topic {message.topic!r}: unknown team {team_id!r}")
@@ -164,7 +170,8 @@ class Pipeline:
             return
         tally["dispatched"] += 1
         team = dispatched.team
-        uow.feed.append("team.assigned", {"case_id": dispatched.case.id, "team": team_dict(team),  # type: ignore[arg-type]
+        uow.feed.append("team.assigned", {"case_id": dispatched.case.id, "case": case_dict(dispatched.case),
+                                          "team": team_dict(team),  # type: ignore[arg-type]
                                           "distance_m": dispatched.distance_m}, at=now)
 
     def _step(self, uow: UnitOfWork, case_id: int | None, step_in: StepInput, now: datetime) -> StepResult:

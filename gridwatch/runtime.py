@@ -11,6 +11,7 @@ import uvicorn
 from api.app import create_app
 from cases.locator import Locator
 from gridwatch.ingest import IngestWorker
+from gridwatch.keys import token_policy
 from gridwatch.pipeline import IngestStats, Pipeline
 from gridwatch.settings import Settings
 from iot.mqtt import MqttSubscriber
@@ -49,9 +50,11 @@ def start_ingest(core: Core, *, mqtt_url: str, client_id: str, batch_size: int, 
     return worker
 
 
-def serve_http(core: Core, *, host: str, port: int, with_ingest: bool) -> None:
+def serve_http(core: Core, settings: Settings, *, host: str, port: int, with_ingest: bool) -> None:
     """Serve the API and the page until Ctrl-C."""
-    app = create_app(store=core.store, locator=core.locator, ingest_stats=core.stats if with_ingest else None)
+    app = create_app(store=core.store, locator=core.locator, ingest_stats=core.stats if with_ingest else None,
+                     token_policy=token_policy(settings), data_dir=settings.data_dir,
+                     upload_max_bytes=settings.upload_max_mb * 1024 * 1024)
     try:
         uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)).run()
     except KeyboardInterrupt:
@@ -70,7 +73,7 @@ def run_services(settings: Settings, *, http: bool, ingest: bool) -> None:
             stack.callback(worker.stop)
         if http:
             logger.info("serving http://%s", settings.http_bind)
-            serve_http(core, host=settings.http_host, port=settings.http_port, with_ingest=ingest)
+            serve_http(core, settings, host=settings.http_host, port=settings.http_port, with_ingest=ingest)
         else:
             _wait_for_interrupt()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -21,6 +21,12 @@ class Settings(BaseSettings):
     mqtt_client_id: str = Field("gridwatch-ingest", description="Client id of the ingest's persistent MQTT session.")
     ingest_batch_size: int = Field(200, ge=1, le=10_000, description="Messages written per transaction at most.")
     town_seed: int = Field(7, description="Seed of the synthetic town the demo generates.")
+    secret_key: SecretStr = Field(SecretStr(""), description="Key that signs tokens; empty: a random one kept in data_dir/secret.key.")
+    access_token_minutes: int = Field(10, ge=1, le=60, description="Lifetime of an access token.")
+    idle_timeout_minutes: int = Field(30, ge=5, le=480, description="A session unused this long ends.")
+    session_max_hours: int = Field(12, ge=1, le=72, description="A session ends this long after login at the latest.")
+    audit_retention_days: int = Field(180, ge=180, description="Audit entries are kept at least this long (six months by law).")
+    upload_max_mb: int = Field(10, ge=1, le=100, description="Largest attachment accepted.")
 
     @field_validator("http_bind")
     @classmethod

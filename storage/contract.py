@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from access.repository import ApiKeyRepository, SessionRepository, UserRepository
 from alerts.repository import AlertRepository
+from audit.repository import AuditRepository
 from cases.repository import CaseRepository, TeamRepository
 from gis.repository import GridRepository
 from iot.repository import DeadLetterRepository, DeviceRepository, ReadingRepository
@@ -54,6 +56,10 @@ class UnitOfWork(Protocol):
     cases: CaseRepository
     teams: TeamRepository
     feed: FeedRepository
+    users: UserRepository
+    sessions: SessionRepository
+    api_keys: ApiKeyRepository
+    audit: AuditRepository
 
 
 class Store(Protocol):

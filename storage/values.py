@@ -9,6 +9,9 @@ from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import shapely
+from shapely.geometry.base import BaseGeometry
+
 from storage.contract import StorageError
 
 BBox = tuple[float, float, float, float]
@@ -80,3 +83,15 @@ def page(limit: int, offset: int = 0) -> tuple[int, int]:
     if limit < 0 or offset < 0:
         raise StorageError(f"page: limit and offset must not be negative, got limit={limit}, offset={offset}")
     return int(limit), int(offset)
+
+
+def flat_shape(geometry: BaseGeometry | None, *, where: str) -> BaseGeometry:
+    """Return the shape in 2-D; refuse a missing or empty one."""
+    if geometry is None or geometry.is_empty:
+        raise StorageError(f"{where}: geometry is empty")
+    return shapely.force_2d(geometry)
+
+
+def shape_from_wkb(wkb: bytes | memoryview) -> BaseGeometry:
+    """Return the shape stored as WKB."""
+    return shapely.from_wkb(bytes(wkb))

@@ -1,91 +1,134 @@
-"""Cases: list, read with their event log, report, and take steps of the loop."""
+"""Cases: list and read within the caller's reach, report, and take steps of the loop."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
-from api.deps import BBoxDep, ClockDep, Format, LocatorDep, PagingDep, StoreDep
+from access.errors import Forbidden
+from access.models import Principal, Role
+from access.policy import can_see_case, case_reach, check_action, redact_case
+from api.deps import BBoxDep, ClockDep, Format, IdPath, LocatorDep, PagingDep, StoreDep
 from api.routes.grids import vars_of
 from api.schemas import ACTIONS, CaseReport, StepRequest
+from api.security import CaseReader, CaseReporter, OpsReader
 from api.serialize import case_dict, event_dict, feature_collection, page, point_feature, team_dict
 from cases.errors import CaseNotFound
 from cases.lifecycle import Action, allowed_actions
-from cases.models import CaseStatus, Platform
+from cases.models import Case, CaseSource, CaseStatus, Platform
 from cases.routing import CATEGORIES
 from cases.service import CaseCreate, StepInput, report_case, take_step
 from gis.crs import normalise_position
+from storage import UnitOfWork
 
 router = APIRouter(tags=["cases"])
 
+# Who may say where a report came from; sensors and cameras report only through the ingest.
+SOURCES_BY_ROLE: dict[Role, frozenset[CaseSource]] = {
+    Role.ADMIN: frozenset({CaseSource.GRID_STAFF, CaseSource.CITIZEN, CaseSource.HOTLINE}),
+    Role.OPERATOR: frozenset({CaseSource.GRID_STAFF, CaseSource.CITIZEN, CaseSource.HOTLINE}),
+    Role.GRID_STAFF: frozenset({CaseSource.GRID_STAFF}),
+}
+DEFAULT_SOURCE = {"user": CaseSource.GRID_STAFF, "api_key": CaseSource.CITIZEN}
+
+
+def visible_case(uow: UnitOfWork, principal: Principal, case_id: int) -> Case:
+    """Return the case if it exists within the principal's reach; otherwise 404, never 403, so ids reveal nothing."""
+    case = uow.cases.get(case_id)
+    if case is None or not can_see_case(principal, case):
+        raise CaseNotFound(f"case {case_id}: no such case")
+    return case
+
+
+def _next_actions(principal: Principal, case: Case) -> list[str]:
+    allowed = []
+    for action in allowed_actions(case.status):
+        try:
+            check_action(principal, case, action)
+        except Forbidden:
+            continue
+        allowed.append(action.value)
+    return allowed
+
 
 @router.get("/api/categories")
-def list_categories() -> list[dict[str, str]]:
+def list_categories(_who: OpsReader) -> list[dict[str, str]]:
     """List the categories a case can have and the platform each is routed to."""
     return [{"code": c.code, "label": c.label, "platform": c.platform.value} for c in CATEGORIES.values()]
 
 
 @router.get("/api/cases")
-def list_cases(store: StoreDep, paging: PagingDep, bbox: BBoxDep, format: Format = "json",
+def list_cases(store: StoreDep, principal: CaseReader, paging: PagingDep, bbox: BBoxDep, format: Format = "json",
                status: CaseStatus | None = None, platform: Platform | None = None,
                grid: Annotated[str | None, Query(description="a grid code at any level")] = None) -> dict[str, Any]:
-    """List cases, newest first."""
-    with store.unit_of_work() as uow:
-        found = uow.cases.list(status=status, platform=platform, grid_code=grid, bbox=bbox, limit=paging.limit,
-                               offset=paging.offset)
-        total = uow.cases.count(status=status, platform=platform, grid_code=grid, bbox=bbox)
-    items = [case_dict(c) for c in found]
+    """List the cases within the caller's reach, newest first."""
+    reach = case_reach(principal)
+    if reach.platform is not None and platform not in (None, reach.platform):
+        found, total = [], 0
+    else:
+        filters = {"status": status, "platform": reach.platform or platform, "grid_code": grid,
+                   "any_grid": reach.grid_codes, "bbox": bbox}
+        with store.unit_of_work() as uow:
+            found = uow.cases.list(**filters, limit=paging.limit, offset=paging.offset)
+            total = uow.cases.count(**filters)
+    items = [redact_case(principal, case_dict(c)) for c in found]
     if format == "geojson":
         return feature_collection([point_feature(i, feature_id=i["id"]) for i in items], total=total, **vars_of(paging))
     return page(items, total=total, **vars_of(paging))
 
 
 @router.get("/api/cases/{case_id}")
-def get_case(store: StoreDep, case_id: Annotated[int, Path(ge=1)]) -> dict[str, Any]:
-    """Return a case with its whole event log and the steps it can take next."""
+def get_case(store: StoreDep, principal: CaseReader, case_id: IdPath) -> dict[str, Any]:
+    """Return a case with its whole event log and the steps the caller may take next."""
     with store.unit_of_work() as uow:
-        case = uow.cases.get(case_id)
-        if case is None:
-            raise CaseNotFound(f"case {case_id}: no such case")
+        case = visible_case(uow, principal, case_id)
         events = uow.cases.events(case_id)
         team = uow.teams.get(case.team_id) if case.team_id else None
-    return {**case_dict(case), "events": [event_dict(e) for e in events],
-            "team": team_dict(team) if team else None,
-            "next_actions": [a.value for a in allowed_actions(case.status)]}
+    return {**redact_case(principal, case_dict(case)), "events": [event_dict(e) for e in events],
+            "team": team_dict(team) if team else None, "next_actions": _next_actions(principal, case)}
 
 
 @router.post("/api/cases", status_code=201)
-def create_case(store: StoreDep, locator: LocatorDep, clock: ClockDep, case_in: CaseReport) -> dict[str, Any]:
-    """Report a case (grid staff, citizen, hotline); it is located in its grids and routed by category."""
+def create_case(request: Request, store: StoreDep, locator: LocatorDep, clock: ClockDep, principal: CaseReporter,
+                case_in: CaseReport) -> dict[str, Any]:
+    """Report a case (grid staff, hotline, Open311 clients); it is located in its grids and routed by category."""
+    request.app.state.intake_limiter.hit(principal.actor)
+    source = case_in.source or DEFAULT_SOURCE[principal.kind]
+    allowed = SOURCES_BY_ROLE.get(principal.role, frozenset()) if principal.kind == "user" else {CaseSource.CITIZEN}
+    if source not in allowed:
+        raise Forbidden(f"body field 'source' {source.value!r}: role '{principal.role}' may report only as "
+                        + ", ".join(sorted(s.value for s in allowed)))
     lon, lat = normalise_position(case_in.lon, case_in.lat, case_in.crs, where="body lon/lat")
     now = clock()
     with store.unit_of_work() as uow:
         locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
         result = report_case(repo=uow.cases, case_in=CaseCreate(
-            title=case_in.title, category=case_in.category, lon=lon, lat=lat, source=case_in.source,
+            title=case_in.title, category=case_in.category, lon=lon, lat=lat, source=source,
             description=case_in.description, reporter=case_in.reporter, reporter_phone=case_in.reporter_phone,
-        ), grid_path=locator.grid_path(lon, lat), actor=case_in.actor, at=now)
+        ), grid_path=locator.grid_path(lon, lat), actor=principal.actor, at=now)
         uow.feed.append("case.opened", {"case": case_dict(result.case)}, at=now)
-    return {**case_dict(result.case), "events": [event_dict(result.event)]}
+    return {**redact_case(principal, case_dict(result.case)), "events": [event_dict(result.event)]}
 
 
 @router.post("/api/cases/{case_id}/actions/{action}")
-def act_on_case(store: StoreDep, locator: LocatorDep, clock: ClockDep, case_id: Annotated[int, Path(ge=1)],
+def act_on_case(store: StoreDep, locator: LocatorDep, clock: ClockDep, principal: CaseReader,
+                case_id: IdPath,
                 action: Annotated[str, Path(description=f"one of {', '.join(ACTIONS)}")],
                 step: StepRequest) -> dict[str, Any]:
-    """Take one step of the closed loop; a step not allowed now answers 409 with the reason."""
+    """Take one step of the loop: 403 if the caller's role may not, 409 with the reason if the case cannot now."""
     if action not in ACTIONS:
         raise CaseNotFound(f"path 'action' {action!r}: no such step; use one of {', '.join(ACTIONS)}")
     now = clock()
     with store.unit_of_work() as uow:
+        check_action(principal, visible_case(uow, principal, case_id), Action(action))
         locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
         result = take_step(cases=uow.cases, teams=uow.teams, alerts=uow.alerts, locator=locator, case_id=case_id,
-                           step_in=StepInput(Action(action), **step.action_fields()), actor=step.actor, at=now)
+                           step_in=StepInput(Action(action), **step.model_dump()), actor=principal.actor, at=now)
         uow.feed.append("case.updated", {"case": case_dict(result.case), "event": event_dict(result.event)}, at=now)
         if result.team is not None:
-            uow.feed.append("team.assigned", {"case_id": case_id, "team": team_dict(result.team),
-                                              "distance_m": result.distance_m}, at=now)
-    return {**case_dict(result.case), "event": event_dict(result.event),
+            uow.feed.append("team.assigned", {"case_id": case_id, "case": case_dict(result.case),
+                                              "team": team_dict(result.team), "distance_m": result.distance_m}, at=now)
+    return {**redact_case(principal, case_dict(result.case)), "event": event_dict(result.event),
             "team": team_dict(result.team) if result.team else None, "distance_m": result.distance_m,
-            "next_actions": [a.value for a in allowed_actions(result.case.status)]}
+            "next_actions": _next_actions(principal, result.case)}

@@ -11,7 +11,10 @@ from anyio import to_thread
 from fastapi import APIRouter, Header, Query, Request
 from sse_starlette.sse import EventSourceResponse
 
-from api.deps import StoreDep
+from access.models import Principal
+from access.policy import visible_feed_payload
+from api.deps import MAX_ID, StoreDep
+from api.security import OpsReader, StreamReader
 from storage import FeedEntry, Store
 
 router = APIRouter(tags=["events"])
@@ -29,25 +32,30 @@ def _last_id(store: Store) -> int:
         return uow.feed.last_id()
 
 
-def entry_dict(entry: FeedEntry) -> dict[str, Any]:
-    """Return a feed entry as JSON fields."""
-    return {"id": entry.id, "at": entry.at.isoformat(), "kind": entry.kind, "payload": entry.payload}
+def visible_entries(principal: Principal, entries: list[FeedEntry]) -> list[dict[str, Any]]:
+    """Return the entries the principal may see, as JSON fields, with personal data masked by role."""
+    out = []
+    for entry in entries:
+        payload = visible_feed_payload(principal, entry.payload)
+        if payload is not None:
+            out.append({"id": entry.id, "at": entry.at.isoformat(), "kind": entry.kind, "payload": payload})
+    return out
 
 
 @router.get("/api/events")
-def list_events(store: StoreDep, since: Annotated[int, Query(ge=0)] = 0,
+def list_events(store: StoreDep, principal: OpsReader, since: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
                 limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
-    """Return feed entries after id since, oldest first (for clients that poll)."""
+    """Return feed entries after id since that the caller may see, oldest first (for clients that poll)."""
     entries = _read_since(store, since, limit)
-    return {"items": [entry_dict(e) for e in entries], "last_id": entries[-1].id if entries else since}
+    return {"items": visible_entries(principal, entries), "last_id": entries[-1].id if entries else since}
 
 
 @router.get("/api/events/stream")
-async def stream_events(request: Request, store: StoreDep,
+async def stream_events(request: Request, store: StoreDep, principal: StreamReader,
                         last_event_id: Annotated[str | None, Header()] = None,
-                        since: Annotated[int | None, Query(ge=0, description="replay entries after this id")] = None
+                        since: Annotated[int | None, Query(ge=0, le=MAX_ID, description="replay entries after this id")] = None
                         ) -> EventSourceResponse:
-    """Stream the feed; a reconnecting browser sends Last-Event-ID and misses nothing."""
+    """Stream the feed the caller may see (auth by ?ticket=); a reconnecting client sends Last-Event-ID."""
     # The feed lives in the store, so the stream works across processes (API and ingest apart) and resumes.
     start = since if since is not None else _parse_id(last_event_id)
     if start is None:
@@ -57,9 +65,11 @@ async def stream_events(request: Request, store: StoreDep,
         last = start
         while not await request.is_disconnected():
             batch = await to_thread.run_sync(_read_since, store, last, 500)
-            for entry in batch:
-                last = entry.id
-                yield {"id": str(entry.id), "event": entry.kind, "data": json.dumps(entry.payload, ensure_ascii=False)}
+            if batch:
+                last = batch[-1].id
+            for item in visible_entries(principal, batch):
+                yield {"id": str(item["id"]), "event": item["kind"],
+                       "data": json.dumps(item["payload"], ensure_ascii=False)}
             if not batch:
                 await asyncio.sleep(POLL_INTERVAL_S)
 

@@ -7,9 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from alerts.models import AlertStatus
-from api.deps import BBoxDep, Format, LocatorDep, PagingDep, StoreDep
+from api.deps import BBoxDep, Format, IdPath, LocatorDep, PagingDep, StoreDep
 from api.errors import NotFound
 from api.routes.grids import vars_of
+from api.security import IngestReader, OpsReader
 from api.serialize import (alert_dict, camera_dict, dead_letter_dict, device_dict, feature_collection, page,
                            point_feature, team_dict)
 from cases.models import Platform, TeamStatus
@@ -27,7 +28,7 @@ def _out(items: list[dict[str, Any]], *, key: str, total: int, paging: Any, form
 
 
 @router.get("/api/alerts", tags=["alerts"])
-def list_alerts(store: StoreDep, paging: PagingDep, bbox: BBoxDep, format: Format = "json",
+def list_alerts(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBoxDep, format: Format = "json",
                 status: AlertStatus | None = None) -> dict[str, Any]:
     """List alerts, newest first."""
     with store.unit_of_work() as uow:
@@ -37,7 +38,7 @@ def list_alerts(store: StoreDep, paging: PagingDep, bbox: BBoxDep, format: Forma
 
 
 @router.get("/api/alerts/{alert_id}", tags=["alerts"])
-def get_alert(store: StoreDep, alert_id: Annotated[int, Path(ge=1)]) -> dict[str, Any]:
+def get_alert(store: StoreDep, _who: OpsReader, alert_id: IdPath) -> dict[str, Any]:
     """Return one alert."""
     with store.unit_of_work() as uow:
         alert = uow.alerts.get(alert_id)
@@ -47,7 +48,7 @@ def get_alert(store: StoreDep, alert_id: Annotated[int, Path(ge=1)]) -> dict[str
 
 
 @router.get("/api/teams", tags=["teams"])
-def list_teams(store: StoreDep, format: Format = "json", platform: Platform | None = None,
+def list_teams(store: StoreDep, _who: OpsReader, format: Format = "json", platform: Platform | None = None,
                status: TeamStatus | None = None) -> dict[str, Any]:
     """List every team (a town has tens), with positions."""
     with store.unit_of_work() as uow:
@@ -60,7 +61,7 @@ def list_teams(store: StoreDep, format: Format = "json", platform: Platform | No
 
 
 @router.get("/api/teams/{team_id}", tags=["teams"])
-def get_team(store: StoreDep, team_id: str) -> dict[str, Any]:
+def get_team(store: StoreDep, _who: OpsReader, team_id: str) -> dict[str, Any]:
     """Return one team."""
     with store.unit_of_work() as uow:
         team = uow.teams.get(team_id)
@@ -70,7 +71,7 @@ def get_team(store: StoreDep, team_id: str) -> dict[str, Any]:
 
 
 @router.get("/api/cameras", tags=["cameras"])
-def list_cameras(store: StoreDep, paging: PagingDep, bbox: BBoxDep, format: Format = "json") -> dict[str, Any]:
+def list_cameras(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBoxDep, format: Format = "json") -> dict[str, Any]:
     """List cameras by id."""
     with store.unit_of_work() as uow:
         cameras = uow.cameras.list(bbox=bbox, limit=paging.limit, offset=paging.offset)
@@ -79,7 +80,7 @@ def list_cameras(store: StoreDep, paging: PagingDep, bbox: BBoxDep, format: Form
 
 
 @router.get("/api/cameras/covering", tags=["cameras"])
-def covering_cameras(store: StoreDep, locator: LocatorDep, lon: float, lat: float, crs: str = "wgs84",
+def covering_cameras(store: StoreDep, _who: OpsReader, locator: LocatorDep, lon: float, lat: float, crs: str = "wgs84",
                      limit: Annotated[int, Query(ge=1, le=50)] = 8) -> dict[str, Any]:
     """Return the cameras whose view covers a point, nearest first: the pictures to switch the wall to."""
     wgs_lon, wgs_lat = normalise_position(lon, lat, crs, where="query parameters lon/lat")
@@ -91,7 +92,7 @@ def covering_cameras(store: StoreDep, locator: LocatorDep, lon: float, lat: floa
 
 
 @router.get("/api/cameras/{camera_id}", tags=["cameras"])
-def get_camera(store: StoreDep, camera_id: str) -> dict[str, Any]:
+def get_camera(store: StoreDep, _who: OpsReader, camera_id: str) -> dict[str, Any]:
     """Return one camera."""
     with store.unit_of_work() as uow:
         camera = uow.cameras.get(camera_id)
@@ -101,7 +102,7 @@ def get_camera(store: StoreDep, camera_id: str) -> dict[str, Any]:
 
 
 @router.get("/api/devices", tags=["devices"])
-def list_devices(store: StoreDep, paging: PagingDep, format: Format = "json",
+def list_devices(store: StoreDep, _who: OpsReader, paging: PagingDep, format: Format = "json",
                  kind: SensorKind | None = None) -> dict[str, Any]:
     """List sensors by id."""
     with store.unit_of_work() as uow:
@@ -111,7 +112,7 @@ def list_devices(store: StoreDep, paging: PagingDep, format: Format = "json",
 
 
 @router.get("/api/dead-letters", tags=["devices"])
-def list_dead_letters(store: StoreDep, paging: PagingDep) -> dict[str, Any]:
+def list_dead_letters(store: StoreDep, _who: IngestReader, paging: PagingDep) -> dict[str, Any]:
     """List refused MQTT messages, newest first, with their raw payload and the reason."""
     with store.unit_of_work() as uow:
         letters = uow.dead_letters.list(limit=paging.limit, offset=paging.offset)

@@ -1,11 +1,12 @@
-// Thin wrappers around the gridwatch HTTP API.
+// Thin wrappers around the gridwatch HTTP API; every call carries the session's bearer token.
 
 export class ApiError extends Error {
-  constructor(status, detail, url) {
+  constructor(status, detail, url, retryAfter = null) {
     super(detailText(detail) || `HTTP ${status} from ${url}`);
     this.status = status;
     this.detail = detail;
     this.url = url;
+    this.retryAfter = retryAfter; // seconds, from a 429's Retry-After
   }
 }
 
@@ -22,19 +23,50 @@ export function detailText(detail) {
   return JSON.stringify(detail);
 }
 
-async function request(url, options = {}) {
+// The session (auth.js) plugs in here: where the access token comes from, and how to renew it
+// after a 401. Kept as hooks so this module knows HTTP and nothing of how a session is kept.
+let auth = {
+  token: () => null,
+  renew: async () => false,
+};
+
+/** Install the session's hooks: token() -> access token or null; renew(staleToken) -> whether a retry may succeed. */
+export function useAuth(hooks) {
+  auth = { ...auth, ...hooks };
+}
+
+async function send(url, { body, form, headers = {}, bearer = true, ...options }) {
+  const token = bearer ? auth.token() : null;
   const response = await fetch(url, {
-    headers: { Accept: "application/json", ...(options.body ? { "Content-Type": "application/json" } : {}) },
     ...options,
+    headers: {
+      Accept: "application/json",
+      ...(form ? { "Content-Type": "application/x-www-form-urlencoded" } : body !== undefined ? { "Content-Type": "application/json" } : {}),
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: form ? new URLSearchParams(form) : body !== undefined ? JSON.stringify(body) : undefined,
   });
   const text = await response.text();
-  let body = null;
+  let parsed = null;
   if (text) {
     try {
-      body = JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch {
-      body = text;
+      parsed = text;
     }
+  }
+  return { response, body: parsed, token };
+}
+
+/**
+ * Send a request and return its JSON body. A 401 on a call made with a token renews the session
+ * once and retries; `retry: false` is for the auth endpoints themselves.
+ */
+async function request(url, { retry = true, ...options } = {}) {
+  let { response, body, token } = await send(url, options);
+  if (response.status === 401 && retry && options.bearer !== false && (await auth.renew(token))) {
+    ({ response, body } = await send(url, options));
   }
   if (!response.ok) {
     // A JSON error carries FastAPI's `detail`; anything else (an HTML error page) is summarised.
@@ -42,7 +74,8 @@ async function request(url, options = {}) {
     const detail = body && typeof body === "object"
       ? body.detail ?? body
       : plain || `HTTP ${response.status} ${response.statusText} (${url.split("?")[0]})`;
-    throw new ApiError(response.status, detail, url);
+    const retryAfter = Number(response.headers.get("Retry-After")) || null;
+    throw new ApiError(response.status, detail, url, retryAfter);
   }
   return body;
 }
@@ -64,8 +97,17 @@ export const api = {
   health: () => getJSON("/healthz"),
   categories: () => getJSON("/api/categories"),
   caseAction: (id, action, body) =>
-    request(`/api/cases/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, {
-      method: "POST",
-      body: JSON.stringify(body),
-    }),
+    request(`/api/cases/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, { method: "POST", body }),
+  streamTicket: () => request("/api/auth/stream-ticket", { method: "POST" }),
+};
+
+// The auth endpoints: never retried through renew (that would loop), and token/refresh send no bearer.
+export const authApi = {
+  token: (username, password) =>
+    request("/api/auth/token", { method: "POST", form: { username, password }, bearer: false, retry: false }),
+  refresh: (refreshToken) =>
+    request("/api/auth/refresh", { method: "POST", body: { refresh_token: refreshToken }, bearer: false, retry: false }),
+  logout: (refreshToken) =>
+    request("/api/auth/logout", { method: "POST", body: { refresh_token: refreshToken }, retry: false }),
+  me: () => getJSON("/api/auth/me"),
 };

@@ -1,45 +1,21 @@
-// Wires the command-room page together: initial loads, live stream, header counters, operator.
+// Wires the command-room page together: login, initial loads, live stream, header counters.
 import { api, CASES_LIMIT } from "./api.js";
+import { session, SessionExpired } from "./auth.js";
+import { LoginScreen, loginFailure } from "./login.js";
 import { CommandMap } from "./map.js";
 import { CaseList } from "./list.js";
 import { CaseDetail } from "./detail.js";
 import { Feed } from "./feed.js";
-import { clockTime, distanceText, esc, platformInfo, statusLabel, actionLabel } from "./labels.js";
+import { clockTime, distanceText, esc, platformInfo, roleLabel, statusLabel, actionLabel } from "./labels.js";
 import { store, on, emit, fromFeature, upsertCase, upsertTeam, gridPathText, teamName } from "./store.js";
 
-const OPERATOR_KEY = "gridwatch.operator";
-const DEFAULT_OPERATOR = "值班员";
 const HEALTH_EVERY_MS = 5000;
 const STREAM_URL = "/api/events/stream";
 const STREAM_KINDS = ["alert.raised", "case.opened", "case.updated", "team.assigned", "team.moved"];
+const STREAM_RETRY_MS = 2000;
+const STREAM_RETRY_MAX_MS = 60_000;
 
 const $ = (sel) => document.querySelector(sel);
-
-// ---- operator ------------------------------------------------------------------------------
-
-const operatorInput = $("#operator");
-operatorInput.value = readOperator();
-operatorInput.addEventListener("change", () => {
-  const name = operatorInput.value.trim() || DEFAULT_OPERATOR;
-  operatorInput.value = name;
-  try {
-    localStorage.setItem(OPERATOR_KEY, name);
-  } catch {
-    /* private mode: keep it for this page only */
-  }
-});
-
-function readOperator() {
-  try {
-    return localStorage.getItem(OPERATOR_KEY) || DEFAULT_OPERATOR;
-  } catch {
-    return DEFAULT_OPERATOR;
-  }
-}
-
-function operator() {
-  return operatorInput.value.trim() || DEFAULT_OPERATOR;
-}
 
 // ---- parts ---------------------------------------------------------------------------------
 
@@ -57,7 +33,6 @@ const list = new CaseList({
 });
 const detail = new CaseDetail({
   root: $("#case-detail"),
-  getOperator: operator,
   map: cmap,
   onClose: () => {
     store.selectedId = null;
@@ -171,16 +146,37 @@ async function start() {
 
 // ---- live stream ---------------------------------------------------------------------------
 
+// EventSource cannot send a bearer header, so each connection is opened with a short-lived
+// ticket; the page reconnects itself (a fresh ticket each time) from the last event it saw.
 let source = null;
+let streamWanted = false;
+let streamAttempt = 0; // bumps on every (re)connect and stop, so a late answer is dropped
+let reconnectTimer = null;
 let hadError = false;
-let retryMs = 2000;
+let retryMs = STREAM_RETRY_MS;
+let lastEventId = null;
 
-function connectStream() {
-  setLive("connecting");
-  source = new EventSource(STREAM_URL);
+async function connectStream() {
+  clearTimeout(reconnectTimer);
+  closeSource();
+  const attempt = ++streamAttempt;
+  setLive(hadError ? "reconnecting" : "connecting");
+  let ticket;
+  try {
+    ticket = (await api.streamTicket()).ticket;
+  } catch (err) {
+    if (attempt !== streamAttempt || !streamWanted) return;
+    console.warn("stream ticket refused", err);
+    streamFailed();
+    return;
+  }
+  if (attempt !== streamAttempt || !streamWanted) return;
+  const params = new URLSearchParams({ ticket });
+  if (lastEventId != null) params.set("since", lastEventId);
+  source = new EventSource(`${STREAM_URL}?${params}`);
   source.onopen = () => {
     setLive("live");
-    retryMs = 2000;
+    retryMs = STREAM_RETRY_MS;
     // After a gap, re-read the cases in case the feed could not replay everything we missed.
     if (hadError) {
       loadCases({ prune: true }).catch(() => {});
@@ -188,20 +184,15 @@ function connectStream() {
     }
     hadError = false;
   };
+  // Never let the browser retry on its own: it would reuse a ticket that has expired.
   source.onerror = () => {
-    hadError = true;
-    if (source.readyState === EventSource.CLOSED) {
-      // The browser gave up (e.g. an HTTP error): retry ourselves, backing off to a minute.
-      setLive("reconnecting");
-      source.close();
-      setTimeout(connectStream, retryMs);
-      retryMs = Math.min(retryMs * 2, 60_000);
-    } else {
-      setLive("reconnecting");
-    }
+    if (attempt !== streamAttempt) return;
+    closeSource();
+    streamFailed();
   };
   for (const kind of STREAM_KINDS) {
     source.addEventListener(kind, (e) => {
+      if (/^\d+$/.test(e.lastEventId)) lastEventId = e.lastEventId;
       let data;
       try {
         data = JSON.parse(e.data);
@@ -218,6 +209,38 @@ function connectStream() {
   }
 }
 
+/** Back off (with a little jitter so a room of screens does not reconnect in step), then retry. */
+function streamFailed() {
+  hadError = true;
+  setLive("reconnecting");
+  if (!streamWanted) return;
+  const wait = retryMs * (0.8 + Math.random() * 0.4);
+  retryMs = Math.min(retryMs * 2, STREAM_RETRY_MAX_MS);
+  reconnectTimer = setTimeout(connectStream, wait);
+}
+
+function closeSource() {
+  if (source) {
+    source.onopen = source.onerror = null;
+    source.close();
+    source = null;
+  }
+}
+
+function startStream() {
+  streamWanted = true;
+  retryMs = STREAM_RETRY_MS;
+  connectStream();
+}
+
+function stopStream() {
+  streamWanted = false;
+  streamAttempt++;
+  clearTimeout(reconnectTimer);
+  closeSource();
+  setLive("offline");
+}
+
 function setLive(state) {
   const el = $("#live-status");
   el.dataset.state = state;
@@ -225,6 +248,7 @@ function setLive(state) {
     live: "Live 实时",
     connecting: "Connecting 连接中",
     reconnecting: "Reconnecting 重连中",
+    offline: "Offline 离线",
   }[state];
 }
 
@@ -377,13 +401,110 @@ function tickClock() {
   $("#clock").textContent = clockTime();
 }
 
+// ---- session -------------------------------------------------------------------------------
+
+// Nothing is fetched until someone has logged in; the page's data belongs to that person.
+let loadedFor = null; // who the data on the page was loaded for (see userKey)
+let healthTimer = null;
+let shownUser = null; // the user named in the header
+
+const login = new LoginScreen({
+  root: document.body,
+  form: $("#login-form"),
+  username: $("#login-username"),
+  password: $("#login-password"),
+  submit: $("#login-submit"),
+  message: $("#login-error"),
+  app: [$("#topbar"), $("#main"), $("#feed-bar")],
+  logIn: (username, password) => session.login(username, password),
+  onLoggedIn: (user) => enter(user),
+});
+
+function showLogin(message = "", kind = "error") {
+  $("#toasts").replaceChildren();
+  login.show(message, kind);
+}
+
+/** Show the page for a logged-in user: the first time load everything, after a lapse catch up. */
+function enter(user) {
+  const key = userKey(user);
+  if (loadedFor != null && loadedFor !== key) {
+    // Someone else (or the same person with another role): what is on the page may be outside
+    // their reach. The new refresh token is stored, so a reload starts clean and logged in.
+    location.reload();
+    return;
+  }
+  showUser(user);
+  login.hide();
+  if (loadedFor == null) {
+    loadedFor = key;
+    startStream();
+    start();
+  } else {
+    startStream();
+    loadCases({ prune: true }).catch((err) => toast(`Cases failed to load 案件加载失败: ${err.message}`));
+    loadTeams().catch(() => {});
+  }
+  pollHealth();
+  clearInterval(healthTimer);
+  healthTimer = setInterval(pollHealth, HEALTH_EVERY_MS);
+}
+
+/** What decides which data a user may see: the name, role and reach. */
+function userKey(user) {
+  const { username, role, platform, team_id: teamId, grid_codes: grids } = user || {};
+  return JSON.stringify([username, role, platform ?? null, teamId ?? null, [...(grids || [])].sort()]);
+}
+
+function showUser(user) {
+  shownUser = user;
+  const el = $("#current-user");
+  el.dataset.role = user.role || "";
+  el.querySelector(".user-name").textContent = user.display_name || user.username;
+  el.querySelector(".user-role").textContent = roleLabel(user.role);
+  const reach = [
+    user.username,
+    user.platform ? platformInfo(user.platform).zh : "",
+    user.team_id ? `team 队伍 ${teamName(user.team_id)}` : "",
+    user.grid_codes && user.grid_codes.length ? `grids 网格 ${user.grid_codes.join(", ")}` : "",
+  ].filter(Boolean);
+  el.title = reach.join(" · ");
+  detail.setUser(user);
+}
+
+session.onUser((user) => {
+  if (loadedFor != null && userKey(user) !== loadedFor) location.reload();
+  else if (document.body.dataset.auth === "in") showUser(user);
+});
+
+session.onEnded((reason) => {
+  stopStream();
+  clearInterval(healthTimer);
+  if (reason === "logout") {
+    // Start from a clean page: nothing of this user's data stays in memory.
+    location.reload();
+    return;
+  }
+  // The same person will most likely log back in: spare them typing their name again.
+  if (shownUser) login.suggestUsername(shownUser.username);
+  showLogin("Session expired 会话已过期", "notice");
+});
+
+$("#logout").addEventListener("click", async () => {
+  $("#logout").disabled = true;
+  await session.logout();
+});
+
 tickClock();
 setInterval(tickClock, 1000);
 // "New" (pulsing) is partly a matter of age, so restyle the markers now and then.
 setInterval(() => {
   for (const c of store.cases.values()) cmap.setCase(c);
 }, 60_000);
-connectStream();
-start();
-pollHealth();
-setInterval(pollHealth, HEALTH_EVERY_MS);
+
+session
+  .resume()
+  .then((user) => (user ? enter(user) : showLogin()))
+  .catch((err) =>
+    err instanceof SessionExpired ? showLogin("Session expired 会话已过期", "notice") : showLogin(loginFailure(err)),
+  );

@@ -2,7 +2,7 @@
 import { api, ApiError } from "./api.js";
 import {
   ACTIONS, ALLOWED_ACTIONS, NEXT_ACTIONS, PLATFORMS, SOURCES, STATUSES, TEAM_STATUSES,
-  actionLabel, ageText, distanceText, esc, fullTime, haversine, platformInfo, statusLabel,
+  actionLabel, ageText, distanceText, esc, fullTime, haversine, mayTake, platformInfo, statusLabel,
 } from "./labels.js";
 import { store, emit, categoryLabel, gridPathText, hasPosition, teamName, upsertCase, upsertTeam } from "./store.js";
 
@@ -10,9 +10,9 @@ import { store, emit, categoryLabel, gridPathText, hasPosition, teamName, upsert
 const NOT_CASE_FIELDS = ["events", "event", "team", "distance_m", "next_actions"];
 
 export class CaseDetail {
-  constructor({ root, getOperator, map, onClose }) {
+  constructor({ root, map, onClose }) {
     this.root = root;
-    this.getOperator = getOperator;
+    this.user = null; // the logged-in user: decides which steps are offered
     this.map = map;
     this.onClose = onClose;
     this.id = null;
@@ -27,6 +27,7 @@ export class CaseDetail {
       caseId: $("#detail-id"),
       title: $("#detail-title"),
       fields: $("#detail-fields"),
+      actions: $("#case-actions"),
       note: $("#action-note"),
       team: $("#action-team"),
       teamWrap: $("#action-team-wrap"),
@@ -55,6 +56,12 @@ export class CaseDetail {
       const li = e.target.closest("[data-lon]");
       if (li) this.map.flyTo(li.dataset.lon, li.dataset.lat);
     });
+  }
+
+  /** Offer only the steps this user's role may take (the server refuses the others anyway). */
+  setUser(user) {
+    this.user = user;
+    this.rerender();
   }
 
   get isOpen() {
@@ -93,7 +100,10 @@ export class CaseDetail {
       if (!camerasP && hasPosition(detail)) camerasP = api.coveringCameras(detail.lon, detail.lat);
     } catch (err) {
       if (token !== this.token) return;
-      this.el.timeline.innerHTML = `<li class="error">Could not load case 无法加载: ${esc(err.message)}</li>`;
+      const why = err instanceof ApiError && [403, 404].includes(err.status)
+        ? "Not found or outside your reach 案件不存在或无权查看"
+        : `Could not load case 无法加载: ${err.message}`;
+      this.el.timeline.innerHTML = `<li class="error">${esc(why)}</li>`;
     }
     if (!camerasP) {
       this.el.cameras.innerHTML = `<li class="muted">No location 无位置</li>`;
@@ -166,7 +176,8 @@ export class CaseDetail {
     const spec = ACTIONS.find((a) => a.key === key);
     if (!spec || this.id == null || this.busy) return;
     const id = this.id;
-    const body = { actor: this.getOperator(), note: this.el.note.value.trim(), ...(spec.extra || {}) };
+    // No actor: the server records who acted from the access token.
+    const body = { note: this.el.note.value.trim(), ...(spec.extra || {}) };
     if (spec.action === "dispatch" && this.el.team.value) body.team_id = this.el.team.value;
     if (spec.action === "evaluate") body.satisfaction = Number(this.el.satisfaction.value);
     if (spec.action === "route") body.platform = this.el.platform.value;
@@ -188,7 +199,10 @@ export class CaseDetail {
     } catch (err) {
       if (id !== this.id) return;
       const text = err instanceof ApiError ? err.message : `Network error 网络错误: ${err.message}`;
-      const prefix = err instanceof ApiError && err.status === 409 ? "Refused 不允许: " : err.status ? `HTTP ${err.status}: ` : "";
+      const prefix = !(err instanceof ApiError) ? ""
+        : err.status === 409 ? "Refused 不允许: "
+          : err.status === 403 ? "Not allowed for your role 无权操作: "
+            : `HTTP ${err.status}: `;
       this._message("error", prefix + text);
     } finally {
       this.busy = false;
@@ -230,8 +244,13 @@ export class CaseDetail {
     this._renderActions(c);
   }
 
-  /** Allowed steps first (the loop's next one highlighted), the rest folded away: they would be refused. */
+  /**
+   * Steps the status allows and the role may take first (the loop's next one highlighted), the
+   * role's other steps folded away; a user who may take none on this case sees no step panel.
+   */
   _renderActions(c) {
+    const mine = ACTIONS.filter((a) => mayTake(this.user, a.action, c));
+    this.el.actions.hidden = mine.length === 0;
     const done = c.status === "closed" && c.satisfaction != null;
     const allowed = done
       ? []
@@ -244,18 +263,24 @@ export class CaseDetail {
     const btn = (a) =>
       `<button type="button" class="act ${isPrimary(a) ? "primary" : ""}" data-action="${a.key}" id="action-${a.key}">` +
       `${esc(a.en)} <span class="zh">${esc(a.zh)}</span></button>`;
-    const now = ACTIONS.filter((a) => allowed.includes(a.action)).sort((a, b) => isPrimary(b) - isPrimary(a));
-    const others = ACTIONS.filter((a) => !allowed.includes(a.action));
-    this.el.next.innerHTML = now.length ? now.map(btn).join("") : `<span class="muted">Loop complete 已闭环</span>`;
+    const now = mine.filter((a) => allowed.includes(a.action)).sort((a, b) => isPrimary(b) - isPrimary(a));
+    const others = mine.filter((a) => !allowed.includes(a.action));
+    this.el.next.innerHTML = now.length
+      ? now.map(btn).join("")
+      : done || c.status === "closed"
+        ? `<span class="muted">Loop complete 已闭环</span>`
+        : `<span class="muted">No step for you now 暂无可办理步骤</span>`;
     this.el.more.innerHTML = others.map(btn).join("");
+    this.el.more.closest(".more-actions").hidden = others.length === 0;
 
-    const canRoute = allowed.includes("route");
+    const can = (action) => now.some((a) => a.action === action);
+    const canRoute = can("route");
     this.el.platformWrap.hidden = !canRoute;
     if (canRoute && !this.el.platform.dataset.touched) this.el.platform.value = c.platform || "governance";
-    const canDispatch = allowed.includes("dispatch");
+    const canDispatch = can("dispatch");
     this.el.teamWrap.hidden = !canDispatch;
     if (canDispatch) this._fillTeams(c);
-    this.el.satisfactionWrap.hidden = !["verified", "closed"].includes(c.status) || done;
+    this.el.satisfactionWrap.hidden = !["verified", "closed"].includes(c.status) || done || !mayTake(this.user, "evaluate", c);
   }
 
   _fillTeams(c) {

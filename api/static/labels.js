@@ -56,6 +56,28 @@ export const ALLOWED_ACTIONS = {
   closed: ["evaluate"],
 };
 
+// Who may take which step (mirrors access/policy.py): the page only hides buttons, the server
+// refuses the rest with 403. A role not listed here may take none.
+const COMMAND_STEPS = ["accept", "route", "dispatch", "verify", "close", "evaluate"];
+const WORK_STEPS = ["start", "feedback"];
+export const ROLE_ACTIONS = {
+  admin: [...COMMAND_STEPS, ...WORK_STEPS],
+  operator: [...COMMAND_STEPS, ...WORK_STEPS],
+  platform_member: WORK_STEPS, // and only on cases dispatched to their own team
+  grid_staff: [],
+  supervisor: [],
+  viewer: [],
+};
+
+export const ROLES = {
+  admin: { en: "Admin", zh: "管理员" },
+  operator: { en: "Operator", zh: "值班员" },
+  platform_member: { en: "Platform member", zh: "平台人员" },
+  grid_staff: { en: "Grid staff", zh: "网格员" },
+  supervisor: { en: "Supervisor", zh: "督办" },
+  viewer: { en: "Viewer", zh: "只读" },
+};
+
 export const ACTIONS = [
   { key: "accept", action: "accept", en: "Accept", zh: "受理" },
   { key: "route", action: "route", en: "Route", zh: "分流" },
@@ -88,6 +110,18 @@ export function platformInfo(code) {
 
 export function platformColor(code) {
   return platformInfo(code).color;
+}
+
+export function roleLabel(role) {
+  const r = ROLES[role];
+  return r ? `${r.en} ${r.zh}` : String(role ?? "—");
+}
+
+/** Whether a user may take a step on a case: by role, and a platform member only on their team's case. */
+export function mayTake(user, action, c) {
+  if (!user || !(ROLE_ACTIONS[user.role] || []).includes(action)) return false;
+  if (user.role !== "platform_member") return true;
+  return user.team_id != null && user.team_id !== "" && c != null && String(c.team_id ?? "") === String(user.team_id);
 }
 
 export function statusLabel(status) {

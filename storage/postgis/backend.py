@@ -8,12 +8,14 @@ from contextlib import contextmanager
 from typing import Any
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from storage.contract import StorageError
 from storage.migrations import list_migrations, pending
-from storage.postgis.unit_of_work import PostgisUnitOfWork
+from storage.postgis.dialect import DIALECT
+from storage.sql.unit_of_work import SqlUnitOfWork
 from storage.values import redact_url
 
 logger = logging.getLogger(__name__)
@@ -111,11 +113,11 @@ class PostgisStore:
         return applied_now
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[PostgisUnitOfWork]:
+    def unit_of_work(self) -> Iterator[SqlUnitOfWork]:
         """Open a transaction: commit when the block ends normally, roll back when it raises."""
         with self._connection() as conn:
             try:
-                uow = PostgisUnitOfWork(conn)
+                uow = SqlUnitOfWork(conn, DIALECT)
                 yield uow
                 uow.flush()
                 conn.commit()
@@ -126,6 +128,21 @@ class PostgisStore:
             except BaseException:
                 _rollback(conn)
                 raise
+
+    def grant_app_role(self, role: str) -> None:
+        """Grant the role the app logs in as read/write on every table, but only INSERT and SELECT on the audit log."""
+        ident = sql.Identifier(role)
+        with self._connection() as conn:
+            try:
+                conn.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(ident))
+                conn.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}").format(ident))
+                conn.execute(sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(ident))
+                # History is written once: the app may add audit entries and read them, never change them.
+                conn.execute(sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {}").format(ident))
+                conn.commit()
+            except psycopg.Error as exc:
+                _rollback(conn)
+                raise StorageError(f"{self._where}: cannot grant role {role!r}: {exc}") from exc
 
     def ping(self) -> bool:
         """Return whether the store answers."""

@@ -11,13 +11,15 @@ from pathlib import Path
 
 from storage.contract import StorageError
 from storage.migrations import list_migrations, pending
-from storage.sqlite.codec import TIME_FORMAT, register_functions
-from storage.sqlite.unit_of_work import SqliteUnitOfWork
+from storage.sql.unit_of_work import SqlUnitOfWork
+from storage.sqlite.dialect import DIALECT, TIME_FORMAT, register_functions
 
 logger = logging.getLogger(__name__)
 
 _PREFIX = "sqlite:///"
 MIGRATIONS_PACKAGE = "storage.sqlite.migrations"
+# The shared SQL writes INSERT ... RETURNING, which SQLite understands from 3.35 on.
+MIN_SQLITE_VERSION = (3, 35, 0)
 
 
 def path_from_url(url: str) -> Path:
@@ -46,6 +48,9 @@ class SqliteStore:
     def __init__(self, url: str, *, busy_timeout_s: float = 10.0) -> None:
         self.url = url
         self.path = path_from_url(url)
+        if sqlite3.sqlite_version_info < MIN_SQLITE_VERSION:
+            raise StorageError(f"sqlite store {self.path}: SQLite {sqlite3.sqlite_version} is too old;"
+                               " 3.35 or newer is needed (for RETURNING)")
         self._busy_timeout_s = busy_timeout_s
         self._closed = False
         try:
@@ -98,7 +103,7 @@ class SqliteStore:
         return applied_now
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[SqliteUnitOfWork]:
+    def unit_of_work(self) -> Iterator[SqlUnitOfWork]:
         """Open a transaction: commit when the block ends normally, roll back when it raises."""
         self._check_open()
         try:
@@ -108,7 +113,7 @@ class SqliteStore:
         try:
             # IMMEDIATE takes the write lock now, so read-then-write steps (claim, find_open then add) cannot interleave.
             conn.execute("BEGIN IMMEDIATE")
-            uow = SqliteUnitOfWork(conn)
+            uow = SqlUnitOfWork(conn, DIALECT)
             yield uow
             uow.flush()
             conn.execute("COMMIT")

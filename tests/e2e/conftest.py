@@ -9,11 +9,15 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
 
+from access.models import Role
+from access.service import create_user
 from api.app import create_app
 from gridwatch.ingest import IngestWorker
 from gridwatch.runtime import Core, open_migrated_store, start_ingest
@@ -21,6 +25,7 @@ from gridwatch.towns import load_town
 from town.generate import generate_town
 from town.models import Town
 
+OPERATOR, PASSWORD = "duty-operator", "Gridwatch-E2E-2026"
 MOSQUITTO_URL = os.environ.get("GRIDWATCH_TEST_MQTT_URL", "mqtt://127.0.0.1:1883")
 
 
@@ -65,14 +70,17 @@ class RunningSystem:
 
 
 @pytest.fixture
-def running_system(store_url: str, mosquitto_url: str, town: Town) -> Iterator[RunningSystem]:
+def running_system(store_url: str, mosquitto_url: str, town: Town, tmp_path: Path) -> Iterator[RunningSystem]:
     """Start store, town, ingest on Mosquitto and the HTTP server on a free port; stop them after."""
     core = Core(store=open_migrated_store(store_url))
     load_town(core.store, town)
+    with core.store.unit_of_work() as uow:
+        create_user(users=uow.users, username=OPERATOR, password=PASSWORD, role=Role.OPERATOR,
+                    display_name="值班员", now=datetime.now(UTC))
     worker = start_ingest(core, mqtt_url=mosquitto_url, client_id=f"gw-test-{uuid.uuid4().hex[:8]}",
                           batch_size=50, persistent=False)
     port = free_port()
-    app = create_app(store=core.store, locator=core.locator, ingest_stats=core.stats)
+    app = create_app(store=core.store, locator=core.locator, ingest_stats=core.stats, data_dir=tmp_path)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -82,6 +90,8 @@ def running_system(store_url: str, mosquitto_url: str, town: Town) -> Iterator[R
     assert server.started, "uvicorn did not start"
     base_url = f"http://127.0.0.1:{port}"
     with httpx.Client(base_url=base_url, timeout=10) as http:
+        token = http.post("/api/auth/token", data={"username": OPERATOR, "password": PASSWORD}).json()
+        http.headers["Authorization"] = f"Bearer {token['access_token']}"
         yield RunningSystem(core, worker, base_url, http)
     server.should_exit = True
     thread.join(10)

@@ -12,6 +12,7 @@ from pathlib import Path
 import paho.mqtt.client as paho
 import pytest
 
+from tests.e2e.conftest import OPERATOR, PASSWORD
 from town.models import Town
 
 pytestmark = pytest.mark.timeout(120)
@@ -45,7 +46,12 @@ def test_page_shows_an_alarm_become_a_dispatched_case_live(running_system, brows
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(running_system.base_url + "/")
+    assert not [url for url in requested if "/api/" in url], "nothing is fetched before login"
+    page.fill("#login-username", OPERATOR)
+    page.fill("#login-password", PASSWORD)
+    page.click("#login-submit")
     page.wait_for_selector("body[data-ready=true]", timeout=20_000)
+    assert page.get_attribute("#current-user", "data-role") == "operator"
     page.wait_for_selector("#live-status[data-state=live]", timeout=20_000)
     assert page.locator("#map path.leaflet-interactive").count() > 200, "grid polygons are drawn"
 

@@ -34,15 +34,18 @@ def wait_for(predicate: Callable[[], Any], *, timeout_s: float = 20.0, what: str
 class SseRecorder:
     """Reads the live event stream in a thread and keeps every event."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, http: httpx.Client) -> None:
         self.events: list[tuple[str, dict[str, Any]]] = []
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(base_url,), daemon=True)
+        # The stream authenticates with a short-lived ticket: EventSource in a browser cannot send headers.
+        ticket = http.post("/api/auth/stream-ticket").json()["ticket"]
+        self._thread = threading.Thread(target=self._run, args=(base_url, ticket), daemon=True)
         self._thread.start()
 
-    def _run(self, base_url: str) -> None:
+    def _run(self, base_url: str, ticket: str) -> None:
         kind = ""
-        with httpx.stream("GET", f"{base_url}/api/events/stream", params={"since": 0}, timeout=None) as response:
+        with httpx.stream("GET", f"{base_url}/api/events/stream", params={"since": 0, "ticket": ticket},
+                          timeout=None) as response:
             for line in response.iter_lines():
                 if self._stop.is_set():
                     return
@@ -82,7 +85,7 @@ def test_sensor_alarm_becomes_a_located_routed_dispatched_case(running_system, m
     device = next(d for d in town.devices if d.kind == "air_quality")
     enforcement = [t for t in town.teams if t.platform == "enforcement"]
     near_team, far_teams = enforcement[0], enforcement[1:]
-    recorder = SseRecorder(running_system.base_url)
+    recorder = SseRecorder(running_system.base_url, http)
     client = publisher(mosquitto_url)
     now_ms = int(time.time() * 1000)
     try:
@@ -141,17 +144,19 @@ def test_sensor_alarm_becomes_a_located_routed_dispatched_case(running_system, m
 
 
 def _walk_the_loop(http: httpx.Client, case_id: int, team_id: str) -> None:
-    refused = http.post(f"/api/cases/{case_id}/actions/close", json={"actor": "值班员"})
+    refused = http.post(f"/api/cases/{case_id}/actions/close", json={})
     assert refused.status_code == 409
     assert refused.json()["detail"] == f"case {case_id} is 'dispatched'; 'close' needs 'verified'"
-    bad = http.post(f"/api/cases/{case_id}/actions/start", json={"actor": "值班员", "priority": "high"})
+    bad = http.post(f"/api/cases/{case_id}/actions/start", json={"priority": "high"})
     assert bad.status_code == 422 and "priority" in bad.text
     for action, body in [("start", {}), ("feedback", {"note": "工厂已停产整改"}), ("verify", {"passed": True}),
                          ("close", {}), ("evaluate", {"satisfaction": 5})]:
-        answer = http.post(f"/api/cases/{case_id}/actions/{action}", json={"actor": "值班员", **body})
+        answer = http.post(f"/api/cases/{case_id}/actions/{action}", json=body)
         assert answer.status_code == 200, answer.text
     case = http.get(f"/api/cases/{case_id}").json()
     assert case["status"] == "closed" and case["satisfaction"] == 5
-    assert [e["action"] for e in case["events"]][-5:] == ["start", "feedback", "verify", "close", "evaluate"]
+    steps = case["events"][-5:]
+    assert [e["action"] for e in steps] == ["start", "feedback", "verify", "close", "evaluate"]
+    assert {e["actor"] for e in steps} == {"duty-operator"}, "the actor comes from the token, not the body"
     assert http.get(f"/api/teams/{team_id}").json()["status"] == "available"
     assert http.get(f"/api/alerts/{case['alert_id']}").json()["status"] == "closed"

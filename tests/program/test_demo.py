@@ -34,13 +34,18 @@ def test_demo_turns_alarms_into_dispatched_cases_and_stops_on_ctrl_c(tmp_path: P
             found = re.search(r"command room\s+(http://127\.0\.0\.1:\d+/)", "".join(lines))
             url = found.group(1) if found else None
         assert url, "the demo printed no URL:\n" + "".join(lines)
+        login = re.search(r"log in as\s+(\S+) / (\S+)", "".join(lines))
+        assert login, "the demo printed no login:\n" + "".join(lines)
+        token = httpx.post(url + "api/auth/token", data={"username": login.group(1), "password": login.group(2)},
+                           timeout=10).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
 
         deadline = time.monotonic() + 60
         dispatched: list[dict] = []
         while not dispatched and time.monotonic() < deadline:
             time.sleep(1)
             try:
-                cases = httpx.get(url + "api/cases", timeout=5).json()["items"]
+                cases = httpx.get(url + "api/cases", headers=headers, timeout=5).json()["items"]
             except httpx.HTTPError:
                 continue
             dispatched = [c for c in cases if c["team_id"] and c["source"] == "sensor"]

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from storage import StorageError, open_store
-from storage.sqlite.backend import SqliteStore, path_from_url
+from storage.migrations import list_migrations
+from storage.sqlite.backend import MIGRATIONS_PACKAGE, SqliteStore, path_from_url
 from tests.factories import at, make_reading
 
 
@@ -18,7 +19,7 @@ def test_open_creates_the_missing_parent_folder(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{db}")
     try:
         assert isinstance(store, SqliteStore) and store.name == "sqlite"
-        assert store.migrate() == ["0001_initial"]
+        assert store.migrate() == [m.version for m in list_migrations(MIGRATIONS_PACKAGE)]
         assert db.exists()
     finally:
         store.close()

@@ -150,7 +150,7 @@ CREATE TABLE case_events (
 );
 CREATE INDEX case_events_case_id_idx ON case_events (case_id, at, id);
 
--- The id is a reader's cursor; see storage/postgis/feed_repo.py for how ids become visible in order.
+-- The id is a reader's cursor; see lock_feed_for_append in storage/postgis/dialect.py for how ids become visible in order.
 CREATE TABLE feed (
     id      bigserial PRIMARY KEY,
     at      timestamptz NOT NULL,

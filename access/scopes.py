@@ -1,0 +1,39 @@
+"""Scopes each route declares, and the scopes each role holds (least privilege)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from access.models import Role
+
+
+class Scope(StrEnum):
+    """What a route needs."""
+
+    OPS_READ = "ops:read"              # grids, teams, cameras, devices, alerts, categories, the live feed
+    CASES_READ = "cases:read"          # cases within the principal's reach (object-level policy decides)
+    CASES_REPORT = "cases:report"      # report a new case
+    CASES_COMMAND = "cases:command"    # accept, route, dispatch, verify, close, evaluate
+    CASES_WORK = "cases:work"          # start, feedback on a case of one's own team
+    PERSONAL_READ = "personal:read"    # reporter names and phone numbers unmasked
+    INGEST_READ = "ingest:read"        # dead letters (raw device payloads)
+    AUDIT_READ = "audit:read"          # the audit log
+    USERS_ADMIN = "users:admin"        # accounts and API keys
+
+
+_READ = {Scope.OPS_READ, Scope.CASES_READ}
+
+ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
+    Role.ADMIN: frozenset(Scope),
+    Role.OPERATOR: frozenset(_READ | {Scope.CASES_REPORT, Scope.CASES_COMMAND, Scope.CASES_WORK,
+                                      Scope.PERSONAL_READ, Scope.INGEST_READ}),
+    Role.PLATFORM_MEMBER: frozenset(_READ | {Scope.CASES_WORK, Scope.PERSONAL_READ}),
+    Role.GRID_STAFF: frozenset(_READ | {Scope.CASES_REPORT, Scope.PERSONAL_READ}),
+    Role.SUPERVISOR: frozenset(_READ | {Scope.PERSONAL_READ, Scope.INGEST_READ, Scope.AUDIT_READ}),
+    Role.VIEWER: frozenset(_READ),
+}
+
+
+def has_scope(role: Role, scope: Scope) -> bool:
+    """Return whether a role holds a scope."""
+    return scope in ROLE_SCOPES[role]

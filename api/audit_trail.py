@@ -1,0 +1,73 @@
+"""Record every state change, login and read of personal data on the audit chain, with its outcome."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from anyio import to_thread
+from fastapi import FastAPI, Request, Response
+from starlette.middleware.base import RequestResponseEndpoint
+
+from access.models import Principal
+from access.scopes import Scope, has_scope
+from api.security import client_ip
+from audit.service import record
+
+logger = logging.getLogger(__name__)
+
+# Reads whose answers carry reporters' names and phone numbers.
+PERSONAL_READS = frozenset({"/api/cases", "/api/cases/{case_id}", "/api/cases/{case_id}/attachments/{sha256}"})
+OUTCOMES = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 409: "refused", 422: "invalid", 423: "locked",
+            429: "rate_limited"}
+
+
+def outcome_of(status: int) -> str:
+    """Return the audit outcome of an HTTP status."""
+    if status < 400:
+        return "ok"
+    return OUTCOMES.get(status, "error" if status >= 500 else "refused")
+
+
+def should_audit(method: str, route_path: str, principal: Principal | None) -> bool:
+    """Return whether a request is audited: every write, and reads of personal data by roles that see it unmasked."""
+    if method not in ("GET", "HEAD", "OPTIONS"):
+        return True
+    return route_path in PERSONAL_READS and principal is not None and has_scope(principal.role, Scope.PERSONAL_READ)
+
+
+def install_audit_trail(app: FastAPI) -> None:
+    """Add the middleware that writes one audit entry per audited request, after it is answered."""
+
+    @app.middleware("http")
+    async def audit(request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await call_next(request)
+        route = request.scope.get("route")
+        route_path = getattr(route, "path", request.url.path)
+        principal: Principal | None = getattr(request.state, "principal", None)
+        if should_audit(request.method, route_path, principal):
+            entry = _entry(request, route_path, principal, response.status_code)
+            try:
+                await to_thread.run_sync(_write, request.app, entry)
+            except Exception:
+                logger.exception("audit entry could not be written: %s", entry)
+        return response
+
+
+def _entry(request: Request, route_path: str, principal: Principal | None, status: int) -> dict[str, Any]:
+    hint = getattr(request.state, "actor_hint", None)
+    params = request.scope.get("path_params") or {}
+    return {
+        "actor": principal.actor if principal else (hint or "anonymous"),
+        "role": str(principal.role) if principal else "",
+        "source_ip": client_ip(request),
+        "action": f"{request.method} {route_path}",
+        "target": " ".join(f"{k}={v}" for k, v in sorted(params.items())),
+        "outcome": outcome_of(status),
+        "detail": {"status": status, **({"username": hint} if hint and not principal else {})},
+    }
+
+
+def _write(app: FastAPI, entry: dict[str, Any]) -> None:
+    with app.state.store.unit_of_work() as uow:
+        record(repo=uow.audit, at=app.state.clock(), **entry)

@@ -1,0 +1,58 @@
+"""Attachments of a case: photos, voice notes and videos, checked, stored by content hash, logged as events."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Path, Request, UploadFile
+from fastapi.responses import FileResponse
+
+from access.errors import Forbidden
+from access.scopes import Scope, has_scope
+from api.deps import ClockDep, IdPath, StoreDep
+from api.routes.cases import visible_case
+from api.security import CaseReader
+from api.serialize import event_dict
+from api.uploads import read_checked
+from cases.errors import CaseNotFound
+from cases.models import CaseEvent
+
+router = APIRouter(tags=["cases"])
+ATTACH = "attach"
+
+
+@router.post("/api/cases/{case_id}/attachments", status_code=201)
+async def add_attachment(request: Request, store: StoreDep, clock: ClockDep, principal: CaseReader,
+                         case_id: IdPath, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
+    """Attach a photo, voice note or video (JPEG, PNG, WebP, MP4, AMR, MP3; size capped) to a case in reach."""
+    if not any(has_scope(principal.role, s) for s in (Scope.CASES_REPORT, Scope.CASES_WORK, Scope.CASES_COMMAND)):
+        raise Forbidden(f"role '{principal.role}' may not attach files")
+    max_bytes = request.app.state.upload_max_bytes
+    data, content_type, ext = await read_checked(file, max_bytes=max_bytes)
+    sha256 = hashlib.sha256(data).hexdigest()
+    folder = request.app.state.attachments_dir / str(case_id)
+    now = clock()
+    with store.unit_of_work() as uow:
+        case = visible_case(uow, principal, case_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{sha256}{ext}").write_bytes(data)
+        event = uow.cases.append_event(CaseEvent(
+            case_id=case_id, action=ATTACH, actor=principal.actor, at=now, from_status=case.status,
+            to_status=case.status, data={"sha256": sha256, "content_type": content_type, "size": len(data),
+                                         "filename": (file.filename or "")[:200], "ext": ext}))
+    return event_dict(event)
+
+
+@router.get("/api/cases/{case_id}/attachments/{sha256}", response_class=FileResponse)
+def get_attachment(request: Request, store: StoreDep, principal: CaseReader, case_id: IdPath,
+                   sha256: Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]) -> FileResponse:
+    """Return an attachment of a case in reach."""
+    with store.unit_of_work() as uow:
+        visible_case(uow, principal, case_id)
+        events = [e for e in uow.cases.events(case_id) if e.action == ATTACH and e.data.get("sha256") == sha256]
+    if not events:
+        raise CaseNotFound(f"case {case_id}: no attachment {sha256}")
+    data = events[-1].data
+    path = request.app.state.attachments_dir / str(case_id) / f"{sha256}{data['ext']}"
+    return FileResponse(path, media_type=data["content_type"], filename=data.get("filename") or path.name)

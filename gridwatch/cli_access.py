@@ -1,0 +1,119 @@
+"""CLI commands for accounts, API keys and the audit trail."""
+
+from __future__ import annotations
+
+import getpass
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from access.errors import InvalidAccount
+from access.models import Role
+from access.service import create_api_key, create_user, reset_password
+from audit.service import verify
+from cases.models import Platform
+from gridwatch.runtime import open_migrated_store
+from gridwatch.settings import load_settings
+
+users_app = typer.Typer(help="Accounts of the command room.", no_args_is_help=True)
+apikeys_app = typer.Typer(help="Keys of machine clients (Open311 apps, the city platform).", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+console = Console()
+
+
+def _password(given: str | None) -> str:
+    if given:
+        return given
+    first = getpass.getpass("password: ")
+    if first != getpass.getpass("again: "):
+        console.print("[red]the two passwords differ[/]")
+        raise typer.Exit(2)
+    return first
+
+
+@users_app.command("add")
+def users_add(username: str, role: Annotated[Role, typer.Option(help="admin, operator, platform_member, grid_staff, supervisor, viewer")],
+              name: Annotated[str, typer.Option(help="Display name.")] = "",
+              platform: Annotated[Platform | None, typer.Option(help="For platform members.")] = None,
+              team: Annotated[str | None, typer.Option(help="For platform members: their team id.")] = None,
+              grid: Annotated[list[str] | None, typer.Option(help="For grid staff: grid codes (repeatable).")] = None,
+              password: Annotated[str | None, typer.Option(help="Omit to be asked.", hidden=True)] = None) -> None:
+    """Create an account (the first admin too)."""
+    store = open_migrated_store(load_settings().effective_store_url)
+    try:
+        with store.unit_of_work() as uow:
+            create_user(users=uow.users, username=username, password=_password(password), role=role, display_name=name,
+                        platform=platform, team_id=team, grid_codes=tuple(grid or ()), now=datetime.now(UTC))
+    except InvalidAccount as exc:
+        console.print(f"[red]refused:[/] {exc}")
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
+    console.print(f"[green]created[/] {username} ({role.value})")
+
+
+@users_app.command("reset")
+def users_reset(username: str, password: Annotated[str | None, typer.Option(hidden=True)] = None) -> None:
+    """Set a new password, unlock the account and end its sessions."""
+    store = open_migrated_store(load_settings().effective_store_url)
+    try:
+        with store.unit_of_work() as uow:
+            reset_password(users=uow.users, sessions=uow.sessions, username=username, password=_password(password),
+                           now=datetime.now(UTC))
+    except InvalidAccount as exc:
+        console.print(f"[red]refused:[/] {exc}")
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
+    console.print(f"[green]reset[/] {username}: unlocked, sessions ended")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List accounts."""
+    store = open_migrated_store(load_settings().effective_store_url)
+    try:
+        with store.unit_of_work() as uow:
+            users = uow.users.list()
+    finally:
+        store.close()
+    table = Table("username", "name", "role", "platform", "team", "grids", "locked until")
+    for u in users:
+        table.add_row(u.username, u.display_name, u.role.value, str(u.platform or ""), u.team_id or "",
+                      " ".join(u.grid_codes), u.locked_until.isoformat() if u.locked_until else "")
+    console.print(table)
+
+
+@apikeys_app.command("add")
+def apikeys_add(name: str, role: Annotated[Role, typer.Option(help="Usually grid_staff (Open311 intake) or viewer.")] = Role.VIEWER,
+                grid: Annotated[list[str] | None, typer.Option(help="Grid codes the key reaches (grid_staff).")] = None) -> None:
+    """Create an API key; the key is printed once and only its hash is kept."""
+    store = open_migrated_store(load_settings().effective_store_url)
+    try:
+        with store.unit_of_work() as uow:
+            key, secret = create_api_key(keys=uow.api_keys, name=name, role=role, grid_codes=tuple(grid or ()),
+                                         now=datetime.now(UTC))
+    finally:
+        store.close()
+    console.print(f"[green]created[/] key {key.id} for {name} ({role.value}); send it as the X-API-Key header:")
+    console.print(secret, highlight=False, soft_wrap=True)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the audit hash chain; exit 1 and name the entry if one was edited or deleted."""
+    store = open_migrated_store(load_settings().effective_store_url)
+    try:
+        with store.unit_of_work() as uow:
+            report = verify(repo=uow.audit)
+    finally:
+        store.close()
+    if report.ok:
+        console.print(f"[green]audit chain intact[/]: {report.checked} entries")
+        return
+    console.print(f"[red]audit chain broken at entry {report.entry_id}[/]: {report.problem} "
+                  f"({report.checked} entries checked before it)")
+    raise typer.Exit(1)

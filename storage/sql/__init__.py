@@ -1,0 +1,1 @@
+"""One SQL implementation of every repository, spoken through the Dialect each backend provides."""

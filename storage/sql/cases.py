@@ -1,0 +1,130 @@
+"""Cases and their append-only event log."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+from cases.models import Case, CaseEvent, CaseSource, CaseStatus, Platform
+from storage.contract import StorageError
+from storage.sql.db import Db, equals, where
+from storage.sql.dialect import Dialect
+from storage.values import BBox, page
+
+_WRITTEN = ("title", "category", "source", "status", "platform", "lon", "lat", "grid_path", "created_at", "updated_at",
+            "description", "reporter", "reporter_phone", "alert_id", "team_id", "satisfaction")
+_SELECT = f"SELECT id, {', '.join(_WRITTEN)} FROM cases"
+_EVENT_SELECT = "SELECT id, case_id, action, actor, at, from_status, to_status, note, data FROM case_events"
+
+
+def _optional_str(value: object | None) -> str | None:
+    return None if value is None else str(value)
+
+
+@functools.cache
+def _writes(dialect: Dialect) -> tuple[str, str]:
+    """Return the INSERT ... RETURNING id and the UPDATE by id of every written column, in this dialect."""
+    params = ["?"] * len(_WRITTEN)
+    params[_WRITTEN.index("grid_path")] = dialect.path_param
+    return (f"INSERT INTO cases ({', '.join(_WRITTEN)}) VALUES ({', '.join(params)}) RETURNING id",
+            f"UPDATE cases SET {', '.join(f'{c} = {p}' for c, p in zip(_WRITTEN, params))} WHERE id = ?")
+
+
+class SqlCaseRepository:
+    """CaseRepository over one connection."""
+
+    def __init__(self, db: Db) -> None:
+        self._db = db
+        self._d = db.dialect
+        self._insert, self._update = _writes(self._d)
+
+    def _case(self, row: Any) -> Case:
+        d = self._d
+        return Case(id=row["id"], title=row["title"], category=row["category"], source=CaseSource(row["source"]),
+                    status=CaseStatus(row["status"]),
+                    platform=None if row["platform"] is None else Platform(row["platform"]),
+                    lon=row["lon"], lat=row["lat"], grid_path=d.path_from_db(row["grid_path"]),
+                    created_at=d.time_from_db(row["created_at"]), updated_at=d.time_from_db(row["updated_at"]),
+                    description=row["description"], reporter=row["reporter"], reporter_phone=row["reporter_phone"],
+                    alert_id=row["alert_id"], team_id=row["team_id"], satisfaction=row["satisfaction"])
+
+    def _values(self, case: Case) -> tuple[Any, ...]:
+        d = self._d
+        where = f"case {case.id if case.id is not None else case.title!r}"
+        return (case.title, case.category, str(case.source), str(case.status), _optional_str(case.platform), case.lon,
+                case.lat, d.path_to_db(case.grid_path), d.time_to_db(case.created_at, where=f"{where}.created_at"),
+                d.time_to_db(case.updated_at, where=f"{where}.updated_at"), case.description, case.reporter,
+                case.reporter_phone, case.alert_id, case.team_id, case.satisfaction)
+
+    def _event(self, row: Any) -> CaseEvent:
+        return CaseEvent(id=row["id"], case_id=row["case_id"], action=row["action"], actor=row["actor"],
+                         at=self._d.time_from_db(row["at"]),
+                         from_status=None if row["from_status"] is None else CaseStatus(row["from_status"]),
+                         to_status=CaseStatus(row["to_status"]), note=row["note"], data=self._d.json_from_db(row["data"]))
+
+    def _in_grids(self, codes: Sequence[str] | None) -> tuple[str, list[Any]] | None:
+        if codes is None:
+            return None
+        if not codes:
+            return "1 = 0", []  # an empty choice of grids matches no case
+        return self._d.path_overlaps("cases.grid_path"), [self._d.path_to_db(tuple(codes))]
+
+    def _where(self, status: CaseStatus | None, platform: Platform | None, grid_code: str | None,
+               any_grid: Sequence[str] | None, bbox: BBox | None) -> tuple[str, list[Any]]:
+        return where(equals("status", status), equals("platform", platform),
+                     self._in_grids(None if grid_code is None else (grid_code,)), self._in_grids(any_grid),
+                     None if bbox is None else self._d.point_in_bbox(bbox))
+
+    def add(self, case: Case) -> Case:
+        """Store a new case and return it with its id."""
+        if case.id is not None:
+            raise StorageError(f"case {case.id}: already stored; use update")
+        row = self._db.insert(self._insert, self._values(case))
+        return dataclasses.replace(case, id=row["id"])
+
+    def update(self, case: Case) -> None:
+        """Overwrite the stored case with the same id."""
+        if case.id is None:
+            raise StorageError(f"case {case.title!r}: has no id; use add")
+        cur = self._db.execute(self._update, (*self._values(case), case.id))
+        if cur.rowcount == 0:
+            raise StorageError(f"case {case.id}: not found, nothing updated")
+
+    def get(self, case_id: int, *, for_update: bool = False) -> Case | None:
+        """Return the case; for_update keeps others from changing it until the unit of work ends."""
+        lock = self._d.for_update if for_update else ""
+        row = self._db.one(f"{_SELECT} WHERE id = ?{lock}", (case_id,))
+        return None if row is None else self._case(row)
+
+    def list(self, *, status: CaseStatus | None = None, platform: Platform | None = None,
+             grid_code: str | None = None, any_grid: Sequence[str] | None = None, bbox: BBox | None = None,
+             limit: int = 100, offset: int = 0) -> list[Case]:
+        """Return cases newest first; grid_code matches a grid at any level, any_grid any of several (none: none)."""
+        clause, params = self._where(status, platform, grid_code, any_grid, bbox)
+        sql = f"{_SELECT}{clause} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
+        return [self._case(r) for r in self._db.execute(sql, (*params, *page(limit, offset)))]
+
+    def count(self, *, status: CaseStatus | None = None, platform: Platform | None = None,
+              grid_code: str | None = None, any_grid: Sequence[str] | None = None, bbox: BBox | None = None) -> int:
+        """Return how many cases match the filters."""
+        clause, params = self._where(status, platform, grid_code, any_grid, bbox)
+        return self._db.scalar(f"SELECT count(*) FROM cases{clause}", params)
+
+    def append_event(self, event: CaseEvent) -> CaseEvent:
+        """Append to the case's event log (never updated or deleted) and return it with its id."""
+        where = f"event {event.action!r} of case {event.case_id}"
+        row = self._db.insert(
+            "INSERT INTO case_events (case_id, action, actor, at, from_status, to_status, note, data)"
+            f" VALUES (?, ?, ?, ?, ?, ?, ?, {self._d.json_param}) RETURNING id",
+            (event.case_id, event.action, event.actor, self._d.time_to_db(event.at, where=f"{where}.at"),
+             _optional_str(event.from_status), str(event.to_status), event.note,
+             self._d.json_to_db(event.data, where=f"{where}.data")),
+        )
+        return dataclasses.replace(event, id=row["id"])
+
+    def events(self, case_id: int) -> list[CaseEvent]:
+        """Return the case's events, oldest first."""
+        rows = self._db.execute(f"{_EVENT_SELECT} WHERE case_id = ? ORDER BY at, id", (case_id,))
+        return [self._event(r) for r in rows]

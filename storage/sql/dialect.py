@@ -1,0 +1,103 @@
+"""The Dialect: everything the shared SQL repositories need to know about a backend, and nothing more."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from shapely.geometry.base import BaseGeometry
+
+from storage.values import BBox, dumps_json
+
+if TYPE_CHECKING:
+    from storage.sql.db import Db
+
+
+class Dialect(ABC):
+    """How one backend writes placeholders, encodes values and filters by place.
+
+    Shared SQL is written with ``?`` placeholders and only what both backends accept (upserts, RETURNING,
+    table-qualified columns in DO UPDATE); whatever differs is asked of the dialect.
+    """
+
+    name: str
+    # Placeholders for a JSON document and a grid path, with any cast the column type needs.
+    json_param = "?"
+    path_param = "?"
+    # Appended to a SELECT of a row the unit of work is about to change.
+    for_update = ""
+    # Grid shape: the SELECT expression yielding WKB as "wkb", the columns written and their placeholders.
+    grid_shape_select: str
+    grid_shape_columns: tuple[str, ...]
+    grid_shape_params: str
+
+    def sql(self, text: str) -> str:
+        """Return the statement with its ? placeholders in the driver's style."""
+        return text
+
+    @abstractmethod
+    def execute_many(self, conn: Any, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        """Run one statement for each row; return how many rows it wrote in all."""
+
+    @abstractmethod
+    def scalar(self, row: Any) -> Any:
+        """Return the first column of a result row."""
+
+    @abstractmethod
+    def time_to_db(self, value: datetime, *, where: str) -> Any:
+        """Return an aware datetime as the store keeps times."""
+
+    @abstractmethod
+    def time_from_db(self, value: Any) -> datetime:
+        """Return a stored time as an aware UTC datetime."""
+
+    def optional_time_to_db(self, value: datetime | None, *, where: str) -> Any:
+        """Return the stored form of a time, or None."""
+        return None if value is None else self.time_to_db(value, where=where)
+
+    def optional_time_from_db(self, value: Any) -> datetime | None:
+        """Return a stored time as aware UTC, or None."""
+        return None if value is None else self.time_from_db(value)
+
+    def json_to_db(self, value: Any, *, where: str) -> str:
+        """Return a JSON document as text (serialised here, so an error names the field)."""
+        return dumps_json(value, where=where)
+
+    @abstractmethod
+    def json_from_db(self, value: Any) -> Any:
+        """Return a stored JSON document as Python values."""
+
+    @abstractmethod
+    def path_to_db(self, path: tuple[str, ...]) -> Any:
+        """Return grid codes (coarsest first) as the store keeps them."""
+
+    @abstractmethod
+    def path_from_db(self, value: Any) -> tuple[str, ...]:
+        """Return stored grid codes as a tuple."""
+
+    @abstractmethod
+    def path_overlaps(self, column: str) -> str:
+        """Return a condition that the grid path column shares a code with one path parameter (path_to_db)."""
+
+    @abstractmethod
+    def point_in_bbox(self, bbox: BBox) -> tuple[str, list[Any]]:
+        """Return a condition and its parameters: the row's lon/lat lies in the WGS-84 bbox."""
+
+    @abstractmethod
+    def grid_in_bbox(self, bbox: BBox) -> tuple[str, list[Any]]:
+        """Return a condition and its parameters: the grid's outline meets the WGS-84 bbox."""
+
+    @abstractmethod
+    def grid_shape_to_db(self, shape: BaseGeometry) -> tuple[Any, ...]:
+        """Return the values for grid_shape_columns of a non-empty 2-D shape."""
+
+    def lock_feed_for_append(self, db: Db) -> None:
+        """Take whatever lock keeps feed ids visible in order while this unit of work appends."""
+
+    def lock_feed_for_read(self, db: Db) -> None:
+        """Wait until no reader could move past a feed id that is still to commit."""
+
+    def lock_audit(self, db: Db) -> None:
+        """Make audit appenders take turns, so each links to the entry before it."""

@@ -1,0 +1,125 @@
+"""Devices, readings and dead letters."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from iot.models import DeadLetter, Device, Reading, SensorKind
+from storage.sql.db import Db, equals, upsert_set, where
+from storage.values import page
+
+_DEVICE_COLUMNS = ("id", "kind", "name", "lon", "lat", "mobile")
+_DEVICE_SELECT = f"SELECT {', '.join(_DEVICE_COLUMNS)} FROM devices"
+
+
+def _device(row: Any) -> Device:
+    # bool(): SQLite keeps booleans as 0/1; both drivers take a Python bool as a parameter.
+    return Device(id=row["id"], kind=SensorKind(row["kind"]), name=row["name"], lon=row["lon"], lat=row["lat"],
+                  mobile=bool(row["mobile"]))
+
+
+class SqlDeviceRepository:
+    """DeviceRepository over one connection."""
+
+    def __init__(self, db: Db) -> None:
+        self._db = db
+
+    def upsert_many(self, devices: Iterable[Device]) -> int:
+        """Insert or overwrite devices by id; return how many were written."""
+        rows = [(d.id, str(d.kind), d.name, d.lon, d.lat, bool(d.mobile)) for d in devices]
+        self._db.many(
+            f"INSERT INTO devices ({', '.join(_DEVICE_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)"
+            f" ON CONFLICT (id) DO UPDATE SET {upsert_set(_DEVICE_COLUMNS[1:])}",
+            rows,
+        )
+        return len(rows)
+
+    def get(self, device_id: str) -> Device | None:
+        """Return the device, or None."""
+        row = self._db.one(f"{_DEVICE_SELECT} WHERE id = ?", (device_id,))
+        return None if row is None else _device(row)
+
+    def all(self) -> list[Device]:
+        """Return every device ordered by id."""
+        return [_device(r) for r in self._db.execute(f"{_DEVICE_SELECT} ORDER BY id")]
+
+    def list(self, *, kind: SensorKind | None = None, limit: int = 100, offset: int = 0) -> list[Device]:
+        """Return devices ordered by id, optionally of one kind."""
+        clause, params = where(equals("kind", kind))
+        sql = f"{_DEVICE_SELECT}{clause} ORDER BY id LIMIT ? OFFSET ?"
+        return [_device(r) for r in self._db.execute(sql, (*params, *page(limit, offset)))]
+
+    def count(self, *, kind: SensorKind | None = None) -> int:
+        """Return how many devices there are, optionally of one kind."""
+        clause, params = where(equals("kind", kind))
+        return self._db.scalar(f"SELECT count(*) FROM devices{clause}", params)
+
+
+class SqlReadingRepository:
+    """ReadingRepository over one connection."""
+
+    def __init__(self, db: Db) -> None:
+        self._db = db
+        self._d = db.dialect
+
+    def add_many(self, readings: Iterable[Reading]) -> int:
+        """Store readings, ignoring exact repeats of (device_id, ts); return how many were new."""
+        time_to_db, json_to_db = self._d.time_to_db, self._d.json_to_db
+        rows = [(r.device_id, time_to_db(r.ts, where=f"reading of {r.device_id}.ts"),
+                 json_to_db(r.values, where=f"reading of {r.device_id}.values"), r.lon, r.lat) for r in readings]
+        # Repeats write no row, so the count of rows written is the count of new readings.
+        return self._db.many(
+            f"INSERT INTO readings (device_id, ts, metric_values, lon, lat) VALUES (?, ?, {self._d.json_param}, ?, ?)"
+            " ON CONFLICT (device_id, ts) DO NOTHING",
+            rows,
+        )
+
+    def list(self, *, device_id: str, since: datetime | None = None, limit: int = 100) -> list[Reading]:
+        """Return a device's readings at or after since, newest first."""
+        sql = "SELECT device_id, ts, metric_values, lon, lat FROM readings WHERE device_id = ?"
+        params: list[object] = [device_id]
+        if since is not None:
+            sql += " AND ts >= ?"
+            params.append(self._d.time_to_db(since, where="readings since"))
+        rows = self._db.execute(sql + " ORDER BY ts DESC LIMIT ?", (*params, page(limit)[0]))
+        return [Reading(device_id=r["device_id"], ts=self._d.time_from_db(r["ts"]),
+                        values=self._d.json_from_db(r["metric_values"]), lon=r["lon"], lat=r["lat"]) for r in rows]
+
+    def count(self, *, device_id: str | None = None) -> int:
+        """Return how many readings are stored, optionally of one device."""
+        clause, params = where(equals("device_id", device_id))
+        return self._db.scalar(f"SELECT count(*) FROM readings{clause}", params)
+
+
+class SqlDeadLetterRepository:
+    """DeadLetterRepository over one connection."""
+
+    def __init__(self, db: Db) -> None:
+        self._db = db
+        self._d = db.dialect
+
+    def add(self, letter: DeadLetter) -> DeadLetter:
+        """Store a refused message with its raw bytes; return it with its id."""
+        row = self._db.insert(
+            "INSERT INTO dead_letters (received_at, topic, payload, reason) VALUES (?, ?, ?, ?) RETURNING id",
+            (self._d.time_to_db(letter.received_at, where=f"dead letter on {letter.topic}.received_at"), letter.topic,
+             bytes(letter.payload), letter.reason),
+        )
+        return dataclasses.replace(letter, id=row["id"])
+
+    def list(self, *, limit: int = 100, offset: int = 0) -> list[DeadLetter]:
+        """Return dead letters, newest first."""
+        rows = self._db.execute(
+            "SELECT id, received_at, topic, payload, reason FROM dead_letters"
+            " ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?",
+            page(limit, offset),
+        )
+        return [DeadLetter(received_at=self._d.time_from_db(r["received_at"]), topic=r["topic"],
+                           payload=bytes(r["payload"]), reason=r["reason"], id=r["id"]) for r in rows]
+
+    def count(self) -> int:
+        """Return how many dead letters are stored."""
+        return self._db.scalar("SELECT count(*) FROM dead_letters")

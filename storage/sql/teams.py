@@ -1,0 +1,97 @@
+"""Teams: positions that only move forward in time, and a claim that cannot be won twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from cases.models import Platform, Team, TeamStatus
+from storage import revisions
+from storage.contract import StorageError
+from storage.revisions import PendingRevisions
+from storage.sql.db import Db, equals, where
+
+_COLUMNS = "id, name, platform, status, lon, lat, position_at, members, phone"
+
+
+class SqlTeamRepository:
+    """TeamRepository over one connection."""
+
+    def __init__(self, db: Db, pending: PendingRevisions) -> None:
+        self._db = db
+        self._d = db.dialect
+        self._revisions = pending
+
+    def _team(self, row: Any) -> Team:
+        return Team(id=row["id"], name=row["name"], platform=Platform(row["platform"]),
+                    status=TeamStatus(row["status"]), lon=row["lon"], lat=row["lat"],
+                    position_at=self._d.optional_time_from_db(row["position_at"]), members=row["members"],
+                    phone=row["phone"])
+
+    def _changed(self, changed: bool) -> bool:
+        if changed:
+            self._revisions.touch(revisions.TEAMS)
+        return changed
+
+    def upsert_many(self, teams: Iterable[Team]) -> int:
+        """Insert teams, or update an existing team's name, platform, members and phone; live status and reported position stay."""
+        rows = [(t.id, t.name, str(t.platform), str(t.status), t.lon, t.lat,
+                 self._d.optional_time_to_db(t.position_at, where=f"team {t.id}.position_at"), t.members, t.phone)
+                for t in teams]
+        if not rows:
+            return 0
+        self._db.many(
+            f"INSERT INTO teams ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            # A reloaded town file must not free a busy team or pull a reporting team back to its base.
+            " ON CONFLICT (id) DO UPDATE SET name = excluded.name, platform = excluded.platform,"
+            " members = excluded.members, phone = excluded.phone,"
+            " lon = CASE WHEN teams.position_at IS NULL THEN excluded.lon ELSE teams.lon END,"
+            " lat = CASE WHEN teams.position_at IS NULL THEN excluded.lat ELSE teams.lat END,"
+            " position_at = coalesce(teams.position_at, excluded.position_at)",
+            rows,
+        )
+        self._revisions.touch(revisions.TEAMS)
+        return len(rows)
+
+    def get(self, team_id: str) -> Team | None:
+        """Return the team, or None."""
+        row = self._db.one(f"SELECT {_COLUMNS} FROM teams WHERE id = ?", (team_id,))
+        return None if row is None else self._team(row)
+
+    def all(self) -> list[Team]:
+        """Return every team ordered by id."""
+        return [self._team(r) for r in self._db.execute(f"SELECT {_COLUMNS} FROM teams ORDER BY id")]
+
+    def list(self, *, platform: Platform | None = None, status: TeamStatus | None = None) -> list[Team]:
+        """Return teams ordered by id, optionally of one platform and status."""
+        clause, params = where(equals("platform", platform), equals("status", status))
+        return [self._team(r) for r in self._db.execute(f"SELECT {_COLUMNS} FROM teams{clause} ORDER BY id", params)]
+
+    def update_position(self, team_id: str, *, lon: float, lat: float, at: datetime) -> bool:
+        """Move the team if at is newer than its last position; return whether it moved."""
+        stamp = self._d.time_to_db(at, where=f"position of team {team_id}.at")
+        cur = self._db.execute(
+            "UPDATE teams SET lon = ?, lat = ?, position_at = ? WHERE id = ? AND (position_at IS NULL OR position_at < ?)",
+            (lon, lat, stamp, team_id, stamp),
+        )
+        return self._changed(cur.rowcount == 1)
+
+    def claim(self, team_id: str) -> bool:
+        """Atomically turn an available team busy; return False if it was not available."""
+        # A concurrent claimer waits (PostgreSQL: on the row lock; SQLite: for the write lock),
+        # then re-checks status and finds it busy.
+        cur = self._db.execute("UPDATE teams SET status = ? WHERE id = ? AND status = ?",
+                               (str(TeamStatus.BUSY), team_id, str(TeamStatus.AVAILABLE)))
+        return self._changed(cur.rowcount == 1)
+
+    def set_status(self, team_id: str, status: TeamStatus) -> None:
+        """Set the team's status; raise StorageError for an unknown team."""
+        cur = self._db.execute("UPDATE teams SET status = ? WHERE id = ?", (str(status), team_id))
+        if cur.rowcount == 0:
+            raise StorageError(f"team {team_id!r}: not found, status not set")
+        self._revisions.touch(revisions.TEAMS)
+
+    def revision(self) -> int:
+        """Return a number that changes whenever any team changes."""
+        return self._revisions.current(revisions.TEAMS)

@@ -1,0 +1,52 @@
+"""One transaction holding every repository, on any backend's connection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storage.revisions import PendingRevisions
+from storage.sql.access import SqlApiKeyRepository, SqlSessionRepository, SqlUserRepository
+from storage.sql.alerts import SqlAlertRepository
+from storage.sql.audit import SqlAuditRepository
+from storage.sql.cameras import SqlCameraRepository
+from storage.sql.cases import SqlCaseRepository
+from storage.sql.db import Db
+from storage.sql.dialect import Dialect
+from storage.sql.feed import SqlFeedRepository
+from storage.sql.grids import SqlGridRepository
+from storage.sql.iot import SqlDeadLetterRepository, SqlDeviceRepository, SqlReadingRepository
+from storage.sql.teams import SqlTeamRepository
+
+
+class SqlUnitOfWork:
+    """The repositories of one transaction on one connection; the store commits or rolls it back."""
+
+    def __init__(self, conn: Any, dialect: Dialect) -> None:
+        self._conn = conn
+        self._db = db = Db(conn, dialect)
+        self._revisions = PendingRevisions(self._bump_revision, self._read_revision)
+        self.grids = SqlGridRepository(db, self._revisions)
+        self.devices = SqlDeviceRepository(db)
+        self.readings = SqlReadingRepository(db)
+        self.dead_letters = SqlDeadLetterRepository(db)
+        self.cameras = SqlCameraRepository(db, self._revisions)
+        self.alerts = SqlAlertRepository(db)
+        self.cases = SqlCaseRepository(db)
+        self.teams = SqlTeamRepository(db, self._revisions)
+        self.feed = SqlFeedRepository(db)
+        self.users = SqlUserRepository(db)
+        self.sessions = SqlSessionRepository(db)
+        self.api_keys = SqlApiKeyRepository(db)
+        self.audit = SqlAuditRepository(db)
+
+    def flush(self) -> None:
+        """Write what is pending (revision bumps) before the commit."""
+        self._revisions.flush()
+
+    def _bump_revision(self, name: str) -> None:
+        self._db.execute("INSERT INTO revisions (name, value) VALUES (?, 1)"
+                         " ON CONFLICT (name) DO UPDATE SET value = revisions.value + 1", (name,))
+
+    def _read_revision(self, name: str) -> int:
+        row = self._db.one("SELECT value FROM revisions WHERE name = ?", (name,))
+        return 0 if row is None else row["value"]
