@@ -89,12 +89,15 @@ def main() -> None:
             for i in range(args.readings):
                 # Keep at most --window messages ahead of the ingest: a broker drops QoS 1 messages past its
                 # per-client queue (Mosquitto's max_queued_messages, 1000 by default), which is not a rate.
-                if i % 100 == 0:
-                    wait_until(lambda: i - core.stats.snapshot()["readings"] < args.window, poll_s=0.001)
+                if i % 100 == 0 and not wait_until(lambda: i - core.stats.snapshot()["readings"] < args.window,
+                                                   timeout_s=30, poll_s=0.001):
+                    # A stalled ingest (or another client on the same topics) must end the run, not hang it.
+                    raise SystemExit(f"ingest stalled at {core.stats.snapshot()} after publishing {i} readings")
                 device = normal[i % len(normal)]
                 body = {"ts": base_ms + i, "values": {"db": 50.0 + (i % 10)}}
                 client.publish(sensor_topic(device.id), json.dumps(body).encode(), qos=1)
-            wait_until(lambda: core.stats.snapshot()["readings"] >= args.readings)
+            if not wait_until(lambda: core.stats.snapshot()["readings"] >= args.readings, timeout_s=60):
+                raise SystemExit(f"ingest stalled at {core.stats.snapshot()} after publishing all readings")
             elapsed = time.perf_counter() - started
             ingested = core.stats.snapshot()["readings"]
 

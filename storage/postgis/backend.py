@@ -86,8 +86,10 @@ class PostgisStore:
         with self._connection() as conn:
             try:
                 conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_KEY,))
-                conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations"
-                             " (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
+                # Only the owner may create tables; the app's own role just reads what is applied.
+                if conn.execute("SELECT to_regclass('schema_migrations') IS NULL AS missing").fetchone()["missing"]:
+                    conn.execute("CREATE TABLE schema_migrations"
+                                 " (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
                 applied = {row["version"] for row in conn.execute("SELECT version FROM schema_migrations")}
                 conn.commit()
             except psycopg.Error as exc:
