@@ -17,6 +17,8 @@ from cases.models import Platform
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}$")
+SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
+API_KEY_ID = re.compile(r"^[0-9a-f]{12}$")
 API_KEY_PREFIX = "gwk_"
 
 
@@ -72,7 +74,7 @@ def reset_password(*, users: UserRepository, sessions: SessionRepository, userna
 def login(*, users: UserRepository, sessions: SessionRepository, policy: TokenPolicy, username: str,
           password: str, source_ip: str, now: datetime) -> Tokens:
     """Check a password and open a session; count failures and lock the account after too many."""
-    user = users.get(username)
+    user = users.get(username) if USERNAME.match(username) else None
     if user is None or not user.active:
         verify_password(DUMMY_HASH, password)
         raise NotAuthenticated("login: wrong username or password")
@@ -98,7 +100,7 @@ def refresh_session(*, users: UserRepository, sessions: SessionRepository, polic
                     now: datetime) -> Tokens:
     """Trade a refresh token for new tokens (rotating it); an idle, expired or reused one ends the session."""
     session_id, _, _ = refresh_token.partition(".")
-    session = sessions.get(session_id, for_update=True)
+    session = sessions.get(session_id, for_update=True) if SESSION_ID.match(session_id) else None
     if session is None or session.revoked:
         raise NotAuthenticated("refresh: no such session; log in again")
     if digest(refresh_token) != session.refresh_hash:
@@ -137,7 +139,7 @@ def create_api_key(*, keys: ApiKeyRepository, name: str, role: Role, platform: P
 def authenticate_api_key(*, keys: ApiKeyRepository, secret: str) -> Principal:
     """Return the principal of a valid, unrevoked API key, or raise NotAuthenticated."""
     key_id = secret.removeprefix(API_KEY_PREFIX).partition(".")[0]
-    key = keys.get(key_id) if secret.startswith(API_KEY_PREFIX) else None
+    key = keys.get(key_id) if secret.startswith(API_KEY_PREFIX) and API_KEY_ID.match(key_id) else None
     if key is None or key.revoked or not secrets.compare_digest(key.key_hash, digest(secret)):
         raise NotAuthenticated("API key: unknown or revoked")
     return Principal(name=key.name, role=key.role, kind="api_key", platform=key.platform, grid_codes=key.grid_codes)

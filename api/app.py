@@ -15,6 +15,7 @@ from access.ratelimit import RateLimiter
 from access.tokens import TokenPolicy
 from api.audit_trail import install_audit_trail
 from api.errors import ERROR_RESPONSES, install_error_handlers
+from api.inputs import install_input_guards
 from api.routes import attachments, audit, auth, cases, events, grids, health, page, resources
 from cases.locator import Locator
 from storage import Store
@@ -42,6 +43,7 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     app.state.upload_max_bytes = upload_max_bytes
     install_error_handlers(app)
     install_audit_trail(app)
+    install_input_guards(app)
     for module in (health, auth, grids, cases, attachments, resources, events, audit, page):
         app.include_router(module.router)
     app.include_router(auth.users_router)

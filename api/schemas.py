@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from cases.lifecycle import Action
 from cases.models import CaseSource, Platform
 
 
 class Strict(BaseModel):
-    """A body that refuses fields it does not declare."""
+    """A body that refuses fields it does not declare, and text no store can keep."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # PostgreSQL text cannot hold U+0000; refuse it here as bad input rather than fail in the store.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("contains a NUL character")
+        return value
 
 
 class CaseReport(Strict):

@@ -91,8 +91,14 @@ class Pipeline:
         except Exception as exc:
             logger.exception("message on %s failed in the store", message.topic)
             own = _tally(store_errors=1, dead_letters=1)
-            with self.store.unit_of_work() as uow:
-                uow.dead_letters.add(DeadLetter(self.clock(), message.topic, message.payload, f"store error: {exc}"))
+            try:
+                with self.store.unit_of_work() as uow:
+                    uow.dead_letters.add(DeadLetter(self.clock(), message.topic, message.payload, f"store error: {exc}"))
+            except Exception:
+                # The store refuses even the dead letter: keep the bytes in the log and go on with the batch.
+                logger.exception("message on %r could not be dead-lettered either; payload hex %s", message.topic,
+                                 message.payload.hex())
+                own = _tally(store_errors=1)
         for name, value in own.items():
             tally[name] += value
 

@@ -47,6 +47,16 @@ def test_rapid_logins_from_one_address_are_rate_limited_with_retry_after(app_cli
     assert int(answers[-1].headers["Retry-After"]) >= 1
 
 
+def test_case_intake_is_rate_limited_per_caller(store: Store, app_client: TestClient) -> None:
+    with store.unit_of_work() as uow:
+        uow.grids.upsert_many([make_grid()])
+    headers = login(app_client, "staff")
+    codes = [app_client.post("/api/cases", json=REPORT, headers=headers).status_code for _ in range(32)]
+    assert codes[:30] == [201] * 30 and codes[-1] == 429
+    # Another caller is not held back by the first one's burst.
+    assert app_client.post("/api/cases", json=REPORT, headers=login(app_client, "operator")).status_code == 201
+
+
 def test_a_session_idle_past_the_timeout_cannot_be_refreshed(store: Store, tmp_path: Path) -> None:
     add_accounts(store)
     now = [datetime.now(UTC)]

@@ -16,7 +16,6 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from access.ratelimit import RateLimiter
 from api.app import create_app
 from gridwatch.towns import load_town
-from storage import open_store
 from tests.api.conftest import POLICY, add_accounts, login
 from tests.factories import make_case
 
@@ -26,9 +25,7 @@ EXAMPLES_PER_OPERATION = 12
 
 
 @pytest.fixture
-def fuzz_app(tmp_path: Path, small_town):  # type: ignore[no-untyped-def]
-    store = open_store(f"sqlite:///{tmp_path}/fuzz.db")
-    store.migrate()
+def fuzz_app(store, tmp_path: Path, small_town):  # type: ignore[no-untyped-def]
     load_town(store, small_town)
     add_accounts(store)
     with store.unit_of_work() as uow:
@@ -37,7 +34,6 @@ def fuzz_app(tmp_path: Path, small_town):  # type: ignore[no-untyped-def]
     # The fuzzer logs in per operation and posts to the token route itself; limits are tested on their own.
     app.state.login_limiter = RateLimiter(name="login", rate_per_s=1000, burst=100_000, clock=time.monotonic)
     yield app
-    store.close()
 
 
 @pytest.fixture(scope="session")
