@@ -9,6 +9,8 @@ COPY iot iot
 COPY video video
 COPY alerts alerts
 COPY cases cases
+COPY access access
+COPY audit audit
 COPY storage storage
 COPY api api
 COPY town town

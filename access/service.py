@@ -78,6 +78,9 @@ def login(*, users: UserRepository, sessions: SessionRepository, policy: TokenPo
     if user is None or not user.active:
         verify_password(DUMMY_HASH, password)
         raise NotAuthenticated("login: wrong username or password")
+    if user.locked_until is not None and user.locked_until <= now:
+        # The lock has run out: the next attempts start a fresh count.
+        user = replace(user, failed_logins=0, locked_until=None)
     if user.locked_until is not None and user.locked_until > now:
         raise AccountLocked(f"login: account {username!r} is locked until {user.locked_until.isoformat()} "
                             f"after {user.failed_logins} failed attempts")

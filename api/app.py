@@ -43,7 +43,7 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     app.state.upload_max_bytes = upload_max_bytes
     install_error_handlers(app)
     install_audit_trail(app)
-    install_input_guards(app)
+    install_input_guards(app, upload_max_bytes=upload_max_bytes)
     for module in (health, auth, grids, cases, attachments, resources, events, audit, page):
         app.include_router(module.router)
     app.include_router(auth.users_router)

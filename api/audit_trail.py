@@ -16,8 +16,9 @@ from audit.service import record
 
 logger = logging.getLogger(__name__)
 
-# Reads whose answers carry reporters' names and phone numbers.
-PERSONAL_READS = frozenset({"/api/cases", "/api/cases/{case_id}", "/api/cases/{case_id}/attachments/{sha256}"})
+# Reads whose answers carry reporters' names and phone numbers (cases, their files, the feed) or raw device payloads.
+PERSONAL_READS = frozenset({"/api/cases", "/api/cases/{case_id}", "/api/cases/{case_id}/attachments/{sha256}",
+                            "/api/events", "/api/events/stream", "/api/dead-letters"})
 OUTCOMES = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 409: "refused", 422: "invalid", 423: "locked",
             429: "rate_limited"}
 

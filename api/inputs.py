@@ -1,4 +1,4 @@
-"""Refuse input no store can keep before it reaches a route: NUL characters in the path or the query."""
+"""Refuse input before it reaches a route: bodies over their size, NUL characters in the path or the query."""
 
 from __future__ import annotations
 
@@ -8,31 +8,60 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+MAX_BODY_BYTES = 1024 * 1024
+# Room for the multipart boundaries and headers around an attached file.
+MULTIPART_OVERHEAD = 16 * 1024
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    # The page loads only its own files; Leaflet positions its panes with inline styles.
+    (b"content-security-policy", b"default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+                                 b"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+]
 
-class RefuseNulBytes:
-    """ASGI middleware answering 422 to a path or query string carrying a NUL (raw or %00)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+class InputGuard:
+    """ASGI middleware: 413 for a declared body over its limit (before it is read), 422 for NUL characters."""
+
+    def __init__(self, app: ASGIApp, *, upload_max_bytes: int) -> None:
         self.app = app
+        self.upload_max_bytes = upload_max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            where = _nul_in(scope)
-            if where:
-                detail = f"{where}: contains a NUL character"
-                await JSONResponse({"detail": detail}, status_code=422)(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        refusal = self._refusal(scope)
+        if refusal is not None:
+            status, detail = refusal
+            await JSONResponse({"detail": detail}, status_code=status)(scope, receive, _with_headers(send))
+            return
+        await self.app(scope, receive, _with_headers(send))
+
+    def _refusal(self, scope: Scope) -> tuple[int, str] | None:
+        path = scope.get("path", "")
+        if "\x00" in path:
+            return 422, "path: contains a NUL character"
+        if b"\x00" in unquote_to_bytes(scope.get("query_string", b"")):
+            return 422, "query string: contains a NUL character"
+        limit = self.upload_max_bytes + MULTIPART_OVERHEAD if path.endswith("/attachments") else MAX_BODY_BYTES
+        declared = dict(scope.get("headers") or ()).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > limit:
+            return 413, f"request body of {int(declared)} bytes: more than the {limit} this route accepts"
+        return None
 
 
-def _nul_in(scope: Scope) -> str:
-    if "\x00" in scope.get("path", ""):
-        return "path"
-    if b"\x00" in unquote_to_bytes(scope.get("query_string", b"")):
-        return "query string"
-    return ""
+def _with_headers(send: Send) -> Send:
+    async def sending(message: dict) -> None:  # type: ignore[type-arg]
+        if message["type"] == "http.response.start":
+            message.setdefault("headers", [])
+            message["headers"] = [*message["headers"], *SECURITY_HEADERS]
+        await send(message)
+
+    return sending
 
 
-def install_input_guards(app: FastAPI) -> None:
+def install_input_guards(app: FastAPI, *, upload_max_bytes: int) -> None:
     """Add the guards to the app."""
-    app.add_middleware(RefuseNulBytes)
+    app.add_middleware(InputGuard, upload_max_bytes=upload_max_bytes)

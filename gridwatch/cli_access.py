@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -13,7 +14,7 @@ from rich.table import Table
 from access.errors import InvalidAccount
 from access.models import Role
 from access.service import create_api_key, create_user, reset_password
-from audit.service import verify
+from audit.service import record, verify
 from cases.models import Platform
 from gridwatch.runtime import open_migrated_store
 from gridwatch.settings import load_settings
@@ -22,6 +23,12 @@ users_app = typer.Typer(help="Accounts of the command room.", no_args_is_help=Tr
 apikeys_app = typer.Typer(help="Keys of machine clients (Open311 apps, the city platform).", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 console = Console()
+
+
+def _audit(uow, action: str, target: str, **detail: object) -> None:  # type: ignore[no-untyped-def]
+    """Put an account change made from the command line on the audit chain, in its own transaction."""
+    record(repo=uow.audit, at=datetime.now(UTC), actor=f"cli:{getpass.getuser()}", role="cli", source_ip="local",
+           action=action, target=target, outcome="ok", detail=dict(detail))
 
 
 def _password(given: str | None) -> str:
@@ -47,6 +54,7 @@ def users_add(username: str, role: Annotated[Role, typer.Option(help="admin, ope
         with store.unit_of_work() as uow:
             create_user(users=uow.users, username=username, password=_password(password), role=role, display_name=name,
                         platform=platform, team_id=team, grid_codes=tuple(grid or ()), now=datetime.now(UTC))
+            _audit(uow, "users.add", f"username={username}", role=role.value)
     except InvalidAccount as exc:
         console.print(f"[red]refused:[/] {exc}")
         raise typer.Exit(2) from None
@@ -63,6 +71,7 @@ def users_reset(username: str, password: Annotated[str | None, typer.Option(hidd
         with store.unit_of_work() as uow:
             reset_password(users=uow.users, sessions=uow.sessions, username=username, password=_password(password),
                            now=datetime.now(UTC))
+            _audit(uow, "users.reset", f"username={username}")
     except InvalidAccount as exc:
         console.print(f"[red]refused:[/] {exc}")
         raise typer.Exit(2) from None
@@ -96,6 +105,7 @@ def apikeys_add(name: str, role: Annotated[Role, typer.Option(help="Usually grid
         with store.unit_of_work() as uow:
             key, secret = create_api_key(keys=uow.api_keys, name=name, role=role, grid_codes=tuple(grid or ()),
                                          now=datetime.now(UTC))
+            _audit(uow, "apikeys.add", f"key={key.id}", name=name, role=role.value)
     finally:
         store.close()
     console.print(f"[green]created[/] key {key.id} for {name} ({role.value}); send it as the X-API-Key header:")
@@ -117,3 +127,54 @@ def audit_verify() -> None:
     console.print(f"[red]audit chain broken at entry {report.entry_id}[/]: {report.problem} "
                   f"({report.checked} entries checked before it)")
     raise typer.Exit(1)
+
+
+@users_app.command("disable")
+def users_disable(username: str) -> None:
+    """Disable an account and end its sessions (it stays, for the audit trail)."""
+    store = open_migrated_store(load_settings().effective_store_url)
+    try:
+        with store.unit_of_work() as uow:
+            user = uow.users.get(username)
+            if user is None:
+                console.print(f"[red]refused:[/] username {username!r}: no such user")
+                raise typer.Exit(2)
+            uow.users.update(replace(user, active=False))
+            uow.sessions.revoke_all(username)
+            _audit(uow, "users.disable", f"username={username}")
+    finally:
+        store.close()
+    console.print(f"[green]disabled[/] {username}: sessions ended")
+
+
+@apikeys_app.command("list")
+def apikeys_list() -> None:
+    """List API keys (never their secrets)."""
+    store = open_migrated_store(load_settings().effective_store_url)
+    try:
+        with store.unit_of_work() as uow:
+            keys = uow.api_keys.list()
+    finally:
+        store.close()
+    table = Table("id", "name", "role", "grids", "created", "revoked")
+    for k in keys:
+        table.add_row(k.id, k.name, k.role.value, " ".join(k.grid_codes), k.created_at.isoformat(timespec="seconds"),
+                      "yes" if k.revoked else "")
+    console.print(table)
+
+
+@apikeys_app.command("revoke")
+def apikeys_revoke(key_id: str) -> None:
+    """Revoke an API key at once (a leaked key, a retired client)."""
+    store = open_migrated_store(load_settings().effective_store_url)
+    try:
+        with store.unit_of_work() as uow:
+            key = uow.api_keys.get(key_id)
+            if key is None:
+                console.print(f"[red]refused:[/] API key {key_id!r}: no such key")
+                raise typer.Exit(2)
+            uow.api_keys.update(replace(key, revoked=True))
+            _audit(uow, "apikeys.revoke", f"key={key_id}")
+    finally:
+        store.close()
+    console.print(f"[green]revoked[/] key {key_id} ({key.name})")

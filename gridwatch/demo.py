@@ -15,6 +15,7 @@ from rich.panel import Panel
 
 from access.models import Role
 from access.service import create_user, reset_password
+from audit.service import record
 from api.serialize import case_dict, event_dict
 from cases.lifecycle import Action
 from cases.models import CaseStatus
@@ -44,6 +45,8 @@ def ensure_demo_admin(store: Store) -> str:
                         display_name="演示管理员 Demo admin", now=now)
         else:
             reset_password(users=uow.users, sessions=uow.sessions, username=DEMO_ADMIN, password=password, now=now)
+        record(repo=uow.audit, at=now, actor="demo", role="cli", source_ip="local", action="users.demo_admin",
+               target=f"username={DEMO_ADMIN}")
     return password
 
 

@@ -56,7 +56,10 @@ def serve_http(core: Core, settings: Settings, *, host: str, port: int, with_ing
                      token_policy=token_policy(settings), data_dir=settings.data_dir,
                      upload_max_bytes=settings.upload_max_mb * 1024 * 1024)
     try:
-        uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)).run()
+        # The audit log records client addresses, so forwarded ones are believed only from configured proxies.
+        proxies = settings.trusted_proxies.strip()
+        uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                                      proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)).run()
     except KeyboardInterrupt:
         # uvicorn has already shut down gracefully and re-raises Ctrl-C; the caller stops the rest.
         logger.info("stopping")

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     idle_timeout_minutes: int = Field(30, ge=5, le=480, description="A session unused this long ends.")
     session_max_hours: int = Field(12, ge=1, le=72, description="A session ends this long after login at the latest.")
     audit_retention_days: int = Field(180, ge=180, description="Audit entries are kept at least this long (six months by law).")
+    trusted_proxies: str = Field("", description="Comma-separated proxy addresses whose X-Forwarded-For is believed; empty: none.")
     upload_max_mb: int = Field(10, ge=1, le=100, description="Largest attachment accepted.")
 
     @field_validator("http_bind")

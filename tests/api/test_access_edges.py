@@ -94,6 +94,31 @@ def test_uploads_are_checked_for_size_and_real_type(store: Store, tmp_path: Path
             assert outsider.status_code == 404
 
 
+def test_a_declared_oversize_body_is_refused_before_it_is_read_and_pages_carry_security_headers(
+        app_client: TestClient) -> None:
+    headers = {**login(app_client, "operator"), "Content-Length": str(50 * 1024 * 1024), "Content-Type": "image/jpeg"}
+    answer = app_client.post("/api/cases/1/attachments", headers=headers, content=b"x")
+    assert answer.status_code == 413 and "request body" in answer.json()["detail"]
+    page = app_client.get("/")
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert app_client.get("/api/grids/%00", headers=login(app_client, "viewer")).status_code == 422
+
+
+def test_a_lock_that_ran_out_gives_a_fresh_count(store: Store, tmp_path: Path) -> None:
+    add_accounts(store)
+    now = [datetime.now(UTC)]
+    app = create_app(store=store, token_policy=POLICY, data_dir=tmp_path, clock=lambda: now[0])
+    app.state.login_limiter.burst = 1000
+    with TestClient(app) as client:
+        for _ in range(5):
+            client.post("/api/auth/token", data={"username": "viewer", "password": "wrong"})
+        assert client.post("/api/auth/token", data={"username": "viewer", "password": PASSWORD}).status_code == 423
+        now[0] += timedelta(minutes=16)
+        assert client.post("/api/auth/token", data={"username": "viewer", "password": "wrong"}).status_code == 401
+        assert client.post("/api/auth/token", data={"username": "viewer", "password": PASSWORD}).status_code == 200
+
+
 def test_audit_retention_below_six_months_is_refused() -> None:
     with pytest.raises(ValidationError, match="audit_retention_days"):
         Settings(audit_retention_days=90)

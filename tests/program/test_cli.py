@@ -58,3 +58,45 @@ def test_a_broken_town_file_is_refused_with_file_and_line_and_nothing_loaded(env
             assert uow.grids.count() == 0
     finally:
         store.close()
+
+
+def test_account_changes_from_the_command_line_are_audited(env: Path) -> None:
+    added = runner.invoke(app, ["users", "add", "zhang", "--role", "operator", "--password", "Gridwatch-Cli-2026"])
+    assert added.exit_code == 0, added.output
+    weak = runner.invoke(app, ["users", "add", "li", "--role", "viewer", "--password", "short"])
+    assert weak.exit_code == 2 and "password" in weak.output
+    assert runner.invoke(app, ["users", "reset", "zhang", "--password", "Gridwatch-Cli-2027"]).exit_code == 0
+    store = open_store(f"sqlite:///{env}/cli.db")
+    try:
+        with store.unit_of_work() as uow:
+            actions = [(e.action, e.target) for e in uow.audit.entries()]
+    finally:
+        store.close()
+    assert actions == [("users.add", "username=zhang"), ("users.reset", "username=zhang")]
+    verified = runner.invoke(app, ["audit", "verify"])
+    assert verified.exit_code == 0 and "2 entries" in verified.output
+
+
+def test_a_revoked_api_key_and_a_disabled_user_stop_working(env: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    runner.invoke(app, ["users", "add", "wang", "--role", "viewer", "--password", "Gridwatch-Cli-2026"])
+    created = runner.invoke(app, ["apikeys", "add", "open311", "--role", "viewer"])
+    secret = created.output.strip().splitlines()[-1]
+    key_id = secret.removeprefix("gwk_").split(".")[0]
+    store = open_store(f"sqlite:///{env}/cli.db")
+    try:
+        with TestClient(create_app(store=store, data_dir=env)) as client:
+            assert client.get("/api/teams", headers={"X-API-Key": secret}).status_code == 200
+            token = client.post("/api/auth/token", data={"username": "wang", "password": "Gridwatch-Cli-2026"}).json()
+            bearer = {"Authorization": f"Bearer {token['access_token']}"}
+            assert runner.invoke(app, ["apikeys", "revoke", key_id]).exit_code == 0
+            assert runner.invoke(app, ["users", "disable", "wang"]).exit_code == 0
+            assert client.get("/api/teams", headers={"X-API-Key": secret}).status_code == 401
+            assert client.get("/api/teams", headers=bearer).status_code == 401
+            assert client.post("/api/auth/token", data={"username": "wang", "password": "Gridwatch-Cli-2026"}).status_code == 401
+        assert key_id in runner.invoke(app, ["apikeys", "list"]).output
+    finally:
+        store.close()
