@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated
@@ -18,11 +20,23 @@ from audit.service import record, verify
 from cases.models import Platform
 from gridwatch.runtime import open_migrated_store
 from gridwatch.settings import load_settings
+from storage import UnitOfWork
 
 users_app = typer.Typer(help="Accounts of the command room.", no_args_is_help=True)
 apikeys_app = typer.Typer(help="Keys of machine clients (Open311 apps, the city platform).", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 console = Console()
+
+
+@contextmanager
+def _unit_of_work() -> Iterator[UnitOfWork]:
+    """Open the configured store for one transaction, and close it after."""
+    store = open_migrated_store(load_settings().effective_store_url)
+    try:
+        with store.unit_of_work() as uow:
+            yield uow
+    finally:
+        store.close()
 
 
 def _audit(uow, action: str, target: str, **detail: object) -> None:  # type: ignore[no-untyped-def]
@@ -49,46 +63,38 @@ def users_add(username: str, role: Annotated[Role, typer.Option(help="admin, ope
               grid: Annotated[list[str] | None, typer.Option(help="For grid staff: grid codes (repeatable).")] = None,
               password: Annotated[str | None, typer.Option(help="Omit to be asked.", hidden=True)] = None) -> None:
     """Create an account (the first admin too)."""
-    store = open_migrated_store(load_settings().effective_store_url)
+    secret = _password(password)  # asked before the transaction, which holds the write lock
     try:
-        with store.unit_of_work() as uow:
-            create_user(users=uow.users, username=username, password=_password(password), role=role, display_name=name,
+        with _unit_of_work() as uow:
+            create_user(users=uow.users, username=username, password=secret, role=role, display_name=name,
                         platform=platform, team_id=team, grid_codes=tuple(grid or ()), now=datetime.now(UTC))
             _audit(uow, "users.add", f"username={username}", role=role.value)
     except InvalidAccount as exc:
         console.print(f"[red]refused:[/] {exc}")
         raise typer.Exit(2) from None
-    finally:
-        store.close()
     console.print(f"[green]created[/] {username} ({role.value})")
 
 
 @users_app.command("reset")
 def users_reset(username: str, password: Annotated[str | None, typer.Option(hidden=True)] = None) -> None:
     """Set a new password, unlock the account and end its sessions."""
-    store = open_migrated_store(load_settings().effective_store_url)
+    secret = _password(password)  # asked before the transaction, which holds the write lock
     try:
-        with store.unit_of_work() as uow:
-            reset_password(users=uow.users, sessions=uow.sessions, username=username, password=_password(password),
+        with _unit_of_work() as uow:
+            reset_password(users=uow.users, sessions=uow.sessions, username=username, password=secret,
                            now=datetime.now(UTC))
             _audit(uow, "users.reset", f"username={username}")
     except InvalidAccount as exc:
         console.print(f"[red]refused:[/] {exc}")
         raise typer.Exit(2) from None
-    finally:
-        store.close()
     console.print(f"[green]reset[/] {username}: unlocked, sessions ended")
 
 
 @users_app.command("list")
 def users_list() -> None:
     """List accounts."""
-    store = open_migrated_store(load_settings().effective_store_url)
-    try:
-        with store.unit_of_work() as uow:
-            users = uow.users.list()
-    finally:
-        store.close()
+    with _unit_of_work() as uow:
+        users = uow.users.list()
     table = Table("username", "name", "role", "platform", "team", "grids", "locked until")
     for u in users:
         table.add_row(u.username, u.display_name, u.role.value, str(u.platform or ""), u.team_id or "",
@@ -100,14 +106,10 @@ def users_list() -> None:
 def apikeys_add(name: str, role: Annotated[Role, typer.Option(help="Usually grid_staff (Open311 intake) or viewer.")] = Role.VIEWER,
                 grid: Annotated[list[str] | None, typer.Option(help="Grid codes the key reaches (grid_staff).")] = None) -> None:
     """Create an API key; the key is printed once and only its hash is kept."""
-    store = open_migrated_store(load_settings().effective_store_url)
-    try:
-        with store.unit_of_work() as uow:
-            key, secret = create_api_key(keys=uow.api_keys, name=name, role=role, grid_codes=tuple(grid or ()),
-                                         now=datetime.now(UTC))
-            _audit(uow, "apikeys.add", f"key={key.id}", name=name, role=role.value)
-    finally:
-        store.close()
+    with _unit_of_work() as uow:
+        key, secret = create_api_key(keys=uow.api_keys, name=name, role=role, grid_codes=tuple(grid or ()),
+                                     now=datetime.now(UTC))
+        _audit(uow, "apikeys.add", f"key={key.id}", name=name, role=role.value)
     console.print(f"[green]created[/] key {key.id} for {name} ({role.value}); send it as the X-API-Key header:")
     console.print(secret, highlight=False, soft_wrap=True)
 
@@ -115,12 +117,8 @@ def apikeys_add(name: str, role: Annotated[Role, typer.Option(help="Usually grid
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Walk the audit hash chain; exit 1 and name the entry if one was edited or deleted."""
-    store = open_migrated_store(load_settings().effective_store_url)
-    try:
-        with store.unit_of_work() as uow:
-            report = verify(repo=uow.audit)
-    finally:
-        store.close()
+    with _unit_of_work() as uow:
+        report = verify(repo=uow.audit)
     if report.ok:
         console.print(f"[green]audit chain intact[/]: {report.checked} entries")
         return
@@ -132,30 +130,22 @@ def audit_verify() -> None:
 @users_app.command("disable")
 def users_disable(username: str) -> None:
     """Disable an account and end its sessions (it stays, for the audit trail)."""
-    store = open_migrated_store(load_settings().effective_store_url)
-    try:
-        with store.unit_of_work() as uow:
-            user = uow.users.get(username)
-            if user is None:
-                console.print(f"[red]refused:[/] username {username!r}: no such user")
-                raise typer.Exit(2)
-            uow.users.update(replace(user, active=False))
-            uow.sessions.revoke_all(username)
-            _audit(uow, "users.disable", f"username={username}")
-    finally:
-        store.close()
+    with _unit_of_work() as uow:
+        user = uow.users.get(username)
+        if user is None:
+            console.print(f"[red]refused:[/] username {username!r}: no such user")
+            raise typer.Exit(2)
+        uow.users.update(replace(user, active=False))
+        uow.sessions.revoke_all(username)
+        _audit(uow, "users.disable", f"username={username}")
     console.print(f"[green]disabled[/] {username}: sessions ended")
 
 
 @apikeys_app.command("list")
 def apikeys_list() -> None:
     """List API keys (never their secrets)."""
-    store = open_migrated_store(load_settings().effective_store_url)
-    try:
-        with store.unit_of_work() as uow:
-            keys = uow.api_keys.list()
-    finally:
-        store.close()
+    with _unit_of_work() as uow:
+        keys = uow.api_keys.list()
     table = Table("id", "name", "role", "grids", "created", "revoked")
     for k in keys:
         table.add_row(k.id, k.name, k.role.value, " ".join(k.grid_codes), k.created_at.isoformat(timespec="seconds"),
@@ -166,15 +156,11 @@ def apikeys_list() -> None:
 @apikeys_app.command("revoke")
 def apikeys_revoke(key_id: str) -> None:
     """Revoke an API key at once (a leaked key, a retired client)."""
-    store = open_migrated_store(load_settings().effective_store_url)
-    try:
-        with store.unit_of_work() as uow:
-            key = uow.api_keys.get(key_id)
-            if key is None:
-                console.print(f"[red]refused:[/] API key {key_id!r}: no such key")
-                raise typer.Exit(2)
-            uow.api_keys.update(replace(key, revoked=True))
-            _audit(uow, "apikeys.revoke", f"key={key_id}")
-    finally:
-        store.close()
+    with _unit_of_work() as uow:
+        key = uow.api_keys.get(key_id)
+        if key is None:
+            console.print(f"[red]refused:[/] API key {key_id!r}: no such key")
+            raise typer.Exit(2)
+        uow.api_keys.update(replace(key, revoked=True))
+        _audit(uow, "apikeys.revoke", f"key={key_id}")
     console.print(f"[green]revoked[/] key {key_id} ({key.name})")
