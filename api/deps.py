@@ -44,6 +44,11 @@ class Paging:
     limit: int
     offset: int
 
+    @property
+    def window(self) -> dict[str, int]:
+        """Return limit and offset as keyword arguments for page() and feature_collection()."""
+        return {"limit": self.limit, "offset": self.offset}
+
 
 def get_paging(limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Items per page")] = 100,
                offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip")] = 0) -> Paging:

@@ -35,9 +35,7 @@ def record(obj: Any, *, drop: tuple[str, ...] = ()) -> dict[str, Any]:
 
 def grid_feature(grid: Grid) -> dict[str, Any]:
     """Return a grid as a GeoJSON feature."""
-    props = {"code": grid.code, "name": grid.name, "level": int(grid.level), "parent_code": grid.parent_code,
-             "staff": grid.staff}
-    return {"type": "Feature", "id": grid.code, "geometry": mapping(grid.geometry), "properties": props}
+    return {"type": "Feature", "id": grid.code, "geometry": mapping(grid.geometry), "properties": grid_dict(grid)}
 
 
 def grid_dict(grid: Grid, *, with_geometry: bool = False) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from rich.panel import Panel
 from access.models import Role
 from access.service import create_user, reset_password
 from audit.service import record
-from api.serialize import case_dict, event_dict
+from api.announce import announce_step
 from cases.lifecycle import Action
 from cases.models import CaseStatus
 from cases.service import StepInput, take_step
@@ -27,7 +27,7 @@ from gridwatch.settings import Settings
 from gridwatch.simulate import TownSimulator
 from gridwatch.towns import ensure_town_files, load_town_dir
 from iot.mqtt import MqttPublisher
-from storage import Store
+from storage import Store, UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -96,8 +96,7 @@ class FieldTeams:
                 logger.exception("field-team simulation step failed")
 
     def _tick(self, now: datetime) -> None:
-        store, locator = self.core.store, self.core.locator
-        with store.unit_of_work() as uow:
+        with self.core.store.unit_of_work() as uow:
             for case in uow.cases.list(status=CaseStatus.DISPATCHED, limit=200):
                 team = uow.teams.get(case.team_id) if case.team_id else None
                 arrived = team is not None and team.position and haversine_m(case.lon, case.lat, *team.position) < 60
@@ -107,10 +106,10 @@ class FieldTeams:
                 if now - case.updated_at > self.handling:
                     self._step(uow, case.id, Action.FEEDBACK, "handled, photos attached 已处置", now)
 
-    def _step(self, uow, case_id, action, note, now) -> None:  # type: ignore[no-untyped-def]
+    def _step(self, uow: UnitOfWork, case_id: int, action: Action, note: str, now: datetime) -> None:
         result = take_step(cases=uow.cases, teams=uow.teams, alerts=uow.alerts, locator=self.core.locator,
                            case_id=case_id, step_in=StepInput(action, note=note), actor=FIELD_ACTOR, at=now)
-        uow.feed.append("case.updated", {"case": case_dict(result.case), "event": event_dict(result.event)}, at=now)
+        announce_step(uow.feed, result, at=now)
 
 
 def run_demo(settings: Settings, *, port: int, seed: int, fresh: bool, console: Console) -> None:

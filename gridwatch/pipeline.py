@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 
 from alerts.rules import Exceedance, exceedances
 from alerts.service import link_case, raise_alert
-from api.serialize import alert_dict, case_dict, event_dict, team_dict
+from api.announce import announce_opened, announce_step
+from api.serialize import alert_dict, team_dict
 from cases.errors import NoTeamAvailable
 from cases.lifecycle import Action
 from cases.locator import Locator
@@ -167,23 +168,19 @@ class Pipeline:
         ), grid_path=grid_path, actor=SYSTEM_ACTOR, at=now)
         link_case(repo=uow.alerts, alert=alert, case_id=opened.case.id)  # type: ignore[arg-type]
         tally["cases"] += 1
-        uow.feed.append("case.opened", {"case": case_dict(opened.case)}, at=now)
+        announce_opened(uow.feed, opened.case, at=now)
         accepted = self._step(uow, opened.case.id, StepInput(Action.ACCEPT, note="sensor alarm, accepted automatically"), now)
         try:
-            dispatched = self._step(uow, accepted.case.id, StepInput(Action.DISPATCH, note="nearest available team"), now)
+            self._step(uow, accepted.case.id, StepInput(Action.DISPATCH, note="nearest available team"), now)
         except NoTeamAvailable as exc:
             logger.warning("%s; the case waits in 'accepted' for the command room", exc)
             return
         tally["dispatched"] += 1
-        team = dispatched.team
-        uow.feed.append("team.assigned", {"case_id": dispatched.case.id, "case": case_dict(dispatched.case),
-                                          "team": team_dict(team),  # type: ignore[arg-type]
-                                          "distance_m": dispatched.distance_m}, at=now)
 
     def _step(self, uow: UnitOfWork, case_id: int | None, step_in: StepInput, now: datetime) -> StepResult:
         result = take_step(cases=uow.cases, teams=uow.teams, alerts=uow.alerts, locator=self.locator,
                            case_id=case_id, step_in=step_in, actor=SYSTEM_ACTOR, at=now)  # type: ignore[arg-type]
-        uow.feed.append("case.updated", {"case": case_dict(result.case), "event": event_dict(result.event)}, at=now)
+        announce_step(uow.feed, result, at=now)
         return result
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
@@ -82,8 +83,6 @@ def run_services(settings: Settings, *, http: bool, ingest: bool) -> None:
 
 
 def _wait_for_interrupt() -> None:
-    import threading
-
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

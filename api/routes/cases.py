@@ -10,7 +10,7 @@ from access.errors import Forbidden
 from access.models import Principal, Role
 from access.policy import can_see_case, case_reach, check_action, redact_case
 from api.deps import BBoxDep, ClockDep, Format, IdPath, LocatorDep, PagingDep, StoreDep
-from api.routes.grids import vars_of
+from api.announce import announce_opened, announce_step
 from api.schemas import ACTIONS, CaseReport, StepRequest
 from api.security import CaseReader, CaseReporter, OpsReader
 from api.serialize import case_dict, event_dict, feature_collection, page, point_feature, team_dict
@@ -74,8 +74,8 @@ def list_cases(store: StoreDep, principal: CaseReader, paging: PagingDep, bbox: 
             total = uow.cases.count(**filters)
     items = [redact_case(principal, case_dict(c)) for c in found]
     if format == "geojson":
-        return feature_collection([point_feature(i, feature_id=i["id"]) for i in items], total=total, **vars_of(paging))
-    return page(items, total=total, **vars_of(paging))
+        return feature_collection([point_feature(i, feature_id=i["id"]) for i in items], total=total, **paging.window)
+    return page(items, total=total, **paging.window)
 
 
 @router.get("/api/cases/{case_id}")
@@ -107,7 +107,7 @@ def create_case(request: Request, store: StoreDep, locator: LocatorDep, clock: C
             title=case_in.title, category=case_in.category, lon=lon, lat=lat, source=source,
             description=case_in.description, reporter=case_in.reporter, reporter_phone=case_in.reporter_phone,
         ), grid_path=locator.grid_path(lon, lat), actor=principal.actor, at=now)
-        uow.feed.append("case.opened", {"case": case_dict(result.case)}, at=now)
+        announce_opened(uow.feed, result.case, at=now)
     return {**redact_case(principal, case_dict(result.case)), "events": [event_dict(result.event)]}
 
 
@@ -125,10 +125,7 @@ def act_on_case(store: StoreDep, locator: LocatorDep, clock: ClockDep, principal
         locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
         result = take_step(cases=uow.cases, teams=uow.teams, alerts=uow.alerts, locator=locator, case_id=case_id,
                            step_in=StepInput(Action(action), **step.model_dump()), actor=principal.actor, at=now)
-        uow.feed.append("case.updated", {"case": case_dict(result.case), "event": event_dict(result.event)}, at=now)
-        if result.team is not None:
-            uow.feed.append("team.assigned", {"case_id": case_id, "case": case_dict(result.case),
-                                              "team": team_dict(result.team), "distance_m": result.distance_m}, at=now)
+        announce_step(uow.feed, result, at=now)
     return {**redact_case(principal, case_dict(result.case)), "event": event_dict(result.event),
             "team": team_dict(result.team) if result.team else None, "distance_m": result.distance_m,
             "next_actions": _next_actions(principal, result.case)}

@@ -25,8 +25,8 @@ def list_grids(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBoxDe
         grids = uow.grids.list(level=grid_level, parent_code=parent, bbox=bbox, limit=paging.limit, offset=paging.offset)
         total = uow.grids.count(level=grid_level, parent_code=parent, bbox=bbox)
     if format == "geojson":
-        return feature_collection([grid_feature(g) for g in grids], total=total, **vars_of(paging))
-    return page([grid_dict(g) for g in grids], total=total, **vars_of(paging))
+        return feature_collection([grid_feature(g) for g in grids], total=total, **paging.window)
+    return page([grid_dict(g) for g in grids], total=total, **paging.window)
 
 
 @router.get("/locate")
@@ -49,8 +49,3 @@ def get_grid(store: StoreDep, _who: OpsReader, code: str) -> dict[str, Any]:
     if grid is None:
         raise NotFound(f"grid {code!r}: no such grid")
     return grid_feature(grid)
-
-
-def vars_of(paging: Any) -> dict[str, int]:
-    """Return limit and offset as keyword arguments."""
-    return {"limit": paging.limit, "offset": paging.offset}

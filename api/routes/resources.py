@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from alerts.models import AlertStatus
 from api.deps import BBoxDep, Format, IdPath, LocatorDep, PagingDep, StoreDep
 from api.errors import NotFound
-from api.routes.grids import vars_of
 from api.security import IngestReader, OpsReader
 from api.serialize import (alert_dict, camera_dict, dead_letter_dict, device_dict, feature_collection, page,
                            point_feature, team_dict)
@@ -23,8 +22,8 @@ router = APIRouter()
 def _out(items: list[dict[str, Any]], *, key: str, total: int, paging: Any, format: str) -> dict[str, Any]:
     if format == "geojson":
         features = [point_feature(i, feature_id=i[key]) for i in items]
-        return feature_collection(features, total=total, **vars_of(paging))
-    return page(items, total=total, **vars_of(paging))
+        return feature_collection(features, total=total, **paging.window)
+    return page(items, total=total, **paging.window)
 
 
 @router.get("/api/alerts", tags=["alerts"])
@@ -117,4 +116,4 @@ def list_dead_letters(store: StoreDep, _who: IngestReader, paging: PagingDep) ->
     with store.unit_of_work() as uow:
         letters = uow.dead_letters.list(limit=paging.limit, offset=paging.offset)
         total = uow.dead_letters.count()
-    return page([dead_letter_dict(d) for d in letters], total=total, **vars_of(paging))
+    return page([dead_letter_dict(d) for d in letters], total=total, **paging.window)
