@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,15 +61,24 @@ def visible_feed_payload(principal: Principal, payload: dict[str, Any]) -> dict[
     return {**payload, "case": redact_case(principal, case)}
 
 
-def check_action(principal: Principal, case: Case, action: Action) -> None:
-    """Raise Forbidden unless the principal may take this step on this case."""
+def check_action(principal: Principal, case: Case, action: Action, *, assigned_teams: Collection[str] = ()) -> None:
+    """Raise Forbidden unless the principal may take this step on this case (assigned_teams: its active teams)."""
     if action in COMMAND_ACTIONS and has_scope(principal.role, Scope.CASES_COMMAND):
         return
     if action in WORK_ACTIONS and has_scope(principal.role, Scope.CASES_WORK):
-        if principal.role is not Role.PLATFORM_MEMBER or (principal.team_id and case.team_id == principal.team_id):
+        if principal.role is not Role.PLATFORM_MEMBER or (principal.team_id and principal.team_id in assigned_teams):
             return
         raise Forbidden(f"case {case.id}: '{action}' is for the team dispatched to it, not {principal.name}")
     raise Forbidden(f"case {case.id}: role '{principal.role}' may not '{action}'")
+
+
+def roles_for_action(action: Action) -> list[Role]:
+    """Return the roles that may take a step at all (a platform member only on a case its team is assigned to)."""
+    if action in COMMAND_ACTIONS:
+        return [role for role in Role if has_scope(role, Scope.CASES_COMMAND)]
+    if action in WORK_ACTIONS:
+        return [role for role in Role if has_scope(role, Scope.CASES_WORK)]
+    return []
 
 
 def mask_phone(phone: str) -> str:

@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import datetime
-from enum import Enum
 from typing import Any
 
 from shapely.geometry import mapping
 
 from alerts.models import Alert
-from cases.models import Case, CaseEvent, Team
+from cases.models import Assignment, Case, CaseEvent, Team
+from feed import record
 from gis.models import Grid
 from iot.models import DeadLetter, Device
 from video.models import Camera
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
-
-
-def record(obj: Any, *, drop: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Return a dataclass record as JSON-ready fields."""
-    return {k: _plain(v) for k, v in asdict(obj).items() if k not in drop}
 
 
 def grid_feature(grid: Grid) -> dict[str, Any]:
@@ -55,6 +36,11 @@ def case_dict(case: Case) -> dict[str, Any]:
 def event_dict(event: CaseEvent) -> dict[str, Any]:
     """Return a case event's fields."""
     return record(event)
+
+
+def assignment_dict(assignment: Assignment) -> dict[str, Any]:
+    """Return an assignment's fields."""
+    return record(assignment)
 
 
 def alert_dict(alert: Alert) -> dict[str, Any]:

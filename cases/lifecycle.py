@@ -46,6 +46,16 @@ STEPS: dict[Action, Step] = {
 }
 
 
+STATUS_LABELS: dict[CaseStatus, str] = {
+    S.REPORTED: "Reported 上报", S.ACCEPTED: "Accepted 受理", S.DISPATCHED: "Dispatched 派遣", S.HANDLING: "Handling 处置",
+    S.FED_BACK: "Fed back 反馈", S.VERIFIED: "Verified 核查", S.CLOSED: "Closed 办结",
+}
+# Where a failed step leads instead (see next_status).
+ON_FAIL: dict[Action, CaseStatus] = {Action.VERIFY: S.HANDLING}
+# Steps off the main line of the loop: allowed, but not what an operator is expected to do next.
+SIDE_STEPS = frozenset({Action.ROUTE})
+
+
 def next_status(action: Action, current: CaseStatus, *, case_id: int | None = None, passed: bool = True) -> CaseStatus:
     """Return the status action leads to from current, or raise IllegalTransition saying why not."""
     step = STEPS.get(action)
@@ -54,8 +64,8 @@ def next_status(action: Action, current: CaseStatus, *, case_id: int | None = No
     if current not in step.allowed_from:
         needed = " or ".join(sorted(f"'{s}'" for s in step.allowed_from))
         raise IllegalTransition(f"case {case_id} is '{current}'; '{action}' needs {needed}")
-    if action is Action.VERIFY and not passed:
-        return S.HANDLING
+    if not passed and action in ON_FAIL:
+        return ON_FAIL[action]
     return step.leads_to or current
 
 

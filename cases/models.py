@@ -49,7 +49,7 @@ class TeamStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Case:
-    """A matter in the closed loop: what, where (WGS-84 and grids), which platform, which team, how it stands."""
+    """A matter in the closed loop: what, where (WGS-84 and grids), which platform, how it stands (teams: Assignment)."""
 
     title: str
     category: str
@@ -65,7 +65,6 @@ class Case:
     reporter: str = ""
     reporter_phone: str = ""
     alert_id: int | None = None
-    team_id: str | None = None
     satisfaction: int | None = None
     id: int | None = None
 
@@ -88,6 +87,42 @@ class CaseEvent:
     note: str = ""
     data: dict[str, Any] = field(default_factory=dict, hash=False)
     id: int | None = None
+
+
+class AssignmentRole(StrEnum):
+    """How a team takes part in a case: one lead platform, any number assisting (联合执法)."""
+
+    LEAD = "lead"
+    ASSISTING = "assisting"
+
+
+class ReleaseReason(StrEnum):
+    """Why an assignment ended and gave its team back."""
+
+    FED_BACK = "fed_back"
+    CASE_CLOSED = "case_closed"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """A team sent to a case: it holds the team from dispatch until it is released, and only it releases the team."""
+
+    case_id: int
+    team_id: str
+    platform: Platform
+    role: AssignmentRole
+    dispatched_at: datetime
+    task: str = ""
+    arrived_at: datetime | None = None
+    released_at: datetime | None = None
+    release_reason: ReleaseReason | None = None
+    id: int | None = None
+
+    @property
+    def active(self) -> bool:
+        """Return whether the assignment still holds its team."""
+        return self.released_at is None
 
 
 @dataclass(frozen=True, slots=True)

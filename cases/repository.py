@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from cases.models import Case, CaseEvent, CaseStatus, Platform, Team, TeamStatus
+from cases.models import Assignment, Case, CaseEvent, CaseStatus, Platform, ReleaseReason, Team, TeamStatus
 
 BBox = tuple[float, float, float, float]
 
@@ -60,4 +60,28 @@ class TeamRepository(Protocol):
     def set_status(self, team_id: str, status: TeamStatus) -> None: ...
     def revision(self) -> int:
         """Return a number that changes whenever any team changes."""
+        ...
+
+
+class AssignmentRepository(Protocol):
+    def add(self, assignment: Assignment) -> Assignment:
+        """Store a new assignment; a team already holding an active one is refused (StorageError)."""
+        ...
+
+    def for_case(self, case_id: int, *, active_only: bool = False) -> list[Assignment]:
+        """Return the case's assignments in dispatch order."""
+        ...
+
+    def active(self, *, limit: int = 1000, offset: int = 0) -> list[Assignment]:
+        """Return every assignment still holding its team, oldest first."""
+        ...
+
+    def count_active(self) -> int: ...
+
+    def mark_arrived(self, assignment_id: int, *, at: datetime) -> bool:
+        """Record the team's arrival on site once; return whether it was recorded now."""
+        ...
+
+    def release(self, assignment_id: int, *, at: datetime, reason: ReleaseReason) -> bool:
+        """End an active assignment; return False if it had already ended."""
         ...

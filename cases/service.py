@@ -1,4 +1,4 @@
-"""Case rules: report a case, take a step of the loop, dispatch the nearest available team."""
+"""Case rules: report a case, take a step of the loop, dispatch the nearest available team by an assignment."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from alerts.service import close_alert
 from cases.errors import CaseError, CaseNotFound, NoTeamAvailable
 from cases.lifecycle import Action, next_status
 from cases.locator import Locator
-from cases.models import Case, CaseEvent, CaseSource, CaseStatus, Platform, Team, TeamStatus
-from cases.repository import CaseRepository, TeamRepository
+from cases.models import (Assignment, AssignmentRole, Case, CaseEvent, CaseSource, CaseStatus, Platform, ReleaseReason,
+                          Team, TeamStatus)
+from cases.repository import AssignmentRepository, CaseRepository, TeamRepository
 from cases.routing import CATEGORIES, route
 from gis.geometry import haversine_m
 
@@ -46,12 +47,14 @@ class StepInput:
 
 @dataclass(frozen=True, slots=True)
 class StepResult:
-    """The case after a step, the event that records it, and the team when one was dispatched."""
+    """The case after a step, the event that records it, and the assignments it made or ended."""
 
     case: Case
     event: CaseEvent
     team: Team | None = None
     distance_m: float | None = None
+    assignment: Assignment | None = None
+    released: tuple[Assignment, ...] = ()
 
 
 def report_case(*, repo: CaseRepository, case_in: CaseCreate, grid_path: tuple[str, ...], actor: str,
@@ -72,8 +75,9 @@ def report_case(*, repo: CaseRepository, case_in: CaseCreate, grid_path: tuple[s
     return StepResult(case, event)
 
 
-def take_step(*, cases: CaseRepository, teams: TeamRepository, alerts: AlertRepository, locator: Locator,
-              case_id: int, step_in: StepInput, actor: str, at: datetime) -> StepResult:
+def take_step(*, cases: CaseRepository, teams: TeamRepository, assignments: AssignmentRepository,
+              alerts: AlertRepository, locator: Locator, case_id: int, step_in: StepInput, actor: str,
+              at: datetime) -> StepResult:
     """Take one step of the loop on a case, or raise IllegalTransition / CaseError / NoTeamAvailable."""
     case = cases.get(case_id, for_update=True)
     if case is None:
@@ -84,6 +88,8 @@ def take_step(*, cases: CaseRepository, teams: TeamRepository, alerts: AlertRepo
     data: dict[str, Any] = {}
     team: Team | None = None
     distance: float | None = None
+    assignment: Assignment | None = None
+    released: tuple[Assignment, ...] = ()
 
     if step_in.action is Action.ROUTE:
         if step_in.platform is None:
@@ -92,16 +98,23 @@ def take_step(*, cases: CaseRepository, teams: TeamRepository, alerts: AlertRepo
         data["platform"] = str(step_in.platform)
     elif step_in.action is Action.DISPATCH:
         team, distance = _claim_team(teams=teams, locator=locator, case=case, team_id=step_in.team_id)
-        changes["team_id"] = team.id
-        data.update(team_id=team.id, team_name=team.name,
+        assignment = assignments.add(Assignment(case_id=case_id, team_id=team.id, platform=team.platform,
+                                                role=AssignmentRole.LEAD, dispatched_at=at, task=step_in.note))
+        data.update(team_id=team.id, team_name=team.name, assignment_id=assignment.id,
                     distance_m=None if distance is None else round(distance, 1))
-    elif step_in.action is Action.FEEDBACK and case.team_id:
+    elif step_in.action is Action.START:
+        for active in assignments.for_case(case_id, active_only=True):
+            assignments.mark_arrived(active.id, at=at)  # type: ignore[arg-type]
+    elif step_in.action is Action.FEEDBACK:
         # The team's work is done once it reports back; verification is the command room's.
-        teams.set_status(case.team_id, TeamStatus.AVAILABLE)
+        released = _release(teams=teams, assignments=assignments, case_id=case_id, at=at, reason=ReleaseReason.FED_BACK)
     elif step_in.action is Action.VERIFY:
         data["passed"] = passed
-    elif step_in.action is Action.CLOSE and case.alert_id is not None:
-        close_alert(repo=alerts, alert_id=case.alert_id, at=at)
+    elif step_in.action is Action.CLOSE:
+        released = _release(teams=teams, assignments=assignments, case_id=case_id, at=at,
+                            reason=ReleaseReason.CASE_CLOSED)
+        if case.alert_id is not None:
+            close_alert(repo=alerts, alert_id=case.alert_id, at=at)
     elif step_in.action is Action.EVALUATE:
         if case.satisfaction is not None:
             raise CaseError(f"case {case_id}: already evaluated ({case.satisfaction}/5)")
@@ -109,6 +122,8 @@ def take_step(*, cases: CaseRepository, teams: TeamRepository, alerts: AlertRepo
             raise CaseError(f"case {case_id}: 'evaluate' needs satisfaction from 1 to 5")
         changes["satisfaction"] = step_in.satisfaction
         data["satisfaction"] = step_in.satisfaction
+    if released:
+        data["released"] = [{"assignment_id": a.id, "team_id": a.team_id} for a in released]
 
     updated = replace(case, **changes)
     cases.update(updated)
@@ -116,7 +131,19 @@ def take_step(*, cases: CaseRepository, teams: TeamRepository, alerts: AlertRepo
         case_id=case_id, action=step_in.action, actor=actor, at=at, from_status=case.status, to_status=to_status,
         note=step_in.note, data=data,
     ))
-    return StepResult(updated, event, team, distance)
+    return StepResult(updated, event, team, distance, assignment, released)
+
+
+def _release(*, teams: TeamRepository, assignments: AssignmentRepository, case_id: int, at: datetime,
+             reason: ReleaseReason) -> tuple[Assignment, ...]:
+    """End the case's active assignments and free the teams they hold; a team busy elsewhere is not theirs to free."""
+    released = []
+    for active in assignments.for_case(case_id, active_only=True):
+        if assignments.release(active.id, at=at, reason=reason):  # type: ignore[arg-type]
+            # One active assignment per team (the store's unique index), so this one held the team.
+            teams.set_status(active.team_id, TeamStatus.AVAILABLE)
+            released.append(replace(active, released_at=at, release_reason=reason))
+    return tuple(released)
 
 
 def _claim_team(*, teams: TeamRepository, locator: Locator, case: Case, team_id: str | None

@@ -16,10 +16,10 @@ from rich.panel import Panel
 from access.models import Role
 from access.service import create_user, reset_password
 from audit.service import record
-from api.announce import announce_step
 from cases.lifecycle import Action
 from cases.models import CaseStatus
-from cases.service import StepInput, take_step
+from cases.service import StepInput
+from cases.use_cases import take_step_and_announce
 from gis.geometry import haversine_m
 from gridwatch.broker import EmbeddedBroker, free_port
 from gridwatch.runtime import Core, open_migrated_store, serve_http, start_ingest
@@ -63,10 +63,14 @@ def http_port(host: str, preferred: int) -> int:
 
 
 def busy_team_targets(store: Store) -> dict[str, tuple[float, float]]:
-    """Return where each dispatched team is heading: the location of its case."""
+    """Return where each team on its way is heading: the location of the case its active assignment holds it for."""
+    targets = {}
     with store.unit_of_work() as uow:
-        cases = uow.cases.list(status=CaseStatus.DISPATCHED, limit=1000)
-    return {c.team_id: (c.lon, c.lat) for c in cases if c.team_id}
+        for assignment in uow.assignments.active():
+            case = uow.cases.get(assignment.case_id)
+            if case is not None and assignment.arrived_at is None:
+                targets[assignment.team_id] = (case.lon, case.lat)
+    return targets
 
 
 class FieldTeams:
@@ -98,8 +102,9 @@ class FieldTeams:
     def _tick(self, now: datetime) -> None:
         with self.core.store.unit_of_work() as uow:
             for case in uow.cases.list(status=CaseStatus.DISPATCHED, limit=200):
-                team = uow.teams.get(case.team_id) if case.team_id else None
-                arrived = team is not None and team.position and haversine_m(case.lon, case.lat, *team.position) < 60
+                teams = [uow.teams.get(a.team_id) for a in uow.assignments.for_case(case.id, active_only=True)]  # type: ignore[arg-type]
+                arrived = any(t is not None and t.position and haversine_m(case.lon, case.lat, *t.position) < 60
+                              for t in teams)
                 if arrived or now - case.updated_at > timedelta(minutes=2):
                     self._step(uow, case.id, Action.START, "arrived on site 到达现场", now)
             for case in uow.cases.list(status=CaseStatus.HANDLING, limit=200):
@@ -107,9 +112,8 @@ class FieldTeams:
                     self._step(uow, case.id, Action.FEEDBACK, "handled, photos attached 已处置", now)
 
     def _step(self, uow: UnitOfWork, case_id: int, action: Action, note: str, now: datetime) -> None:
-        result = take_step(cases=uow.cases, teams=uow.teams, alerts=uow.alerts, locator=self.core.locator,
-                           case_id=case_id, step_in=StepInput(action, note=note), actor=FIELD_ACTOR, at=now)
-        announce_step(uow.feed, result, at=now)
+        take_step_and_announce(uow, locator=self.core.locator, case_id=case_id, step_in=StepInput(action, note=note),
+                               actor=FIELD_ACTOR, at=now)
 
 
 def run_demo(settings: Settings, *, port: int, seed: int, fresh: bool, console: Console) -> None:

@@ -9,15 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from alerts.rules import Exceedance, exceedances
-from alerts.service import link_case, raise_alert
-from api.announce import announce_opened, announce_step
-from api.serialize import alert_dict, team_dict
-from cases.errors import NoTeamAvailable
-from cases.lifecycle import Action
 from cases.locator import Locator
-from cases.models import CaseSource
-from cases.routing import category_for_sensor
-from cases.service import CaseCreate, StepInput, StepResult, report_case, take_step
+from cases.use_cases import move_team_and_announce, open_case_from_alert
 from iot.errors import IngestError
 from iot.models import DEFAULT_THRESHOLDS, DeadLetter, Device, Reading
 from iot.mqtt import InboundMessage
@@ -26,8 +19,6 @@ from iot.topics import TopicKind, parse_topic
 from storage import Store, UnitOfWork
 
 logger = logging.getLogger(__name__)
-
-SYSTEM_ACTOR = "system:auto"
 
 
 @dataclass
@@ -146,42 +137,18 @@ class Pipeline:
         position = parse_position(message.topic, message.payload, team_id=team_id, now=now)
         if uow.teams.get(team_id) is None:
             raise IngestError(f"topic {message.topic!r}: unknown team {team_id!r}")
-        if uow.teams.update_position(team_id, lon=position.lon, lat=position.lat, at=position.ts):
-            team = uow.teams.get(team_id)
-            uow.feed.append("team.moved", {"team": team_dict(team)}, at=now)  # type: ignore[arg-type]
+        move_team_and_announce(uow, team_id=team_id, lon=position.lon, lat=position.lat, at=position.ts,
+                               announced_at=now)
         tally["positions"] += 1
 
     def _handle_exceedance(self, uow: UnitOfWork, device: Device, reading: Reading, exceedance: Exceedance,
                            now: datetime, tally: dict[str, int]) -> None:
-        grid_path = self.locator.grid_path(reading.lon, reading.lat)
-        alert, is_new = raise_alert(repo=uow.alerts, device=device, reading=reading, exceedance=exceedance,
-                                    grid_path=grid_path)
-        if not is_new:
-            return
-        tally["alerts"] += 1
-        uow.feed.append("alert.raised", {"alert": alert_dict(alert)}, at=now)
-        category = category_for_sensor(str(device.kind))
-        opened = report_case(repo=uow.cases, case_in=CaseCreate(
-            title=f"{category.label}: {device.name}", category=category.code, lon=reading.lon, lat=reading.lat,
-            source=CaseSource.SENSOR, alert_id=alert.id,
-            description=f"{device.id} {exceedance.metric}={exceedance.value:g} over limit {exceedance.limit:g}",
-        ), grid_path=grid_path, actor=SYSTEM_ACTOR, at=now)
-        link_case(repo=uow.alerts, alert=alert, case_id=opened.case.id)  # type: ignore[arg-type]
-        tally["cases"] += 1
-        announce_opened(uow.feed, opened.case, at=now)
-        accepted = self._step(uow, opened.case.id, StepInput(Action.ACCEPT, note="sensor alarm, accepted automatically"), now)
-        try:
-            self._step(uow, accepted.case.id, StepInput(Action.DISPATCH, note="nearest available team"), now)
-        except NoTeamAvailable as exc:
-            logger.warning("%s; the case waits in 'accepted' for the command room", exc)
-            return
-        tally["dispatched"] += 1
-
-    def _step(self, uow: UnitOfWork, case_id: int | None, step_in: StepInput, now: datetime) -> StepResult:
-        result = take_step(cases=uow.cases, teams=uow.teams, alerts=uow.alerts, locator=self.locator,
-                           case_id=case_id, step_in=step_in, actor=SYSTEM_ACTOR, at=now)  # type: ignore[arg-type]
-        announce_step(uow.feed, result, at=now)
-        return result
+        outcome = open_case_from_alert(uow, locator=self.locator, device=device, reading=reading,
+                                       exceedance=exceedance, at=now)
+        if outcome.is_new:
+            tally["alerts"] += 1
+            tally["cases"] += 1
+            tally["dispatched"] += int(outcome.dispatched)
 
 
 def _tally(**start: int) -> dict[str, int]:

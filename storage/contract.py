@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from access.repository import ApiKeyRepository, SessionRepository, UserRepository
 from alerts.repository import AlertRepository
 from audit.repository import AuditRepository
-from cases.repository import CaseRepository, TeamRepository
+from cases.repository import AssignmentRepository, CaseRepository, TeamRepository
+from feed import FeedRepository
 from gis.repository import GridRepository
 from iot.repository import DeadLetterRepository, DeviceRepository, ReadingRepository
 from video.repository import CameraRepository
@@ -18,30 +17,6 @@ from video.repository import CameraRepository
 
 class StorageError(RuntimeError):
     """The store cannot be opened, migrated or written; the message names the store and the step."""
-
-
-@dataclass(frozen=True, slots=True)
-class FeedEntry:
-    """One item of the live feed (new alert, case, assignment, step) with its ever-growing id."""
-
-    id: int
-    at: datetime
-    kind: str
-    payload: dict[str, Any] = field(hash=False)
-
-
-class FeedRepository(Protocol):
-    def append(self, kind: str, payload: dict[str, Any], *, at: datetime) -> FeedEntry:
-        """Append an entry; it becomes visible to readers when the unit of work commits."""
-        ...
-
-    def since(self, last_id: int, *, limit: int = 500) -> list[FeedEntry]:
-        """Return entries with id > last_id, oldest first."""
-        ...
-
-    def last_id(self) -> int:
-        """Return the newest entry's id, 0 when empty."""
-        ...
 
 
 class UnitOfWork(Protocol):
@@ -55,6 +30,7 @@ class UnitOfWork(Protocol):
     alerts: AlertRepository
     cases: CaseRepository
     teams: TeamRepository
+    assignments: AssignmentRepository
     feed: FeedRepository
     users: UserRepository
     sessions: SessionRepository

@@ -8,7 +8,7 @@ from typing import Any
 from shapely.geometry import box
 
 from alerts.models import Alert, AlertStatus, Severity
-from cases.models import Case, CaseEvent, CaseSource, CaseStatus, Platform, Team, TeamStatus
+from cases.models import Assignment, AssignmentRole, Case, CaseEvent, CaseSource, CaseStatus, Platform, Team, TeamStatus
 from gis.models import Grid, GridLevel
 from iot.models import DeadLetter, Device, Reading, SensorKind
 from video.models import Camera, CameraStatus
@@ -88,3 +88,10 @@ def make_team(id: str = "gov-1", **overrides: Any) -> Team:
     fields: dict[str, Any] = dict(id=id, name=f"Team {id}", platform=Platform.GOVERNANCE, status=TeamStatus.AVAILABLE,
                                   lon=LON, lat=LAT, position_at=T0, members=3, phone="13900000000")
     return Team(**{**fields, **overrides})
+
+
+def make_assignment(case_id: int, team_id: str = "gov-1", **overrides: Any) -> Assignment:
+    """Return the active lead assignment of a governance team to a case, dispatched at T0."""
+    fields: dict[str, Any] = dict(case_id=case_id, team_id=team_id, platform=Platform.GOVERNANCE,
+                                  role=AssignmentRole.LEAD, dispatched_at=T0, task="go and see")
+    return Assignment(**{**fields, **overrides})

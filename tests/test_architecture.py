@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("gis", "iot", "video", "alerts", "cases", "access", "audit", "storage", "api", "town", "gridwatch")
+PACKAGES = ("gis", "feed", "iot", "video", "alerts", "cases", "access", "audit", "storage", "api", "town", "gridwatch")
 
 # Each driver may be imported only under these paths (relative to the repository root).
 DRIVER_HOMES: dict[str, tuple[str, ...]] = {
@@ -61,3 +61,23 @@ def test_flow_runs_one_way_per_import_linter_contracts() -> None:
     done = subprocess.run([lint, "--config", str(ROOT / "pyproject.toml")], cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# The ingest and the demo's players take steps through the cases use cases; the HTTP package is not theirs.
+HTTP_FREE = ("gridwatch/pipeline.py", "gridwatch/ingest.py", "gridwatch/demo.py", "gridwatch/simulate.py")
+
+
+def test_the_ingest_and_the_demo_do_not_import_the_http_package() -> None:
+    offenders = [rel for rel in HTTP_FREE if "api" in _imported_roots(ROOT / rel)]
+    assert offenders == []
+
+
+def test_feed_payloads_are_built_outside_the_http_package() -> None:
+    # A feed kind written as a string literal in api/ means a payload shape was built there again.
+    offenders = []
+    for path in (ROOT / "api").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "append"
+                    and node.args and isinstance(node.args[0], ast.Constant) and "." in str(node.args[0].value)):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []

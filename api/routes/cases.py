@@ -8,17 +8,17 @@ from fastapi import APIRouter, Path, Query, Request
 
 from access.errors import Forbidden
 from access.models import Principal, Role
-from access.policy import can_see_case, case_reach, check_action, redact_case
+from access.policy import can_see_case, case_reach, check_action, redact_case, roles_for_action
 from api.deps import BBoxDep, ClockDep, Format, IdPath, LocatorDep, PagingDep, StoreDep
-from api.announce import announce_opened, announce_step
 from api.schemas import ACTIONS, CaseReport, StepRequest
-from api.security import CaseReader, CaseReporter, OpsReader
-from api.serialize import case_dict, event_dict, feature_collection, page, point_feature, team_dict
+from api.security import AnyUser, CaseReader, CaseReporter, OpsReader
+from api.serialize import assignment_dict, case_dict, event_dict, feature_collection, page, point_feature, team_dict
 from cases.errors import CaseNotFound
-from cases.lifecycle import Action, allowed_actions
+from cases.lifecycle import ON_FAIL, SIDE_STEPS, STATUS_LABELS, STEPS, Action, allowed_actions
 from cases.models import Case, CaseSource, CaseStatus, Platform
 from cases.routing import CATEGORIES
-from cases.service import CaseCreate, StepInput, report_case, take_step
+from cases.service import CaseCreate, StepInput
+from cases.use_cases import report_case_and_announce, take_step_and_announce
 from gis.crs import normalise_position
 from storage import UnitOfWork
 
@@ -41,11 +41,16 @@ def visible_case(uow: UnitOfWork, principal: Principal, case_id: int) -> Case:
     return case
 
 
-def _next_actions(principal: Principal, case: Case) -> list[str]:
+def active_teams(uow: UnitOfWork, case_id: int) -> set[str]:
+    """Return the ids of the teams the case's active assignments hold."""
+    return {a.team_id for a in uow.assignments.for_case(case_id, active_only=True)}
+
+
+def _next_actions(principal: Principal, case: Case, teams: set[str]) -> list[str]:
     allowed = []
     for action in allowed_actions(case.status):
         try:
-            check_action(principal, case, action)
+            check_action(principal, case, action, assigned_teams=teams)
         except Forbidden:
             continue
         allowed.append(action.value)
@@ -56,6 +61,24 @@ def _next_actions(principal: Principal, case: Case) -> list[str]:
 def list_categories(_who: OpsReader) -> list[dict[str, str]]:
     """List the categories a case can have and the platform each is routed to."""
     return [{"code": c.code, "label": c.label, "platform": c.platform.value} for c in CATEGORIES.values()]
+
+
+@router.get("/api/lifecycle")
+def get_lifecycle(_who: AnyUser) -> dict[str, Any]:
+    """Describe the closed loop: statuses in order, and for each step where it is allowed, where it leads, who may take it."""
+    return {
+        "statuses": [{"code": status.value, "label": label} for status, label in STATUS_LABELS.items()],
+        "actions": [{
+            "action": action.value,
+            "allowed_from": [status.value for status in CaseStatus if status in step.allowed_from],
+            "leads_to": step.leads_to.value if step.leads_to else None,
+            "on_fail": ON_FAIL[action].value if action in ON_FAIL else None,
+            "main_line": action not in SIDE_STEPS,
+            "roles": [role.value for role in roles_for_action(action)],
+            # A platform member works only on cases its own team is assigned to.
+            "assigned_team_only": [Role.PLATFORM_MEMBER.value] if Role.PLATFORM_MEMBER in roles_for_action(action) else [],
+        } for action, step in STEPS.items()],
+    }
 
 
 @router.get("/api/cases")
@@ -80,13 +103,17 @@ def list_cases(store: StoreDep, principal: CaseReader, paging: PagingDep, bbox: 
 
 @router.get("/api/cases/{case_id}")
 def get_case(store: StoreDep, principal: CaseReader, case_id: IdPath) -> dict[str, Any]:
-    """Return a case with its whole event log and the steps the caller may take next."""
+    """Return a case with its event log, its assignments, the lead team and the steps the caller may take next."""
     with store.unit_of_work() as uow:
         case = visible_case(uow, principal, case_id)
         events = uow.cases.events(case_id)
-        team = uow.teams.get(case.team_id) if case.team_id else None
+        assignments = uow.assignments.for_case(case_id)
+        active = {a.team_id for a in assignments if a.active}
+        lead = next((a for a in reversed(assignments) if a.active and a.role == "lead"), None)
+        team = uow.teams.get(lead.team_id) if lead else None
     return {**redact_case(principal, case_dict(case)), "events": [event_dict(e) for e in events],
-            "team": team_dict(team) if team else None, "next_actions": _next_actions(principal, case)}
+            "assignments": [assignment_dict(a) for a in assignments], "team": team_dict(team) if team else None,
+            "next_actions": _next_actions(principal, case, active)}
 
 
 @router.post("/api/cases", status_code=201)
@@ -103,11 +130,10 @@ def create_case(request: Request, store: StoreDep, locator: LocatorDep, clock: C
     now = clock()
     with store.unit_of_work() as uow:
         locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
-        result = report_case(repo=uow.cases, case_in=CaseCreate(
+        result = report_case_and_announce(uow, case_in=CaseCreate(
             title=case_in.title, category=case_in.category, lon=lon, lat=lat, source=source,
             description=case_in.description, reporter=case_in.reporter, reporter_phone=case_in.reporter_phone,
         ), grid_path=locator.grid_path(lon, lat), actor=principal.actor, at=now)
-        announce_opened(uow.feed, result.case, at=now)
     return {**redact_case(principal, case_dict(result.case)), "events": [event_dict(result.event)]}
 
 
@@ -121,11 +147,13 @@ def act_on_case(store: StoreDep, locator: LocatorDep, clock: ClockDep, principal
         raise CaseNotFound(f"path 'action' {action!r}: no such step; use one of {', '.join(ACTIONS)}")
     now = clock()
     with store.unit_of_work() as uow:
-        check_action(principal, visible_case(uow, principal, case_id), Action(action))
+        check_action(principal, visible_case(uow, principal, case_id), Action(action),
+                     assigned_teams=active_teams(uow, case_id))
         locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
-        result = take_step(cases=uow.cases, teams=uow.teams, alerts=uow.alerts, locator=locator, case_id=case_id,
-                           step_in=StepInput(Action(action), **step.model_dump()), actor=principal.actor, at=now)
-        announce_step(uow.feed, result, at=now)
+        result = take_step_and_announce(uow, locator=locator, case_id=case_id, actor=principal.actor, at=now,
+                                        step_in=StepInput(Action(action), **step.model_dump()))
+        teams_now = active_teams(uow, case_id)
     return {**redact_case(principal, case_dict(result.case)), "event": event_dict(result.event),
             "team": team_dict(result.team) if result.team else None, "distance_m": result.distance_m,
-            "next_actions": _next_actions(principal, result.case)}
+            "assignment": assignment_dict(result.assignment) if result.assignment else None,
+            "next_actions": _next_actions(principal, result.case, teams_now)}

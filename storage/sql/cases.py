@@ -14,7 +14,7 @@ from storage.sql.dialect import Dialect
 from storage.values import BBox, page
 
 _WRITTEN = ("title", "category", "source", "status", "platform", "lon", "lat", "grid_path", "created_at", "updated_at",
-            "description", "reporter", "reporter_phone", "alert_id", "team_id", "satisfaction")
+            "description", "reporter", "reporter_phone", "alert_id", "satisfaction")
 _SELECT = f"SELECT id, {', '.join(_WRITTEN)} FROM cases"
 _EVENT_SELECT = "SELECT id, case_id, action, actor, at, from_status, to_status, note, data FROM case_events"
 
@@ -48,7 +48,7 @@ class SqlCaseRepository:
                     lon=row["lon"], lat=row["lat"], grid_path=d.path_from_db(row["grid_path"]),
                     created_at=d.time_from_db(row["created_at"]), updated_at=d.time_from_db(row["updated_at"]),
                     description=row["description"], reporter=row["reporter"], reporter_phone=row["reporter_phone"],
-                    alert_id=row["alert_id"], team_id=row["team_id"], satisfaction=row["satisfaction"])
+                    alert_id=row["alert_id"], satisfaction=row["satisfaction"])
 
     def _values(self, case: Case) -> tuple[Any, ...]:
         d = self._d
@@ -56,7 +56,7 @@ class SqlCaseRepository:
         return (case.title, case.category, str(case.source), str(case.status), _optional_str(case.platform), case.lon,
                 case.lat, d.path_to_db(case.grid_path), d.time_to_db(case.created_at, where=f"{where}.created_at"),
                 d.time_to_db(case.updated_at, where=f"{where}.updated_at"), case.description, case.reporter,
-                case.reporter_phone, case.alert_id, case.team_id, case.satisfaction)
+                case.reporter_phone, case.alert_id, case.satisfaction)
 
     def _event(self, row: Any) -> CaseEvent:
         return CaseEvent(id=row["id"], case_id=row["case_id"], action=row["action"], actor=row["actor"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from storage.contract import FeedEntry
+from feed import FeedEntry
 from storage.sql.db import Db
 from storage.values import page, to_utc
 

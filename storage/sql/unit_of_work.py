@@ -7,6 +7,7 @@ from typing import Any
 from storage.revisions import PendingRevisions
 from storage.sql.access import SqlApiKeyRepository, SqlSessionRepository, SqlUserRepository
 from storage.sql.alerts import SqlAlertRepository
+from storage.sql.assignments import SqlAssignmentRepository
 from storage.sql.audit import SqlAuditRepository
 from storage.sql.cameras import SqlCameraRepository
 from storage.sql.cases import SqlCaseRepository
@@ -33,6 +34,7 @@ class SqlUnitOfWork:
         self.alerts = SqlAlertRepository(db)
         self.cases = SqlCaseRepository(db)
         self.teams = SqlTeamRepository(db, self._revisions)
+        self.assignments = SqlAssignmentRepository(db)
         self.feed = SqlFeedRepository(db)
         self.users = SqlUserRepository(db)
         self.sessions = SqlSessionRepository(db)

@@ -62,15 +62,17 @@ def test_rate_limiter_allows_a_burst_then_refuses_until_refilled() -> None:
 
 def test_platform_member_sees_only_their_platform_and_works_only_their_teams_cases() -> None:
     member = Principal("li", Role.PLATFORM_MEMBER, platform=Platform.MARKET, team_id="T-MKT-01")
-    own = make_case(platform=Platform.MARKET, team_id="T-MKT-01", id=1)
-    other_team = make_case(platform=Platform.MARKET, team_id="T-MKT-02", id=2)
+    own = make_case(platform=Platform.MARKET, id=1)
+    other_team = make_case(platform=Platform.MARKET, id=2)
     foreign = make_case(platform=Platform.ENFORCEMENT, id=3)
     assert can_see_case(member, own) and can_see_case(member, other_team) and not can_see_case(member, foreign)
-    check_action(member, own, Action.START)
+    check_action(member, own, Action.START, assigned_teams={"T-MKT-01"})
     with pytest.raises(Forbidden, match="team dispatched"):
-        check_action(member, other_team, Action.START)
+        check_action(member, other_team, Action.START, assigned_teams={"T-MKT-02"})
+    with pytest.raises(Forbidden, match="team dispatched"):
+        check_action(member, own, Action.START)  # its team's assignment has ended
     with pytest.raises(Forbidden, match="may not 'dispatch'"):
-        check_action(member, own, Action.DISPATCH)
+        check_action(member, own, Action.DISPATCH, assigned_teams={"T-MKT-01"})
 
 
 def test_grid_staff_see_cases_of_their_grids_only() -> None:

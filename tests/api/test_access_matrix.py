@@ -12,7 +12,7 @@ from cases.models import CaseStatus, Platform, TeamStatus
 from gis.models import GridLevel
 from storage import Store
 from tests.api.conftest import ACCOUNTS, login
-from tests.factories import LAT, LON, make_case, make_grid, make_team
+from tests.factories import LAT, LON, make_assignment, make_case, make_grid, make_team
 
 OWN, FOREIGN = 1, 2  # case ids: own is market in V01 dispatched to T-MKT-01; foreign is enforcement in V02
 ALL = set(ACCOUNTS)
@@ -75,8 +75,9 @@ def _seed(store: Store) -> None:
         uow.grids.upsert_many([town, v1, v2])
         uow.teams.upsert_many([make_team("T-MKT-01", platform=Platform.MARKET, status=TeamStatus.BUSY),
                                make_team("T-ENF-01", platform=Platform.ENFORCEMENT)])
-        own = uow.cases.add(make_case(platform=Platform.MARKET, status=CaseStatus.DISPATCHED, team_id="T-MKT-01",
+        own = uow.cases.add(make_case(platform=Platform.MARKET, status=CaseStatus.DISPATCHED,
                                       grid_path=("T01", "V01"), reporter="张小明", reporter_phone="13812345678"))
+        uow.assignments.add(make_assignment(own.id, "T-MKT-01", platform=Platform.MARKET))
         foreign = uow.cases.add(make_case(platform=Platform.ENFORCEMENT, status=CaseStatus.ACCEPTED,
                                           grid_path=("T01", "V02"), lon=LON + 0.005))
         for case in (own, foreign):

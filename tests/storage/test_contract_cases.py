@@ -18,7 +18,7 @@ def test_case_add_returns_id_and_get_round_trips_every_field(store: Store) -> No
     with store.unit_of_work() as uow:
         alert = uow.alerts.add(make_alert())
         uow.teams.upsert_many([make_team("gov-1")])
-        case = make_case(source=CaseSource.SENSOR, status=CaseStatus.DISPATCHED, alert_id=alert.id, team_id="gov-1",
+        case = make_case(source=CaseSource.SENSOR, status=CaseStatus.DISPATCHED, alert_id=alert.id,
                          satisfaction=5, updated_at=at(5))
         stored = uow.cases.add(case)
     with store.unit_of_work() as uow:

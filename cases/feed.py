@@ -1,0 +1,49 @@
+"""What the live feed says about alerts, cases, steps and teams: the payload shapes, in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alerts.models import Alert
+from cases.models import Assignment, Case, CaseEvent, Team
+from feed import record
+
+ALERT_RAISED = "alert.raised"
+CASE_OPENED = "case.opened"
+CASE_UPDATED = "case.updated"
+TEAM_ASSIGNED = "team.assigned"
+TEAM_RELEASED = "team.released"
+TEAM_MOVED = "team.moved"
+KINDS = (ALERT_RAISED, CASE_OPENED, CASE_UPDATED, TEAM_ASSIGNED, TEAM_RELEASED, TEAM_MOVED)
+
+
+def alert_raised(alert: Alert) -> dict[str, Any]:
+    """Return the payload of a new alert."""
+    return {"alert": record(alert)}
+
+
+def case_opened(case: Case) -> dict[str, Any]:
+    """Return the payload of a newly reported case."""
+    return {"case": record(case)}
+
+
+def case_updated(case: Case, event: CaseEvent) -> dict[str, Any]:
+    """Return the payload of a step: the case as it now stands and the event that records the step."""
+    return {"case": record(case), "event": record(event)}
+
+
+def team_assigned(case: Case, team: Team, assignment: Assignment, distance_m: float | None) -> dict[str, Any]:
+    """Return the payload of a dispatch: which team goes to which case, by which assignment, how far."""
+    return {"case_id": case.id, "case": record(case), "team": record(team), "assignment": record(assignment),
+            "distance_m": distance_m}
+
+
+def team_released(case: Case, assignment: Assignment) -> dict[str, Any]:
+    """Return the payload of an assignment that ended and gave its team back."""
+    return {"case_id": case.id, "case": record(case), "assignment": record(assignment),
+            "team_id": assignment.team_id}
+
+
+def team_moved(team: Team) -> dict[str, Any]:
+    """Return the payload of a team's new position."""
+    return {"team": record(team)}
