@@ -96,6 +96,8 @@ export const api = {
     getJSON(`/api/cameras/covering?lon=${encodeURIComponent(lon)}&lat=${encodeURIComponent(lat)}`),
   health: () => getJSON("/healthz"),
   categories: () => getJSON("/api/categories"),
+  lifecycle: () => getJSON("/api/lifecycle"),
+  assignments: () => getJSON("/api/assignments?limit=1000"),
   caseAction: (id, action, body) =>
     request(`/api/cases/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, { method: "POST", body }),
   streamTicket: () => request("/api/auth/stream-ticket", { method: "POST" }),

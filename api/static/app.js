@@ -6,12 +6,12 @@ import { CommandMap } from "./map.js";
 import { CaseList } from "./list.js";
 import { CaseDetail } from "./detail.js";
 import { Feed } from "./feed.js";
-import { clockTime, distanceText, esc, platformInfo, roleLabel, statusLabel, actionLabel } from "./labels.js";
-import { store, on, emit, fromFeature, upsertCase, upsertTeam, gridPathText, teamName } from "./store.js";
+import { clockTime, distanceText, esc, platformInfo, roleLabel, setLifecycle, statusLabel, actionLabel } from "./labels.js";
+import { store, on, emit, fromFeature, setAssignment, upsertCase, upsertTeam, gridPathText, teamName } from "./store.js";
 
 const HEALTH_EVERY_MS = 5000;
 const STREAM_URL = "/api/events/stream";
-const STREAM_KINDS = ["alert.raised", "case.opened", "case.updated", "team.assigned", "team.moved"];
+const STREAM_KINDS = ["alert.raised", "case.opened", "case.updated", "team.assigned", "team.released", "team.moved"];
 const STREAM_RETRY_MS = 2000;
 const STREAM_RETRY_MAX_MS = 60_000;
 
@@ -118,6 +118,43 @@ async function loadCases({ prune = false } = {}) {
   }
 }
 
+/** Draw or remove an assignment's line as it starts or ends; its case may lie beyond the cases in hand. */
+async function showAssignment(a) {
+  if (!store.assignments.has(String(a.id))) {
+    cmap.removeAssignment(a.id);
+    return;
+  }
+  let c = store.cases.get(String(a.case_id));
+  if (!c) {
+    const { events, assignments, team, next_actions: _, ...fields } = await api.caseDetail(a.case_id);
+    c = upsertCase(fields).case;
+  }
+  const team = store.teams.get(String(a.team_id));
+  if (team && store.assignments.has(String(a.id))) cmap.drawAssignment(a, team, c);
+}
+
+on("assignment-changed", (a) => showAssignment(a).catch((err) => console.warn(`assignment ${a.id} not drawn`, err)));
+
+/** Every active assignment, each drawn from its team to its case; lines of ended ones are removed. */
+async function loadAssignments() {
+  const page = await api.assignments();
+  const active = new Set();
+  for (const a of page.items || []) {
+    if (setAssignment(a)) active.add(String(a.id));
+    emit("assignment-changed", a);
+  }
+  for (const id of [...store.assignments.keys()]) {
+    if (active.has(id)) continue;
+    store.assignments.delete(id);
+    cmap.removeAssignment(id);
+  }
+  list.render();
+}
+
+async function loadLifecycle() {
+  setLifecycle(await api.lifecycle());
+}
+
 async function loadCategories() {
   for (const c of (await api.categories()) || []) if (c && c.code) store.categories.set(String(c.code), c.label || c.code);
 }
@@ -136,7 +173,9 @@ async function start() {
   const cases = loadCases().catch((err) => toast(`Cases failed to load 案件加载失败: ${err.message}`));
   // Without labels the page shows category codes: worth no more than a console line.
   const categories = loadCategories().catch((err) => console.warn("categories failed to load", err));
-  await Promise.all([grids, teams, cases, categories]);
+  const rules = loadLifecycle().catch((err) => toast(`Lifecycle failed to load 流程规则加载失败: ${err.message}`));
+  await Promise.all([grids, teams, cases, categories, rules]);
+  await loadAssignments().catch((err) => toast(`Assignments failed to load 派遣加载失败: ${err.message}`));
   if (!cmap.townBounds) cmap.fitTown(false);
   list.render();
   detail.rerender();
@@ -179,7 +218,7 @@ async function connectStream() {
     retryMs = STREAM_RETRY_MS;
     // After a gap, re-read the cases in case the feed could not replay everything we missed.
     if (hadError) {
-      loadCases({ prune: true }).catch(() => {});
+      loadCases({ prune: true }).then(loadAssignments).catch(() => {});
       loadTeams().catch(() => {});
     }
     hadError = false;
@@ -285,10 +324,10 @@ function handleEvent(kind, data, feedId) {
     case "team.assigned": {
       const t = upsertTeam(data.team);
       if (t) cmap.setTeam(t.team);
-      // Only annotate a case we already hold: a bare {id, team_id} would make a blank row.
-      const r = store.cases.has(String(data.case_id)) ? upsertCase({ id: data.case_id, team_id: data.team && data.team.id }) : null;
+      const r = upsertCase(data.case);
+      setAssignment(data.assignment);
       if (r) emit("case-changed", r);
-      if (t && r) cmap.showAssignment(t.team, r.case);
+      if (data.assignment) emit("assignment-changed", data.assignment);
       feed.push({
         kind, feedId, caseId: data.case_id,
         tag: "Assigned 派遣",
@@ -297,10 +336,20 @@ function handleEvent(kind, data, feedId) {
       if (store.selectedId === String(data.case_id)) detail.rerender();
       break;
     }
+    case "team.released": {
+      setAssignment(data.assignment);
+      const r = upsertCase(data.case);
+      if (r) emit("case-changed", r);
+      if (data.assignment) emit("assignment-changed", data.assignment);
+      feed.push({ kind, feedId, caseId: data.case_id, level: "quiet", tag: "Released 收队", text: `${teamName(data.team_id)} ✓ #${data.case_id}` });
+      if (store.selectedId === String(data.case_id)) detail.rerender();
+      break;
+    }
     case "team.moved": {
       const t = upsertTeam(data.team);
       if (!t) return;
       cmap.setTeam(t.team);
+      cmap.moveAssignmentsOf(t.team);
       if (t.before && t.before.status && t.before.status !== t.team.status) {
         feed.push({ kind, feedId, level: "quiet", tag: "Team 队伍", text: `${t.team.name || teamName(t.team.id)}: ${t.before.status} → ${t.team.status}` });
       }
@@ -442,7 +491,7 @@ function enter(user) {
     start();
   } else {
     startStream();
-    loadCases({ prune: true }).catch((err) => toast(`Cases failed to load 案件加载失败: ${err.message}`));
+    loadCases({ prune: true }).then(loadAssignments).catch((err) => toast(`Cases failed to load 案件加载失败: ${err.message}`));
     loadTeams().catch(() => {});
   }
   pollHealth();

@@ -1,13 +1,16 @@
 // The case detail drawer: fields, next-step buttons, event timeline and covering cameras.
 import { api, ApiError } from "./api.js";
 import {
-  ACTIONS, ALLOWED_ACTIONS, NEXT_ACTIONS, PLATFORMS, SOURCES, STATUSES, TEAM_STATUSES,
-  actionLabel, ageText, distanceText, esc, fullTime, haversine, mayTake, platformInfo, statusLabel,
+  ACTIONS, PLATFORMS, SOURCES, STATUSES, TEAM_STATUSES,
+  actionLabel, ageText, allowedActions, distanceText, esc, fullTime, haversine, mayTake, nextActions, platformInfo,
+  statusLabel,
 } from "./labels.js";
-import { store, emit, categoryLabel, gridPathText, hasPosition, teamName, upsertCase, upsertTeam } from "./store.js";
+import {
+  store, emit, caseTeamIds, categoryLabel, gridPathText, hasPosition, setAssignment, teamName, upsertCase, upsertTeam,
+} from "./store.js";
 
 // Keys of a detail or step answer that are not fields of the case itself.
-const NOT_CASE_FIELDS = ["events", "event", "team", "distance_m", "next_actions"];
+const NOT_CASE_FIELDS = ["events", "event", "team", "distance_m", "next_actions", "assignments", "assignment"];
 
 export class CaseDetail {
   constructor({ root, map, onClose }) {
@@ -159,6 +162,10 @@ export class CaseDetail {
     this.detail = detail;
     const fields = caseFields(detail);
     if (detail && detail.team) upsertTeam(detail.team);
+    for (const a of (detail && detail.assignments) || []) {
+      setAssignment(a);
+      emit("assignment-changed", a);
+    }
     this._noteAllowed(detail);
     const merged = upsertCase(fields);
     if (merged) emit("case-changed", merged);
@@ -189,6 +196,10 @@ export class CaseDetail {
       if (id !== this.id) return;
       if (result && typeof result === "object" && result.id != null) {
         if (result.team) upsertTeam(result.team);
+        if (result.assignment) {
+          setAssignment(result.assignment);
+          emit("assignment-changed", result.assignment);
+        }
         this._noteAllowed(result);
         const merged = upsertCase(caseFields(result));
         if (merged) emit("case-changed", merged);
@@ -232,7 +243,7 @@ export class CaseDetail {
       ["Category 类别", c.category ? `${esc(categoryLabel(c.category))} <span class="muted mono">${esc(c.category)}</span>` : "—"],
       ["Source 来源", esc(SOURCES[c.source] || c.source || "—")],
       ["Grid 网格", `${esc(gridPathText(c.grid_path))}<br><span class="muted mono">${esc((c.grid_path || []).slice(-1)[0] || "")}</span>`],
-      ["Team 队伍", c.team_id != null && c.team_id !== "" ? esc(teamName(c.team_id)) : `<span class="muted">—</span>`],
+      ["Team 队伍", caseTeamIds(c.id).length ? esc(caseTeamIds(c.id).map(teamName).join(", ")) : `<span class="muted">—</span>`],
       ["Reported 上报", `${esc(fullTime(c.created_at))} <span class="muted">(${esc(ageText(c.created_at))})</span>`],
       ["Updated 更新", esc(fullTime(c.updated_at))],
     ];
@@ -249,15 +260,16 @@ export class CaseDetail {
    * role's other steps folded away; a user who may take none on this case sees no step panel.
    */
   _renderActions(c) {
-    const mine = ACTIONS.filter((a) => mayTake(this.user, a.action, c));
+    const teamIds = caseTeamIds(c.id);
+    const mine = ACTIONS.filter((a) => mayTake(this.user, a.action, teamIds));
     this.el.actions.hidden = mine.length === 0;
     const done = c.status === "closed" && c.satisfaction != null;
     const allowed = done
       ? []
       : this.allowed && this.allowed.status === c.status
         ? this.allowed.actions
-        : ALLOWED_ACTIONS[c.status] || [];
-    const forward = new Set(NEXT_ACTIONS[c.status] || []);
+        : allowedActions(c.status);
+    const forward = new Set(nextActions(c.status));
     if (!c.platform) forward.add("route"); // an unrouted case must be routed before anything else
     const isPrimary = (a) => forward.has(a.action) && !(a.extra && a.extra.passed === false);
     const btn = (a) =>
@@ -280,7 +292,7 @@ export class CaseDetail {
     const canDispatch = can("dispatch");
     this.el.teamWrap.hidden = !canDispatch;
     if (canDispatch) this._fillTeams(c);
-    this.el.satisfactionWrap.hidden = !["verified", "closed"].includes(c.status) || done || !mayTake(this.user, "evaluate", c);
+    this.el.satisfactionWrap.hidden = !["verified", "closed"].includes(c.status) || done || !mayTake(this.user, "evaluate", teamIds);
   }
 
   _fillTeams(c) {

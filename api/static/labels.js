@@ -33,41 +33,24 @@ export const TEAM_STATUSES = {
   off_duty: "Off duty 下班",
 };
 
-// The closed loop (闭环): which step an operator is expected to take next from each status.
-export const NEXT_ACTIONS = {
-  reported: ["accept"],
-  accepted: ["dispatch"],
-  dispatched: ["start"],
-  handling: ["feedback"],
-  fed_back: ["verify"],
-  verified: ["close"],
-  closed: ["evaluate"],
-};
+// The closed loop (闭环) as the server enforces it: GET /api/lifecycle (cases/lifecycle.py and
+// access/policy.py). The page keeps no copy of the rules; until the answer arrives it offers no step.
+const lifecycle = new Map(); // action -> { allowed_from, leads_to, on_fail, main_line, roles, assigned_team_only }
 
-// Which steps the server allows from each status (mirrors cases/lifecycle.py); the server's own
-// `next_actions` wins whenever the case detail carries it.
-export const ALLOWED_ACTIONS = {
-  reported: ["accept", "route"],
-  accepted: ["route", "dispatch"],
-  dispatched: ["start"],
-  handling: ["feedback"],
-  fed_back: ["verify"],
-  verified: ["close"],
-  closed: ["evaluate"],
-};
+export function setLifecycle(body) {
+  lifecycle.clear();
+  for (const a of (body && body.actions) || []) lifecycle.set(a.action, a);
+}
 
-// Who may take which step (mirrors access/policy.py): the page only hides buttons, the server
-// refuses the rest with 403. A role not listed here may take none.
-const COMMAND_STEPS = ["accept", "route", "dispatch", "verify", "close", "evaluate"];
-const WORK_STEPS = ["start", "feedback"];
-export const ROLE_ACTIONS = {
-  admin: [...COMMAND_STEPS, ...WORK_STEPS],
-  operator: [...COMMAND_STEPS, ...WORK_STEPS],
-  platform_member: WORK_STEPS, // and only on cases dispatched to their own team
-  grid_staff: [],
-  supervisor: [],
-  viewer: [],
-};
+/** Steps the server allows from a status. */
+export function allowedActions(status) {
+  return [...lifecycle.values()].filter((a) => a.allowed_from.includes(status)).map((a) => a.action);
+}
+
+/** The loop's expected next steps from a status (side steps such as re-routing left out). */
+export function nextActions(status) {
+  return [...lifecycle.values()].filter((a) => a.main_line && a.allowed_from.includes(status)).map((a) => a.action);
+}
 
 export const ROLES = {
   admin: { en: "Admin", zh: "管理员" },
@@ -117,11 +100,12 @@ export function roleLabel(role) {
   return r ? `${r.en} ${r.zh}` : String(role ?? "—");
 }
 
-/** Whether a user may take a step on a case: by role, and a platform member only on their team's case. */
-export function mayTake(user, action, c) {
-  if (!user || !(ROLE_ACTIONS[user.role] || []).includes(action)) return false;
-  if (user.role !== "platform_member") return true;
-  return user.team_id != null && user.team_id !== "" && c != null && String(c.team_id ?? "") === String(user.team_id);
+/** Whether a user may take a step on a case: by role, and some roles only while their team is assigned to it. */
+export function mayTake(user, action, teamIds) {
+  const step = lifecycle.get(action);
+  if (!user || !step || !step.roles.includes(user.role)) return false;
+  if (!step.assigned_team_only.includes(user.role)) return true;
+  return user.team_id != null && user.team_id !== "" && (teamIds || []).includes(String(user.team_id));
 }
 
 export function statusLabel(status) {

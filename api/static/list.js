@@ -1,6 +1,6 @@
 // The live case list in the side panel: newest first, keyed DOM updates, filters.
 import { PLATFORMS, STATUSES, esc, platformInfo, shortTime, statusLabel, ageText } from "./labels.js";
-import { store, categoryLabel, gridPathText, teamName } from "./store.js";
+import { store, caseTeamIds, categoryLabel, gridPathText, teamName } from "./store.js";
 
 export class CaseList {
   constructor({ list, count, scope, platform, onSelect }) {
@@ -129,7 +129,7 @@ function newestFirst(a, b) {
 function itemHtml(c) {
   const plat = platformInfo(c.platform);
   const st = STATUSES[c.status];
-  const team = teamName(c.team_id);
+  const team = caseTeamIds(c.id).map(teamName).join(", ");
   return `
     <div class="ci-top">
       <span class="badge status-${esc(c.status)}" title="${esc(statusLabel(c.status))}">${esc(st ? st.zh : c.status)}</span>

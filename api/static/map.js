@@ -53,6 +53,7 @@ export class CommandMap {
     this.camerasLayer = L.layerGroup();
     this.coverageLayer = L.layerGroup().addTo(this.map);
     this.linksLayer = L.layerGroup().addTo(this.map);
+    this.assignmentLines = new Map(); // assignment id -> { line, teamId, to }
     this.teamsLayer = L.layerGroup();
     this.casesLayer = L.layerGroup();
     this.alertsLayer = L.layerGroup().addTo(this.map);
@@ -240,7 +241,9 @@ export class CommandMap {
   }
 
   /** Draw a dashed line from an assigned team to its case for a while. */
-  showAssignment(team, c, ttlMs = 90_000) {
+  /** Draw (or redraw) the dashed line of an active assignment from its team to its case. */
+  drawAssignment(a, team, c) {
+    this.removeAssignment(a.id);
     if (!hasPosition(team) || !hasPosition(c)) return;
     const line = L.polyline(
       [
@@ -249,7 +252,22 @@ export class CommandMap {
       ],
       { pane: "links", color: platformColor(team.platform || c.platform), weight: 2, dashArray: "6 6", className: "assign-line", interactive: false },
     ).addTo(this.linksLayer);
-    setTimeout(() => this.linksLayer.removeLayer(line), ttlMs);
+    this.assignmentLines.set(String(a.id), { line, teamId: String(a.team_id), to: [Number(c.lat), Number(c.lon)] });
+  }
+
+  removeAssignment(id) {
+    const entry = this.assignmentLines.get(String(id));
+    if (!entry) return;
+    this.linksLayer.removeLayer(entry.line);
+    this.assignmentLines.delete(String(id));
+  }
+
+  /** Keep every line of a team attached to it as it drives. */
+  moveAssignmentsOf(team) {
+    if (!hasPosition(team)) return;
+    for (const entry of this.assignmentLines.values()) {
+      if (entry.teamId === String(team.id)) entry.line.setLatLngs([[Number(team.lat), Number(team.lon)], entry.to]);
+    }
   }
 
   // ---- alerts ------------------------------------------------------------------------------

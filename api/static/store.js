@@ -5,6 +5,7 @@ export const store = {
   teams: new Map(), // id -> team properties + lon, lat
   grids: new Map(), // code -> grid properties
   categories: new Map(), // code -> Chinese label
+  assignments: new Map(), // id -> active assignment (team sent to a case)
   // Cases closed while this page was open stay listed (dimmed) so they can still be evaluated.
   closedHere: new Set(),
   selectedId: null,
@@ -65,6 +66,24 @@ export function upsertTeam(partial) {
   const merged = { ...(before || {}), ...stripUndefined(partial) };
   store.teams.set(key, merged);
   return { team: merged, before: before ? { ...before } : null, isNew: !before };
+}
+
+/** Keep an assignment while it holds its team; drop it once released. Return whether it is active. */
+export function setAssignment(a) {
+  if (!a || a.id == null) return false;
+  const key = String(a.id);
+  if (a.released_at) {
+    store.assignments.delete(key);
+    return false;
+  }
+  store.assignments.set(key, a);
+  return true;
+}
+
+/** Ids of the teams whose active assignments hold them for a case. */
+export function caseTeamIds(caseId) {
+  const id = String(caseId);
+  return [...store.assignments.values()].filter((a) => String(a.case_id) === id).map((a) => String(a.team_id));
 }
 
 function stripUndefined(obj) {

@@ -75,8 +75,26 @@ def test_page_shows_an_alarm_become_a_dispatched_case_live(running_system, brows
     detail.wait_for(state="visible", timeout=10_000)
     page.locator("#case-timeline li[data-action=dispatch]").wait_for(timeout=10_000)
 
+    page.wait_for_selector("#map path.assign-line", timeout=10_000)
+    assert page.locator("#map path.assign-line").count() == 1, "a dashed line runs from the team to its case"
+
+    # A screen opened after the dispatch draws the line too: it comes from the active assignments, not the live event.
+    later = page.context.browser.new_page()  # type: ignore[union-attr]
+    later.goto(running_system.base_url + "/")
+    later.fill("#login-username", OPERATOR)
+    later.fill("#login-password", PASSWORD)
+    later.click("#login-submit")
+    later.wait_for_selector("body[data-ready=true]", timeout=20_000)
+    later.wait_for_selector("#map path.assign-line", timeout=10_000)
+    later.close()
+
+    # The step buttons come from the server's lifecycle (the page holds no copy of the rules).
     page.locator("#action-next button[data-action=start]").click()
     page.wait_for_selector("#case-detail[data-status=handling]", timeout=10_000)
+    page.locator("#action-next button[data-action=feedback]").click()
+    page.wait_for_selector("#case-detail[data-status=fed_back]", timeout=10_000)
+    page.wait_for_function("document.querySelectorAll('#map path.assign-line').length === 0", timeout=10_000)
+    page.locator("#action-next button[data-action=verify]").wait_for(timeout=10_000)
 
     foreign = [url for url in requested if not url.startswith(running_system.base_url)]
     assert foreign == [], f"the page fetched from outside the app: {foreign}"
