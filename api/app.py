@@ -23,7 +23,8 @@ from storage import Store
 
 def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: Any = None,
                clock: Callable[[], datetime] = lambda: datetime.now(UTC), token_policy: TokenPolicy | None = None,
-               data_dir: Path = Path("gridwatch-data"), upload_max_bytes: int = 10 * 1024 * 1024) -> FastAPI:
+               data_dir: Path = Path("gridwatch-data"), upload_max_bytes: int = 10 * 1024 * 1024,
+               rate_clock: Callable[[], float] = time.monotonic) -> FastAPI:
     """Return the app serving the store; whoever opened the store closes it."""
     app = FastAPI(
         title="gridwatch",
@@ -37,8 +38,8 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     app.state.clock = clock
     # Without a configured key, tokens are signed with one that dies with the process.
     app.state.token_policy = token_policy or TokenPolicy(secret=secrets.token_urlsafe(48))
-    app.state.login_limiter = RateLimiter(name="login", rate_per_s=0.2, burst=10, clock=time.monotonic)
-    app.state.intake_limiter = RateLimiter(name="case intake", rate_per_s=1.0, burst=30, clock=time.monotonic)
+    app.state.login_limiter = RateLimiter(name="login", rate_per_s=0.2, burst=10, clock=rate_clock)
+    app.state.intake_limiter = RateLimiter(name="case intake", rate_per_s=1.0, burst=30, clock=rate_clock)
     app.state.attachments_dir = data_dir / "attachments"
     app.state.upload_max_bytes = upload_max_bytes
     install_error_handlers(app)

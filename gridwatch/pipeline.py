@@ -15,7 +15,7 @@ from iot.errors import IngestError
 from iot.models import DEFAULT_THRESHOLDS, DeadLetter, Device, Reading
 from iot.mqtt import InboundMessage
 from iot.payloads import parse_position, parse_reading
-from iot.topics import TopicKind, parse_topic
+from iot.topics import DEFAULT_ROOT, TopicKind, check_root, parse_topic
 from storage import Store, UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -52,11 +52,12 @@ class Pipeline:
     """Handles batches of inbound messages in one transaction each; a bad message never costs a good one."""
 
     def __init__(self, *, store: Store, locator: Locator, stats: IngestStats | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC), topic_root: str = DEFAULT_ROOT) -> None:
         self.store = store
         self.locator = locator
         self.stats = stats or IngestStats()
         self.clock = clock
+        self.topic_root = check_root(topic_root)
 
     def handle(self, messages: Sequence[InboundMessage]) -> None:
         """Store a batch; if the store fails mid-batch, redo it message by message and dead-letter the culprit."""
@@ -101,7 +102,7 @@ class Pipeline:
                     devices: dict[str, Device | None]) -> None:
         now = self.clock()
         try:
-            kind, ident = parse_topic(message.topic)
+            kind, ident = parse_topic(message.topic, root=self.topic_root)
             if kind is TopicKind.READING:
                 # A batch holds many readings of few devices; look each up once per transaction.
                 if ident not in devices:

@@ -16,7 +16,7 @@ from gridwatch.keys import token_policy
 from gridwatch.pipeline import IngestStats, Pipeline
 from gridwatch.settings import Settings
 from iot.mqtt import MqttSubscriber
-from iot.topics import SUBSCRIPTIONS
+from iot.topics import DEFAULT_ROOT, subscriptions
 from storage import Store, open_store
 
 logger = logging.getLogger(__name__)
@@ -40,14 +40,14 @@ class Core:
     stats: IngestStats = field(default_factory=IngestStats)
 
 
-def start_ingest(core: Core, *, mqtt_url: str, client_id: str, batch_size: int, persistent: bool = True
-                 ) -> IngestWorker:
-    """Subscribe to the sensor and team topics and start storing what arrives."""
-    pipeline = Pipeline(store=core.store, locator=core.locator, stats=core.stats)
-    subscriber = MqttSubscriber(mqtt_url, client_id=client_id, topics=SUBSCRIPTIONS, persistent=persistent)
+def start_ingest(core: Core, *, mqtt_url: str, client_id: str, batch_size: int, persistent: bool = True,
+                 topic_root: str = DEFAULT_ROOT) -> IngestWorker:
+    """Subscribe to the sensor and team topics under topic_root and start storing what arrives."""
+    pipeline = Pipeline(store=core.store, locator=core.locator, stats=core.stats, topic_root=topic_root)
+    subscriber = MqttSubscriber(mqtt_url, client_id=client_id, topics=subscriptions(topic_root), persistent=persistent)
     worker = IngestWorker(subscriber=subscriber, pipeline=pipeline, batch_size=batch_size)
     worker.start()
-    logger.info("ingest subscribed to %s as %s", mqtt_url, client_id)
+    logger.info("ingest subscribed to %s as %s, topics under %s/", mqtt_url, client_id, topic_root)
     return worker
 
 
@@ -73,7 +73,7 @@ def run_services(settings: Settings, *, http: bool, ingest: bool) -> None:
         stack.callback(core.store.close)
         if ingest:
             worker = start_ingest(core, mqtt_url=settings.mqtt_url, client_id=settings.mqtt_client_id,
-                                  batch_size=settings.ingest_batch_size)
+                                  batch_size=settings.ingest_batch_size, topic_root=settings.mqtt_topic_root)
             stack.callback(worker.stop)
         if http:
             logger.info("serving http://%s", settings.http_bind)

@@ -8,6 +8,9 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from iot.errors import IngestError
+from iot.topics import DEFAULT_ROOT, check_root
+
 
 class Settings(BaseSettings):
     """Where the store, the broker and the HTTP server are, and where files live."""
@@ -19,6 +22,7 @@ class Settings(BaseSettings):
     mqtt_url: str = Field("mqtt://127.0.0.1:1883", description="Broker the ingest subscribes to: mqtt://[user:pass@]host:port.")
     http_bind: str = Field("127.0.0.1:8000", description="host:port the API and the web page listen on.")
     mqtt_client_id: str = Field("gridwatch-ingest", description="Client id of the ingest's persistent MQTT session.")
+    mqtt_topic_root: str = Field(DEFAULT_ROOT, description="Topic prefix: ROOT/sensors/+/readings, ROOT/teams/+/position.")
     ingest_batch_size: int = Field(200, ge=1, le=10_000, description="Messages written per transaction at most.")
     town_seed: int = Field(7, description="Seed of the synthetic town the demo generates.")
     secret_key: SecretStr = Field(SecretStr(""), description="Key that signs tokens; empty: a random one kept in data_dir/secret.key.")
@@ -43,6 +47,14 @@ class Settings(BaseSettings):
         if urlsplit(value).scheme not in ("mqtt", "mqtts", "tcp"):
             raise ValueError(f"mqtt_url {value!r} must start with mqtt:// or mqtts://")
         return value
+
+    @field_validator("mqtt_topic_root")
+    @classmethod
+    def _topic_root(cls, value: str) -> str:
+        try:
+            return check_root(value)
+        except IngestError as exc:
+            raise ValueError(str(exc)) from exc
 
     @property
     def effective_store_url(self) -> str:

@@ -2,18 +2,43 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from enum import StrEnum
 
 from iot.errors import IngestError
 
-SENSOR_READINGS = "gridwatch/sensors/{device_id}/readings"
-TEAM_POSITION = "gridwatch/teams/{team_id}/position"
-SUBSCRIPTIONS: tuple[str, ...] = ("gridwatch/sensors/+/readings", "gridwatch/teams/+/position")
+DEFAULT_ROOT = "gridwatch"
+SENSOR_READINGS = "{root}/sensors/{device_id}/readings"
+TEAM_POSITION = "{root}/teams/{team_id}/position"
 QOS = 1
 
 _ID = r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}"
-_TOPIC = re.compile(rf"^gridwatch/(?P<family>sensors|teams)/(?P<id>{_ID})/(?P<leaf>readings|position)$")
+# A root is one or more topic levels without wildcards, so several deployments (or tests) can share a broker.
+_ROOT = re.compile(r"^[A-Za-z0-9_.-]{1,64}(/[A-Za-z0-9_.-]{1,64}){0,3}$")
+
+
+def check_root(root: str) -> str:
+    """Return root if it can prefix the topics, or raise IngestError saying why not."""
+    if not _ROOT.match(root):
+        raise IngestError(f"topic root {root!r}: must be 1-4 levels of A-Z a-z 0-9 _ . - joined by '/', "
+                          "without wildcards or empty levels")
+    return root
+
+
+def subscriptions(root: str = DEFAULT_ROOT) -> tuple[str, ...]:
+    """Return the topic filters the ingest subscribes to under root."""
+    check_root(root)
+    return (f"{root}/sensors/+/readings", f"{root}/teams/+/position")
+
+
+SUBSCRIPTIONS: tuple[str, ...] = subscriptions()
+
+
+@functools.cache
+def _topic_pattern(root: str) -> re.Pattern[str]:
+    check_root(root)
+    return re.compile(rf"^{re.escape(root)}/(?P<family>sensors|teams)/(?P<id>{_ID})/(?P<leaf>readings|position)$")
 
 
 class TopicKind(StrEnum):
@@ -23,11 +48,12 @@ class TopicKind(StrEnum):
     POSITION = "position"
 
 
-def parse_topic(topic: str) -> tuple[TopicKind, str]:
+def parse_topic(topic: str, *, root: str = DEFAULT_ROOT) -> tuple[TopicKind, str]:
     """Return what the topic carries and the device or team id in it, or raise IngestError."""
-    match = _TOPIC.match(topic)
+    match = _topic_pattern(root).match(topic)
     if match is None:
-        raise IngestError(f"topic {topic!r}: not a gridwatch topic; expected {SENSOR_READINGS} or {TEAM_POSITION}")
+        raise IngestError(f"topic {topic!r}: not a gridwatch topic; expected "
+                          f"{sensor_topic('{device_id}', root=root)} or {team_topic('{team_id}', root=root)}")
     family, leaf = match["family"], match["leaf"]
     if (family, leaf) == ("sensors", "readings"):
         return TopicKind.READING, match["id"]
@@ -36,11 +62,11 @@ def parse_topic(topic: str) -> tuple[TopicKind, str]:
     raise IngestError(f"topic {topic!r}: {family} do not publish {leaf}")
 
 
-def sensor_topic(device_id: str) -> str:
+def sensor_topic(device_id: str, *, root: str = DEFAULT_ROOT) -> str:
     """Return the topic a sensor publishes its readings on."""
-    return SENSOR_READINGS.format(device_id=device_id)
+    return SENSOR_READINGS.format(root=root, device_id=device_id)
 
 
-def team_topic(team_id: str) -> str:
+def team_topic(team_id: str, *, root: str = DEFAULT_ROOT) -> str:
     """Return the topic a team's phone publishes its position on."""
-    return TEAM_POSITION.format(team_id=team_id)
+    return TEAM_POSITION.format(root=root, team_id=team_id)

@@ -30,6 +30,20 @@ ACCOUNTS: dict[str, tuple[Role, Platform | None, str | None, tuple[str, ...]]] =
 }
 
 
+class ManualClock:
+    """A monotonic clock in seconds that moves only when a test says so: rate limits never refill by slowness."""
+
+    def __init__(self, start: float = 1_000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward."""
+        self.now += seconds
+
+
 def add_accounts(store: Store) -> None:
     """Create one account per role, all with PASSWORD."""
     now = datetime.now(UTC)
@@ -50,5 +64,6 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[s
 def app_client(store: Store, tmp_path: Path) -> Iterator[TestClient]:
     """Yield a client of the app on the test store, with one account per role."""
     add_accounts(store)
-    with TestClient(create_app(store=store, token_policy=POLICY, data_dir=tmp_path)) as client:
+    app = create_app(store=store, token_policy=POLICY, data_dir=tmp_path, rate_clock=ManualClock())
+    with TestClient(app) as client:
         yield client

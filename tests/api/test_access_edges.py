@@ -14,7 +14,7 @@ from access.service import create_api_key
 from api.app import create_app
 from gridwatch.settings import Settings
 from storage import Store
-from tests.api.conftest import PASSWORD, POLICY, add_accounts, login
+from tests.api.conftest import PASSWORD, POLICY, ManualClock, add_accounts, login
 from tests.factories import make_case, make_grid
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200
@@ -40,21 +40,34 @@ def test_grid_staff_cannot_claim_another_source(app_client: TestClient) -> None:
     assert answer.status_code == 403 and "'source'" in answer.json()["detail"]
 
 
-def test_rapid_logins_from_one_address_are_rate_limited_with_retry_after(app_client: TestClient) -> None:
-    answers = [app_client.post("/api/auth/token", data={"username": "nobody", "password": "x"}) for _ in range(12)]
-    codes = [a.status_code for a in answers]
-    assert codes[:10] == [401] * 10 and codes[-1] == 429
-    assert int(answers[-1].headers["Retry-After"]) >= 1
+def test_rapid_logins_from_one_address_are_rate_limited_until_a_token_refills(store: Store, tmp_path: Path) -> None:
+    clock = ManualClock()
+    with TestClient(create_app(store=store, token_policy=POLICY, data_dir=tmp_path, rate_clock=clock)) as client:
+        def attempt() -> tuple[int, str | None]:
+            answer = client.post("/api/auth/token", data={"username": "nobody", "password": "x"})
+            return answer.status_code, answer.headers.get("Retry-After")
+
+        assert [attempt() for _ in range(11)] == [(401, None)] * 10 + [(429, "5")]
+        # 0.2 logins a second: the next token is 5 s away, and not one moment earlier.
+        clock.advance(4.9)
+        assert attempt() == (429, "1")
+        clock.advance(0.1)
+        assert [attempt(), attempt()] == [(401, None), (429, "5")]
 
 
-def test_case_intake_is_rate_limited_per_caller(store: Store, app_client: TestClient) -> None:
+def test_case_intake_is_rate_limited_per_caller(store: Store, tmp_path: Path) -> None:
+    add_accounts(store)
     with store.unit_of_work() as uow:
         uow.grids.upsert_many([make_grid()])
-    headers = login(app_client, "staff")
-    codes = [app_client.post("/api/cases", json=REPORT, headers=headers).status_code for _ in range(32)]
-    assert codes[:30] == [201] * 30 and codes[-1] == 429
-    # Another caller is not held back by the first one's burst.
-    assert app_client.post("/api/cases", json=REPORT, headers=login(app_client, "operator")).status_code == 201
+    clock = ManualClock()
+    with TestClient(create_app(store=store, token_policy=POLICY, data_dir=tmp_path, rate_clock=clock)) as client:
+        headers = login(client, "staff")
+        codes = [client.post("/api/cases", json=REPORT, headers=headers).status_code for _ in range(31)]
+        assert codes == [201] * 30 + [429]
+        clock.advance(1.0)
+        assert [client.post("/api/cases", json=REPORT, headers=headers).status_code for _ in range(2)] == [201, 429]
+        # Another caller is not held back by the first one's burst.
+        assert client.post("/api/cases", json=REPORT, headers=login(client, "operator")).status_code == 201
 
 
 def test_a_session_idle_past_the_timeout_cannot_be_refreshed(store: Store, tmp_path: Path) -> None:

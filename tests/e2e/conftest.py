@@ -67,18 +67,25 @@ class RunningSystem:
     worker: IngestWorker
     base_url: str
     http: httpx.Client
+    topic_root: str
 
 
 @pytest.fixture
 def running_system(store_url: str, mosquitto_url: str, town: Town, tmp_path: Path) -> Iterator[RunningSystem]:
-    """Start store, town, ingest on Mosquitto and the HTTP server on a free port; stop them after."""
+    """Start store, town, ingest on Mosquitto and the HTTP server on a free port; stop them after.
+
+    The broker is shared with every other test run on the machine, so the ingest listens under a topic root
+    of its own: what other runs publish never reaches this test's store, and this test's messages no other.
+    """
     core = Core(store=open_migrated_store(store_url))
     load_town(core.store, town)
     with core.store.unit_of_work() as uow:
         create_user(users=uow.users, username=OPERATOR, password=PASSWORD, role=Role.OPERATOR,
                     display_name="值班员", now=datetime.now(UTC))
-    worker = start_ingest(core, mqtt_url=mosquitto_url, client_id=f"gw-test-{uuid.uuid4().hex[:8]}",
-                          batch_size=50, persistent=False)
+    run_id = uuid.uuid4().hex[:12]
+    topic_root = f"gridwatch-test/{run_id}"
+    worker = start_ingest(core, mqtt_url=mosquitto_url, client_id=f"gw-test-ingest-{run_id}", batch_size=50,
+                          persistent=False, topic_root=topic_root)
     port = free_port()
     app = create_app(store=core.store, locator=core.locator, ingest_stats=core.stats, data_dir=tmp_path)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -92,7 +99,7 @@ def running_system(store_url: str, mosquitto_url: str, town: Town, tmp_path: Pat
     with httpx.Client(base_url=base_url, timeout=10) as http:
         token = http.post("/api/auth/token", data={"username": OPERATOR, "password": PASSWORD}).json()
         http.headers["Authorization"] = f"Bearer {token['access_token']}"
-        yield RunningSystem(core, worker, base_url, http)
+        yield RunningSystem(core, worker, base_url, http, topic_root)
     server.should_exit = True
     thread.join(10)
     worker.stop()

@@ -12,6 +12,7 @@ from pathlib import Path
 import paho.mqtt.client as paho
 import pytest
 
+from iot.topics import sensor_topic
 from tests.e2e.conftest import OPERATOR, PASSWORD
 from town.models import Town
 
@@ -62,7 +63,7 @@ def test_page_shows_an_alarm_become_a_dispatched_case_live(running_system, brows
     client.loop_start()
     try:
         body = {"ts": int(time.time() * 1000), "values": {"obscuration_pct": 9.5}}
-        client.publish(f"gridwatch/sensors/{device.id}/readings", json.dumps(body).encode(), qos=1).wait_for_publish(10)
+        client.publish(sensor_topic(device.id, root=running_system.topic_root), json.dumps(body).encode(), qos=1).wait_for_publish(10)
     finally:
         client.loop_stop()
         client.disconnect()

@@ -15,6 +15,7 @@ import pytest
 
 from gis.crs import Crs, from_wgs84
 from gis.geometry import haversine_m, offset_lon_lat
+from iot.topics import sensor_topic, team_topic
 from town.models import Town
 
 pytestmark = pytest.mark.timeout(120)
@@ -81,7 +82,7 @@ def publish(client: paho.Client, topic: str, body: dict[str, Any] | bytes) -> No
 
 
 def test_sensor_alarm_becomes_a_located_routed_dispatched_case(running_system, mosquitto_url: str, town: Town) -> None:
-    http = running_system.http
+    http, root = running_system.http, running_system.topic_root
     device = next(d for d in town.devices if d.kind == "air_quality")
     enforcement = [t for t in town.teams if t.platform == "enforcement"]
     near_team, far_teams = enforcement[0], enforcement[1:]
@@ -94,17 +95,19 @@ def test_sensor_alarm_becomes_a_located_routed_dispatched_case(running_system, m
         spots.update({t.id: offset_lon_lat(device.lon, device.lat, 90 * i, 3000) for i, t in enumerate(far_teams)})
         for team_id, (lon, lat) in spots.items():
             g_lon, g_lat = from_wgs84(lon, lat, Crs.GCJ02)
-            publish(client, f"gridwatch/teams/{team_id}/position", {"ts": now_ms, "lon": g_lon, "lat": g_lat, "crs": "gcj02"})
+            publish(client, team_topic(team_id, root=root), {"ts": now_ms, "lon": g_lon, "lat": g_lat, "crs": "gcj02"})
         wait_for(lambda: abs(http.get(f"/api/teams/{near_team.id}").json()["lon"] - spots[near_team.id][0]) < 1e-6,
                  what="the near team's position to be stored")
 
         # A bad message before and after the alarm: both dead-lettered, the good ones around them all stored.
-        publish(client, f"gridwatch/sensors/{device.id}/readings", b"{not json")
-        publish(client, f"gridwatch/sensors/{device.id}/readings", {"ts": now_ms, "values": {"pm25": 40}})
-        publish(client, f"gridwatch/sensors/{device.id}/readings", {"ts": now_ms + 1, "values": {"pm25": 260}})
-        publish(client, "gridwatch/sensors/NO-SUCH-DEVICE/readings", {"ts": now_ms, "values": {"pm25": 999}})
-        publish(client, f"gridwatch/sensors/{device.id}/readings", {"ts": now_ms + 2, "values": {"pm25": float("nan")}})
-        publish(client, f"gridwatch/sensors/{device.id}/readings", {"ts": now_ms + 3, "values": {"pm25": 270}})
+        # The repeat is milder than the first alarm: the alert keeps the worst value, not the latest.
+        readings = sensor_topic(device.id, root=root)
+        publish(client, readings, b"{not json")
+        publish(client, readings, {"ts": now_ms, "values": {"pm25": 40}})
+        publish(client, readings, {"ts": now_ms + 1, "values": {"pm25": 270}})
+        publish(client, sensor_topic("NO-SUCH-DEVICE", root=root), {"ts": now_ms, "values": {"pm25": 999}})
+        publish(client, readings, {"ts": now_ms + 2, "values": {"pm25": float("nan")}})
+        publish(client, readings, {"ts": now_ms + 3, "values": {"pm25": 260}})
 
         cases = wait_for(lambda: http.get("/api/cases").json()["items"], what="the alarm to become a case")
         wait_for(lambda: http.get("/healthz").json()["counts"]["readings"] >= 3, what="three good readings")
@@ -131,7 +134,8 @@ def test_sensor_alarm_becomes_a_located_routed_dispatched_case(running_system, m
         dispatch = case["events"][-1]
         assert dispatch["data"]["distance_m"] == pytest.approx(haversine_m(device.lon, device.lat, *spots[near_team.id]), abs=2)
         alert = http.get(f"/api/alerts/{case['alert_id']}").json()
-        assert alert["occurrences"] == 2 and alert["value"] == 270 and alert["grid_path"] == located["grid_path"]
+        assert alert["occurrences"] == 2 and alert["value"] == 270 and alert["severity"] == "critical"
+        assert alert["grid_path"] == located["grid_path"]
 
         wait_for(lambda: {"case.opened", "team.assigned"} <= recorder.kinds_for_case(case["id"]),
                  what="the SSE stream to announce the case and the assignment")

@@ -8,8 +8,10 @@ from datetime import timezone
 import pytest
 
 from alerts.models import AlertStatus, Severity
+from alerts.rules import exceedances
+from alerts.service import raise_alert
 from storage import Store, StorageError
-from tests.factories import at, make_alert
+from tests.factories import at, make_alert, make_device, make_reading
 
 
 def test_alert_add_returns_id_and_get_round_trips(store: Store) -> None:
@@ -64,3 +66,41 @@ def test_alert_list_newest_first_with_status_and_bbox_filters(store: Store) -> N
         assert uow.alerts.list(bbox=box, limit=2, offset=1) == [b, a]
         assert uow.alerts.count() == 4
         assert uow.alerts.count(status=AlertStatus.OPEN, bbox=box) == 2
+
+
+def test_alert_update_persists_an_escalated_severity_and_a_worse_value(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        stored = uow.alerts.add(make_alert(value=180.0, severity=Severity.WARNING))
+    with store.unit_of_work() as uow:
+        uow.alerts.update(dataclasses.replace(stored, value=260.5, severity=Severity.CRITICAL, case_id=None))
+    with store.unit_of_work() as uow:
+        got = uow.alerts.get(stored.id)  # type: ignore[arg-type]
+        found = uow.alerts.find_open(device_id="aq-001", metric="pm25")
+    assert got is not None and (got.value, got.severity) == (260.5, Severity.CRITICAL)
+    assert found == got
+
+
+def test_alert_find_open_prefers_the_newest_open_one_and_ignores_closed_and_other_metrics(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        uow.alerts.add(make_alert(raised_at=at(0)))
+        newest = uow.alerts.add(make_alert(raised_at=at(5)))
+        uow.alerts.add(make_alert(raised_at=at(9), status=AlertStatus.CLOSED))
+        uow.alerts.add(make_alert(raised_at=at(9), metric="pm10"))
+        uow.alerts.add(make_alert("aq-0010", raised_at=at(9)))
+    with store.unit_of_work() as uow:
+        assert uow.alerts.find_open(device_id="aq-001", metric="pm25") == newest
+        assert uow.alerts.find_open(device_id="AQ-001", metric="pm25") is None
+
+
+def test_raising_alerts_through_the_store_escalates_and_keeps_the_worst_value(store: Store) -> None:
+    device = make_device()
+    # Each reading in its own unit of work, as the ingest commits batches: the fold must survive the round trip.
+    for minute, value in [(0, 180.0), (1, 240.0), (2, 170.0)]:
+        reading = make_reading(ts=at(minute), values={"pm25": value})
+        [exceedance] = exceedances(reading, device.kind)
+        with store.unit_of_work() as uow:
+            raise_alert(repo=uow.alerts, device=device, reading=reading, exceedance=exceedance, grid_path=("T01",))
+    with store.unit_of_work() as uow:
+        [alert] = uow.alerts.list()
+    assert (alert.value, alert.severity, alert.occurrences) == (240.0, Severity.CRITICAL, 3)
+    assert (alert.raised_at, alert.last_seen_at) == (at(0), at(2))
