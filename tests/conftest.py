@@ -34,6 +34,24 @@ def _with_database(url: str, database: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{database}"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """Hash test passwords with argon2id at its lowest cost: every API test logs in, and production cost is ~0.1-0.7 s.
+
+    tests/access/test_password_cost.py pins the production parameters; subprocesses (the demo) keep them.
+    """
+    from argon2 import PasswordHasher
+
+    from access import passwords
+
+    production = passwords._HASHER
+    passwords._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    try:
+        yield
+    finally:
+        passwords._HASHER = production
+
+
 @pytest.fixture(scope="session")
 def postgres_admin_url() -> str:
     """Return the URL of a superuser connection to the test server (env GRIDWATCH_TEST_PG_ADMIN_URL)."""
