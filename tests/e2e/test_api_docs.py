@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 
-from api.app import create_app
-from gridwatch.runtime import open_migrated_store
-from tests.e2e.conftest import free_port
-from tests.e2e.test_command_room_page import CHROMIUM_ARGS, browser_page  # noqa: F401 - a fixture
+from tests.e2e.test_command_room_page import browser_page  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -24,25 +16,6 @@ window.__csp = [];
 document.addEventListener('securitypolicyviolation',
   e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
 """
-
-
-@pytest.fixture
-def app_url(tmp_path: Path) -> Iterator[str]:
-    """Serve the app over an empty SQLite store on a free port; yield its base URL."""
-    store = open_migrated_store(f"sqlite:///{tmp_path / 'gridwatch.db'}")
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(store=store, data_dir=tmp_path), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
-    store.close()
 
 
 def _offline(page, base_url: str) -> list[str]:  # type: ignore[no-untyped-def]
