@@ -37,7 +37,8 @@ Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log debug detail
 
 
 @app.command()
-def demo(port: Annotated[int, typer.Option(help="HTTP port; 0 picks a free one.")] = 8000,
+def demo(port: Annotated[int | None, typer.Option(
+             help="HTTP port; 0 picks a free one.  [default: the port of GRIDWATCH_HTTP_BIND, 8000]")] = None,
          seed: Annotated[int | None, typer.Option(help="Seed of the synthetic town.")] = None,
          fresh: Annotated[bool, typer.Option(help="Start from an empty store.")] = False,
          verbose: Verbose = False) -> None:
@@ -45,7 +46,7 @@ def demo(port: Annotated[int, typer.Option(help="HTTP port; 0 picks a free one."
     from gridwatch.demo import run_demo
 
     settings = _settings(verbose)
-    run_demo(settings, port=port, seed=settings.town_seed if seed is None else seed, fresh=fresh, console=console)
+    run_demo(settings, port=settings.http_port if port is None else port, seed=settings.town_seed if seed is None else seed, fresh=fresh, console=console)
 
 
 @app.command()
