@@ -116,8 +116,10 @@ def town_generate(out: Annotated[Path, typer.Option(help="Folder to write the to
 
 @town_app.command("load")
 def town_load(folder: Annotated[Path, typer.Argument(help="Folder with grids.geojson, sensors.csv, cameras.csv, teams.csv.")],
+              replace: Annotated[bool, typer.Option(
+                  help="Replace the store's town (grids, sensors, cameras, teams) by another; cases are kept.")] = False,
               verbose: Verbose = False) -> None:
-    """Validate a town folder and load it into the store (GRIDWATCH_STORE_URL)."""
+    """Validate a town folder and load it into the store (GRIDWATCH_STORE_URL); another town needs --replace."""
     from gis.errors import GisError
     from gridwatch.runtime import open_migrated_store
     from gridwatch.towns import load_town_dir
@@ -126,7 +128,7 @@ def town_load(folder: Annotated[Path, typer.Argument(help="Folder with grids.geo
     store = open_migrated_store(settings.effective_store_url)
     try:
         with console.status(f"loading {folder}"):
-            counts = load_town_dir(store, folder)
+            counts = load_town_dir(store, folder, replace=replace)
     except GisError as exc:
         console.print(f"[red]refused:[/] {exc}")
         raise typer.Exit(2) from None

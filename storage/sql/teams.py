@@ -54,6 +54,18 @@ class SqlTeamRepository:
         self._revisions.touch(revisions.TEAMS)
         return len(rows)
 
+    def replace_all(self, teams: Iterable[Team]) -> int:
+        """Make these the teams, written in full; a team a case still names stays, off duty; return how many were written."""
+        teams = list(teams)
+        # cases.team_id refers to teams: a team named by a case stays, but is never dispatched again.
+        self._db.execute("DELETE FROM teams WHERE id NOT IN (SELECT team_id FROM cases WHERE team_id IS NOT NULL)")
+        self._db.execute("UPDATE teams SET status = ?", (str(TeamStatus.OFF_DUTY),))
+        # A kept team that the new town has too takes the file's status and base, not the old town's.
+        self._db.many("UPDATE teams SET status = ?, lon = NULL, lat = NULL, position_at = NULL WHERE id = ?",
+                      [(str(t.status), t.id) for t in teams])
+        self._revisions.touch(revisions.TEAMS)
+        return self.upsert_many(teams)
+
     def get(self, team_id: str) -> Team | None:
         """Return the team, or None."""
         row = self._db.one(f"SELECT {_COLUMNS} FROM teams WHERE id = ?", (team_id,))
