@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.logging import RichHandler
 
 from gridwatch.cli_access import apikeys_app, audit_app, users_app
+from gridwatch.logs import configure_logging
 from gridwatch.settings import Settings, load_settings
 
 app = typer.Typer(help="gridwatch: the command room of a town's four platforms.", no_args_is_help=True,
@@ -26,10 +25,7 @@ console = Console()
 
 
 def _settings(verbose: bool = False) -> Settings:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(message)s",
-                        handlers=[RichHandler(console=console, show_path=False, rich_tracebacks=True)])
-    for noisy in ("amqtt", "transitions", "uvicorn.error", "sse_starlette"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_logging(verbose=verbose, console=console)
     return load_settings()
 
 
