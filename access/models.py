@@ -36,6 +36,7 @@ class User:
     failed_logins: int = 0
     locked_until: datetime | None = None
     password_changed_at: datetime | None = None
+    last_login_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

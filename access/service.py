@@ -89,9 +89,8 @@ def login(*, users: UserRepository, sessions: SessionRepository, policy: TokenPo
         locked = now + LOCKOUT if failures >= MAX_FAILED_LOGINS else None
         users.update(replace(user, failed_logins=failures, locked_until=locked))
         raise NotAuthenticated("login: wrong username or password")
-    if user.failed_logins or user.locked_until:
-        user = replace(user, failed_logins=0, locked_until=None)
-        users.update(user)
+    user = replace(user, failed_logins=0, locked_until=None, last_login_at=now)
+    users.update(user)
     session_id = secrets.token_hex(16)
     refresh = _refresh_token_for(session_id)
     sessions.add(Session(id=session_id, username=username, refresh_hash=digest(refresh), created_at=now,

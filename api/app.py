@@ -16,7 +16,7 @@ from access.tokens import TokenPolicy
 from api.audit_trail import install_audit_trail
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.inputs import install_input_guards
-from api.routes import assignments, attachments, audit, auth, cases, events, grids, health, page, resources
+from api.routes import assignments, attachments, audit, auth, cases, docs, events, grids, health, page, resources
 from cases.locator import Locator
 from storage import Store
 
@@ -31,6 +31,7 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
         summary="Command room of a town's four platforms: grids, alerts, cases, teams, cameras.",
         version="0.1.0",
         responses=ERROR_RESPONSES,
+        docs_url=None, redoc_url=None,  # served by api/routes/docs.py from local assets
     )
     app.state.store = store
     app.state.locator = locator or Locator()
@@ -45,8 +46,9 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     install_error_handlers(app)
     install_audit_trail(app)
     install_input_guards(app, upload_max_bytes=upload_max_bytes)
-    for module in (health, auth, grids, cases, assignments, attachments, resources, events, audit, page):
+    for module in (health, auth, grids, cases, assignments, attachments, resources, events, audit, page, docs):
         app.include_router(module.router)
     app.include_router(auth.users_router)
+    docs.mount_docs_assets(app)
     page.mount_assets(app)
     return app

@@ -1,21 +1,26 @@
-"""Check an upload's size and real type (by its first bytes, not its name or declared type)."""
+"""Check an upload's size and real type (by its bytes, with `filetype`, not by its name or declared type)."""
 
 from __future__ import annotations
 
+import filetype
 from fastapi import UploadFile
 
 from cases.errors import CaseError
 
 CHUNK = 64 * 1024
-# Photos, voice notes and short videos from grid staff phones.
-SIGNATURES: tuple[tuple[bytes, int, str, str], ...] = (
-    (b"\xff\xd8\xff", 0, "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", 0, "image/png", ".png"),
-    (b"WEBP", 8, "image/webp", ".webp"),
-    (b"ftyp", 4, "video/mp4", ".mp4"),
-    (b"#!AMR", 0, "audio/amr", ".amr"),
-    (b"ID3", 0, "audio/mpeg", ".mp3"),
-)
+# filetype looks at most this far into a file.
+HEAD_BYTES = 8192
+# What grid staff phones send: photos (iPhones save HEIC), voice notes (M4A from iPhones, AMR from many
+# Android recorders) and short videos (MP4; iPhones record QuickTime MOV). Detected type -> stored extension.
+ACCEPTED: dict[str, str] = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/heic": ".heic",
+    "audio/mp4": ".m4a",
+    "audio/amr": ".amr",
+    "video/mp4": ".mp4",
+    "video/quicktime": ".mov",
+}
 
 
 class UploadTooLarge(CaseError):
@@ -26,12 +31,16 @@ class UploadTypeRefused(CaseError):
     """An upload whose bytes are not of an accepted type (415)."""
 
 
+def detect(head: bytes) -> str | None:
+    """Return the content type the bytes are of, accepted or not, or None when no known type matches."""
+    kind = filetype.guess(head[:HEAD_BYTES])
+    return None if kind is None else kind.mime
+
+
 def sniff(head: bytes) -> tuple[str, str] | None:
-    """Return (content type, extension) of the bytes, or None when no accepted type matches."""
-    for magic, offset, content_type, ext in SIGNATURES:
-        if head[offset:offset + len(magic)] == magic:
-            return content_type, ext
-    return None
+    """Return (content type, extension) of the bytes, or None when they are not of an accepted type."""
+    content_type = detect(head)
+    return (content_type, ACCEPTED[content_type]) if content_type in ACCEPTED else None
 
 
 async def read_checked(upload: UploadFile, *, max_bytes: int) -> tuple[bytes, str, str]:
@@ -41,8 +50,10 @@ async def read_checked(upload: UploadFile, *, max_bytes: int) -> tuple[bytes, st
         data.extend(chunk)
         if len(data) > max_bytes:
             raise UploadTooLarge(f"file {upload.filename!r}: larger than {max_bytes // (1024 * 1024)} MB")
-    kind = sniff(bytes(data[:16]))
+    head = bytes(data[:HEAD_BYTES])
+    kind = sniff(head)
     if kind is None:
-        accepted = ", ".join(sorted({t for _, _, t, _ in SIGNATURES}))
-        raise UploadTypeRefused(f"file {upload.filename!r}: not an accepted type ({accepted})")
+        detected = detect(head) or "of an unrecognised type"
+        accepted = ", ".join(ACCEPTED)
+        raise UploadTypeRefused(f"file {upload.filename!r} is {detected}, not an accepted type ({accepted})")
     return bytes(data), *kind

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.logging import RichHandler
 
 from gridwatch.cli_access import apikeys_app, audit_app, users_app
+from gridwatch.logs import configure_logging
 from gridwatch.settings import Settings, load_settings
 
 app = typer.Typer(help="gridwatch: the command room of a town's four platforms.", no_args_is_help=True,
@@ -26,10 +25,7 @@ console = Console()
 
 
 def _settings(verbose: bool = False) -> Settings:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(message)s",
-                        handlers=[RichHandler(console=console, show_path=False, rich_tracebacks=True)])
-    for noisy in ("amqtt", "transitions", "uvicorn.error", "sse_starlette"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_logging(verbose=verbose, console=console)
     return load_settings()
 
 
@@ -37,7 +33,8 @@ Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log debug detail
 
 
 @app.command()
-def demo(port: Annotated[int, typer.Option(help="HTTP port; 0 picks a free one.")] = 8000,
+def demo(port: Annotated[int | None, typer.Option(
+             help="HTTP port; 0 picks a free one.  [default: the port of GRIDWATCH_HTTP_BIND, 8000]")] = None,
          seed: Annotated[int | None, typer.Option(help="Seed of the synthetic town.")] = None,
          fresh: Annotated[bool, typer.Option(help="Start from an empty store.")] = False,
          verbose: Verbose = False) -> None:
@@ -45,7 +42,7 @@ def demo(port: Annotated[int, typer.Option(help="HTTP port; 0 picks a free one."
     from gridwatch.demo import run_demo
 
     settings = _settings(verbose)
-    run_demo(settings, port=port, seed=settings.town_seed if seed is None else seed, fresh=fresh, console=console)
+    run_demo(settings, port=settings.http_port if port is None else port, seed=settings.town_seed if seed is None else seed, fresh=fresh, console=console)
 
 
 @app.command()
@@ -115,8 +112,10 @@ def town_generate(out: Annotated[Path, typer.Option(help="Folder to write the to
 
 @town_app.command("load")
 def town_load(folder: Annotated[Path, typer.Argument(help="Folder with grids.geojson, sensors.csv, cameras.csv, teams.csv.")],
+              replace: Annotated[bool, typer.Option(
+                  help="Replace the store's town (grids, sensors, cameras, teams) by another; cases are kept.")] = False,
               verbose: Verbose = False) -> None:
-    """Validate a town folder and load it into the store (GRIDWATCH_STORE_URL)."""
+    """Validate a town folder and load it into the store (GRIDWATCH_STORE_URL); another town needs --replace."""
     from gis.errors import GisError
     from gridwatch.runtime import open_migrated_store
     from gridwatch.towns import load_town_dir
@@ -125,7 +124,7 @@ def town_load(folder: Annotated[Path, typer.Argument(help="Folder with grids.geo
     store = open_migrated_store(settings.effective_store_url)
     try:
         with console.status(f"loading {folder}"):
-            counts = load_town_dir(store, folder)
+            counts = load_town_dir(store, folder, replace=replace)
     except GisError as exc:
         console.print(f"[red]refused:[/] {exc}")
         raise typer.Exit(2) from None

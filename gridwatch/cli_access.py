@@ -14,12 +14,13 @@ from rich.console import Console
 from rich.table import Table
 
 from access.errors import InvalidAccount
-from access.models import Role
+from access.models import Role, User
 from access.service import create_api_key, create_user, reset_password
 from audit.service import record, verify
 from cases.models import Platform
 from gridwatch.runtime import open_migrated_store
 from gridwatch.settings import load_settings
+from gridwatch.zone import beijing_time
 from storage import UnitOfWork
 
 users_app = typer.Typer(help="Accounts of the command room.", no_args_is_help=True)
@@ -90,15 +91,26 @@ def users_reset(username: str, password: Annotated[str | None, typer.Option(hidd
     console.print(f"[green]reset[/] {username}: unlocked, sessions ended")
 
 
+def account_status(user: User, now: datetime) -> str:
+    """Return whether an account can log in: active, disabled, or locked until when (Beijing time)."""
+    if not user.active:
+        return "disabled"
+    if user.locked_until is not None and user.locked_until > now:
+        return f"locked until {beijing_time(user.locked_until)}"
+    return "active"
+
+
 @users_app.command("list")
 def users_list() -> None:
-    """List accounts."""
+    """List accounts: who may log in, and when each last did (Beijing time)."""
     with _unit_of_work() as uow:
         users = uow.users.list()
-    table = Table("username", "name", "role", "platform", "team", "grids", "locked until")
+    now = datetime.now(UTC)
+    table = Table("username", "name", "role", "platform", "team", "grids", "status", "last login (Beijing)")
     for u in users:
         table.add_row(u.username, u.display_name, u.role.value, str(u.platform or ""), u.team_id or "",
-                      " ".join(u.grid_codes), u.locked_until.isoformat() if u.locked_until else "")
+                      " ".join(u.grid_codes), account_status(u, now),
+                      beijing_time(u.last_login_at) if u.last_login_at else "never")
     console.print(table)
 
 

@@ -159,8 +159,8 @@ def run_demo(settings: Settings, *, port: int, seed: int, fresh: bool, console: 
             f"  API docs      http://{host}:{port}/docs\n"
             f"  MQTT broker   {broker_url}  (topics gridwatch/sensors/+/readings, gridwatch/teams/+/position)\n"
             f"  store         {settings.effective_store_url}\n\n"
-            f"{len(devices)} sensors and {len(teams)} teams are simulated; alarms become dispatched cases "
-            f"within a minute.\nPress Ctrl-C to stop.",
+            f"{len(devices)} sensors and {len(teams)} teams are simulated; a sensor alarms about ten seconds in, "
+            f"then one every 15 to 20 s,\nand each becomes a dispatched case. Press Ctrl-C to stop.",
             border_style="green"))
         serve_http(core, settings, host=host, port=port, with_ingest=True)
         console.print("stopping…")

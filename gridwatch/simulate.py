@@ -50,8 +50,10 @@ DRIVE_SPEED_MPS = (8.0, 12.0)
 WANDER_RADIUS_M = 300.0
 ARRIVED_M = 15.0
 GPS_NOISE_M = 2.0
-# The first alarm is forced somewhere in this window, so a demo audience never waits long for something to happen.
-FIRST_ALARM_WINDOW_S = (3.0, 10.0)
+# A demo audience should see something happen soon after logging in, then steadily: the first alarm about ten
+# seconds after the simulator starts, then one every 15 to 20 seconds, never a burst or a long silence.
+FIRST_ALARM_S = 10.0
+ALARM_EVERY_S = (15.0, 20.0)
 
 
 class Publisher(Protocol):
@@ -150,23 +152,26 @@ def _walkers(teams: Sequence[Team], devices: Sequence[Device], rng: random.Rando
 class TownSimulator:
     """Publishes every sensor's reading and every team's position once per interval, on a daemon thread.
 
-    alarm_probability is the chance per device per minute of an alarm reading: at the default 0.02 a town of
-    100 sensors alarms about twice a minute. The first alarm is forced within FIRST_ALARM_WINDOW_S.
-    assignments() returns {team_id: (lon, lat)} in WGS-84 for busy teams, whose phones then drive there.
+    One sensor alarms first_alarm_s after the first tick, then one every alarm_every_s (low, high) seconds of
+    clock() time; alarm_every_s=None keeps the town quiet. Sensors take turns in a shuffled order, so an alarm
+    lands on a sensor without an open alert and becomes a new case. assignments() returns {team_id: (lon, lat)}
+    in WGS-84 for busy teams, whose phones then drive there.
     """
 
     def __init__(self, publisher: Publisher, devices: Sequence[Device], teams: Sequence[Team], *, seed: int = 0,
-                 interval_s: float = 1.0, alarm_probability: float = 0.02,
+                 interval_s: float = 1.0, first_alarm_s: float = FIRST_ALARM_S,
+                 alarm_every_s: tuple[float, float] | None = ALARM_EVERY_S,
                  assignments: Callable[[], Mapping[str, tuple[float, float]]] = lambda: {},
                  clock: Callable[[], float] = time.time) -> None:
         if interval_s <= 0:
             raise ValueError(f"interval_s must be positive, got {interval_s}")
-        if not 0.0 <= alarm_probability <= 1.0:
-            raise ValueError(f"alarm_probability must be within 0..1, got {alarm_probability}")
+        if alarm_every_s is not None and not 0 < alarm_every_s[0] <= alarm_every_s[1]:
+            raise ValueError(f"alarm_every_s must be (low, high) with 0 < low <= high, got {alarm_every_s}")
         self.publisher = publisher
         self.devices = tuple(devices)
         self.interval_s = interval_s
-        self.alarm_probability = alarm_probability
+        self.first_alarm_s = first_alarm_s
+        self.alarm_every_s = alarm_every_s
         self.assignments = assignments
         self.clock = clock
         self.published = 0
@@ -174,10 +179,8 @@ class TownSimulator:
         self.ticks = 0
         self._rng = random.Random(seed)
         self._walkers = _walkers(teams, self.devices, self._rng)
-        self._tick_alarm_probability = min(1.0, alarm_probability * interval_s / 60.0)
-        first_low, first_high = (max(1, round(s / interval_s)) for s in FIRST_ALARM_WINDOW_S)
-        forced = bool(self.devices) and alarm_probability > 0
-        self._forced_alarm_tick: int | None = self._rng.randint(first_low, first_high) if forced else None
+        self._next_alarm_at: float | None = None
+        self._alarm_turns: list[Device] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -209,14 +212,14 @@ class TownSimulator:
 
     def tick(self) -> None:
         """Publish one round: a reading from every sensor, then a position from every team's phone."""
-        ts = int(self.clock() * 1000)
-        forced_device = self._forced_alarm_device()
+        now = self.clock()
+        ts = int(now * 1000)
+        alarming = self._alarming_device(now)
         for device in self.devices:
-            alarm = device is forced_device or self._rng.random() < self._tick_alarm_probability
+            alarm = device is alarming
             values = reading_for(device, self._rng, alarm)
             if alarm:
                 self.alarms += 1
-                self._forced_alarm_tick = None
                 logger.info("simulated alarm on %s (%s): %s", device.id, device.kind, values)
             self._publish(sensor_topic(device.id), {"ts": ts, "values": values})
         targets = self._targets()
@@ -227,11 +230,21 @@ class TownSimulator:
                           {"ts": ts, "lon": round(lon, 6), "lat": round(lat, 6), "crs": Crs.GCJ02.value})
         self.ticks += 1
 
-    def _forced_alarm_device(self) -> Device | None:
-        # Any alarm clears the forced tick, so one is forced only when none came on its own before it.
-        if self._forced_alarm_tick is None or self.ticks < self._forced_alarm_tick:
+    def _alarming_device(self, now: float) -> Device | None:
+        if self.alarm_every_s is None or not self.devices:
             return None
-        return self._rng.choice(self.devices)
+        if self._next_alarm_at is None:
+            self._next_alarm_at = now + self.first_alarm_s
+        if now < self._next_alarm_at:
+            return None
+        # The alarm fires on the first tick at or after its time, up to one interval late: draw the gap short
+        # by that much, so the gap actually seen stays within alarm_every_s.
+        low, high = self.alarm_every_s
+        self._next_alarm_at = now + self._rng.uniform(low, max(low, high - self.interval_s))
+        if not self._alarm_turns:
+            self._alarm_turns = list(self.devices)
+            self._rng.shuffle(self._alarm_turns)
+        return self._alarm_turns.pop()
 
     def _targets(self) -> Mapping[str, tuple[float, float]]:
         try:

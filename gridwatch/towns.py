@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
+from gis.errors import GisError
+from gis.models import Grid, GridLevel
+from gis.repository import GridRepository
 from storage import Store
 from town.files import read_town, write_town
 from town.generate import generate_town
@@ -25,9 +29,57 @@ def ensure_town_files(town_dir: Path, *, seed: int) -> Path:
     return town_dir
 
 
-def load_town(store: Store, town: Town) -> dict[str, int]:
-    """Upsert a town's grids, sensors, cameras and teams in one transaction; return the counts."""
+class DifferentTownError(GisError):
+    """The store holds another town than the one being loaded; the message names both."""
+
+
+def town_identity(grids: Iterable[Grid]) -> tuple[tuple[str, str], ...]:
+    """Return what names a town: (code, name) of its coarsest grids, by code; () for no grids."""
+    grids = list(grids)
+    if not grids:
+        return ()
+    coarsest = min(grid.level for grid in grids)
+    return tuple(sorted((grid.code, grid.name) for grid in grids if grid.level == coarsest))
+
+
+def stored_town_identity(grids: GridRepository) -> tuple[tuple[str, str], ...]:
+    """Return the identity of the town in the store, () when it holds no grids."""
+    for level in sorted(GridLevel):
+        count = grids.count(level=level)
+        if count:
+            return tuple(sorted((g.code, g.name) for g in grids.list(level=level, limit=count)))
+    return ()
+
+
+def describe_town(identity: tuple[tuple[str, str], ...]) -> str:
+    """Return a town's identity as people read it: "321283101 杨胜镇"."""
+    shown = ", ".join(f"{code} {name}" for code, name in identity[:3])
+    return shown + (f" and {len(identity) - 3} more grids" if len(identity) > 3 else "")
+
+
+def load_town(store: Store, town: Town, *, replace: bool = False) -> dict[str, int]:
+    """Write a town's grids, sensors, cameras and teams in one transaction; return the counts.
+
+    The same town again updates it in place. Another town is refused, unless replace: then the store's grids,
+    sensors, cameras and teams become this town's. Cases, alerts and readings stay as they are.
+    """
+    incoming = town_identity(town.grids)
     with store.unit_of_work() as uow:
+        stored = stored_town_identity(uow.grids)
+        different = bool(stored) and bool(incoming) and stored != incoming
+        if different and not replace:
+            raise DifferentTownError(
+                f"the store holds town {describe_town(stored)}; the files are town {describe_town(incoming)}. "
+                "Loading them would mix two towns: load with --replace to replace the store's grids, sensors, "
+                "cameras and teams (cases are kept)")
+        if different:
+            logger.warning("replacing town %s with %s", describe_town(stored), describe_town(incoming))
+            return {
+                "grids": uow.grids.replace_all(town.grids),
+                "devices": uow.devices.replace_all(town.devices),
+                "cameras": uow.cameras.replace_all(town.cameras),
+                "teams": uow.teams.replace_all(town.teams),
+            }
         return {
             "grids": uow.grids.upsert_many(town.grids),
             "devices": uow.devices.upsert_many(town.devices),
@@ -36,6 +88,6 @@ def load_town(store: Store, town: Town) -> dict[str, int]:
         }
 
 
-def load_town_dir(store: Store, town_dir: Path) -> dict[str, int]:
+def load_town_dir(store: Store, town_dir: Path, *, replace: bool = False) -> dict[str, int]:
     """Read and validate a town folder, then load it."""
-    return load_town(store, read_town(town_dir))
+    return load_town(store, read_town(town_dir), replace=replace)

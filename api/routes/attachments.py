@@ -25,7 +25,7 @@ ATTACH = "attach"
 @router.post("/api/cases/{case_id}/attachments", status_code=201)
 async def add_attachment(request: Request, store: StoreDep, clock: ClockDep, principal: CaseReader,
                          case_id: IdPath, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
-    """Attach a photo, voice note or video (JPEG, PNG, WebP, MP4, AMR, MP3; size capped) to a case in reach."""
+    """Attach a photo, voice note or video (JPEG, PNG, HEIC, M4A, AMR, MP4, MOV; size capped) to a case in reach."""
     if not any(has_scope(principal.role, s) for s in (Scope.CASES_REPORT, Scope.CASES_WORK, Scope.CASES_COMMAND)):
         raise Forbidden(f"role '{principal.role}' may not attach files")
     max_bytes = request.app.state.upload_max_bytes

@@ -10,7 +10,7 @@ from storage.contract import StorageError
 from storage.sql.db import Db
 
 _USER = ("username", "display_name", "role", "password_hash", "platform", "team_id", "grid_codes", "active",
-         "failed_logins", "locked_until", "created_at", "password_changed_at")
+         "failed_logins", "locked_until", "created_at", "password_changed_at", "last_login_at")
 _SESSION = ("id", "username", "refresh_hash", "created_at", "last_used_at", "expires_at", "source_ip", "revoked")
 _KEY = ("id", "name", "role", "key_hash", "platform", "grid_codes", "created_at", "revoked", "last_used_at")
 
@@ -32,7 +32,8 @@ class SqlUserRepository:
                 u.team_id, d.json_to_db(list(u.grid_codes), where=f"user {u.username}.grid_codes"), bool(u.active),
                 u.failed_logins, d.optional_time_to_db(u.locked_until, where=f"user {u.username}.locked_until"),
                 d.time_to_db(u.created_at, where=f"user {u.username}.created_at"),
-                d.optional_time_to_db(u.password_changed_at, where=f"user {u.username}.password_changed_at"))
+                d.optional_time_to_db(u.password_changed_at, where=f"user {u.username}.password_changed_at"),
+                d.optional_time_to_db(u.last_login_at, where=f"user {u.username}.last_login_at"))
 
     def _user(self, row: Any) -> User:
         d = self._d
@@ -42,7 +43,8 @@ class SqlUserRepository:
                     active=bool(row["active"]), failed_logins=row["failed_logins"],
                     locked_until=d.optional_time_from_db(row["locked_until"]),
                     created_at=d.time_from_db(row["created_at"]),
-                    password_changed_at=d.optional_time_from_db(row["password_changed_at"]))
+                    password_changed_at=d.optional_time_from_db(row["password_changed_at"]),
+                    last_login_at=d.optional_time_from_db(row["last_login_at"]))
 
     def add(self, user: User) -> None:
         """Store a new user; raise StorageError if the username exists."""

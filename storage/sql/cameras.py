@@ -45,6 +45,12 @@ class SqlCameraRepository:
         self._revisions.touch(revisions.CAMERAS)
         return len(rows)
 
+    def replace_all(self, cameras: Iterable[Camera]) -> int:
+        """Make these the only cameras; return how many were written."""
+        self._db.execute("DELETE FROM cameras")
+        self._revisions.touch(revisions.CAMERAS)
+        return self.upsert_many(cameras)
+
     def get(self, camera_id: str) -> Camera | None:
         """Return the camera, or None."""
         row = self._db.one(f"{_SELECT} WHERE id = ?", (camera_id,))

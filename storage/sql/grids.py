@@ -47,6 +47,13 @@ class SqlGridRepository:
         self._revisions.touch(revisions.GRIDS)
         return len(rows)
 
+    def replace_all(self, grids: Iterable[Grid]) -> int:
+        """Make these the only grids (another town's are deleted); return how many were written."""
+        # Cases keep their grid_path as text, so nothing refers to a grid row.
+        self._db.execute("DELETE FROM grids")
+        self._revisions.touch(revisions.GRIDS)
+        return self.upsert_many(grids)
+
     def get(self, code: str) -> Grid | None:
         """Return the grid with this code, or None."""
         row = self._db.one(f"{self._select} WHERE code = ?", (code,))

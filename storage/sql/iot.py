@@ -37,6 +37,11 @@ class SqlDeviceRepository:
         )
         return len(rows)
 
+    def replace_all(self, devices: Iterable[Device]) -> int:
+        """Make these the only devices (readings and alerts of others stay); return how many were written."""
+        self._db.execute("DELETE FROM devices")
+        return self.upsert_many(devices)
+
     def get(self, device_id: str) -> Device | None:
         """Return the device, or None."""
         row = self._db.one(f"{_DEVICE_SELECT} WHERE id = ?", (device_id,))

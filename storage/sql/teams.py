@@ -54,6 +54,20 @@ class SqlTeamRepository:
         self._revisions.touch(revisions.TEAMS)
         return len(rows)
 
+    def replace_all(self, teams: Iterable[Team]) -> int:
+        """Make these the teams, written in full; a team an assignment names stays, off duty; return how many were written."""
+        teams = list(teams)
+        # Assignments refer to teams: a team named by one stays, but is never dispatched again.
+        self._db.execute("DELETE FROM teams WHERE id NOT IN (SELECT team_id FROM assignments)")
+        # A team out on an active assignment stays busy until that assignment gives it back.
+        on_duty = "id IN (SELECT team_id FROM assignments WHERE released_at IS NULL)"
+        self._db.execute(f"UPDATE teams SET status = ? WHERE NOT {on_duty}", (str(TeamStatus.OFF_DUTY),))
+        # A kept team that the new town has too takes the file's status and base, not the old town's.
+        self._db.many(f"UPDATE teams SET status = ?, lon = NULL, lat = NULL, position_at = NULL WHERE id = ? AND NOT {on_duty}",
+                      [(str(t.status), t.id) for t in teams])
+        self._revisions.touch(revisions.TEAMS)
+        return self.upsert_many(teams)
+
     def get(self, team_id: str) -> Team | None:
         """Return the team, or None."""
         row = self._db.one(f"SELECT {_COLUMNS} FROM teams WHERE id = ?", (team_id,))

@@ -104,3 +104,25 @@ def running_system(store_url: str, mosquitto_url: str, town: Town, tmp_path: Pat
     thread.join(10)
     worker.stop()
     core.store.close()
+
+
+@pytest.fixture
+def app_url(tmp_path: Path) -> Iterator[str]:
+    """Serve the app over an SQLite store with the operator's account on a free port; yield its base URL."""
+    store = open_migrated_store(f"sqlite:///{tmp_path / 'gridwatch.db'}")
+    with store.unit_of_work() as uow:
+        create_user(users=uow.users, username=OPERATOR, password=PASSWORD, role=Role.OPERATOR,
+                    display_name="值班员", now=datetime.now(UTC))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(store=store, data_dir=tmp_path), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+    store.close()

@@ -100,3 +100,21 @@ def test_a_revoked_api_key_and_a_disabled_user_stop_working(env: Path) -> None:
         assert key_id in runner.invoke(app, ["apikeys", "list"]).output
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("bind, args, expected", [
+    ("127.0.0.1:8000", [], ("127.0.0.1", 8000)),
+    ("0.0.0.0:9123", [], ("0.0.0.0", 9123)),
+    ("0.0.0.0:9123", ["--port", "0"], ("0.0.0.0", 0)),
+])
+def test_demo_listens_where_gridwatch_http_bind_says_unless_port_is_given(
+        env: Path, monkeypatch: pytest.MonkeyPatch, bind: str, args: list[str], expected: tuple[str, int]) -> None:
+    import gridwatch.demo
+
+    started: list[tuple[str, int]] = []
+    monkeypatch.setenv("GRIDWATCH_HTTP_BIND", bind)
+    monkeypatch.setattr(gridwatch.demo, "run_demo",
+                        lambda settings, *, port, **_: started.append((settings.http_host, port)))
+    result = runner.invoke(app, ["demo", *args])
+    assert result.exit_code == 0, result.output
+    assert started == [expected]

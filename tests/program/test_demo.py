@@ -36,8 +36,18 @@ def test_demo_turns_alarms_into_dispatched_cases_and_stops_on_ctrl_c(tmp_path: P
         assert url, "the demo printed no URL:\n" + "".join(lines)
         login = re.search(r"log in as\s+(\S+) / (\S+)", "".join(lines))
         assert login, "the demo printed no login:\n" + "".join(lines)
-        token = httpx.post(url + "api/auth/token", data={"username": login.group(1), "password": login.group(2)},
-                           timeout=10).json()["access_token"]
+        # The panel is printed just before the server starts listening: wait for it to accept connections.
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                answer = httpx.post(url + "api/auth/token", timeout=10,
+                                    data={"username": login.group(1), "password": login.group(2)})
+                break
+            except httpx.ConnectError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        token = answer.json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
 
         deadline = time.monotonic() + 60
