@@ -109,3 +109,21 @@ def test_the_audit_log_refuses_update_and_delete_even_from_the_owner(store: Stor
 
             with psycopg.connect(store.url, autocommit=True) as conn, pytest.raises(psycopg.Error, match="append-only"):
                 conn.execute(sql)
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("UPDATE audit_head SET last_id = 2, last_hash = (SELECT hash FROM audit_log WHERE id = 2)",
+     "audit head record wrong: the head record was rewound: it points at entry 2 but entries 3–5 follow it and "
+     "chain correctly"),
+    ("DELETE FROM audit_log WHERE id > 3",
+     "audit chain broken at entry 4: entries after 3 were deleted: the chain ends at entry 3 but the head says 5"),
+], ids=["rewound-head", "cut-tail"])
+def test_audit_verify_tells_a_rewound_head_from_a_cut_tail(store: Store, app_client: TestClient,
+                                                          monkeypatch: pytest.MonkeyPatch, sql: str, expected: str) -> None:
+    for _ in range(5):
+        app_client.post("/api/auth/token", data={"username": "nobody", "password": "wrong"})
+    monkeypatch.setenv("GRIDWATCH_STORE_URL", store.url)
+    assert CliRunner().invoke(cli, ["audit", "verify"]).exit_code == 0
+    _tamper(store, sql)
+    result = CliRunner().invoke(cli, ["audit", "verify"])
+    assert result.exit_code == 1 and expected in " ".join(result.output.split()), result.output
