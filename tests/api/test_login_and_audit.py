@@ -27,6 +27,18 @@ def test_five_failures_lock_the_account_and_every_attempt_is_audited(app_client:
     assert all(e["source_ip"] for e in logins)
 
 
+@pytest.mark.parametrize("field", ["username", "password"])
+def test_a_login_with_a_nul_is_refused_naming_the_field_and_audited_with_the_name_escaped(app_client: TestClient,
+                                                                                          field: str) -> None:
+    form = {"username": "admin", "password": PASSWORD, field: f"adm\x00in-{field}"}
+    answer = app_client.post("/api/auth/token", data=form)
+    assert answer.status_code == 422 and answer.json()["detail"] == f"form field '{field}': contains a NUL character"
+    refused = [e for e in _entries(app_client) if e["action"] == "POST /api/auth/token" and e["outcome"] == "invalid"]
+    name = "adm\\x00in-username" if field == "username" else "admin"
+    assert [(e["actor"], e["detail"]) for e in refused] == [(name, {"status": 422, "username": name})]
+    assert app_client.get("/api/audit/verify", headers=login(app_client, "admin")).json()["ok"] is True
+
+
 def test_refresh_rotates_and_a_reused_refresh_token_ends_the_session(app_client: TestClient) -> None:
     first = app_client.post("/api/auth/token", data={"username": "viewer", "password": PASSWORD}).json()
     second = app_client.post("/api/auth/refresh", json={"refresh_token": first["refresh_token"]})
