@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from access.ratelimit import RateLimiter
 from access.tokens import TokenPolicy
 from api.audit_trail import install_audit_trail
+from api.bodies import install_body_guard
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.inputs import install_input_guards
 from api.routes import assignments, attachments, audit, auth, cases, docs, events, grids, health, page, resources
@@ -44,6 +45,8 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     app.state.attachments_dir = data_dir / "attachments"
     app.state.upload_max_bytes = upload_max_bytes
     install_error_handlers(app)
+    # Middleware added first runs innermost: the body guard's refusals pass through the audit trail.
+    install_body_guard(app, upload_max_bytes=upload_max_bytes)
     install_audit_trail(app)
     install_input_guards(app, upload_max_bytes=upload_max_bytes)
     for module in (health, auth, grids, cases, assignments, attachments, resources, events, audit, page, docs):

@@ -84,6 +84,16 @@ def status_for(exc: Exception) -> int:
     return 500
 
 
+def error_headers(exc: Exception) -> dict[str, str]:
+    """Return the headers the answer to an error carries (how to authenticate, when to retry)."""
+    headers = {}
+    if isinstance(exc, NotAuthenticated):
+        headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, RateLimited):
+        headers["Retry-After"] = str(exc.retry_after_s)
+    return headers
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Answer every mapped error with its status and {"detail": message}."""
 
@@ -91,12 +101,7 @@ def install_error_handlers(app: FastAPI) -> None:
         status = status_for(exc)
         if status >= 500:
             logger.error("%s: %s", type(exc).__name__, exc)
-        headers = {}
-        if isinstance(exc, NotAuthenticated):
-            headers["WWW-Authenticate"] = "Bearer"
-        if isinstance(exc, RateLimited):
-            headers["Retry-After"] = str(exc.retry_after_s)
-        return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
+        return JSONResponse({"detail": str(exc)}, status_code=status, headers=error_headers(exc))
 
     for cls in (NotFound, *(cls for cls, _ in ERROR_STATUS)):
         app.add_exception_handler(cls, handle)

@@ -1,4 +1,4 @@
-"""Refuse input before it reaches a route: bodies over their size, NUL characters in the path or the query."""
+"""Refuse input before it reaches a route: bodies declared over their size, NUL characters in the path or the query."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-MAX_BODY_BYTES = 1024 * 1024
-# Room for the multipart boundaries and headers around an attached file.
-MULTIPART_OVERHEAD = 16 * 1024
+from api.bodies import body_limit
+
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -45,7 +44,7 @@ class InputGuard:
             return 422, "path: contains a NUL character"
         if b"\x00" in unquote_to_bytes(scope.get("query_string", b"")):
             return 422, "query string: contains a NUL character"
-        limit = self.upload_max_bytes + MULTIPART_OVERHEAD if path.endswith("/attachments") else MAX_BODY_BYTES
+        limit = body_limit(path, upload_max_bytes=self.upload_max_bytes)
         declared = dict(scope.get("headers") or ()).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
             return 413, f"request body of {int(declared)} bytes: more than the {limit} this route accepts"

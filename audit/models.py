@@ -28,7 +28,10 @@ class AuditEntry:
 
 @dataclass(frozen=True, slots=True)
 class ChainReport:
-    """What verification found: ok, how many entries it checked, and the first problem with its entry id."""
+    """What verification found: ok, how many entries it checked, the first problem and the entry it lies in.
+
+    entry_id is None when the problem is the head record itself (rewound, edited or deleted), not an entry.
+    """
 
     ok: bool
     checked: int

@@ -134,8 +134,8 @@ def audit_verify() -> None:
     if report.ok:
         console.print(f"[green]audit chain intact[/]: {report.checked} entries")
         return
-    console.print(f"[red]audit chain broken at entry {report.entry_id}[/]: {report.problem} "
-                  f"({report.checked} entries checked before it)")
+    where = "audit head record wrong" if report.entry_id is None else f"audit chain broken at entry {report.entry_id}"
+    console.print(f"[red]{where}[/]: {report.problem} ({report.checked} entries checked)")
     raise typer.Exit(1)
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import Field
 
-from access.errors import AccessError, Forbidden
+from access.errors import AccessError, Forbidden, InvalidAccount
 from access.models import User
 from access.service import Tokens, login, logout, refresh_session
 from access.tokens import issue_stream_ticket
@@ -61,6 +61,10 @@ def issue_token(request: Request, store: StoreDep, clock: ClockDep,
     ip = client_ip(request)
     request.state.actor_hint = form.username
     request.app.state.login_limiter.hit(ip)
+    for field, value in (("username", form.username), ("password", form.password)):
+        # No account can hold one, and PostgreSQL could not even look the name up: a malformed request, not a login.
+        if "\x00" in value:
+            raise InvalidAccount(f"form field '{field}': contains a NUL character")
     # The failure counter must be kept even though the login is refused.
     tokens = commit_then_refuse(store, lambda uow: login(
         users=uow.users, sessions=uow.sessions, policy=request.app.state.token_policy, username=form.username,

@@ -44,7 +44,34 @@ def test_a_deleted_entry_is_found() -> None:
 def test_deleting_the_last_entries_is_found_by_the_head() -> None:
     chain = _chain(5)
     report = verify_chain(chain[:3], head_id=5, head_hash=chain[-1].hash)
-    assert not report.ok and "head says 5" in report.problem
+    assert not report.ok and report.entry_id == 4
+    assert report.problem.startswith("entries after 3 were deleted") and "head says 5" in report.problem
+
+
+def test_a_rewound_head_is_named_as_the_head_not_as_deleted_entries() -> None:
+    chain = _chain(5)
+    report = verify_chain(chain, head_id=2, head_hash=chain[1].hash)
+    assert not report.ok and report.entry_id is None and report.checked == 5
+    assert report.problem == "the head record was rewound: it points at entry 2 but entries 3–5 follow it and chain correctly"
+
+
+def test_a_head_with_a_foreign_hash_is_named_as_edited() -> None:
+    chain = _chain(5)
+    assert "head record was edited" in verify_chain(chain, head_id=2, head_hash=chain[3].hash).problem
+    at_end = verify_chain(chain, head_id=5, head_hash=chain[3].hash)
+    assert not at_end.ok and at_end.entry_id is None and "hash is not entry 5's" in at_end.problem
+
+
+def test_a_missing_head_over_a_full_log_is_named() -> None:
+    chain = _chain(3)
+    report = verify_chain(chain, head_id=0, head_hash=GENESIS_HASH)
+    assert not report.ok and "head record was deleted or reset" in report.problem and "1–3" in report.problem
+
+
+def test_an_emptied_log_under_its_head_is_found() -> None:
+    chain = _chain(2)
+    report = verify_chain([], head_id=2, head_hash=chain[-1].hash)
+    assert not report.ok and report.entry_id == 1 and "every entry was deleted" in report.problem
 
 
 def test_an_empty_chain_verifies_against_an_empty_head() -> None:

@@ -27,6 +27,18 @@ def test_five_failures_lock_the_account_and_every_attempt_is_audited(app_client:
     assert all(e["source_ip"] for e in logins)
 
 
+@pytest.mark.parametrize("field", ["username", "password"])
+def test_a_login_with_a_nul_is_refused_naming_the_field_and_audited_with_the_name_escaped(app_client: TestClient,
+                                                                                          field: str) -> None:
+    form = {"username": "admin", "password": PASSWORD, field: f"adm\x00in-{field}"}
+    answer = app_client.post("/api/auth/token", data=form)
+    assert answer.status_code == 422 and answer.json()["detail"] == f"form field '{field}': contains a NUL character"
+    refused = [e for e in _entries(app_client) if e["action"] == "POST /api/auth/token" and e["outcome"] == "invalid"]
+    name = "adm\\x00in-username" if field == "username" else "admin"
+    assert [(e["actor"], e["detail"]) for e in refused] == [(name, {"status": 422, "username": name})]
+    assert app_client.get("/api/audit/verify", headers=login(app_client, "admin")).json()["ok"] is True
+
+
 def test_refresh_rotates_and_a_reused_refresh_token_ends_the_session(app_client: TestClient) -> None:
     first = app_client.post("/api/auth/token", data={"username": "viewer", "password": PASSWORD}).json()
     second = app_client.post("/api/auth/refresh", json={"refresh_token": first["refresh_token"]})
@@ -109,3 +121,21 @@ def test_the_audit_log_refuses_update_and_delete_even_from_the_owner(store: Stor
 
             with psycopg.connect(store.url, autocommit=True) as conn, pytest.raises(psycopg.Error, match="append-only"):
                 conn.execute(sql)
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("UPDATE audit_head SET last_id = 2, last_hash = (SELECT hash FROM audit_log WHERE id = 2)",
+     "audit head record wrong: the head record was rewound: it points at entry 2 but entries 3–5 follow it and "
+     "chain correctly"),
+    ("DELETE FROM audit_log WHERE id > 3",
+     "audit chain broken at entry 4: entries after 3 were deleted: the chain ends at entry 3 but the head says 5"),
+], ids=["rewound-head", "cut-tail"])
+def test_audit_verify_tells_a_rewound_head_from_a_cut_tail(store: Store, app_client: TestClient,
+                                                          monkeypatch: pytest.MonkeyPatch, sql: str, expected: str) -> None:
+    for _ in range(5):
+        app_client.post("/api/auth/token", data={"username": "nobody", "password": "wrong"})
+    monkeypatch.setenv("GRIDWATCH_STORE_URL", store.url)
+    assert CliRunner().invoke(cli, ["audit", "verify"]).exit_code == 0
+    _tamper(store, sql)
+    result = CliRunner().invoke(cli, ["audit", "verify"])
+    assert result.exit_code == 1 and expected in " ".join(result.output.split()), result.output
