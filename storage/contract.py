@@ -13,6 +13,7 @@ from audit.repository import AuditRepository
 from cases.repository import CaseRepository, TeamRepository
 from gis.repository import GridRepository
 from iot.repository import DeadLetterRepository, DeviceRepository, ReadingRepository
+from jobs.repository import JobRunRepository
 from video.repository import CameraRepository
 
 
@@ -43,6 +44,10 @@ class FeedRepository(Protocol):
         """Return the newest entry's id, 0 when empty."""
         ...
 
+    def delete_older_than(self, cutoff: datetime, *, limit: int = 1000) -> int:
+        """Delete at most limit entries appended before cutoff, oldest first; return how many were deleted."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction over all repositories; the caller decides when it ends."""
@@ -60,6 +65,7 @@ class UnitOfWork(Protocol):
     sessions: SessionRepository
     api_keys: ApiKeyRepository
     audit: AuditRepository
+    job_runs: JobRunRepository
 
 
 class Store(Protocol):

@@ -15,6 +15,7 @@ from storage.sql.dialect import Dialect
 from storage.sql.feed import SqlFeedRepository
 from storage.sql.grids import SqlGridRepository
 from storage.sql.iot import SqlDeadLetterRepository, SqlDeviceRepository, SqlReadingRepository
+from storage.sql.jobs import SqlJobRunRepository
 from storage.sql.teams import SqlTeamRepository
 
 
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
         self.sessions = SqlSessionRepository(db)
         self.api_keys = SqlApiKeyRepository(db)
         self.audit = SqlAuditRepository(db)
+        self.job_runs = SqlJobRunRepository(db)
 
     def flush(self) -> None:
         """Write what is pending (revision bumps) before the commit."""
