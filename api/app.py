@@ -16,7 +16,7 @@ from access.tokens import TokenPolicy
 from api.audit_trail import install_audit_trail
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.inputs import install_input_guards
-from api.routes import attachments, audit, auth, cases, events, grids, health, page, resources
+from api.routes import attachments, audit, auth, cases, events, grids, health, jobs, page, resources
 from cases.locator import Locator
 from storage import Store
 
@@ -44,7 +44,7 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     install_error_handlers(app)
     install_audit_trail(app)
     install_input_guards(app, upload_max_bytes=upload_max_bytes)
-    for module in (health, auth, grids, cases, attachments, resources, events, audit, page):
+    for module in (health, auth, grids, cases, attachments, resources, events, audit, jobs, page):
         app.include_router(module.router)
     app.include_router(auth.users_router)
     page.mount_assets(app)
