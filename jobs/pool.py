@@ -24,7 +24,7 @@ from jobs.errors import JobError
 logger = logging.getLogger(__name__)
 
 # The caller waits this much longer than the task's timeout before giving up on pebble's answer.
-_GRACE_S = 5.0
+GRACE_S = 5.0
 
 
 class TaskOutcome(StrEnum):
@@ -57,17 +57,18 @@ def _ignore_interrupt() -> None:
 class PendingTask:
     """A task handed to the pool; result() waits for how it ended."""
 
-    def __init__(self, future: Any, *, name: str, timeout_s: float) -> None:
+    def __init__(self, future: Any, *, name: str, timeout_s: float, grace_s: float) -> None:
         self._future = future
         self.name = name
         self.timeout_s = timeout_s
+        self._grace_s = grace_s
 
     def result(self) -> TaskResult:
         """Wait until the task ends (at most its timeout and a grace), and say how it ended."""
         try:
-            return TaskResult(TaskOutcome.OK, value=self._future.result(timeout=self.timeout_s + _GRACE_S))
+            return TaskResult(TaskOutcome.OK, value=self._future.result(timeout=self.timeout_s + self._grace_s))
         except FutureTimeout:
-            # pebble's own timer killed the worker (or, should it fail, our wait ran out): either way a timeout.
+            # pebble's timer killed the worker; or, should it not have, our wait ran out and cancel() kills it.
             self._future.cancel()
             logger.warning("task %s: killed after its timeout of %gs", self.name, self.timeout_s)
             return TaskResult(TaskOutcome.TIMEOUT, message=f"{self.name}: no answer within {self.timeout_s:g}s")
@@ -87,10 +88,12 @@ class WorkerPool:
     Workers start by forkserver, not fork, since the parent runs threads (HTTP, MQTT, the scheduler).
     """
 
-    def __init__(self, *, workers: int = 2, max_tasks_per_worker: int = 0, start_method: str = "forkserver") -> None:
+    def __init__(self, *, workers: int = 2, max_tasks_per_worker: int = 0, start_method: str = "forkserver",
+                 grace_s: float = GRACE_S) -> None:
         if workers < 1:
             raise JobError(f"worker pool: workers={workers} must be at least 1")
         self.workers = workers
+        self._grace_s = grace_s
         self._pool = ProcessPool(max_workers=workers, max_tasks=max_tasks_per_worker, initializer=_ignore_interrupt,
                                  context=multiprocessing.get_context(start_method))
         logger.info("worker pool of %d processes ready", workers)
@@ -100,7 +103,8 @@ class WorkerPool:
         if not timeout_s > 0:
             raise JobError(f"worker pool task {name or fn.__name__!r}: timeout_s={timeout_s} must be positive")
         future = self._pool.schedule(fn, args=args, timeout=timeout_s)
-        return PendingTask(future, name=name or getattr(fn, "__name__", "task"), timeout_s=timeout_s)
+        return PendingTask(future, name=name or getattr(fn, "__name__", "task"), timeout_s=timeout_s,
+                           grace_s=self._grace_s)
 
     def run(self, fn: Callable[..., Any], *args: Any, timeout_s: float, name: str = "") -> TaskResult:
         """Run fn(*args) in a worker process and return how it ended; never waits much past timeout_s."""

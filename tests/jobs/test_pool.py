@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -13,8 +14,8 @@ from tests.jobs import tasks
 
 @pytest.fixture(scope="module")
 def pool() -> Iterator[WorkerPool]:
-    """One worker process, so a replaced worker shows as a new pid."""
-    with WorkerPool(workers=1) as started:
+    """One worker process, so a replaced worker shows as a new pid; a long grace, so pebble's timer must act."""
+    with WorkerPool(workers=1, grace_s=60) as started:
         yield started
 
 
@@ -23,8 +24,11 @@ def test_a_hung_task_is_killed_at_its_timeout_and_a_new_worker_answers_the_next(
     before = pool.run(tasks.pid, timeout_s=30)
     assert before.ok
 
+    began = time.monotonic()
     result = pool.run(stuck, timeout_s=0.5)
 
+    # Far below the 60 s grace: the pool's own timer killed the task, not the caller giving up.
+    assert time.monotonic() - began < 30
     assert result.outcome is TaskOutcome.TIMEOUT and result.value is None
     assert stuck.__name__ in result.message and "0.5s" in result.message
     after = pool.run(tasks.pid, timeout_s=30)
