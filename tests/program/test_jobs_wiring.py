@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -85,3 +89,37 @@ def test_jobs_list_shows_the_last_run_of_each_job(tmp_path: Path, monkeypatch: p
     assert shown.exit_code == 0, shown.output
     assert "retention" in shown.output and "failed" in shown.output and "worker@h:1" in shown.output
     assert "disk full" in shown.output
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_gridwatch_worker_runs_retention_and_stops_cleanly(tmp_path: Path, stop: signal.Signals) -> None:
+    url = f"sqlite:///{tmp_path}/worker.db"
+    env = {**os.environ, "GRIDWATCH_STORE_URL": url, "GRIDWATCH_DATA_DIR": str(tmp_path), "COLUMNS": "200"}
+    # A fresh session: the worker's signals are the test's to send, not inherited from the shell's job control.
+    worker = subprocess.Popen([sys.executable, "-m", "gridwatch", "worker"], cwd=tmp_path, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        finished = None
+        deadline = time.monotonic() + 60
+        while finished is None and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.1)
+            if not (tmp_path / "worker.db").exists():
+                continue
+            store = open_store(url)
+            try:
+                with store.unit_of_work() as uow:
+                    finished = next((r for r in uow.job_runs.latest() if r.finished_at), None)
+            except Exception:  # noqa: BLE001 - the worker may still be migrating
+                pass
+            finally:
+                store.close()
+        assert finished is not None, "the worker recorded no finished run"
+    finally:
+        worker.send_signal(stop)
+        try:
+            output, _ = worker.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            pytest.fail("gridwatch worker did not stop within 20 s")
+    assert worker.returncode == 0, output
+    assert (finished.job, finished.outcome) == (RETENTION, JobOutcome.OK) and finished.runner.startswith("worker@")
