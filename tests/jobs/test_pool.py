@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -20,7 +20,8 @@ def pool() -> Iterator[WorkerPool]:
 
 
 @pytest.mark.parametrize("stuck", [tasks.hang, tasks.spin], ids=["sleeps-forever", "loops-forever"])
-def test_a_hung_task_is_killed_at_its_timeout_and_a_new_worker_answers_the_next(pool: WorkerPool, stuck) -> None:  # type: ignore[no-untyped-def]
+def test_a_hung_task_is_killed_at_its_timeout_and_a_new_worker_answers_the_next(
+        pool: WorkerPool, stuck: Callable[[], None]) -> None:
     before = pool.run(tasks.pid, timeout_s=30)
     assert before.ok
 
