@@ -29,3 +29,7 @@ class FeedRepository(Protocol):
     def last_id(self) -> int:
         """Return the newest entry's id, 0 when empty."""
         ...
+
+    def delete_older_than(self, cutoff: datetime, *, limit: int = 1000) -> int:
+        """Delete at most limit entries appended before cutoff, oldest first; return how many were deleted."""
+        ...

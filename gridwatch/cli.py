@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from gridwatch.cli_access import apikeys_app, audit_app, users_app
+from gridwatch.cli_jobs import jobs_app
 from gridwatch.logs import configure_logging
 from gridwatch.settings import Settings, load_settings
 
@@ -21,6 +22,7 @@ app.add_typer(town_app, name="town")
 app.add_typer(users_app, name="users")
 app.add_typer(apikeys_app, name="apikeys")
 app.add_typer(audit_app, name="audit")
+app.add_typer(jobs_app, name="jobs")
 console = Console()
 
 
@@ -60,6 +62,14 @@ def ingest(verbose: Verbose = False) -> None:
     from gridwatch.runtime import run_services
 
     run_services(_settings(verbose), http=False, ingest=True)
+
+
+@app.command()
+def worker(verbose: Verbose = False) -> None:
+    """Run the periodic jobs (retention) and the worker-process pool until Ctrl-C."""
+    from gridwatch.worker import run_worker
+
+    run_worker(_settings(verbose))
 
 
 @db_app.command("upgrade")

@@ -26,6 +26,7 @@ from gridwatch.runtime import Core, open_migrated_store, serve_http, start_inges
 from gridwatch.settings import Settings
 from gridwatch.simulate import TownSimulator
 from gridwatch.towns import ensure_town_files, load_town_dir
+from gridwatch.jobs_wiring import start_worker_runtime
 from iot.mqtt import MqttPublisher
 from storage import Store, UnitOfWork
 
@@ -137,6 +138,9 @@ def run_demo(settings: Settings, *, port: int, seed: int, fresh: bool, console: 
         worker = start_ingest(core, mqtt_url=broker_url, client_id="gridwatch-demo-ingest",
                               batch_size=settings.ingest_batch_size)
         stack.callback(worker.stop)
+        jobs = start_worker_runtime(store, core.locator, settings, label="demo", retention=True, index_refresh=True,
+                                    pool=True)
+        stack.callback(jobs.close)
 
         with store.unit_of_work() as uow:
             devices, teams = uow.devices.all(), uow.teams.all()

@@ -12,6 +12,7 @@ import uvicorn
 from api.app import create_app
 from cases.locator import Locator
 from gridwatch.ingest import IngestWorker
+from gridwatch.jobs_wiring import start_worker_runtime
 from gridwatch.keys import token_policy
 from gridwatch.pipeline import IngestStats, Pipeline
 from gridwatch.settings import Settings
@@ -71,6 +72,10 @@ def run_services(settings: Settings, *, http: bool, ingest: bool) -> None:
     with ExitStack() as stack:
         core = Core(store=open_migrated_store(settings.effective_store_url))
         stack.callback(core.store.close)
+        # Each process keeps its own indexes fresh; retention runs in `gridwatch worker`.
+        jobs = start_worker_runtime(core.store, core.locator, settings, label="api" if http else "ingest",
+                                    retention=False, index_refresh=True, pool=False)
+        stack.callback(jobs.close)
         if ingest:
             worker = start_ingest(core, mqtt_url=settings.mqtt_url, client_id=settings.mqtt_client_id,
                                   batch_size=settings.ingest_batch_size, topic_root=settings.mqtt_topic_root)

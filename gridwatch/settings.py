@@ -12,6 +12,22 @@ from iot.errors import IngestError
 from iot.topics import DEFAULT_ROOT, check_root
 
 
+class JobSettings(BaseSettings):
+    """How often the periodic jobs run, what retention keeps, and how many worker processes there are."""
+
+    model_config = SettingsConfigDict(env_prefix="GRIDWATCH_", env_file=".env", extra="ignore")
+
+    feed_retention_days: int = Field(7, ge=1, description="Live-feed entries older than this are deleted.")
+    dead_letter_retention_days: int = Field(90, ge=1, description="Dead letters older than this are deleted.")
+    reading_retention_days: int = Field(365, ge=1, description="Sensor readings older than this are deleted.")
+    job_run_retention_days: int = Field(30, ge=1, description="Records of job runs older than this are deleted.")
+    retention_interval_minutes: int = Field(60, ge=1, le=1440, description="How often retention runs.")
+    retention_timeout_minutes: int = Field(30, ge=1, le=1440, description="A retention run longer than this is reported as a timeout.")
+    retention_batch: int = Field(5000, ge=100, le=100_000, description="Rows deleted per transaction.")
+    index_refresh_seconds: int = Field(30, ge=1, le=3600, description="How often each process refreshes its in-memory indexes.")
+    worker_processes: int = Field(2, ge=1, le=64, description="Processes of the worker pool (CPU-bound work, work that can hang).")
+
+
 class Settings(BaseSettings):
     """Where the store, the broker and the HTTP server are, and where files live."""
 
@@ -32,6 +48,7 @@ class Settings(BaseSettings):
     audit_retention_days: int = Field(180, ge=180, description="Audit entries are kept at least this long (six months by law).")
     trusted_proxies: str = Field("", description="Comma-separated proxy addresses whose X-Forwarded-For is believed; empty: none.")
     upload_max_mb: int = Field(10, ge=1, le=100, description="Largest attachment accepted.")
+    jobs: JobSettings = Field(default_factory=JobSettings, description="Periodic jobs, retention, worker pool.")
 
     @field_validator("http_bind")
     @classmethod

@@ -12,6 +12,7 @@ from cases.repository import AssignmentRepository, CaseRepository, TeamRepositor
 from feed import FeedRepository
 from gis.repository import GridRepository
 from iot.repository import DeadLetterRepository, DeviceRepository, ReadingRepository
+from jobs.repository import JobRunRepository
 from video.repository import CameraRepository
 
 
@@ -36,6 +37,7 @@ class UnitOfWork(Protocol):
     sessions: SessionRepository
     api_keys: ApiKeyRepository
     audit: AuditRepository
+    job_runs: JobRunRepository
 
 
 class Store(Protocol):

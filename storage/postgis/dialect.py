@@ -22,6 +22,8 @@ from storage.values import BBox, bbox_floats, from_db_utc, to_utc
 # Fixed 64-bit numbers unique to each lock; they spell "gridaudt" and "gridfeed".
 AUDIT_LOCK_KEY = 0x6772696461756474
 FEED_LOCK_KEY = 0x6772696466656564
+# The two-key lock space is apart from the one-key space; this 32-bit key spells "grjb", the other is the job.
+JOB_LOCK_KEY = 0x67726A62
 
 
 @functools.lru_cache(maxsize=1024)
@@ -112,6 +114,10 @@ class PostgisDialect(Dialect):
     def lock_audit(self, db: Db) -> None:
         """Hold the audit lock until commit: the next appender reads the head only after this one wrote it."""
         db.execute("SELECT pg_advisory_xact_lock(?)", (AUDIT_LOCK_KEY,))
+
+    def lock_job_claims(self, db: Db, job: str) -> None:
+        """Hold a lock per job until commit: under READ COMMITTED a claim then sees the runs claimed before it."""
+        db.execute("SELECT pg_advisory_xact_lock(?, hashtext(?))", (JOB_LOCK_KEY, job))
 
 
 DIALECT = PostgisDialect()

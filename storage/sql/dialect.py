@@ -101,3 +101,6 @@ class Dialect(ABC):
 
     def lock_audit(self, db: Db) -> None:
         """Make audit appenders take turns, so each links to the entry before it."""
+
+    def lock_job_claims(self, db: Db, job: str) -> None:
+        """Make claims of one job take turns, so a claim sees the unfinished run committed just before it."""

@@ -39,3 +39,11 @@ class SqlFeedRepository:
         """Return the newest entry's id, 0 when empty."""
         self._d.lock_feed_for_read(self._db)
         return self._db.scalar("SELECT coalesce(max(id), 0) FROM feed")
+
+    def delete_older_than(self, cutoff: datetime, *, limit: int = 1000) -> int:
+        """Delete at most limit entries appended before cutoff, oldest first; return how many were deleted."""
+        # Ids are never handed out again, so a reader's cursor past a deleted entry stays valid.
+        return self._db.execute(
+            "DELETE FROM feed WHERE id IN (SELECT id FROM feed WHERE at < ? ORDER BY id LIMIT ?)",
+            (self._d.time_to_db(cutoff, where="feed cutoff"), page(limit)[0]),
+        ).rowcount

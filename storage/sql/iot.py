@@ -98,6 +98,14 @@ class SqlReadingRepository:
         clause, params = where(equals("device_id", device_id))
         return self._db.scalar(f"SELECT count(*) FROM readings{clause}", params)
 
+    def delete_older_than(self, cutoff: datetime, *, limit: int = 1000) -> int:
+        """Delete at most limit readings taken before cutoff, oldest first; return how many were deleted."""
+        return self._db.execute(
+            "DELETE FROM readings WHERE (device_id, ts) IN"
+            " (SELECT device_id, ts FROM readings WHERE ts < ? ORDER BY ts LIMIT ?)",
+            (self._d.time_to_db(cutoff, where="readings cutoff"), page(limit)[0]),
+        ).rowcount
+
 
 class SqlDeadLetterRepository:
     """DeadLetterRepository over one connection."""
@@ -128,3 +136,11 @@ class SqlDeadLetterRepository:
     def count(self) -> int:
         """Return how many dead letters are stored."""
         return self._db.scalar("SELECT count(*) FROM dead_letters")
+
+    def delete_older_than(self, cutoff: datetime, *, limit: int = 1000) -> int:
+        """Delete at most limit dead letters received before cutoff, oldest first; return how many were deleted."""
+        return self._db.execute(
+            "DELETE FROM dead_letters WHERE id IN"
+            " (SELECT id FROM dead_letters WHERE received_at < ? ORDER BY received_at, id LIMIT ?)",
+            (self._d.time_to_db(cutoff, where="dead letters cutoff"), page(limit)[0]),
+        ).rowcount

@@ -16,6 +16,7 @@ from storage.sql.dialect import Dialect
 from storage.sql.feed import SqlFeedRepository
 from storage.sql.grids import SqlGridRepository
 from storage.sql.iot import SqlDeadLetterRepository, SqlDeviceRepository, SqlReadingRepository
+from storage.sql.jobs import SqlJobRunRepository
 from storage.sql.teams import SqlTeamRepository
 
 
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
         self.sessions = SqlSessionRepository(db)
         self.api_keys = SqlApiKeyRepository(db)
         self.audit = SqlAuditRepository(db)
+        self.job_runs = SqlJobRunRepository(db)
 
     def flush(self) -> None:
         """Write what is pending (revision bumps) before the commit."""

@@ -62,6 +62,9 @@ def test_demo_turns_alarms_into_dispatched_cases_and_stops_on_ctrl_c(tmp_path: P
         assert dispatched, "no alarm became a dispatched case within a minute"
         assert dispatched[0]["grid_path"] and dispatched[0]["platform"]
         assert httpx.get(url, timeout=5).status_code == 200
+        jobs = {j["job"]: j for j in httpx.get(url + "api/jobs", headers=headers, timeout=5).json()["items"]}
+        assert jobs["retention"]["outcome"] == "ok" and jobs["retention"]["runner"].startswith("demo@")
+        assert jobs["index-refresh"]["outcome"] in ("ok", "running")
     finally:
         demo.send_signal(signal.SIGINT)
         try:

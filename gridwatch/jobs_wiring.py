@@ -1,0 +1,85 @@
+"""gridwatch's periodic jobs, and starting them with the scheduler and the pool of worker processes.
+
+`gridwatch worker` runs the jobs that happen once per period in the whole deployment (retention) and the
+pool; `serve` and `ingest` run only the per-process job that keeps their own indexes fresh; the demo runs
+all of it in its one process tree.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from cases.locator import Locator
+from gridwatch.retention import RetentionPolicy, describe, prune
+from gridwatch.settings import JobSettings, Settings
+from jobs.models import JobSpec
+from jobs.pool import WorkerPool
+from jobs.repository import JobRunRepository
+from jobs.scheduler import RunsFactory, Scheduler, process_runner
+from storage import Store
+
+logger = logging.getLogger(__name__)
+
+RETENTION = "retention"
+INDEX_REFRESH = "index-refresh"
+
+
+def store_job_runs(store: Store) -> RunsFactory:
+    """Return what the scheduler opens for each claim and record: a unit of work's job runs."""
+    @contextmanager
+    def job_runs() -> Iterator[JobRunRepository]:
+        with store.unit_of_work() as uow:
+            yield uow.job_runs
+    return job_runs
+
+
+def retention_job(store: Store, settings: JobSettings) -> JobSpec:
+    """Return the job deleting old feed entries, dead letters, readings and job runs."""
+    policy = RetentionPolicy.from_settings(settings)
+    return JobSpec(RETENTION, interval=timedelta(minutes=settings.retention_interval_minutes),
+                   timeout=timedelta(minutes=settings.retention_timeout_minutes),
+                   run=lambda now: describe(prune(store, policy, now=now)))
+
+
+def index_refresh_job(store: Store, locator: Locator, settings: JobSettings) -> JobSpec:
+    """Return the per-process job rebuilding this process's in-memory indexes whose source table changed."""
+    def refresh(now: datetime) -> str:
+        with store.unit_of_work() as uow:
+            locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
+        return "indexes match the store"
+
+    interval = timedelta(seconds=settings.index_refresh_seconds)
+    return JobSpec(INDEX_REFRESH, interval=interval, timeout=interval, run=refresh, per_process=True)
+
+
+@dataclass
+class WorkerRuntime:
+    """The started scheduler and, where this process has one, the worker pool."""
+
+    scheduler: Scheduler
+    pool: WorkerPool | None = None
+
+    def close(self) -> None:
+        """Stop starting jobs, let the runs in flight end, then stop the worker processes."""
+        self.scheduler.stop()
+        if self.pool is not None:
+            self.pool.close()
+
+
+def start_worker_runtime(store: Store, locator: Locator, settings: Settings, *, label: str, retention: bool,
+                         index_refresh: bool, pool: bool) -> WorkerRuntime:
+    """Start the scheduler with the jobs asked for, and the pool if asked; runs are recorded as label@host:pid."""
+    jobs: list[JobSpec] = []
+    if index_refresh:
+        jobs.append(index_refresh_job(store, locator, settings.jobs))
+    if retention:
+        jobs.append(retention_job(store, settings.jobs))
+    scheduler = Scheduler(jobs, runs=store_job_runs(store), runner=process_runner(label),
+                          clock=lambda: datetime.now(UTC))
+    scheduler.start()
+    return WorkerRuntime(scheduler, WorkerPool(workers=settings.jobs.worker_processes) if pool else None)
+

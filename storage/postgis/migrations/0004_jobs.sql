@@ -1,0 +1,23 @@
+-- Periodic jobs: one row per run; the primary key is the lease that lets one process run a period.
+-- lease is '' for a job run once per period in the whole deployment, the runner for a per-process job.
+CREATE TABLE job_runs (
+    job         text NOT NULL,
+    lease       text NOT NULL,
+    period      bigint NOT NULL,
+    started_at  timestamptz NOT NULL,
+    finished_at timestamptz,
+    outcome     text NOT NULL,
+    detail      text NOT NULL DEFAULT '',
+    runner      text NOT NULL,
+    PRIMARY KEY (job, lease, period)
+);
+CREATE INDEX job_runs_started_at_idx ON job_runs (started_at);
+
+-- Retention deletes the oldest readings in batches; without an index on ts each batch reads the table.
+CREATE INDEX readings_ts_idx ON readings (ts);
+
+-- Retention removes the oldest feed entries. Ids are never handed out again (a sequence), so a reader's
+-- cursor stays valid; entries are still never rewritten.
+DROP TRIGGER feed_append_only ON feed;
+CREATE TRIGGER feed_no_update BEFORE UPDATE ON feed
+    FOR EACH ROW EXECUTE FUNCTION refuse_change_to_append_only();
