@@ -124,7 +124,7 @@ def test_sensor_alarm_becomes_a_located_routed_dispatched_case(running_system, m
         assert case["grid_path"] == located["grid_path"]
         assert case["platform"] == "enforcement"
         assert case["category"] == "air_pollution"
-        assert case["team_id"] == near_team.id
+        assert case["team"]["id"] == near_team.id
         assert [e["action"] for e in case["events"]] == ["report", "accept", "dispatch"]
         assert all(e["actor"] == "system:auto" and e["at"] for e in case["events"])
         dispatch = case["events"][-1]
