@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from access.models import Role
 from api.responses.common import FeatureCollection, Instant, Page, PointFeature, ReadModel
 from api.responses.resources import TeamRead
 from cases.models import CaseSource, CaseStatus, Platform
@@ -125,7 +126,10 @@ class LifecycleAction(ReadModel):
     action: str
     allowed_from: list[CaseStatus]
     leads_to: CaseStatus | None
-    roles: list[str]
+    on_fail: Annotated[CaseStatus | None, Field(description="where a failed step leads (verify: handling)")]
+    main_line: Annotated[bool, Field(description="false for side steps such as route")]
+    roles: list[Role]
+    assigned_team_only: Annotated[list[Role], Field(description="roles that may take it only on their team's case")]
 
 
 class LifecycleRead(ReadModel):
@@ -133,3 +137,8 @@ class LifecycleRead(ReadModel):
 
     statuses: list[StatusLabel]
     actions: list[LifecycleAction]
+
+
+# A list route answers a page, or with format=geojson a FeatureCollection. Left to right, a page is told from a
+# collection by its first missing member, without the strict pass a smart union first makes over every item.
+CaseList = Annotated[CasePage | CaseFeatureCollection, Field(union_mode="left_to_right")]

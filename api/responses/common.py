@@ -13,7 +13,7 @@ class ReadModel(BaseModel):
 
     # Routes return plain dicts (the feed sends the same ones); FastAPI validates them against these models,
     # leaves out fields a model does not name, and documents the result in /openapi.json.
-    model_config = ConfigDict(json_schema_serialization_defaults_required=True, populate_by_name=True)
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
 
 def _iso(value: datetime) -> str:
@@ -83,3 +83,4 @@ class FeatureCollection(ReadModel, Generic[FeatureT]):
     number_returned: Annotated[int, Field(alias="numberReturned", ge=0)]
     limit: Annotated[int, Field(ge=0)]
     offset: Annotated[int, Field(ge=0)]
+

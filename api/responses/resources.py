@@ -186,3 +186,12 @@ class DeadLetterRead(ReadModel):
 
 class DeadLetterPage(Page[DeadLetterRead]):
     """A page of dead letters."""
+
+
+# A list route answers a page, or with format=geojson a FeatureCollection. Left to right, a page is told from a
+# collection by its first missing member, without the strict pass a smart union first makes over every item.
+GridList = Annotated[GridPage | GridFeatureCollection, Field(union_mode="left_to_right")]
+AlertList = Annotated[AlertPage | AlertFeatureCollection, Field(union_mode="left_to_right")]
+TeamList = Annotated[TeamPage | TeamFeatureCollection, Field(union_mode="left_to_right")]
+CameraList = Annotated[CameraPage | CameraFeatureCollection, Field(union_mode="left_to_right")]
+DeviceList = Annotated[DevicePage | DeviceFeatureCollection, Field(union_mode="left_to_right")]

@@ -11,8 +11,7 @@ from access.models import Principal, Role
 from access.policy import can_see_case, case_reach, check_action, redact_case
 from api.deps import BBoxDep, ClockDep, Format, IdPath, LocatorDep, PagingDep, StoreDep
 from api.announce import announce_opened, announce_step
-from api.responses import (CaseDetail, CaseFeatureCollection, CasePage, CategoryRead, ReportAnswer,
-                           StepAnswer)
+from api.responses import CaseDetail, CaseList, CategoryRead, ReportAnswer, StepAnswer
 from api.schemas import ACTIONS, CaseReport, StepRequest
 from api.security import CaseReader, CaseReporter, OpsReader
 from api.serialize import case_dict, event_dict, feature_collection, page, point_feature, team_dict
@@ -60,7 +59,7 @@ def list_categories(_who: OpsReader) -> list[dict[str, str]]:
     return [{"code": c.code, "label": c.label, "platform": c.platform.value} for c in CATEGORIES.values()]
 
 
-@router.get("/api/cases", response_model=CasePage | CaseFeatureCollection)
+@router.get("/api/cases", response_model=CaseList)
 def list_cases(store: StoreDep, principal: CaseReader, paging: PagingDep, bbox: BBoxDep, format: Format = "json",
                status: CaseStatus | None = None, platform: Platform | None = None,
                grid: Annotated[str | None, Query(description="a grid code at any level")] = None) -> dict[str, Any]:

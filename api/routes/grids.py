@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import BBoxDep, Format, LocatorDep, PagingDep, StoreDep
 from api.errors import NotFound
-from api.responses import GridFeature, GridFeatureCollection, GridLocation, GridPage
+from api.responses import GridFeature, GridList, GridLocation
 from api.security import OpsReader
 from api.serialize import feature_collection, grid_dict, grid_feature, page
 from gis.crs import normalise_position
@@ -17,7 +17,7 @@ from gis.models import GridLevel
 router = APIRouter(prefix="/api/grids", tags=["grids"])
 
 
-@router.get("", response_model=GridPage | GridFeatureCollection)
+@router.get("", response_model=GridList)
 def list_grids(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBoxDep, format: Format = "json",
                level: Annotated[int | None, Query(ge=1, le=3)] = None, parent: str | None = None) -> dict[str, Any]:
     """List grids by code; geojson returns their boundaries."""

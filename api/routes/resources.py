@@ -9,9 +9,8 @@ from fastapi import APIRouter, Query
 from alerts.models import AlertStatus
 from api.deps import BBoxDep, Format, IdPath, LocatorDep, PagingDep, StoreDep
 from api.errors import NotFound
-from api.responses import (AlertFeatureCollection, AlertPage, AlertRead, CameraFeatureCollection, CameraPage,
-                           CameraRead, CoveringRead, DeadLetterPage, DeviceFeatureCollection, DevicePage,
-                           TeamFeatureCollection, TeamPage, TeamRead)
+from api.responses import (AlertList, AlertRead, CameraList, CameraRead, CoveringRead, DeadLetterPage, DeviceList,
+                           TeamList, TeamRead)
 from api.security import IngestReader, OpsReader
 from api.serialize import (alert_dict, camera_dict, dead_letter_dict, device_dict, feature_collection, page,
                            point_feature, team_dict)
@@ -29,7 +28,7 @@ def _out(items: list[dict[str, Any]], *, key: str, total: int, paging: Any, form
     return page(items, total=total, **paging.window)
 
 
-@router.get("/api/alerts", tags=["alerts"], response_model=AlertPage | AlertFeatureCollection)
+@router.get("/api/alerts", tags=["alerts"], response_model=AlertList)
 def list_alerts(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBoxDep, format: Format = "json",
                 status: AlertStatus | None = None) -> dict[str, Any]:
     """List alerts, newest first."""
@@ -49,7 +48,7 @@ def get_alert(store: StoreDep, _who: OpsReader, alert_id: IdPath) -> dict[str, A
     return alert_dict(alert)
 
 
-@router.get("/api/teams", tags=["teams"], response_model=TeamPage | TeamFeatureCollection)
+@router.get("/api/teams", tags=["teams"], response_model=TeamList)
 def list_teams(store: StoreDep, _who: OpsReader, format: Format = "json", platform: Platform | None = None,
                status: TeamStatus | None = None) -> dict[str, Any]:
     """List every team (a town has tens), with positions."""
@@ -72,7 +71,7 @@ def get_team(store: StoreDep, _who: OpsReader, team_id: str) -> dict[str, Any]:
     return team_dict(team)
 
 
-@router.get("/api/cameras", tags=["cameras"], response_model=CameraPage | CameraFeatureCollection)
+@router.get("/api/cameras", tags=["cameras"], response_model=CameraList)
 def list_cameras(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBoxDep, format: Format = "json") -> dict[str, Any]:
     """List cameras by id."""
     with store.unit_of_work() as uow:
@@ -103,7 +102,7 @@ def get_camera(store: StoreDep, _who: OpsReader, camera_id: str) -> dict[str, An
     return camera_dict(camera)
 
 
-@router.get("/api/devices", tags=["devices"], response_model=DevicePage | DeviceFeatureCollection)
+@router.get("/api/devices", tags=["devices"], response_model=DeviceList)
 def list_devices(store: StoreDep, _who: OpsReader, paging: PagingDep, format: Format = "json",
                  kind: SensorKind | None = None) -> dict[str, Any]:
     """List sensors by id."""

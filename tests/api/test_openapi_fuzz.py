@@ -19,8 +19,8 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
                                                status_code_conformance)
 
 from access.ratelimit import RateLimiter
-from api.announce import announce_opened
 from api.app import create_app
+from api.serialize import case_dict
 from gridwatch.towns import load_town
 from storage import Store
 from tests.api.conftest import POLICY, add_accounts, login
@@ -44,7 +44,7 @@ def seed(store: Store, town: Any) -> None:
         uow.cases.append_event(make_event(case.id))
         uow.alerts.add(make_alert(case_id=case.id))
         uow.dead_letters.add(make_dead_letter(payload=b"\xff{not json"))
-        announce_opened(uow.feed, case, at=now)
+        uow.feed.append("case.opened", {"case": case_dict(case)}, at=now)
 
 
 def open_app(store: Store, data_dir: Path) -> FastAPI:

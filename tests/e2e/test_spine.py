@@ -125,6 +125,7 @@ def test_sensor_alarm_becomes_a_located_routed_dispatched_case(running_system, m
         assert case["platform"] == "enforcement"
         assert case["category"] == "air_pollution"
         assert case["team"]["id"] == near_team.id
+        assert [(a["team_id"], a["role"], a["released_at"]) for a in case["assignments"]] == [(near_team.id, "lead", None)]
         assert [e["action"] for e in case["events"]] == ["report", "accept", "dispatch"]
         assert all(e["actor"] == "system:auto" and e["at"] for e in case["events"])
         dispatch = case["events"][-1]

@@ -48,7 +48,7 @@ def test_demo_turns_alarms_into_dispatched_cases_and_stops_on_ctrl_c(tmp_path: P
                 cases = httpx.get(url + "api/cases", headers=headers, timeout=5).json()["items"]
             except httpx.HTTPError:
                 continue
-            dispatched = [c for c in cases if c["status"] not in ("reported", "accepted") and c["source"] == "sensor"]
+            dispatched = [c for c in cases if c["source"] == "sensor" and c["status"] not in ("reported", "accepted")]
         assert dispatched, "no alarm became a dispatched case within a minute"
         assert dispatched[0]["grid_path"] and dispatched[0]["platform"]
         assert httpx.get(url, timeout=5).status_code == 200
