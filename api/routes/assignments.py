@@ -10,6 +10,7 @@ from access.models import Principal
 from access.policy import case_reach, within_reach
 from api.deps import MAX_ID, PagingDep, StoreDep
 from api.routes.cases import visible_case
+from api.responses import AssignmentPage
 from api.security import OpsReader
 from api.serialize import assignment_dict, page
 
@@ -24,7 +25,7 @@ def _bounded(principal: Principal) -> bool:
     return reach.platform is not None or reach.grid_codes is not None
 
 
-@router.get("/api/assignments")
+@router.get("/api/assignments", response_model=AssignmentPage)
 def list_assignments(store: StoreDep, principal: OpsReader, paging: PagingDep,
                      case_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="every assignment of this case")]
                      = None) -> dict[str, Any]:

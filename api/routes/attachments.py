@@ -11,18 +11,23 @@ from fastapi.responses import FileResponse
 from access.errors import Forbidden
 from access.scopes import Scope, has_scope
 from api.deps import ClockDep, IdPath, StoreDep
+from api.responses import CaseEventRead
 from api.routes.cases import visible_case
 from api.security import CaseReader
 from api.serialize import event_dict
-from api.uploads import read_checked
+from api.uploads import ACCEPTED, read_checked
 from cases.errors import CaseNotFound
 from cases.models import CaseEvent
 
 router = APIRouter(tags=["cases"])
 ATTACH = "attach"
+# The file is sent as it was checked on upload, so its type is one of those the upload accepts.
+FILE_ANSWER = {"description": "The file, with its content type and file name",
+               "content": {content_type: {"schema": {"type": "string", "format": "binary"}}
+                           for content_type in ACCEPTED}}
 
 
-@router.post("/api/cases/{case_id}/attachments", status_code=201)
+@router.post("/api/cases/{case_id}/attachments", status_code=201, response_model=CaseEventRead)
 async def add_attachment(request: Request, store: StoreDep, clock: ClockDep, principal: CaseReader,
                          case_id: IdPath, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
     """Attach a photo, voice note or video (JPEG, PNG, HEIC, M4A, AMR, MP4, MOV; size capped) to a case in reach."""
@@ -44,7 +49,7 @@ async def add_attachment(request: Request, store: StoreDep, clock: ClockDep, pri
     return event_dict(event)
 
 
-@router.get("/api/cases/{case_id}/attachments/{sha256}", response_class=FileResponse)
+@router.get("/api/cases/{case_id}/attachments/{sha256}", response_class=FileResponse, responses={200: FILE_ANSWER})
 def get_attachment(request: Request, store: StoreDep, principal: CaseReader, case_id: IdPath,
                    sha256: Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]) -> FileResponse:
     """Return an attachment of a case in reach."""

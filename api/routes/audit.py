@@ -7,13 +7,14 @@ from typing import Any
 from fastapi import APIRouter
 
 from api.deps import PagingDep, StoreDep
+from api.responses import AuditPage, AuditVerifyRead
 from api.security import AuditReader
 from audit.service import verify
 
 router = APIRouter(prefix="/api/audit", tags=["audit"])
 
 
-@router.get("")
+@router.get("", response_model=AuditPage)
 def list_audit(store: StoreDep, _who: AuditReader, paging: PagingDep) -> dict[str, Any]:
     """Return audit entries, newest first."""
     with store.unit_of_work() as uow:
@@ -26,7 +27,7 @@ def list_audit(store: StoreDep, _who: AuditReader, paging: PagingDep) -> dict[st
     return {"items": items, "total": total, "limit": paging.limit, "offset": paging.offset}
 
 
-@router.get("/verify")
+@router.get("/verify", response_model=AuditVerifyRead)
 def verify_audit(store: StoreDep, _who: AuditReader) -> dict[str, Any]:
     """Walk the hash chain and report the first edited or deleted entry, if any."""
     with store.unit_of_work() as uow:

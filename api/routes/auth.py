@@ -14,6 +14,7 @@ from access.models import User
 from access.service import Tokens, login, logout, refresh_session
 from access.tokens import issue_stream_ticket
 from api.deps import ClockDep, StoreDep
+from api.responses import AccountPage, StreamTicketRead, TokenRead, UserRead
 from api.schemas import Strict
 from api.security import AnyUser, OpsReader, UserAdmin, client_ip
 from storage import Store, UnitOfWork
@@ -54,7 +55,7 @@ def _token_body(tokens: Tokens) -> dict[str, Any]:
             "user": user_dict(tokens.user)}
 
 
-@router.post("/token")
+@router.post("/token", response_model=TokenRead)
 def issue_token(request: Request, store: StoreDep, clock: ClockDep,
                 form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> dict[str, Any]:
     """Log in with username and password; five failures in a row lock the account for 15 minutes."""
@@ -72,7 +73,7 @@ def issue_token(request: Request, store: StoreDep, clock: ClockDep,
     return _token_body(tokens)
 
 
-@router.post("/refresh")
+@router.post("/refresh", response_model=TokenRead)
 def refresh(request: Request, store: StoreDep, clock: ClockDep, body: RefreshRequest) -> dict[str, Any]:
     """Trade a refresh token for new tokens; the old refresh token stops working."""
     # Revoking a reused or idle session must stick even though the request is refused.
@@ -91,7 +92,7 @@ def end_session(store: StoreDep, principal: AnyUser) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/me")
+@router.get("/me", response_model=UserRead)
 def me(store: StoreDep, principal: AnyUser) -> dict[str, Any]:
     """Return the caller's account, or the API key's name and role."""
     if principal.kind != "user":
@@ -105,7 +106,7 @@ def me(store: StoreDep, principal: AnyUser) -> dict[str, Any]:
     return user_dict(user)
 
 
-@router.post("/stream-ticket")
+@router.post("/stream-ticket", response_model=StreamTicketRead)
 def stream_ticket(request: Request, clock: ClockDep, principal: OpsReader) -> dict[str, Any]:
     """Return a one-minute ticket for opening the event stream, which cannot send an Authorization header."""
     policy = request.app.state.token_policy
@@ -116,7 +117,7 @@ def stream_ticket(request: Request, clock: ClockDep, principal: OpsReader) -> di
 users_router = APIRouter(prefix="/api/users", tags=["auth"])
 
 
-@users_router.get("")
+@users_router.get("", response_model=AccountPage)
 def list_users(store: StoreDep, _admin: UserAdmin) -> dict[str, Any]:
     """List accounts (admin only); create and reset them with `gridwatch users`."""
     with store.unit_of_work() as uow:

@@ -10,6 +10,7 @@ from access.errors import Forbidden
 from access.models import Principal, Role
 from access.policy import can_see_case, case_reach, check_action, redact_case, roles_for_action
 from api.deps import BBoxDep, ClockDep, Format, IdPath, LocatorDep, PagingDep, StoreDep
+from api.responses import CaseDetail, CaseList, CategoryRead, LifecycleRead, ReportAnswer, StepAnswer
 from api.schemas import ACTIONS, CaseReport, StepRequest
 from api.security import AnyUser, CaseReader, CaseReporter, OpsReader
 from api.serialize import assignment_dict, case_dict, event_dict, feature_collection, page, point_feature, team_dict
@@ -57,13 +58,13 @@ def _next_actions(principal: Principal, case: Case, teams: set[str]) -> list[str
     return allowed
 
 
-@router.get("/api/categories")
+@router.get("/api/categories", response_model=list[CategoryRead])
 def list_categories(_who: OpsReader) -> list[dict[str, str]]:
     """List the categories a case can have and the platform each is routed to."""
     return [{"code": c.code, "label": c.label, "platform": c.platform.value} for c in CATEGORIES.values()]
 
 
-@router.get("/api/lifecycle")
+@router.get("/api/lifecycle", response_model=LifecycleRead)
 def get_lifecycle(_who: AnyUser) -> dict[str, Any]:
     """Describe the closed loop: statuses in order, and for each step where it is allowed, where it leads, who may take it."""
     return {
@@ -81,7 +82,7 @@ def get_lifecycle(_who: AnyUser) -> dict[str, Any]:
     }
 
 
-@router.get("/api/cases")
+@router.get("/api/cases", response_model=CaseList)
 def list_cases(store: StoreDep, principal: CaseReader, paging: PagingDep, bbox: BBoxDep, format: Format = "json",
                status: CaseStatus | None = None, platform: Platform | None = None,
                grid: Annotated[str | None, Query(description="a grid code at any level")] = None) -> dict[str, Any]:
@@ -101,7 +102,7 @@ def list_cases(store: StoreDep, principal: CaseReader, paging: PagingDep, bbox: 
     return page(items, total=total, **paging.window)
 
 
-@router.get("/api/cases/{case_id}")
+@router.get("/api/cases/{case_id}", response_model=CaseDetail)
 def get_case(store: StoreDep, principal: CaseReader, case_id: IdPath) -> dict[str, Any]:
     """Return a case with its event log, its assignments, the lead team and the steps the caller may take next."""
     with store.unit_of_work() as uow:
@@ -116,7 +117,7 @@ def get_case(store: StoreDep, principal: CaseReader, case_id: IdPath) -> dict[st
             "next_actions": _next_actions(principal, case, active)}
 
 
-@router.post("/api/cases", status_code=201)
+@router.post("/api/cases", status_code=201, response_model=ReportAnswer)
 def create_case(request: Request, store: StoreDep, locator: LocatorDep, clock: ClockDep, principal: CaseReporter,
                 case_in: CaseReport) -> dict[str, Any]:
     """Report a case (grid staff, hotline, Open311 clients); it is located in its grids and routed by category."""
@@ -137,7 +138,7 @@ def create_case(request: Request, store: StoreDep, locator: LocatorDep, clock: C
     return {**redact_case(principal, case_dict(result.case)), "events": [event_dict(result.event)]}
 
 
-@router.post("/api/cases/{case_id}/actions/{action}")
+@router.post("/api/cases/{case_id}/actions/{action}", response_model=StepAnswer)
 def act_on_case(store: StoreDep, locator: LocatorDep, clock: ClockDep, principal: CaseReader,
                 case_id: IdPath,
                 action: Annotated[str, Path(description=f"one of {', '.join(ACTIONS)}")],

@@ -14,12 +14,15 @@ from sse_starlette.sse import EventSourceResponse
 from access.models import Principal
 from access.policy import visible_feed_payload
 from api.deps import MAX_ID, StoreDep
+from api.responses import EventPage
 from api.security import OpsReader, StreamReader
 from storage import FeedEntry, Store
 
 router = APIRouter(tags=["events"])
 
 POLL_INTERVAL_S = 0.25
+STREAM_ANSWER = {"description": "Server-Sent Events: id is the feed id, event the kind, data its JSON payload",
+                 "content": {"text/event-stream": {"schema": {"type": "string"}}}}
 
 
 def _read_since(store: Store, last_id: int, limit: int) -> list[FeedEntry]:
@@ -42,7 +45,7 @@ def visible_entries(principal: Principal, entries: list[FeedEntry]) -> list[dict
     return out
 
 
-@router.get("/api/events")
+@router.get("/api/events", response_model=EventPage)
 def list_events(store: StoreDep, principal: OpsReader, since: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
                 limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
     """Return feed entries after id since that the caller may see, oldest first (for clients that poll)."""
@@ -50,7 +53,7 @@ def list_events(store: StoreDep, principal: OpsReader, since: Annotated[int, Que
     return {"items": visible_entries(principal, entries), "last_id": entries[-1].id if entries else since}
 
 
-@router.get("/api/events/stream")
+@router.get("/api/events/stream", response_class=EventSourceResponse, responses={200: STREAM_ANSWER})
 async def stream_events(request: Request, store: StoreDep, principal: StreamReader,
                         last_event_id: Annotated[str | None, Header()] = None,
                         since: Annotated[int | None, Query(ge=0, le=MAX_ID, description="replay entries after this id")] = None

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import BBoxDep, Format, LocatorDep, PagingDep, StoreDep
 from api.errors import NotFound
+from api.responses import GridFeature, GridList, GridLocation
 from api.security import OpsReader
 from api.serialize import feature_collection, grid_dict, grid_feature, page
 from gis.crs import normalise_position
@@ -16,7 +17,7 @@ from gis.models import GridLevel
 router = APIRouter(prefix="/api/grids", tags=["grids"])
 
 
-@router.get("")
+@router.get("", response_model=GridList)
 def list_grids(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBoxDep, format: Format = "json",
                level: Annotated[int | None, Query(ge=1, le=3)] = None, parent: str | None = None) -> dict[str, Any]:
     """List grids by code; geojson returns their boundaries."""
@@ -29,7 +30,7 @@ def list_grids(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBoxDe
     return page([grid_dict(g) for g in grids], total=total, **paging.window)
 
 
-@router.get("/locate")
+@router.get("/locate", response_model=GridLocation)
 def locate(store: StoreDep, _who: OpsReader, locator: LocatorDep, lon: float, lat: float, crs: str = "wgs84") -> dict[str, Any]:
     """Return the grids containing a point, coarsest first, with the point in WGS-84."""
     wgs_lon, wgs_lat = normalise_position(lon, lat, crs, where="query parameters lon/lat")
@@ -41,7 +42,7 @@ def locate(store: StoreDep, _who: OpsReader, locator: LocatorDep, lon: float, la
             "grids": [grid_dict(g) for g in grids if g is not None]}
 
 
-@router.get("/{code}")
+@router.get("/{code}", response_model=GridFeature)
 def get_grid(store: StoreDep, _who: OpsReader, code: str) -> dict[str, Any]:
     """Return one grid as a GeoJSON feature."""
     with store.unit_of_work() as uow:

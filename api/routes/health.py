@@ -9,12 +9,14 @@ from fastapi.responses import JSONResponse
 
 from alerts.models import AlertStatus
 from api.deps import StoreDep
+from api.responses import HealthRead, HealthUnavailable
 from cases.models import CaseStatus
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", response_model=None)
+@router.get("/healthz", response_model=HealthRead,
+            responses={503: {"model": HealthUnavailable, "description": "The store does not answer"}})
 def healthz(request: Request, store: StoreDep) -> dict[str, Any] | JSONResponse:
     """Return ok with counts when the store answers, 503 otherwise."""
     try:

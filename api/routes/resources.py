@@ -9,6 +9,8 @@ from fastapi import APIRouter, Query
 from alerts.models import AlertStatus
 from api.deps import BBoxDep, Format, IdPath, LocatorDep, PagingDep, StoreDep
 from api.errors import NotFound
+from api.responses import (AlertList, AlertRead, CameraList, CameraRead, CoveringRead, DeadLetterPage, DeviceList,
+                           TeamList, TeamRead)
 from api.security import IngestReader, OpsReader
 from api.serialize import (alert_dict, camera_dict, dead_letter_dict, device_dict, feature_collection, page,
                            point_feature, team_dict)
@@ -26,7 +28,7 @@ def _out(items: list[dict[str, Any]], *, key: str, total: int, paging: Any, form
     return page(items, total=total, **paging.window)
 
 
-@router.get("/api/alerts", tags=["alerts"])
+@router.get("/api/alerts", tags=["alerts"], response_model=AlertList)
 def list_alerts(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBoxDep, format: Format = "json",
                 status: AlertStatus | None = None) -> dict[str, Any]:
     """List alerts, newest first."""
@@ -36,7 +38,7 @@ def list_alerts(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBoxD
     return _out([alert_dict(a) for a in found], key="id", total=total, paging=paging, format=format)
 
 
-@router.get("/api/alerts/{alert_id}", tags=["alerts"])
+@router.get("/api/alerts/{alert_id}", tags=["alerts"], response_model=AlertRead)
 def get_alert(store: StoreDep, _who: OpsReader, alert_id: IdPath) -> dict[str, Any]:
     """Return one alert."""
     with store.unit_of_work() as uow:
@@ -46,7 +48,7 @@ def get_alert(store: StoreDep, _who: OpsReader, alert_id: IdPath) -> dict[str, A
     return alert_dict(alert)
 
 
-@router.get("/api/teams", tags=["teams"])
+@router.get("/api/teams", tags=["teams"], response_model=TeamList)
 def list_teams(store: StoreDep, _who: OpsReader, format: Format = "json", platform: Platform | None = None,
                status: TeamStatus | None = None) -> dict[str, Any]:
     """List every team (a town has tens), with positions."""
@@ -59,7 +61,7 @@ def list_teams(store: StoreDep, _who: OpsReader, format: Format = "json", platfo
     return page(items, total=len(items), limit=len(items), offset=0)
 
 
-@router.get("/api/teams/{team_id}", tags=["teams"])
+@router.get("/api/teams/{team_id}", tags=["teams"], response_model=TeamRead)
 def get_team(store: StoreDep, _who: OpsReader, team_id: str) -> dict[str, Any]:
     """Return one team."""
     with store.unit_of_work() as uow:
@@ -69,7 +71,7 @@ def get_team(store: StoreDep, _who: OpsReader, team_id: str) -> dict[str, Any]:
     return team_dict(team)
 
 
-@router.get("/api/cameras", tags=["cameras"])
+@router.get("/api/cameras", tags=["cameras"], response_model=CameraList)
 def list_cameras(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBoxDep, format: Format = "json") -> dict[str, Any]:
     """List cameras by id."""
     with store.unit_of_work() as uow:
@@ -78,7 +80,7 @@ def list_cameras(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBox
     return _out([camera_dict(c) for c in cameras], key="id", total=total, paging=paging, format=format)
 
 
-@router.get("/api/cameras/covering", tags=["cameras"])
+@router.get("/api/cameras/covering", tags=["cameras"], response_model=CoveringRead)
 def covering_cameras(store: StoreDep, _who: OpsReader, locator: LocatorDep, lon: float, lat: float, crs: str = "wgs84",
                      limit: Annotated[int, Query(ge=1, le=50)] = 8) -> dict[str, Any]:
     """Return the cameras whose view covers a point, nearest first: the pictures to switch the wall to."""
@@ -90,7 +92,7 @@ def covering_cameras(store: StoreDep, _who: OpsReader, locator: LocatorDep, lon:
             "items": [{"camera": camera_dict(r.item), "distance_m": round(r.distance_m, 1)} for r in ranked]}
 
 
-@router.get("/api/cameras/{camera_id}", tags=["cameras"])
+@router.get("/api/cameras/{camera_id}", tags=["cameras"], response_model=CameraRead)
 def get_camera(store: StoreDep, _who: OpsReader, camera_id: str) -> dict[str, Any]:
     """Return one camera."""
     with store.unit_of_work() as uow:
@@ -100,7 +102,7 @@ def get_camera(store: StoreDep, _who: OpsReader, camera_id: str) -> dict[str, An
     return camera_dict(camera)
 
 
-@router.get("/api/devices", tags=["devices"])
+@router.get("/api/devices", tags=["devices"], response_model=DeviceList)
 def list_devices(store: StoreDep, _who: OpsReader, paging: PagingDep, format: Format = "json",
                  kind: SensorKind | None = None) -> dict[str, Any]:
     """List sensors by id."""
@@ -110,7 +112,7 @@ def list_devices(store: StoreDep, _who: OpsReader, paging: PagingDep, format: Fo
     return _out([device_dict(d) for d in devices], key="id", total=total, paging=paging, format=format)
 
 
-@router.get("/api/dead-letters", tags=["devices"])
+@router.get("/api/dead-letters", tags=["devices"], response_model=DeadLetterPage)
 def list_dead_letters(store: StoreDep, _who: IngestReader, paging: PagingDep) -> dict[str, Any]:
     """List refused MQTT messages, newest first, with their raw payload and the reason."""
     with store.unit_of_work() as uow:

@@ -1,0 +1,144 @@
+"""Answers about cases: the case, its events and assignments, its detail, a step's answer, the loop itself."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from access.models import Role
+from api.responses.common import FeatureCollection, Instant, Page, PointFeature, ReadModel
+from api.responses.resources import TeamRead
+from cases.models import AssignmentRole, CaseSource, CaseStatus, Platform, ReleaseReason
+
+NextActions = Annotated[list[str], Field(description="the steps this caller may take now, in loop order")]
+
+
+class CaseRead(ReadModel):
+    """A case; reporter and reporter_phone are masked (张**, 138****0000) for roles without personal:read."""
+
+    id: int
+    title: str
+    category: str
+    source: CaseSource
+    status: CaseStatus
+    platform: Annotated[Platform | None, Field(description="the lead platform; null until routed")]
+    lon: float
+    lat: float
+    grid_path: Annotated[list[str], Field(description="grid codes containing the case, coarsest first")]
+    created_at: Instant
+    updated_at: Instant
+    description: str
+    reporter: str
+    reporter_phone: str
+    alert_id: Annotated[int | None, Field(description="the sensor alert that opened the case")]
+    satisfaction: Annotated[int | None, Field(ge=1, le=5, description="the reporter's satisfaction, once evaluated")]
+
+
+class CaseEventRead(ReadModel):
+    """One step of a case, kept forever: who did what, when, from which status to which."""
+
+    id: int
+    case_id: int
+    action: Annotated[str, Field(description="a step of the loop, or attach")]
+    actor: str
+    at: Instant
+    from_status: CaseStatus | None
+    to_status: CaseStatus
+    note: str
+    data: Annotated[dict[str, Any], Field(description="what the step recorded; its members depend on the action")]
+
+
+class AssignmentRead(ReadModel):
+    """A team's part in a case: lead or assisting, its task, and when it was dispatched, arrived and released."""
+
+    id: int
+    case_id: int
+    team_id: str
+    platform: Platform
+    role: AssignmentRole
+    task: str
+    dispatched_at: Instant
+    arrived_at: Instant | None
+    released_at: Instant | None
+    release_reason: ReleaseReason | None
+
+
+class AssignmentPage(Page[AssignmentRead]):
+    """A page of assignments."""
+
+
+class CaseDetail(CaseRead):
+    """A case with its whole event log (oldest first), its assignments, its lead team and the caller's next steps."""
+
+    events: list[CaseEventRead]
+    assignments: list[AssignmentRead] = []
+    team: TeamRead | None
+    next_actions: NextActions
+
+
+class ReportAnswer(CaseRead):
+    """A case just reported, with its report event."""
+
+    events: list[CaseEventRead]
+
+
+class StepAnswer(CaseRead):
+    """The case after a step, with the step's event, the team and assignment it touched, and the next steps."""
+
+    event: CaseEventRead
+    team: TeamRead | None
+    assignment: AssignmentRead | None = None
+    distance_m: Annotated[float | None, Field(description="dispatch: the team's distance to the case")]
+    next_actions: NextActions
+
+
+class CasePage(Page[CaseRead]):
+    """A page of cases."""
+
+
+class CaseFeature(PointFeature[CaseRead]):
+    """A case as a GeoJSON point."""
+
+
+class CaseFeatureCollection(FeatureCollection[CaseFeature]):
+    """A page of cases as GeoJSON points."""
+
+
+class CategoryRead(ReadModel):
+    """A category a case can have, and the platform it is routed to."""
+
+    code: str
+    label: str
+    platform: Platform
+
+
+class StatusLabel(ReadModel):
+    """A status of the loop and its label."""
+
+    code: CaseStatus
+    label: str
+
+
+class LifecycleAction(ReadModel):
+    """A step of the loop: from which statuses, to which (null: unchanged), and which roles may take it."""
+
+    action: str
+    allowed_from: list[CaseStatus]
+    leads_to: CaseStatus | None
+    on_fail: Annotated[CaseStatus | None, Field(description="where a failed step leads (verify: handling)")]
+    main_line: Annotated[bool, Field(description="false for side steps such as route")]
+    roles: list[Role]
+    assigned_team_only: Annotated[list[Role], Field(description="roles that may take it only on their team's case")]
+
+
+class LifecycleRead(ReadModel):
+    """The closed loop: its statuses and its steps."""
+
+    statuses: list[StatusLabel]
+    actions: list[LifecycleAction]
+
+
+# A list route answers a page, or with format=geojson a FeatureCollection. Left to right, a page is told from a
+# collection by its first missing member, without the strict pass a smart union first makes over every item.
+CaseList = Annotated[CasePage | CaseFeatureCollection, Field(union_mode="left_to_right")]

@@ -1,0 +1,197 @@
+"""Answers about what the town has: grids, alerts, teams, cameras, devices and dead letters."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from alerts.models import AlertStatus, Severity
+from api.responses.common import AreaGeometry, FeatureCollection, Instant, Page, PointFeature, ReadModel
+from cases.models import Platform, TeamStatus
+from gis.models import GridLevel
+from iot.models import SensorKind
+from video.models import CameraStatus
+
+
+class GridRead(ReadModel):
+    """A grid: code, name, level (1 town, 2 village, 3 natural village), parent and staff."""
+
+    code: str
+    name: str
+    level: GridLevel
+    parent_code: str | None
+    staff: str
+
+
+class GridPage(Page[GridRead]):
+    """A page of grids."""
+
+
+class GridFeature(ReadModel):
+    """A grid as a GeoJSON feature with its boundary."""
+
+    type: Literal["Feature"]
+    id: str
+    geometry: AreaGeometry
+    properties: GridRead
+
+
+class GridFeatureCollection(FeatureCollection[GridFeature]):
+    """A page of grids with their boundaries."""
+
+
+class GridLocation(ReadModel):
+    """The grids containing a point, coarsest first, with the point in WGS-84."""
+
+    lon: float
+    lat: float
+    grid_path: list[str]
+    grids: list[GridRead]
+
+
+class AlertRead(ReadModel):
+    """A located alarm: device, metric, how far over its limit, in which grids, and its case."""
+
+    id: int
+    device_id: str
+    sensor_kind: str
+    metric: str
+    value: float
+    limit: float
+    severity: Severity
+    lon: float
+    lat: float
+    grid_path: list[str]
+    raised_at: Instant
+    last_seen_at: Instant
+    occurrences: Annotated[int, Field(ge=1, description="repeats folded into this alert")]
+    status: AlertStatus
+    case_id: int | None
+
+
+class AlertPage(Page[AlertRead]):
+    """A page of alerts."""
+
+
+class AlertFeature(PointFeature[AlertRead]):
+    """An alert as a GeoJSON point."""
+
+
+class AlertFeatureCollection(FeatureCollection[AlertFeature]):
+    """A page of alerts as GeoJSON points."""
+
+
+class TeamRead(ReadModel):
+    """A field team of one platform with its last known position (null until it reports one)."""
+
+    id: str
+    name: str
+    platform: Platform
+    status: TeamStatus
+    lon: float | None
+    lat: float | None
+    position_at: Instant | None
+    members: int
+    phone: str
+
+
+class TeamPage(Page[TeamRead]):
+    """Every team matching the filters (not paged: a town has tens)."""
+
+
+class TeamFeature(PointFeature[TeamRead]):
+    """A team as a GeoJSON point."""
+
+
+class TeamFeatureCollection(FeatureCollection[TeamFeature]):
+    """Teams as GeoJSON points."""
+
+
+class CameraRead(ReadModel):
+    """A camera: position, bearing (degrees from north), field of view, range and stream health."""
+
+    id: str
+    name: str
+    lon: float
+    lat: float
+    bearing_deg: float
+    fov_deg: float
+    range_m: float
+    owner: str
+    stream_url: str
+    status: CameraStatus
+
+
+class CameraPage(Page[CameraRead]):
+    """A page of cameras."""
+
+
+class CameraFeature(PointFeature[CameraRead]):
+    """A camera as a GeoJSON point."""
+
+
+class CameraFeatureCollection(FeatureCollection[CameraFeature]):
+    """A page of cameras as GeoJSON points."""
+
+
+class CoveringCamera(ReadModel):
+    """A camera whose view covers the point, and how far it is."""
+
+    camera: CameraRead
+    distance_m: float
+
+
+class CoveringRead(ReadModel):
+    """The cameras covering a point, nearest first."""
+
+    lon: float
+    lat: float
+    items: list[CoveringCamera]
+
+
+class DeviceRead(ReadModel):
+    """A sensor: id (its MQTT topic segment), kind, name and position."""
+
+    id: str
+    kind: SensorKind
+    name: str
+    lon: float
+    lat: float
+    mobile: bool
+
+
+class DevicePage(Page[DeviceRead]):
+    """A page of sensors."""
+
+
+class DeviceFeature(PointFeature[DeviceRead]):
+    """A sensor as a GeoJSON point."""
+
+
+class DeviceFeatureCollection(FeatureCollection[DeviceFeature]):
+    """A page of sensors as GeoJSON points."""
+
+
+class DeadLetterRead(ReadModel):
+    """A refused MQTT message: the payload as text where it decodes and always as hex, with the reason."""
+
+    id: int
+    received_at: Instant
+    topic: str
+    reason: str
+    payload_text: str
+    payload_hex: Annotated[str, Field(pattern=r"^([0-9a-f]{2})*$")]
+
+
+class DeadLetterPage(Page[DeadLetterRead]):
+    """A page of dead letters."""
+
+
+# A list route answers a page, or with format=geojson a FeatureCollection. Left to right, a page is told from a
+# collection by its first missing member, without the strict pass a smart union first makes over every item.
+GridList = Annotated[GridPage | GridFeatureCollection, Field(union_mode="left_to_right")]
+AlertList = Annotated[AlertPage | AlertFeatureCollection, Field(union_mode="left_to_right")]
+TeamList = Annotated[TeamPage | TeamFeatureCollection, Field(union_mode="left_to_right")]
+CameraList = Annotated[CameraPage | CameraFeatureCollection, Field(union_mode="left_to_right")]
+DeviceList = Annotated[DevicePage | DeviceFeatureCollection, Field(union_mode="left_to_right")]
