@@ -28,6 +28,10 @@ class ReadingRepository(Protocol):
 
     def count(self, *, device_id: str | None = None) -> int: ...
 
+    def newest_at(self) -> datetime | None:
+        """Return the time of the newest reading of any known device, or None; cheap at any table size."""
+        ...
+
 
 class DeadLetterRepository(Protocol):
     def add(self, letter: DeadLetter) -> DeadLetter: ...

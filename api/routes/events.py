@@ -23,12 +23,12 @@ POLL_INTERVAL_S = 0.25
 
 
 def _read_since(store: Store, last_id: int, limit: int) -> list[FeedEntry]:
-    with store.unit_of_work() as uow:
+    with store.read_only() as uow:
         return uow.feed.since(last_id, limit=limit)
 
 
 def _last_id(store: Store) -> int:
-    with store.unit_of_work() as uow:
+    with store.read_only() as uow:
         return uow.feed.last_id()
 
 
