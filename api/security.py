@@ -45,6 +45,7 @@ def authenticate(request: Request, token: str | None, api_key: str | None) -> Pr
     if token:
         principal = _principal_from_token(state.store, state.token_policy, token, typ="access", now=now)
     elif api_key:
+        # Checking a key writes nothing (api_keys.last_used_at is not kept up), so it never waits for a writer.
         with state.store.read_only() as uow:
             principal = authenticate_api_key(keys=uow.api_keys, secret=api_key)
     else:

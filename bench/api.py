@@ -48,6 +48,22 @@ def timed(call) -> float:  # type: ignore[no-untyped-def]
     return (time.perf_counter() - started) * 1000
 
 
+class CountingStore:
+    """The store as the API sees it, counting the transactions the API opens (reads and writes)."""
+
+    def __init__(self, inner: object) -> None:
+        self._inner, self.transactions = inner, 0
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        attr = getattr(self._inner, name)
+        if name in ("unit_of_work", "read_only"):
+            def opened():  # type: ignore[no-untyped-def]
+                self.transactions += 1  # a lost increment between threads is noise at these rates
+                return attr()
+            return opened
+        return attr
+
+
 class Writer:
     """Report a case and announce it on the feed every 1/rate seconds in a thread, like a steady ingest."""
 
@@ -121,6 +137,7 @@ def main() -> None:
     parser.add_argument("--logins", type=int, default=20)
     parser.add_argument("--clients", type=int, default=50, help="open live-feed streams in the last phase")
     parser.add_argument("--write-rate", type=float, default=20.0, help="cases reported per second by the writer")
+    parser.add_argument("--idle-s", type=float, default=3.0, help="seconds to count store transactions of idle streams")
     args = parser.parse_args()
 
     with scratch_store_url(args.store) as url:
@@ -128,7 +145,8 @@ def main() -> None:
         load_town(core.store, generate_town(7))
         with core.store.unit_of_work() as uow:
             create_user(users=uow.users, username="op", password=PASSWORD, role=Role.OPERATOR, now=datetime.now(UTC))
-        app = create_app(store=core.store, locator=core.locator, data_dir=Path(tempfile.mkdtemp()))
+        counting = CountingStore(core.store)
+        app = create_app(store=counting, locator=core.locator, data_dir=Path(tempfile.mkdtemp()))  # type: ignore[arg-type]
         app.state.login_limiter = RateLimiter(name="login", rate_per_s=1e6, burst=10**9, clock=time.monotonic)
         app.state.intake_limiter = RateLimiter(name="intake", rate_per_s=1e6, burst=10**9, clock=time.monotonic)
         with socket.socket() as probe:
@@ -164,6 +182,10 @@ def main() -> None:
                     streams = Streams(f"http://127.0.0.1:{port}", tickets)
                     streams.start()
                     try:
+                        # With streams open and nobody else asking: what does keeping them fed cost the store?
+                        idle_from, idle_started = counting.transactions, time.perf_counter()
+                        time.sleep(args.idle_s)
+                        idle_tx_per_s = (counting.transactions - idle_from) / (time.perf_counter() - idle_started)
                         written_before = writer.written
                         with_streams = list_cases()
                         written_during = writer.written - written_before
@@ -191,6 +213,7 @@ def main() -> None:
         "list_cases_streams_ms_p50": round(statistics.median(with_streams), 2),
         "list_cases_streams_ms_p99": round(percentile(with_streams, 0.99), 2),
         "written_while_streaming": written_during,
+        "streams_store_tx_per_s": round(idle_tx_per_s, 1),
         "events_per_client_min": min(streams.received), "events_per_client_max": max(streams.received),
     }))
 

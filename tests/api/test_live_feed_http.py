@@ -128,3 +128,5 @@ def test_many_streams_get_every_entry_while_store_polls_do_not_grow_with_clients
     assert rejoining.ids == before[1:] + new
     # One poller: at most one read per interval however many streams are open (one each would be 7 per interval).
     assert reads <= elapsed / POLL_INTERVAL_S + 2, f"{reads} store reads in {elapsed:.2f}s for {CLIENTS + 1} streams"
+    # Clients that hang up leave the hub: nothing is kept for them.
+    _wait_for(lambda: hub.subscribers == 0, "closed streams to leave the hub")
