@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from alerts.models import Alert, AlertStatus
@@ -25,4 +26,7 @@ class AlertRepository(Protocol):
         """Return alerts, newest first."""
         ...
 
-    def count(self, *, status: AlertStatus | None = None, bbox: BBox | None = None) -> int: ...
+    def count(self, *, status: AlertStatus | None = None, bbox: BBox | None = None,
+              raised_since: datetime | None = None) -> int:
+        """Return how many alerts match the filters (raised_since: raised at or after that instant)."""
+        ...

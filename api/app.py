@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from access.tokens import TokenPolicy
 from api.audit_trail import install_audit_trail
 from api.bodies import install_body_guard
 from api.errors import ERROR_RESPONSES, install_error_handlers
+from api.feedhub import FeedHub
 from api.inputs import install_input_guards
 from api.routes import assignments, attachments, audit, auth, cases, docs, events, grids, health, jobs, page, resources
 from cases.locator import Locator
@@ -27,7 +29,14 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
                data_dir: Path = Path("gridwatch-data"), upload_max_bytes: int = 10 * 1024 * 1024,
                rate_clock: Callable[[], float] = time.monotonic) -> FastAPI:
     """Return the app serving the store; whoever opened the store closes it."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await app.state.feed_hub.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="gridwatch",
         summary="Command room of a town's four platforms: grids, alerts, cases, teams, cameras.",
         version="0.1.0",
@@ -38,6 +47,8 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     app.state.locator = locator or Locator()
     app.state.ingest_stats = ingest_stats
     app.state.clock = clock
+    # One poller of the live feed for every event stream of this process; it starts with the first stream.
+    app.state.feed_hub = FeedHub(store)
     # Without a configured key, tokens are signed with one that dies with the process.
     app.state.token_policy = token_policy or TokenPolicy(secret=secrets.token_urlsafe(48))
     app.state.login_limiter = RateLimiter(name="login", rate_per_s=0.2, burst=10, clock=rate_clock)

@@ -30,7 +30,7 @@ def client_ip(request: Request) -> str:
 def _principal_from_token(store: Store, policy: TokenPolicy, token: str, *, typ: str, now: datetime) -> Principal:
     principal = read_token(policy, token, typ=typ, now=now)
     if principal.session_id:
-        with store.unit_of_work() as uow:
+        with store.read_only() as uow:
             session = uow.sessions.get(principal.session_id)
         # A logged-out or expired session ends its access tokens at once, not when they expire.
         if session is None or session.revoked or now >= session.expires_at:
@@ -45,7 +45,8 @@ def authenticate(request: Request, token: str | None, api_key: str | None) -> Pr
     if token:
         principal = _principal_from_token(state.store, state.token_policy, token, typ="access", now=now)
     elif api_key:
-        with state.store.unit_of_work() as uow:
+        # Checking a key writes nothing (api_keys.last_used_at is not kept up), so it never waits for a writer.
+        with state.store.read_only() as uow:
             principal = authenticate_api_key(keys=uow.api_keys, secret=api_key)
     else:
         raise NotAuthenticated("credentials: send 'Authorization: Bearer <token>' or 'X-API-Key'")

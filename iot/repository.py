@@ -35,6 +35,10 @@ class ReadingRepository(Protocol):
         """Delete at most limit readings taken before cutoff, oldest first; return how many were deleted."""
         ...
 
+    def newest_at(self) -> datetime | None:
+        """Return the time of the newest reading of any known device, or None; cheap at any table size."""
+        ...
+
 
 class DeadLetterRepository(Protocol):
     def add(self, letter: DeadLetter) -> DeadLetter: ...

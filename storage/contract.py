@@ -54,6 +54,10 @@ class Store(Protocol):
         """Open a transaction: commit when the block ends normally, roll back when it raises."""
         ...
 
+    def read_only(self) -> AbstractContextManager[UnitOfWork]:
+        """Open a read-only transaction on one snapshot: it takes no write lock, and any write raises StorageError."""
+        ...
+
     def ping(self) -> bool:
         """Return whether the store answers."""
         ...

@@ -16,10 +16,9 @@ class HealthCounts(ReadModel):
 
     open_cases: int
     dispatched: int
-    alerts: int
+    alerts_today: Annotated[int, Field(description="alerts raised since midnight Beijing time")]
     open_alerts: int
     dead_letters: int
-    readings: int
 
 
 class IngestCounts(ReadModel):
@@ -42,6 +41,7 @@ class HealthRead(ReadModel):
     status: Literal["ok"]
     store: Annotated[str, Field(description="sqlite or postgis")]
     counts: HealthCounts
+    last_reading_at: Annotated[Instant | None, Field(description="time of the newest stored reading")]
     ingest: IngestCounts | None
 
 

@@ -53,7 +53,7 @@ async def add_attachment(request: Request, store: StoreDep, clock: ClockDep, pri
 def get_attachment(request: Request, store: StoreDep, principal: CaseReader, case_id: IdPath,
                    sha256: Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]) -> FileResponse:
     """Return an attachment of a case in reach."""
-    with store.unit_of_work() as uow:
+    with store.read_only() as uow:
         visible_case(uow, principal, case_id)
         events = [e for e in uow.cases.events(case_id) if e.action == ATTACH and e.data.get("sha256") == sha256]
     if not events:

@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api/audit", tags=["audit"])
 @router.get("", response_model=AuditPage)
 def list_audit(store: StoreDep, _who: AuditReader, paging: PagingDep) -> dict[str, Any]:
     """Return audit entries, newest first."""
-    with store.unit_of_work() as uow:
+    with store.read_only() as uow:
         total = uow.audit.count()
         first = max(total - paging.offset - paging.limit, 0)
         entries = list(uow.audit.entries(after_id=first, limit=min(paging.limit, max(total - paging.offset, 0))))
@@ -30,6 +30,6 @@ def list_audit(store: StoreDep, _who: AuditReader, paging: PagingDep) -> dict[st
 @router.get("/verify", response_model=AuditVerifyRead)
 def verify_audit(store: StoreDep, _who: AuditReader) -> dict[str, Any]:
     """Walk the hash chain and report the first edited or deleted entry, if any."""
-    with store.unit_of_work() as uow:
+    with store.read_only() as uow:
         report = verify(repo=uow.audit)
     return {"ok": report.ok, "checked": report.checked, "problem": report.problem or None, "entry_id": report.entry_id}

@@ -99,7 +99,7 @@ def me(store: StoreDep, principal: AnyUser) -> dict[str, Any]:
         return {"username": principal.name, "display_name": principal.name, "role": str(principal.role),
                 "platform": str(principal.platform) if principal.platform else None, "team_id": None,
                 "grid_codes": list(principal.grid_codes)}
-    with store.unit_of_work() as uow:
+    with store.read_only() as uow:
         user = uow.users.get(principal.name)
     if user is None:
         raise Forbidden(f"user {principal.name!r}: account no longer exists")
@@ -120,7 +120,7 @@ users_router = APIRouter(prefix="/api/users", tags=["auth"])
 @users_router.get("", response_model=AccountPage)
 def list_users(store: StoreDep, _admin: UserAdmin) -> dict[str, Any]:
     """List accounts (admin only); create and reset them with `gridwatch users`."""
-    with store.unit_of_work() as uow:
+    with store.read_only() as uow:
         users = uow.users.list()
     items = [{**user_dict(u), "active": u.active, "locked_until": u.locked_until.isoformat() if u.locked_until else None,
               "failed_logins": u.failed_logins} for u in users]

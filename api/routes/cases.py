@@ -93,7 +93,7 @@ def list_cases(store: StoreDep, principal: CaseReader, paging: PagingDep, bbox: 
     else:
         filters = {"status": status, "platform": reach.platform or platform, "grid_code": grid,
                    "any_grid": reach.grid_codes, "bbox": bbox}
-        with store.unit_of_work() as uow:
+        with store.read_only() as uow:
             found = uow.cases.list(**filters, limit=paging.limit, offset=paging.offset)
             total = uow.cases.count(**filters)
     items = [redact_case(principal, case_dict(c)) for c in found]
@@ -105,7 +105,7 @@ def list_cases(store: StoreDep, principal: CaseReader, paging: PagingDep, bbox: 
 @router.get("/api/cases/{case_id}", response_model=CaseDetail)
 def get_case(store: StoreDep, principal: CaseReader, case_id: IdPath) -> dict[str, Any]:
     """Return a case with its event log, its assignments, the lead team and the steps the caller may take next."""
-    with store.unit_of_work() as uow:
+    with store.read_only() as uow:
         case = visible_case(uow, principal, case_id)
         events = uow.cases.events(case_id)
         assignments = uow.assignments.for_case(case_id)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from anyio import to_thread
 from fastapi import APIRouter, Header, Query, Request
 from sse_starlette.sse import EventSourceResponse
 
@@ -20,19 +18,13 @@ from storage import FeedEntry, Store
 
 router = APIRouter(tags=["events"])
 
-POLL_INTERVAL_S = 0.25
 STREAM_ANSWER = {"description": "Server-Sent Events: id is the feed id, event the kind, data its JSON payload",
                  "content": {"text/event-stream": {"schema": {"type": "string"}}}}
 
 
 def _read_since(store: Store, last_id: int, limit: int) -> list[FeedEntry]:
-    with store.unit_of_work() as uow:
+    with store.read_only() as uow:
         return uow.feed.since(last_id, limit=limit)
-
-
-def _last_id(store: Store) -> int:
-    with store.unit_of_work() as uow:
-        return uow.feed.last_id()
 
 
 def visible_entries(principal: Principal, entries: list[FeedEntry]) -> list[dict[str, Any]]:
@@ -54,27 +46,20 @@ def list_events(store: StoreDep, principal: OpsReader, since: Annotated[int, Que
 
 
 @router.get("/api/events/stream", response_class=EventSourceResponse, responses={200: STREAM_ANSWER})
-async def stream_events(request: Request, store: StoreDep, principal: StreamReader,
+async def stream_events(request: Request, principal: StreamReader,
                         last_event_id: Annotated[str | None, Header()] = None,
                         since: Annotated[int | None, Query(ge=0, le=MAX_ID, description="replay entries after this id")] = None
                         ) -> EventSourceResponse:
     """Stream the feed the caller may see (auth by ?ticket=); a reconnecting client sends Last-Event-ID."""
-    # The feed lives in the store, so the stream works across processes (API and ingest apart) and resumes.
+    # The feed lives in the store, so the stream works across processes (API and ingest apart) and resumes;
+    # the app's one FeedHub polls it for every stream, and replays from the store for a stream that reconnects.
     start = since if since is not None else _parse_id(last_event_id)
-    if start is None:
-        start = await to_thread.run_sync(_last_id, store)
 
     async def entries() -> AsyncIterator[dict[str, str]]:
-        last = start
-        while not await request.is_disconnected():
-            batch = await to_thread.run_sync(_read_since, store, last, 500)
-            if batch:
-                last = batch[-1].id
+        async for batch in request.app.state.feed_hub.follow(start):
             for item in visible_entries(principal, batch):
                 yield {"id": str(item["id"]), "event": item["kind"],
                        "data": json.dumps(item["payload"], ensure_ascii=False)}
-            if not batch:
-                await asyncio.sleep(POLL_INTERVAL_S)
 
     return EventSourceResponse(entries(), ping=15)
 

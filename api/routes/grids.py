@@ -22,7 +22,7 @@ def list_grids(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBoxDe
                level: Annotated[int | None, Query(ge=1, le=3)] = None, parent: str | None = None) -> dict[str, Any]:
     """List grids by code; geojson returns their boundaries."""
     grid_level = GridLevel(level) if level else None
-    with store.unit_of_work() as uow:
+    with store.read_only() as uow:
         grids = uow.grids.list(level=grid_level, parent_code=parent, bbox=bbox, limit=paging.limit, offset=paging.offset)
         total = uow.grids.count(level=grid_level, parent_code=parent, bbox=bbox)
     if format == "geojson":
@@ -34,7 +34,7 @@ def list_grids(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBoxDe
 def locate(store: StoreDep, _who: OpsReader, locator: LocatorDep, lon: float, lat: float, crs: str = "wgs84") -> dict[str, Any]:
     """Return the grids containing a point, coarsest first, with the point in WGS-84."""
     wgs_lon, wgs_lat = normalise_position(lon, lat, crs, where="query parameters lon/lat")
-    with store.unit_of_work() as uow:
+    with store.read_only() as uow:
         locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
         path = locator.grid_path(wgs_lon, wgs_lat)
         grids = [uow.grids.get(code) for code in path]
@@ -45,7 +45,7 @@ def locate(store: StoreDep, _who: OpsReader, locator: LocatorDep, lon: float, la
 @router.get("/{code}", response_model=GridFeature)
 def get_grid(store: StoreDep, _who: OpsReader, code: str) -> dict[str, Any]:
     """Return one grid as a GeoJSON feature."""
-    with store.unit_of_work() as uow:
+    with store.read_only() as uow:
         grid = uow.grids.get(code)
     if grid is None:
         raise NotFound(f"grid {code!r}: no such grid")

@@ -32,7 +32,7 @@ def _out(items: list[dict[str, Any]], *, key: str, total: int, paging: Any, form
 def list_alerts(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBoxDep, format: Format = "json",
                 status: AlertStatus | None = None) -> dict[str, Any]:
     """List alerts, newest first."""
-    with store.unit_of_work() as uow:
+    with store.read_only() as uow:
         found = uow.alerts.list(status=status, bbox=bbox, limit=paging.limit, offset=paging.offset)
         total = uow.alerts.count(status=status, bbox=bbox)
     return _out([alert_dict(a) for a in found], key="id", total=total, paging=paging, format=format)
@@ -41,7 +41,7 @@ def list_alerts(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBoxD
 @router.get("/api/alerts/{alert_id}", tags=["alerts"], response_model=AlertRead)
 def get_alert(store: StoreDep, _who: OpsReader, alert_id: IdPath) -> dict[str, Any]:
     """Return one alert."""
-    with store.unit_of_work() as uow:
+    with store.read_only() as uow:
         alert = uow.alerts.get(alert_id)
     if alert is None:
         raise NotFound(f"alert {alert_id}: no such alert")
@@ -52,7 +52,7 @@ def get_alert(store: StoreDep, _who: OpsReader, alert_id: IdPath) -> dict[str, A
 def list_teams(store: StoreDep, _who: OpsReader, format: Format = "json", platform: Platform | None = None,
                status: TeamStatus | None = None) -> dict[str, Any]:
     """List every team (a town has tens), with positions."""
-    with store.unit_of_work() as uow:
+    with store.read_only() as uow:
         teams = uow.teams.list(platform=platform, status=status)
     items = [team_dict(t) for t in teams]
     if format == "geojson":
@@ -64,7 +64,7 @@ def list_teams(store: StoreDep, _who: OpsReader, format: Format = "json", platfo
 @router.get("/api/teams/{team_id}", tags=["teams"], response_model=TeamRead)
 def get_team(store: StoreDep, _who: OpsReader, team_id: str) -> dict[str, Any]:
     """Return one team."""
-    with store.unit_of_work() as uow:
+    with store.read_only() as uow:
         team = uow.teams.get(team_id)
     if team is None:
         raise NotFound(f"team {team_id!r}: no such team")
@@ -74,7 +74,7 @@ def get_team(store: StoreDep, _who: OpsReader, team_id: str) -> dict[str, Any]:
 @router.get("/api/cameras", tags=["cameras"], response_model=CameraList)
 def list_cameras(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBoxDep, format: Format = "json") -> dict[str, Any]:
     """List cameras by id."""
-    with store.unit_of_work() as uow:
+    with store.read_only() as uow:
         cameras = uow.cameras.list(bbox=bbox, limit=paging.limit, offset=paging.offset)
         total = uow.cameras.count(bbox=bbox)
     return _out([camera_dict(c) for c in cameras], key="id", total=total, paging=paging, format=format)
@@ -85,7 +85,7 @@ def covering_cameras(store: StoreDep, _who: OpsReader, locator: LocatorDep, lon:
                      limit: Annotated[int, Query(ge=1, le=50)] = 8) -> dict[str, Any]:
     """Return the cameras whose view covers a point, nearest first: the pictures to switch the wall to."""
     wgs_lon, wgs_lat = normalise_position(lon, lat, crs, where="query parameters lon/lat")
-    with store.unit_of_work() as uow:
+    with store.read_only() as uow:
         locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
     ranked = locator.covering_cameras(wgs_lon, wgs_lat, limit=limit)
     return {"lon": wgs_lon, "lat": wgs_lat,
@@ -95,7 +95,7 @@ def covering_cameras(store: StoreDep, _who: OpsReader, locator: LocatorDep, lon:
 @router.get("/api/cameras/{camera_id}", tags=["cameras"], response_model=CameraRead)
 def get_camera(store: StoreDep, _who: OpsReader, camera_id: str) -> dict[str, Any]:
     """Return one camera."""
-    with store.unit_of_work() as uow:
+    with store.read_only() as uow:
         camera = uow.cameras.get(camera_id)
     if camera is None:
         raise NotFound(f"camera {camera_id!r}: no such camera")
@@ -106,7 +106,7 @@ def get_camera(store: StoreDep, _who: OpsReader, camera_id: str) -> dict[str, An
 def list_devices(store: StoreDep, _who: OpsReader, paging: PagingDep, format: Format = "json",
                  kind: SensorKind | None = None) -> dict[str, Any]:
     """List sensors by id."""
-    with store.unit_of_work() as uow:
+    with store.read_only() as uow:
         devices = uow.devices.list(kind=kind, limit=paging.limit, offset=paging.offset)
         total = uow.devices.count(kind=kind)
     return _out([device_dict(d) for d in devices], key="id", total=total, paging=paging, format=format)
@@ -115,7 +115,7 @@ def list_devices(store: StoreDep, _who: OpsReader, paging: PagingDep, format: Fo
 @router.get("/api/dead-letters", tags=["devices"], response_model=DeadLetterPage)
 def list_dead_letters(store: StoreDep, _who: IngestReader, paging: PagingDep) -> dict[str, Any]:
     """List refused MQTT messages, newest first, with their raw payload and the reason."""
-    with store.unit_of_work() as uow:
+    with store.read_only() as uow:
         letters = uow.dead_letters.list(limit=paging.limit, offset=paging.offset)
         total = uow.dead_letters.count()
     return page([dead_letter_dict(d) for d in letters], total=total, **paging.window)

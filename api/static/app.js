@@ -383,13 +383,13 @@ async function pollHealth() {
     const counts = (h && h.counts) || {};
     healthOpen = counts.open_cases ?? null;
     setCounter("#count-open", healthOpen ?? localOpen());
-    setCounter("#count-alerts", counts.alerts_today ?? counts.alerts);
+    setCounter("#count-alerts", counts.alerts_today);
     healthDispatched = counts.dispatched ?? null;
     setCounter("#count-dead", counts.dead_letters);
     $("#count-dead").closest(".counter").classList.toggle("warn", Number(counts.dead_letters) > 0);
     const health = $("#health");
     health.dataset.state = h.status === "ok" ? "ok" : "degraded";
-    health.title = `API ${h.status} · store ${h.store ?? "?"} · readings ${counts.readings ?? "?"}`;
+    health.title = `API ${h.status} · store ${h.store ?? "?"} · last reading ${h.last_reading_at ?? "none"}`;
     health.textContent = h.status === "ok" ? `API ok · ${h.store ?? ""}` : `API ${h.status}`;
   } catch (err) {
     const health = $("#health");

@@ -40,6 +40,15 @@ def _rollback(conn: psycopg.Connection[Any]) -> None:
         logger.warning("postgis rollback failed", exc_info=True)
 
 
+def _writable_again(conn: psycopg.Connection[Any]) -> None:
+    """Reset a connection to read-write before it goes back to the pool; close it if that fails, so the pool drops it."""
+    try:
+        conn.read_only = False
+    except psycopg.Error:
+        logger.warning("postgis connection could not be made writable again; closing it", exc_info=True)
+        conn.close()
+
+
 class PostgisStore:
     """Store in PostgreSQL/PostGIS: a pooled connection per unit of work, committed or rolled back at its end."""
 
@@ -130,6 +139,21 @@ class PostgisStore:
             except BaseException:
                 _rollback(conn)
                 raise
+
+    @contextmanager
+    def read_only(self) -> Iterator[SqlUnitOfWork]:
+        """Open a read-only transaction on one snapshot: it takes no write lock, and any write raises StorageError."""
+        with self._connection() as conn:
+            try:
+                # psycopg then opens the transaction with BEGIN READ ONLY: no extra round trip.
+                conn.read_only = True
+                yield SqlUnitOfWork(conn, DIALECT)
+            except psycopg.Error as exc:
+                state = f" [{exc.sqlstate}]" if exc.sqlstate else ""
+                raise StorageError(f"{self._where}: read-only unit of work failed{state}: {exc}") from exc
+            finally:
+                _rollback(conn)
+                _writable_again(conn)
 
     def grant_app_role(self, role: str) -> None:
         """Grant the role the app logs in as read/write on every table, but only INSERT and SELECT on the audit log."""

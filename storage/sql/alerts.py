@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from datetime import datetime
 from typing import Any
 
 from alerts.models import Alert, AlertStatus, Severity
@@ -89,7 +90,10 @@ class SqlAlertRepository:
         sql = f"{_SELECT}{clause} ORDER BY raised_at DESC, id DESC LIMIT ? OFFSET ?"
         return [self._alert(r) for r in self._db.execute(sql, (*params, *page(limit, offset)))]
 
-    def count(self, *, status: AlertStatus | None = None, bbox: BBox | None = None) -> int:
-        """Return how many alerts match the filters."""
-        clause, params = self._where(status, bbox)
+    def count(self, *, status: AlertStatus | None = None, bbox: BBox | None = None,
+              raised_since: datetime | None = None) -> int:
+        """Return how many alerts match the filters (raised_since: raised at or after that instant)."""
+        since = None if raised_since is None else (
+            "raised_at >= ?", [self._d.time_to_db(raised_since, where="alert count raised_since")])
+        clause, params = where(equals("status", status), None if bbox is None else self._d.point_in_bbox(bbox), since)
         return self._db.scalar(f"SELECT count(*) FROM alerts{clause}", params)

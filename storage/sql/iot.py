@@ -106,6 +106,11 @@ class SqlReadingRepository:
             (self._d.time_to_db(cutoff, where="readings cutoff"), page(limit)[0]),
         ).rowcount
 
+    def newest_at(self) -> datetime | None:
+        """Return the time of the newest reading, or None; one probe of the readings_ts index."""
+        newest = self._db.scalar("SELECT max(ts) FROM readings")
+        return None if newest is None else self._d.time_from_db(newest)
+
 
 class SqlDeadLetterRepository:
     """DeadLetterRepository over one connection."""

@@ -126,6 +126,26 @@ class SqliteStore:
         finally:
             conn.close()
 
+    @contextmanager
+    def read_only(self) -> Iterator[SqlUnitOfWork]:
+        """Open a read-only transaction on one snapshot: it takes no write lock, and any write raises StorageError."""
+        self._check_open()
+        try:
+            conn = self._connect()
+            # The connection lives for this block only, so the pragma needs no undoing.
+            conn.execute("PRAGMA query_only = ON")
+        except sqlite3.Error as exc:
+            raise StorageError(f"sqlite store {self.path}: cannot connect: {exc}") from exc
+        try:
+            # A deferred BEGIN reads one WAL snapshot from its first SELECT on, and never queues behind writers.
+            conn.execute("BEGIN")
+            yield SqlUnitOfWork(conn, DIALECT)
+        except sqlite3.Error as exc:
+            raise StorageError(f"sqlite store {self.path}: read-only unit of work failed: {exc}") from exc
+        finally:
+            _rollback(conn)
+            conn.close()
+
     def ping(self) -> bool:
         """Return whether the store answers."""
         if self._closed:

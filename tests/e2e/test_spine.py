@@ -110,9 +110,10 @@ def test_sensor_alarm_becomes_a_located_routed_dispatched_case(running_system, m
         publish(client, readings, {"ts": now_ms + 3, "values": {"pm25": 260}})
 
         cases = wait_for(lambda: http.get("/api/cases").json()["items"], what="the alarm to become a case")
-        wait_for(lambda: http.get("/healthz").json()["counts"]["readings"] >= 3, what="three good readings")
+        wait_for(lambda: http.get("/healthz").json()["ingest"]["readings"] >= 3, what="three good readings")
         health = http.get("/healthz").json()
-        assert health["counts"]["readings"] == 3
+        assert health["ingest"]["readings"] == 3
+        assert health["last_reading_at"] is not None
         assert health["counts"]["dead_letters"] == 3
         letters = http.get("/api/dead-letters").json()["items"]
         reasons = " | ".join(letter["reason"] for letter in letters)

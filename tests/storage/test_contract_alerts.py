@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -104,3 +105,17 @@ def test_raising_alerts_through_the_store_escalates_and_keeps_the_worst_value(st
         [alert] = uow.alerts.list()
     assert (alert.value, alert.severity, alert.occurrences) == (240.0, Severity.CRITICAL, 3)
     assert (alert.raised_at, alert.last_seen_at) == (at(0), at(2))
+
+
+def test_alert_count_raised_since_counts_from_that_instant_on_in_any_timezone(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        for minutes in (-1, 0, 0.001, 60):
+            uow.alerts.add(make_alert(raised_at=at(minutes), last_seen_at=at(minutes)))
+        uow.alerts.add(make_alert(raised_at=at(30), last_seen_at=at(30), status=AlertStatus.CLOSED))
+    beijing = at(0).astimezone(ZoneInfo("Asia/Shanghai"))
+    with store.read_only() as uow:
+        assert uow.alerts.count() == 5
+        assert uow.alerts.count(raised_since=at(0)) == 4
+        assert uow.alerts.count(raised_since=beijing) == 4
+        assert uow.alerts.count(raised_since=at(0), status=AlertStatus.OPEN) == 3
+        assert uow.alerts.count(raised_since=at(61)) == 0

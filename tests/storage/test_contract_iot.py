@@ -104,3 +104,15 @@ def test_dead_letters_list_newest_first_with_count_and_pages(store: Store) -> No
         assert uow.dead_letters.count() == 4
     assert letters == [fourth, second, third, first]
     assert page == [second, third]
+
+
+def test_readings_newest_at_is_the_newest_reading_of_any_known_device(store: Store) -> None:
+    with store.read_only() as uow:
+        assert uow.readings.newest_at() is None
+    with store.unit_of_work() as uow:
+        uow.devices.upsert_many([make_device("aq-001"), make_device("aq-002"), make_device("aq-idle")])
+        uow.readings.add_many([make_reading("aq-001", ts=at(m)) for m in range(3)])
+        uow.readings.add_many([make_reading("aq-002", ts=at(5)), make_reading("aq-002", ts=at(4))])
+    with store.read_only() as uow:
+        newest = uow.readings.newest_at()
+    assert newest == at(5) and newest is not None and newest.tzinfo is timezone.utc
