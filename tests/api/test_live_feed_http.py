@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -12,13 +11,13 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from api.app import create_app
 from api.feedhub import POLL_INTERVAL_S
 from storage import Store, UnitOfWork
 from tests.api.conftest import PASSWORD, POLICY, add_accounts
 from tests.factories import at
+from tests.serving import serve_app
 
 CLIENTS = 6
 NEW_ENTRIES = 4
@@ -79,23 +78,10 @@ def served(store: Store, tmp_path: Path) -> Iterator[tuple[CountingStore, Any, s
     add_accounts(store)
     counting = CountingStore(store)
     app = create_app(store=counting, token_policy=POLICY, data_dir=tmp_path)  # type: ignore[arg-type]
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "uvicorn did not start"
-    base_url = f"http://127.0.0.1:{port}"
-    with httpx.Client(base_url=base_url, timeout=10) as http:
+    with serve_app(app) as base_url, httpx.Client(base_url=base_url, timeout=10) as http:
         token = http.post("/api/auth/token", data={"username": "operator", "password": PASSWORD}).json()
         http.headers["Authorization"] = f"Bearer {token['access_token']}"
         yield counting, app, base_url, http
-    server.should_exit = True
-    thread.join(15)
 
 
 def _append(store: Store, count: int) -> list[int]:

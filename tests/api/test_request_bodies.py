@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import select
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from api.app import create_app
 from api.bodies import MAX_BODY_BYTES
 from storage import Store
 from tests.api.conftest import PASSWORD, POLICY, add_accounts
+from tests.serving import serve_app
 
 MB = 1024 * 1024
 HOSTILE_BYTES = 50 * MB
@@ -75,17 +73,8 @@ def live(store: Store, tmp_path: Path) -> Iterator[Live]:
     """Run the app on a free port in a thread; stop it after."""
     add_accounts(store)
     counter = BodyCounter(create_app(store=store, token_policy=POLICY, data_dir=tmp_path, upload_max_bytes=UPLOAD_MAX))
-    server = uvicorn.Server(uvicorn.Config(counter, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "uvicorn did not start"
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield Live(port, counter, store)
-    server.should_exit = True
-    thread.join(15)
+    with serve_app(counter) as base_url:
+        yield Live(int(base_url.rsplit(":", 1)[1]), counter, store)
 
 
 def post_chunked(port: int, path: str, pieces: Iterator[bytes], *, headers: dict[str, str]) -> Answer:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,7 +12,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from access.models import Role
 from access.service import create_user
@@ -24,6 +21,7 @@ from gridwatch.runtime import Core, open_migrated_store, start_ingest
 from gridwatch.towns import load_town
 from town.generate import generate_town
 from town.models import Town
+from tests.serving import serve_app
 
 OPERATOR, PASSWORD = "duty-operator", "Gridwatch-E2E-2026"
 MOSQUITTO_URL = os.environ.get("GRIDWATCH_TEST_MQTT_URL", "mqtt://127.0.0.1:1883")
@@ -50,13 +48,6 @@ def mosquitto_url() -> str:
 def town() -> Town:
     """Return the synthetic town of seed 7, generated once per run."""
     return generate_town(7)
-
-
-def free_port() -> int:
-    """Return a free TCP port on 127.0.0.1."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -86,22 +77,11 @@ def running_system(store_url: str, mosquitto_url: str, town: Town, tmp_path: Pat
     topic_root = f"gridwatch-test/{run_id}"
     worker = start_ingest(core, mqtt_url=mosquitto_url, client_id=f"gw-test-ingest-{run_id}", batch_size=50,
                           persistent=False, topic_root=topic_root)
-    port = free_port()
     app = create_app(store=core.store, locator=core.locator, ingest_stats=core.stats, data_dir=tmp_path)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    base_url = f"http://127.0.0.1:{port}"
-    with httpx.Client(base_url=base_url, timeout=10) as http:
+    with serve_app(app) as base_url, httpx.Client(base_url=base_url, timeout=10) as http:
         token = http.post("/api/auth/token", data={"username": OPERATOR, "password": PASSWORD}).json()
         http.headers["Authorization"] = f"Bearer {token['access_token']}"
         yield RunningSystem(core, worker, base_url, http, topic_root)
-    server.should_exit = True
-    thread.join(10)
     worker.stop()
     core.store.close()
 
@@ -113,16 +93,6 @@ def app_url(tmp_path: Path) -> Iterator[str]:
     with store.unit_of_work() as uow:
         create_user(users=uow.users, username=OPERATOR, password=PASSWORD, role=Role.OPERATOR,
                     display_name="值班员", now=datetime.now(UTC))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(store=store, data_dir=tmp_path), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serve_app(create_app(store=store, data_dir=tmp_path)) as base_url:
+        yield base_url
     store.close()
