@@ -40,6 +40,10 @@ def _principal_from_token(store: Store, policy: TokenPolicy, token: str, *, typ:
 
 def authenticate(request: Request, token: str | None, api_key: str | None) -> Principal:
     """Return the principal of the request's bearer token or API key, or raise NotAuthenticated."""
+    checked = getattr(request.state, "principal", None)
+    if checked is not None:
+        # The body guard checked these same headers before letting the body in; once per request is enough.
+        return checked
     state = request.app.state
     now = state.clock()
     if token:

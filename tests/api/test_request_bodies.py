@@ -14,7 +14,7 @@ import pytest
 from api.app import create_app
 from api.bodies import MAX_BODY_BYTES
 from storage import Store
-from tests.api.conftest import PASSWORD, POLICY, add_accounts
+from tests.api.conftest import PASSWORD, POLICY, add_accounts, login
 from tests.serving import serve_app
 
 MB = 1024 * 1024
@@ -183,3 +183,16 @@ def test_a_small_chunked_report_and_upload_still_work(live: Live) -> None:
     upload = post_chunked(live.port, "/api/cases/1/attachments", multipart_png(UPLOAD_MAX // 2), headers={
         "Content-Type": "multipart/form-data; boundary=gridwatch-test", **headers})
     assert upload.status == 201, upload.body
+
+
+def test_a_request_with_a_body_checks_its_credentials_once(app_client, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import api.security
+
+    headers = login(app_client, "operator")
+    checks = []
+    original = api.security._principal_from_token
+    monkeypatch.setattr(api.security, "_principal_from_token", lambda *a, **k: checks.append(1) or original(*a, **k))
+    answer = app_client.post("/api/cases", headers=headers, json={"title": "t", "category": "dispute", "lon": 120.0,
+                                                                  "lat": 32.3})
+    assert answer.status_code == 201, answer.text
+    assert len(checks) == 1, "the body guard's check is reused by the route"
