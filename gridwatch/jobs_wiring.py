@@ -48,7 +48,7 @@ def retention_job(store: Store, settings: JobSettings) -> JobSpec:
 def index_refresh_job(store: Store, locator: Locator, settings: JobSettings) -> JobSpec:
     """Return the per-process job rebuilding this process's in-memory indexes whose source table changed."""
     def refresh(now: datetime) -> str:
-        with store.unit_of_work() as uow:
+        with store.read_only() as uow:
             locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
         return "indexes match the store"
 
