@@ -29,11 +29,11 @@ import uvicorn  # noqa: E402
 from access.models import Role  # noqa: E402
 from access.ratelimit import RateLimiter  # noqa: E402
 from access.service import create_user  # noqa: E402
-from api.announce import announce_opened  # noqa: E402
 from api.app import create_app  # noqa: E402
 from bench.spine import percentile, scratch_store_url  # noqa: E402
 from cases.models import CaseSource  # noqa: E402
-from cases.service import CaseCreate, report_case  # noqa: E402
+from cases.service import CaseCreate  # noqa: E402
+from cases.use_cases import report_case_and_announce  # noqa: E402
 from gridwatch.runtime import Core, open_migrated_store  # noqa: E402
 from gridwatch.towns import load_town  # noqa: E402
 from town.generate import generate_town  # noqa: E402
@@ -78,10 +78,9 @@ class Writer:
             now = datetime.now(UTC)
             with self.core.store.unit_of_work() as uow:
                 self.core.locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
-                result = report_case(repo=uow.cases, case_in=CaseCreate(
+                report_case_and_announce(uow, case_in=CaseCreate(
                     title="bench writer", category="dispute", lon=120.0, lat=32.3, source=CaseSource.HOTLINE),
                     grid_path=self.core.locator.grid_path(120.0, 32.3), actor="bench:writer", at=now)
-                announce_opened(uow.feed, result.case, at=now)
             self.written += 1
             next_at += self.period
             self.stop.wait(max(0.0, next_at - time.monotonic()))
