@@ -79,7 +79,7 @@ class BodyGuard:
             return
         request = Request(scope)
         try:
-            # The route's own check runs again after the body; this one only keeps strangers from sending one.
+            # The principal found here is kept on request.state, and the route's own check reuses it.
             await to_thread.run_sync(authenticate, request, await OAUTH2(request), await API_KEY(request))
         except Exception as exc:
             status = status_for(exc)
