@@ -13,7 +13,7 @@ from feed import FeedRepository
 from gis.repository import GridRepository
 from iot.repository import DeadLetterRepository, DeviceRepository, ReadingRepository
 from jobs.repository import JobRunRepository
-from video.repository import CameraRepository
+from video.repository import CameraHealthRepository, CameraRepository
 
 
 class StorageError(RuntimeError):
@@ -28,6 +28,7 @@ class UnitOfWork(Protocol):
     readings: ReadingRepository
     dead_letters: DeadLetterRepository
     cameras: CameraRepository
+    camera_health: CameraHealthRepository
     alerts: AlertRepository
     cases: CaseRepository
     teams: TeamRepository

@@ -11,7 +11,8 @@ from alerts.models import Alert, AlertStatus, Severity
 from cases.models import Assignment, AssignmentRole, Case, CaseEvent, CaseSource, CaseStatus, Platform, Team, TeamStatus
 from gis.models import Grid, GridLevel
 from iot.models import DeadLetter, Device, Reading, SensorKind
-from video.models import Camera, CameraStatus
+from video.health import Health
+from video.models import Camera, HealthRecord
 
 LON, LAT = 120.0, 32.3
 T0 = datetime(2024, 5, 1, 8, 0, tzinfo=timezone.utc)
@@ -52,9 +53,16 @@ def make_dead_letter(**overrides: Any) -> DeadLetter:
 def make_camera(id: str = "cam-001", **overrides: Any) -> Camera:
     """Return a town camera looking north-east."""
     fields: dict[str, Any] = dict(id=id, name=f"Camera {id}", lon=LON, lat=LAT, bearing_deg=45.0, fov_deg=60.0,
-                                  range_m=150.0, owner="town", stream_url=f"rtsp://127.0.0.1:8554/{id}",
-                                  status=CameraStatus.ONLINE)
+                                  range_m=150.0, owner="town", stream_url=f"rtsp://127.0.0.1:8554/{id}")
     return Camera(**{**fields, **overrides})
+
+
+def make_health(camera_id: str = "cam-001", probed_at: datetime = T0, **overrides: Any) -> HealthRecord:
+    """Return a healthy probe of the camera at probed_at."""
+    fields: dict[str, Any] = dict(camera_id=camera_id, probed_at=probed_at, status=Health.OK,
+                                  measures={"focus": 812.5, "mean": 118.0}, open_ms=143.0, width=640, height=480,
+                                  fps=25.0, detail="")
+    return HealthRecord(**{**fields, **overrides})
 
 
 def make_alert(device_id: str = "aq-001", **overrides: Any) -> Alert:

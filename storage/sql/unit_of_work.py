@@ -9,6 +9,7 @@ from storage.sql.access import SqlApiKeyRepository, SqlSessionRepository, SqlUse
 from storage.sql.alerts import SqlAlertRepository
 from storage.sql.assignments import SqlAssignmentRepository
 from storage.sql.audit import SqlAuditRepository
+from storage.sql.camera_health import SqlCameraHealthRepository
 from storage.sql.cameras import SqlCameraRepository
 from storage.sql.cases import SqlCaseRepository
 from storage.sql.db import Db
@@ -32,6 +33,8 @@ class SqlUnitOfWork:
         self.readings = SqlReadingRepository(db)
         self.dead_letters = SqlDeadLetterRepository(db)
         self.cameras = SqlCameraRepository(db, self._revisions)
+        # No revisions here: a probe must not make every process rebuild its camera index.
+        self.camera_health = SqlCameraHealthRepository(db)
         self.alerts = SqlAlertRepository(db)
         self.cases = SqlCaseRepository(db)
         self.teams = SqlTeamRepository(db, self._revisions)

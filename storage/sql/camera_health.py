@@ -1,0 +1,70 @@
+"""Camera health: one row per probe, apart from the camera row, so recording one leaves the cameras' revision."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from storage.sql.db import Db
+from storage.values import page
+from video.health import Health
+from video.models import HealthRecord
+
+_COLUMNS = ("camera_id", "probed_at", "status", "measures", "open_ms", "width", "height", "fps", "detail")
+_SELECT = f"SELECT {', '.join('h.' + c for c in _COLUMNS)} FROM camera_health h"
+
+
+class SqlCameraHealthRepository:
+    """CameraHealthRepository over one connection; it holds no revision counter on purpose."""
+
+    def __init__(self, db: Db) -> None:
+        self._db = db
+        self._d = db.dialect
+
+    def _health(self, row: Any) -> HealthRecord:
+        return HealthRecord(camera_id=row["camera_id"], probed_at=self._d.time_from_db(row["probed_at"]),
+                            status=Health(row["status"]), measures=self._d.json_from_db(row["measures"]),
+                            open_ms=row["open_ms"], width=row["width"], height=row["height"], fps=row["fps"],
+                            detail=row["detail"])
+
+    def record(self, health: HealthRecord) -> None:
+        """Store one probe result (a second one of the same camera and instant overwrites it)."""
+        where = f"camera {health.camera_id!r} health"
+        values = ", ".join(["?", "?", "?", self._d.json_param, "?", "?", "?", "?", "?"])
+        self._db.execute(
+            f"INSERT INTO camera_health ({', '.join(_COLUMNS)}) VALUES ({values})"
+            " ON CONFLICT (camera_id, probed_at) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[2:]),
+            (health.camera_id, self._d.time_to_db(health.probed_at, where=f"{where}.probed_at"), str(health.status),
+             self._d.json_to_db(health.measures, where=f"{where}.measures"), health.open_ms, health.width,
+             health.height, health.fps, health.detail),
+        )
+
+    def latest(self, camera_ids: Iterable[str] | None = None) -> dict[str, HealthRecord]:
+        """Return the newest probe of each camera (of these cameras, or of all), in one query."""
+        ids = None if camera_ids is None else list(dict.fromkeys(camera_ids))
+        if ids == []:
+            return {}
+        inner = "SELECT camera_id, max(probed_at) AS newest FROM camera_health"
+        params: list[Any] = []
+        if ids is not None:
+            inner += f" WHERE camera_id IN ({', '.join(['?'] * len(ids))})"
+            params = ids
+        rows = self._db.execute(f"{_SELECT} JOIN ({inner} GROUP BY camera_id) m"
+                                " ON h.camera_id = m.camera_id AND h.probed_at = m.newest", params)
+        return {row["camera_id"]: self._health(row) for row in rows}
+
+    def history(self, camera_id: str, *, limit: int = 100) -> list[HealthRecord]:
+        """Return a camera's probes, newest first."""
+        rows = self._db.execute(f"{_SELECT} WHERE h.camera_id = ? ORDER BY h.probed_at DESC LIMIT ?",
+                                (camera_id, page(limit)[0]))
+        return [self._health(r) for r in rows]
+
+    def delete_older_than(self, cutoff: datetime, *, limit: int = 1000) -> int:
+        """Delete at most limit probes taken before cutoff; return how many were deleted."""
+        return self._db.execute(
+            "DELETE FROM camera_health WHERE (camera_id, probed_at) IN"
+            " (SELECT camera_id, probed_at FROM camera_health WHERE probed_at < ? ORDER BY probed_at LIMIT ?)",
+            (self._d.time_to_db(cutoff, where="camera health cutoff"), page(limit)[0]),
+        ).rowcount

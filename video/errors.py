@@ -1,0 +1,7 @@
+"""The video package's one error class."""
+
+from __future__ import annotations
+
+
+class VideoError(ValueError):
+    """A camera's record or stream address is refused; the message names the field and where it came from."""
