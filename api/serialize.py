@@ -11,7 +11,7 @@ from cases.models import Assignment, Case, CaseEvent, Team
 from feed import record
 from gis.models import Grid
 from iot.models import DeadLetter, Device
-from video.models import Camera
+from video.models import Camera, HealthRecord
 
 
 def grid_feature(grid: Grid) -> dict[str, Any]:
@@ -53,9 +53,12 @@ def team_dict(team: Team) -> dict[str, Any]:
     return record(team)
 
 
-def camera_dict(camera: Camera) -> dict[str, Any]:
-    """Return a camera's fields."""
-    return record(camera)
+def camera_dict(camera: Camera, health: HealthRecord | None = None) -> dict[str, Any]:
+    """Return a camera's fields (its stream URL holds no credentials) with its latest health."""
+    out = record(camera)
+    out["health"] = ({"status": "unknown", "probed_at": None, "detail": ""} if health is None else
+                     {"status": str(health.status), "probed_at": health.probed_at.isoformat(), "detail": health.detail})
+    return out
 
 
 def device_dict(device: Device) -> dict[str, Any]:

@@ -134,7 +134,7 @@ def town_load(folder: Annotated[Path, typer.Argument(help="Folder with grids.geo
     store = open_migrated_store(settings.effective_store_url)
     try:
         with console.status(f"loading {folder}"):
-            counts = load_town_dir(store, folder, replace=replace)
+            counts = load_town_dir(store, folder, replace=replace, policy=settings.url_policy())
     except GisError as exc:
         console.print(f"[red]refused:[/] {exc}")
         raise typer.Exit(2) from None

@@ -128,7 +128,7 @@ def run_demo(settings: Settings, *, port: int, seed: int, fresh: bool, console: 
             town_dir = ensure_town_files(data_dir / "town", seed=seed)
             store = open_migrated_store(settings.effective_store_url)
             stack.callback(store.close)
-            counts = load_town_dir(store, town_dir)
+            counts = load_town_dir(store, town_dir, policy=settings.url_policy())
         console.print("[green]town loaded:[/] " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
         broker = EmbeddedBroker()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -10,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from iot.errors import IngestError
 from iot.topics import DEFAULT_ROOT, check_root
+from video.urls import UrlPolicy
 
 
 class JobSettings(BaseSettings):
@@ -26,6 +28,16 @@ class JobSettings(BaseSettings):
     retention_batch: int = Field(5000, ge=100, le=100_000, description="Rows deleted per transaction.")
     index_refresh_seconds: int = Field(30, ge=1, le=3600, description="How often each process refreshes its in-memory indexes.")
     worker_processes: int = Field(2, ge=1, le=64, description="Processes of the worker pool (CPU-bound work, work that can hang).")
+
+
+class VideoSourceSettings(BaseSettings):
+    """Where the server may open camera streams from: the SSRF guard's folder and its explicit allowances."""
+
+    model_config = SettingsConfigDict(env_prefix="GRIDWATCH_VIDEO_", env_file=".env", extra="ignore")
+
+    file_root: str = Field("", description="Folder file: stream URLs must lie in; empty: file: sources are refused.")
+    allowed_hosts: str = Field("", description="Comma-separated hosts or addresses allowed although local "
+                                               "(loopback, link-local, this server); empty: none.")
 
 
 class Settings(BaseSettings):
@@ -49,6 +61,8 @@ class Settings(BaseSettings):
     trusted_proxies: str = Field("", description="Comma-separated proxy addresses whose X-Forwarded-For is believed; empty: none.")
     upload_max_mb: int = Field(10, ge=1, le=100, description="Largest attachment accepted.")
     jobs: JobSettings = Field(default_factory=JobSettings, description="Periodic jobs, retention, worker pool.")
+    video_sources: VideoSourceSettings = Field(default_factory=VideoSourceSettings,
+                                               description="The SSRF guard of camera stream URLs.")
 
     @field_validator("http_bind")
     @classmethod
@@ -77,6 +91,13 @@ class Settings(BaseSettings):
     def effective_store_url(self) -> str:
         """Return store_url, defaulting to an SQLite file in data_dir."""
         return self.store_url or f"sqlite:///{(self.data_dir / 'gridwatch.db').resolve()}"
+
+    def url_policy(self) -> UrlPolicy:
+        """Return the SSRF guard's policy: the video folder, the allowed hosts, and this server's own names."""
+        # No getfqdn(): it may ask DNS. gethostname() is local; a bind to 0.0.0.0 is refused as unspecified anyway.
+        own = (self.http_host, socket.gethostname())
+        return UrlPolicy.from_settings(file_root=self.video_sources.file_root or None,
+                                       allowed_hosts=self.video_sources.allowed_hosts, own_hosts=own)
 
     @property
     def http_host(self) -> str:

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import replace as changed
 from pathlib import Path
 
 from gis.errors import GisError
+from gis.index import GridIndex
 from gis.models import Grid, GridLevel
 from gis.repository import GridRepository
 from storage import Store
 from town.files import read_town, write_town
 from town.generate import generate_town
 from town.models import Town
+from video.models import Camera
+from video.urls import UrlPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +61,15 @@ def describe_town(identity: tuple[tuple[str, str], ...]) -> str:
     return shown + (f" and {len(identity) - 3} more grids" if len(identity) > 3 else "")
 
 
+def with_grid_codes(cameras: Iterable[Camera], grids: GridIndex) -> list[Camera]:
+    """Return the cameras with grid_code set to the finest grid containing each (kept when none does)."""
+    located = []
+    for camera in cameras:
+        finest = grids.locate(camera.lon, camera.lat).finest
+        located.append(camera if finest is None or finest == camera.grid_code else changed(camera, grid_code=finest))
+    return located
+
+
 def load_town(store: Store, town: Town, *, replace: bool = False) -> dict[str, int]:
     """Write a town's grids, sensors, cameras and teams in one transaction; return the counts.
 
@@ -64,6 +77,7 @@ def load_town(store: Store, town: Town, *, replace: bool = False) -> dict[str, i
     sensors, cameras and teams become this town's. Cases, alerts and readings stay as they are.
     """
     incoming = town_identity(town.grids)
+    cameras = with_grid_codes(town.cameras, GridIndex(town.grids))
     with store.unit_of_work() as uow:
         stored = stored_town_identity(uow.grids)
         different = bool(stored) and bool(incoming) and stored != incoming
@@ -77,17 +91,18 @@ def load_town(store: Store, town: Town, *, replace: bool = False) -> dict[str, i
             return {
                 "grids": uow.grids.replace_all(town.grids),
                 "devices": uow.devices.replace_all(town.devices),
-                "cameras": uow.cameras.replace_all(town.cameras),
+                "cameras": uow.cameras.replace_all(cameras, town.camera_credentials),
                 "teams": uow.teams.replace_all(town.teams),
             }
         return {
             "grids": uow.grids.upsert_many(town.grids),
             "devices": uow.devices.upsert_many(town.devices),
-            "cameras": uow.cameras.upsert_many(town.cameras),
+            "cameras": uow.cameras.upsert_many(cameras, town.camera_credentials),
             "teams": uow.teams.upsert_many(town.teams),
         }
 
 
-def load_town_dir(store: Store, town_dir: Path, *, replace: bool = False) -> dict[str, int]:
-    """Read and validate a town folder, then load it."""
-    return load_town(store, read_town(town_dir), replace=replace)
+def load_town_dir(store: Store, town_dir: Path, *, replace: bool = False, policy: UrlPolicy | None = None
+                  ) -> dict[str, int]:
+    """Read and validate a town folder (camera URLs through the SSRF guard of policy), then load it."""
+    return load_town(store, read_town(town_dir, policy), replace=replace)

@@ -6,7 +6,7 @@ import numpy as np
 
 from town.landscape import bearing_deg
 from town.layout import Layout, short_name
-from video.models import Camera
+from video.models import Camera, Mount
 
 LANDMARKS = (
     "村委会", "党群服务中心", "文化礼堂", "小学门口", "幼儿园", "卫生室", "健身广场", "菜场",
@@ -24,13 +24,17 @@ OWNERS = {
 }
 SETTINGS = ("village", "hamlet", "road", "river")
 SETTING_SHARES = (0.45, 0.2, 0.25, 0.1)
-DOME_SHARE = 0.1
+# Dome cameras turn (PTZ) and see all around within range; about one in seven, as in a county's 天网 rollout.
+DOME_SHARE = 0.15
+HEIGHT_RANGE_M = (4.0, 12.0)
 
 
 def place_cameras(rng: np.random.Generator, layout: Layout) -> list[Camera]:
     """Return 680-720 cameras with ids CAM-0001..., Chinese names and believable view sectors."""
     total = int(rng.integers(680, 721))
     settings = rng.choice(SETTINGS, size=total, p=SETTING_SHARES)
+    # Pole heights draw from a generator of their own, so every other draw of the town stays as it was.
+    heights = np.random.default_rng(total).uniform(*HEIGHT_RANGE_M, size=total)
     seen: dict[str, int] = {}
     cameras = []
     for number, setting in enumerate(settings, start=1):
@@ -48,6 +52,8 @@ def place_cameras(rng: np.random.Generator, layout: Layout) -> list[Camera]:
                 fov_deg=360.0 if dome else float(rng.integers(60, 111)),
                 range_m=float(5 * rng.integers(12, 41)),
                 owner=str(rng.choice(owners, p=shares)),
+                height_m=round(float(heights[number - 1]) * 2) / 2,
+                mount=Mount.PTZ if dome else Mount.FIXED,
             )
         )
     return cameras

@@ -21,6 +21,7 @@ from town.grid_file import read_grids, write_grids
 from town.models import Town
 from town.projection import geodesic_area_m2
 from town.tables import read_cameras, read_sensors, read_teams, write_cameras, write_sensors, write_teams
+from video.urls import UrlPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -50,16 +51,23 @@ def write_town(town: Town, out_dir: Path) -> list[Path]:
     return paths
 
 
-def read_town(in_dir: Path) -> Town:
-    """Read and validate a town from in_dir; grids.geojson is required, the CSV files and town.json optional."""
+def read_town(in_dir: Path, policy: UrlPolicy | None = None) -> Town:
+    """Read and validate a town from in_dir; grids.geojson is required, the CSV files and town.json optional.
+
+    Camera stream URLs pass the SSRF guard of policy (default: nothing local allowed).
+    """
     grids_path = in_dir / GRIDS_FILE
     if not grids_path.is_file():
         raise TownFileError(f"{GRIDS_FILE}: not found in {in_dir}")
+    cameras_path = in_dir / CAMERAS_FILE
+    cameras, credentials = read_cameras(cameras_path, policy) if cameras_path.is_file() else (
+        _optional(cameras_path, lambda path: []), {})
     town = Town(
         grids=read_grids(grids_path),
         devices=_optional(in_dir / SENSORS_FILE, read_sensors),
-        cameras=_optional(in_dir / CAMERAS_FILE, read_cameras),
+        cameras=cameras,
         teams=_optional(in_dir / TEAMS_FILE, read_teams),
+        camera_credentials=credentials,
     )
     return replace(town, seed=_seed_if_unchanged(town, in_dir / SUMMARY_FILE))
 

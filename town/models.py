@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from cases.models import Team
 from gis.models import Grid, GridLevel
 from iot.models import Device
-from video.models import Camera
+from video.models import Camera, Credentials
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,8 @@ class Town:
     cameras: list[Camera] = field(default_factory=list)
     teams: list[Team] = field(default_factory=list)
     seed: int | None = None
+    # Stream logins split off the cameras' URLs when read; kept apart from the cameras, never written back.
+    camera_credentials: dict[str, Credentials] = field(default_factory=dict, repr=False)
 
     def grids_at(self, level: GridLevel) -> list[Grid]:
         """Return the grids of one level in file order."""

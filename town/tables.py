@@ -8,44 +8,31 @@ from cases.models import Platform, Team, TeamStatus
 from gis.crs import Crs
 from iot.models import Device, SensorKind
 from town.rows import read_rows, write_rows
-from video.models import Camera
+from town.camera_rows import CAMERA_COLUMNS, REQUIRED, camera_from_row, camera_values
+from video.models import Camera, Credentials
+from video.urls import UrlPolicy
 
-CAMERA_COLUMNS = ("id", "name", "lon", "lat", "crs", "bearing_deg", "fov_deg", "range_m", "owner", "stream_url")
 SENSOR_COLUMNS = ("id", "kind", "name", "lon", "lat", "crs", "mobile")
 TEAM_COLUMNS = ("id", "name", "platform", "status", "lon", "lat", "crs", "members", "phone")
 
-# A camera that sees farther than this is a typo, not a town camera.
-MAX_RANGE_M = 5000.0
-
 
 def write_cameras(cameras: list[Camera], path: Path) -> Path:
-    """Write cameras.csv with WGS-84 positions."""
-    rows = [
-        (c.id, c.name, c.lon, c.lat, Crs.WGS84.value, c.bearing_deg, c.fov_deg, c.range_m, c.owner, c.stream_url)
-        for c in cameras
-    ]
-    return write_rows(path, CAMERA_COLUMNS, rows)
+    """Write cameras.csv with WGS-84 positions and no credentials."""
+    return write_rows(path, CAMERA_COLUMNS, [camera_values(c) for c in cameras])
 
 
-def read_cameras(path: Path) -> list[Camera]:
-    """Read cameras.csv; positions in any supported crs come back in WGS-84."""
-    cameras = []
-    for row in read_rows(path, ("id", "name", "lon", "lat", "bearing_deg", "fov_deg", "range_m")):
-        lon, lat = row.position()
-        cameras.append(
-            Camera(
-                id=row.text("id"),
-                name=row.text("name"),
-                lon=lon,
-                lat=lat,
-                bearing_deg=row.number("bearing_deg", 0, 360),
-                fov_deg=row.number("fov_deg", 1, 360),
-                range_m=row.number("range_m", 1, MAX_RANGE_M),
-                owner=row.text("owner", default="town"),
-                stream_url=row.raw("stream_url"),
-            )
-        )
-    return cameras
+def read_cameras(path: Path, policy: UrlPolicy | None = None) -> tuple[list[Camera], dict[str, Credentials]]:
+    """Read cameras.csv, refusing the whole file at its first bad row; logins come back apart from the cameras.
+
+    Stream and live URLs pass the SSRF guard of policy (default: nothing local allowed).
+    """
+    cameras, credentials = [], {}
+    for row in read_rows(path, REQUIRED):
+        got = camera_from_row(row, policy or UrlPolicy())
+        cameras.append(got.camera)
+        if got.credentials is not None:
+            credentials[got.camera.id] = got.credentials
+    return cameras, credentials
 
 
 def write_sensors(devices: list[Device], path: Path) -> Path:

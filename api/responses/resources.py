@@ -11,7 +11,8 @@ from api.responses.common import AreaGeometry, FeatureCollection, Instant, Page,
 from cases.models import Platform, TeamStatus
 from gis.models import GridLevel
 from iot.models import SensorKind
-from video.models import CameraStatus
+from video.health import Health
+from video.models import Mount
 
 
 class GridRead(ReadModel):
@@ -108,8 +109,19 @@ class TeamFeatureCollection(FeatureCollection[TeamFeature]):
     """Teams as GeoJSON points."""
 
 
+class CameraHealthRead(ReadModel):
+    """A camera's latest probe: its status ("unknown" before the first probe), when, and what it found."""
+
+    status: Health | Literal["unknown"]
+    probed_at: Instant | None
+    detail: str
+
+
 class CameraRead(ReadModel):
-    """A camera: position, bearing (degrees from north), field of view, range and stream health."""
+    """A camera: position, bearing (degrees from north), field of view, range, mounting and its latest health.
+
+    stream_url never carries credentials; has_credentials says whether the server holds a login for it.
+    """
 
     id: str
     name: str
@@ -120,7 +132,13 @@ class CameraRead(ReadModel):
     range_m: float
     owner: str
     stream_url: str
-    status: CameraStatus
+    height_m: float
+    mount: Mount
+    grid_code: str
+    gb_device_id: Annotated[str, Field(pattern=r"^[0-9]{20}$")] | None
+    live_url: str
+    has_credentials: bool
+    health: CameraHealthRead
 
 
 class CameraPage(Page[CameraRead]):

@@ -73,11 +73,13 @@ def get_team(store: StoreDep, _who: OpsReader, team_id: str) -> dict[str, Any]:
 
 @router.get("/api/cameras", tags=["cameras"], response_model=CameraList)
 def list_cameras(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBoxDep, format: Format = "json") -> dict[str, Any]:
-    """List cameras by id."""
+    """List cameras by id, each with its latest health (stream URLs without credentials)."""
     with store.read_only() as uow:
         cameras = uow.cameras.list(bbox=bbox, limit=paging.limit, offset=paging.offset)
         total = uow.cameras.count(bbox=bbox)
-    return _out([camera_dict(c) for c in cameras], key="id", total=total, paging=paging, format=format)
+        health = uow.camera_health.latest(c.id for c in cameras)
+    return _out([camera_dict(c, health.get(c.id)) for c in cameras], key="id", total=total, paging=paging,
+                format=format)
 
 
 @router.get("/api/cameras/covering", tags=["cameras"], response_model=CoveringRead)
@@ -87,19 +89,22 @@ def covering_cameras(store: StoreDep, _who: OpsReader, locator: LocatorDep, lon:
     wgs_lon, wgs_lat = normalise_position(lon, lat, crs, where="query parameters lon/lat")
     with store.read_only() as uow:
         locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
-    ranked = locator.covering_cameras(wgs_lon, wgs_lat, limit=limit)
+        ranked = locator.covering_cameras(wgs_lon, wgs_lat, limit=limit)
+        health = uow.camera_health.latest(r.item.id for r in ranked)
     return {"lon": wgs_lon, "lat": wgs_lat,
-            "items": [{"camera": camera_dict(r.item), "distance_m": round(r.distance_m, 1)} for r in ranked]}
+            "items": [{"camera": camera_dict(r.item, health.get(r.item.id)), "distance_m": round(r.distance_m, 1)}
+                      for r in ranked]}
 
 
 @router.get("/api/cameras/{camera_id}", tags=["cameras"], response_model=CameraRead)
 def get_camera(store: StoreDep, _who: OpsReader, camera_id: str) -> dict[str, Any]:
-    """Return one camera."""
+    """Return one camera with its latest health (its stream URL without credentials)."""
     with store.read_only() as uow:
         camera = uow.cameras.get(camera_id)
+        health = uow.camera_health.latest([camera_id]).get(camera_id)
     if camera is None:
         raise NotFound(f"camera {camera_id!r}: no such camera")
-    return camera_dict(camera)
+    return camera_dict(camera, health)
 
 
 @router.get("/api/devices", tags=["devices"], response_model=DeviceList)

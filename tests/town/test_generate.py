@@ -17,6 +17,7 @@ from iot.models import SensorKind
 from town.files import write_town
 from town.generate import generate_town
 from town.models import Town
+from video.models import Mount
 
 TO_UTM_51N = Transformer.from_crs("EPSG:4326", "EPSG:32651", always_xy=True)
 HAN = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -124,11 +125,13 @@ def test_cameras_have_believable_sectors_owners_and_unique_names(town7: Town) ->
     cameras = town7.cameras
     assert [c.id for c in cameras] == [f"CAM-{n:04d}" for n in range(1, len(cameras) + 1)]
     domes = [c for c in cameras if c.fov_deg == 360]
-    assert 0.05 <= len(domes) / len(cameras) <= 0.15
+    assert 0.10 <= len(domes) / len(cameras) <= 0.20
+    assert {c.id for c in domes} == {c.id for c in cameras if c.mount is Mount.PTZ}
+    assert all(4 <= c.height_m <= 12 for c in cameras) and len({c.height_m for c in cameras}) > 10
     assert all(60 <= c.fov_deg <= 110 for c in cameras if c.fov_deg != 360)
     assert all(0 <= c.bearing_deg < 360 and 60 <= c.range_m <= 200 for c in cameras)
     assert {c.owner for c in cameras} == {"police", "traffic", "water", "town"}
-    assert all(c.stream_url == "" for c in cameras)
+    assert all(c.stream_url == "" and c.live_url == "" and c.gb_device_id is None for c in cameras)
     assert len({c.name for c in cameras}) == len(cameras)
 
 
