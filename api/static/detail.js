@@ -8,6 +8,7 @@ import {
 import {
   store, emit, caseTeamIds, categoryLabel, gridPathText, hasPosition, setAssignment, teamName, upsertCase, upsertTeam,
 } from "./store.js";
+import { cameraHealth, cameraHealthClass } from "./markers.js";
 
 // Keys of a detail or step answer that are not fields of the case itself.
 const NOT_CASE_FIELDS = ["events", "event", "team", "distance_m", "next_actions", "assignments", "assignment"];
@@ -349,12 +350,12 @@ export class CaseDetail {
         const lon = camera.lon ?? (camera.geometry && camera.geometry.coordinates[0]);
         const lat = camera.lat ?? (camera.geometry && camera.geometry.coordinates[1]);
         const pos = lon != null && lat != null ? ` data-lon="${esc(lon)}" data-lat="${esc(lat)}"` : "";
-        const ok = ["online", "ok", "healthy"].includes(camera.status);
-        const health = ok ? "ok" : !camera.status || camera.status === "unknown" ? "unknown" : "fault";
+        const status = cameraHealth(camera);
+        const health = cameraHealthClass(status);
         return `<li data-camera-id="${esc(camera.id)}"${pos} tabindex="0">
           <i class="cam-dot ${health}"></i>
           <span class="cam-name">${esc(camera.name || camera.id)}</span>
-          <span class="cam-status ${health}">${esc(camera.status || "unknown")}</span>
+          <span class="cam-status ${health}">${esc(status)}</span>
           <span class="cam-dist">${esc(distanceText(distance_m))}</span>
         </li>`;
       })

@@ -1,7 +1,7 @@
 // The town map: grids, teams, cases, cameras and transient alerts, drawn with Leaflet and no tiles.
 /* global L */
 import { PLATFORMS, TEAM_STATUSES, esc, fullTime, platformColor, platformInfo, statusLabel, distanceText } from "./labels.js";
-import { cameraColor, cameraHtml, caseIcon, isRecent, sector, staffHtml, teamIcon, tween } from "./markers.js";
+import { cameraColor, cameraHealth, cameraHtml, caseIcon, isRecent, sector, staffHtml, teamIcon, tween } from "./markers.js";
 import { gridPathText, hasPosition } from "./store.js";
 
 const TEAM_TWEEN_MS = 1200;
@@ -303,7 +303,7 @@ export class CommandMap {
       const coords = f.geometry && f.geometry.coordinates;
       if (!coords) continue;
       const p = f.properties || {};
-      const color = cameraColor(p.status);
+      const color = cameraColor(cameraHealth(p));
       L.circleMarker([coords[1], coords[0]], {
         renderer: this.camerasRenderer,
         pane: "cameras",
@@ -328,7 +328,7 @@ export class CommandMap {
       const lon = Number(cam.lon ?? (cam.geometry && cam.geometry.coordinates && cam.geometry.coordinates[0]));
       const lat = Number(cam.lat ?? (cam.geometry && cam.geometry.coordinates && cam.geometry.coordinates[1]));
       if (!Number.isFinite(lon) || !Number.isFinite(lat)) continue;
-      const color = cameraColor(cam.status);
+      const color = cameraColor(cameraHealth(cam));
       if (Number.isFinite(Number(cam.range_m))) {
         L.polygon(sector(lon, lat, Number(cam.bearing_deg) || 0, Number(cam.fov_deg) || 360, Number(cam.range_m)), {
           pane: "coverage",

@@ -2,8 +2,12 @@
 /* global L */
 import { esc, platformColor, platformInfo } from "./labels.js";
 
-const CAMERA_COLORS = { online: "#7fd1ff", ok: "#7fd1ff", healthy: "#7fd1ff" };
+// By the camera's latest probe (camera.health.status): ok green, unknown grey, faults red (no picture) or amber.
+const CAMERA_OK = "#3ddc97";
+const CAMERA_UNKNOWN = "#8fa3b8";
 const CAMERA_FAULT = "#ff5f6d";
+const CAMERA_DEGRADED = "#ffb547";
+const NO_PICTURE = new Set(["offline", "no_signal", "frozen", "covered"]);
 const NEW_CASE_MS = 10 * 60 * 1000;
 
 export function isRecent(value) {
@@ -46,15 +50,27 @@ export function tween(marker, target, ms) {
   marker._tween = requestAnimationFrame(step);
 }
 
+/** A camera's health status: "unknown" before its first probe. */
+export function cameraHealth(camera) {
+  return (camera && camera.health && camera.health.status) || "unknown";
+}
+
+/** The class a camera's health shows with: ok, unknown, fault (no usable picture) or degraded. */
+export function cameraHealthClass(status) {
+  if (status === "ok") return "ok";
+  if (!status || status === "unknown") return "unknown";
+  return NO_PICTURE.has(status) ? "fault" : "degraded";
+}
+
 export function cameraColor(status) {
-  if (!status || status === "unknown") return "#8fa3b8";
-  return CAMERA_COLORS[status] || CAMERA_FAULT;
+  const cls = cameraHealthClass(status);
+  return { ok: CAMERA_OK, unknown: CAMERA_UNKNOWN, fault: CAMERA_FAULT, degraded: CAMERA_DEGRADED }[cls];
 }
 
 export function cameraHtml(p) {
   const facing = p.bearing_deg != null ? ` · ${esc(Math.round(p.bearing_deg))}°/${esc(Math.round(p.fov_deg ?? 0))}°` : "";
   const range = p.range_m != null ? ` · ${esc(Math.round(p.range_m))} m` : "";
-  return `<strong>${esc(p.name || p.id)}</strong><br><span class="muted">${esc(p.status || "unknown")}${facing}${range}</span>`;
+  return `<strong>${esc(p.name || p.id)}</strong><br><span class="muted">${esc(cameraHealth(p))}${facing}${range}</span>`;
 }
 
 export function staffHtml(staff) {
