@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from town.camera_rows import CAMERA_COLUMNS, REQUIRED, CameraRow, FeatureRow, camera_feature, camera_from_row, camera_values
+from town.camera_rows import (CAMERA_COLUMNS, REQUIRED, CameraRow, FeatureRow, camera_feature, camera_from_row,
+                              camera_values)
 from town.errors import TownFileError
 from town.rows import Row
 from video.models import Camera

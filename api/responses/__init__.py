@@ -7,7 +7,8 @@ from api.responses.common import (FeatureCollection, Instant, MultiPolygonGeomet
                                   PolygonGeometry, ReadModel)
 from api.responses.resources import (AlertFeature, AlertFeatureCollection, AlertList, AlertPage, AlertRead,
                                      CameraFeature, CameraFeatureCollection, CameraHealthRead, CameraList, CameraPage,
-                                     CameraRead, CoveringCamera, CoveringRead, DeadLetterPage, DeadLetterRead, DeviceFeature,
+                                     CameraRead, CoveringCamera, CoveringRead, DeadLetterPage, DeadLetterRead,
+                                     DeviceFeature,
                                      DeviceFeatureCollection, DeviceList, DevicePage, DeviceRead, GridFeature,
                                      GridFeatureCollection, GridList, GridLocation, GridPage, GridRead, TeamFeature,
                                      TeamFeatureCollection, TeamList, TeamPage, TeamRead)
@@ -18,7 +19,8 @@ from api.responses.system import (AccountPage, AccountRead, AuditEntryRead, Audi
 __all__ = [
     "AccountPage", "AccountRead", "AlertFeature", "AlertFeatureCollection", "AlertList", "AlertPage", "AlertRead",
     "AssignmentPage", "AssignmentRead", "AuditEntryRead", "AuditPage", "AuditVerifyRead", "CameraFeature",
-    "CameraFeatureCollection", "CameraHealthRead", "CameraList", "CameraPage", "CameraRead", "CaseDetail", "CaseEventRead",
+    "CameraFeatureCollection", "CameraHealthRead", "CameraList", "CameraPage", "CameraRead", "CaseDetail",
+    "CaseEventRead",
     "CaseFeature", "CaseFeatureCollection", "CaseList", "CasePage", "CaseRead", "CategoryRead", "CoveringCamera",
     "CoveringRead", "DeadLetterPage", "DeadLetterRead", "DeviceFeature", "DeviceFeatureCollection", "DeviceList",
     "DevicePage", "DeviceRead", "EventPage", "FeatureCollection", "FeedEntryRead", "GridFeature",
