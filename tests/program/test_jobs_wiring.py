@@ -20,7 +20,7 @@ from gridwatch.retention import RetentionPolicy, describe, prune
 from gridwatch.settings import load_settings
 from jobs.models import JobOutcome, JobRun
 from storage import Store, open_store
-from tests.factories import at, make_dead_letter, make_grid, make_reading
+from tests.factories import at, make_dead_letter, make_grid, make_health, make_reading
 
 DAY = timedelta(days=1)
 
@@ -35,18 +35,23 @@ def test_prune_deletes_rows_past_each_retention_in_batches_and_keeps_younger_one
             uow.feed.append("case.created", {"days": days}, at=now - days * DAY)
         uow.job_runs.claim(JobRun(job="retention", lease="", period=1, started_at=now - 31 * DAY, runner="w"),
                            busy_since=now - 32 * DAY)
-    policy = RetentionPolicy(feed=7 * DAY, dead_letters=90 * DAY, readings=365 * DAY, job_runs=30 * DAY, batch=2)
+        for days in (31, 29):
+            uow.camera_health.record(make_health("cam-1", now - days * DAY))
+    policy = RetentionPolicy(feed=7 * DAY, dead_letters=90 * DAY, readings=365 * DAY, job_runs=30 * DAY,
+                             camera_health=30 * DAY, batch=2)
 
     deleted = prune(store, policy, now=now)
 
-    assert deleted == {"feed": 3, "dead_letters": 1, "readings": 3, "job_runs": 1}
-    assert describe(deleted) == "deleted feed 3, dead_letters 1, readings 3, job_runs 1"
+    assert deleted == {"feed": 3, "dead_letters": 1, "readings": 3, "job_runs": 1, "camera_health": 1}
+    assert describe(deleted) == "deleted feed 3, dead_letters 1, readings 3, job_runs 1, camera_health 1"
     with store.unit_of_work() as uow:
         assert sorted(r.ts for r in uow.readings.list(device_id="aq-001")) == [now - 364 * DAY, now - DAY]
         assert [d.reason for d in uow.dead_letters.list()] == ["89 days"]
         assert [e.payload for e in uow.feed.since(0)] == [{"days": 6}]
         assert uow.job_runs.latest() == []
-    assert prune(store, policy, now=now) == {"feed": 0, "dead_letters": 0, "readings": 0, "job_runs": 0}
+        assert [h.probed_at for h in uow.camera_health.history("cam-1")] == [now - 29 * DAY]
+    assert prune(store, policy, now=now) == {"feed": 0, "dead_letters": 0, "readings": 0, "job_runs": 0,
+                                             "camera_health": 0}
 
 
 def test_the_runtime_runs_retention_and_the_index_refresh_and_records_both(store: Store) -> None:
