@@ -17,7 +17,8 @@ PROBE_FRAMES = 8  # a probe reads this many frames
 # A textured still background (a zoomed Mandelbrot: smooth and busy parts, like sky and streets) with a walking
 # "person" and a passing "car", then light sensor noise. {pre} goes before the noise (what the scene or lens does),
 # {post} after it (what the encoder or a tamper does to the whole picture).
-_BACKGROUND = (f"mandelbrot=s={SIZE}:r={RATE}:start_x=-0.7436:start_y=0.1318:start_scale=0.02,"
+_VIEW = "start_x=-0.7436:start_y=0.1318"
+_BACKGROUND = (f"mandelbrot=s={SIZE}:r={RATE}:{{view}}:start_scale=0.02,"
                f"eq=saturation=0.35,trim=end_frame=1,loop=loop=-1:size=1,setpts=N/{RATE}/TB")
 _STREET = ("[0][1]overlay=x='mod(t*50,320)':y=150[a];[a][2]overlay=x='320-mod(t*90,370)':y=190{crowd}"
            ",{pre}noise=alls=4:allf=t,{post}format=yuv420p")
@@ -39,6 +40,7 @@ CLIPS: dict[str, tuple[str, dict[str, str]]] = {
     "covered": ("covered", {"pre": "drawbox=x=0:y=0:w=320:h=204:color=0x6a5a50:t=fill,"}),
     "noisy": ("noisy", {"post": "noise=alls=60:allf=t,"}),
     "turned": ("scene_changed", {"pre": "hflip,vflip,"}),
+    "panned": ("scene_changed", {"view": "start_x=-0.7460:start_y=0.1290"}),  # turned to look elsewhere
 }
 
 
@@ -46,7 +48,7 @@ def make_clip(folder: Path, name: str) -> Path:
     """Encode one clip of CLIPS as H.264 in MP4 (lossy, so still pictures carry encoder noise)."""
     _, spec = CLIPS[name]
     path = folder / f"{name}.mp4"
-    inputs = ["-f", "lavfi", "-i", _BACKGROUND,
+    inputs = ["-f", "lavfi", "-i", _BACKGROUND.format(view=spec.get("view", _VIEW)),
               "-f", "lavfi", "-i", f"color=c=0x202830:s=14x36:r={RATE}",
               "-f", "lavfi", "-i", f"color=c=0xc0a040:s=50x24:r={RATE}",
               "-f", "lavfi", "-i", f"color=c=0x403020:s=16x40:r={RATE}"]

@@ -29,8 +29,8 @@ def diagnose(frames: Sequence[np.ndarray], *, thresholds: Thresholds = Threshold
              baseline: Baseline | None = None, reference: np.ndarray | None = None) -> Diagnosis:
     """Diagnose a short sequence of BGR uint8 frames (oldest first), judged on the last one.
 
-    Order of judgement, first match wins: offline > no_signal > dark > bright > covered > frozen > blurred
-    > color_cast > noisy > scene_changed (see docs/ARCHITECTURE.md, "Video diagnosis", for why).
+    Order of judgement, first match wins: offline > no_signal > dark > bright > covered > frozen > noisy
+    > blurred > color_cast > scene_changed (see docs/ARCHITECTURE.md, "Video diagnosis", for why).
     """
     frames = list(frames)
     if not frames:
@@ -98,6 +98,8 @@ def _judge(v: dict[str, float], t: Thresholds, baseline: Baseline | None, count:
     if "motion" in v and v["motion"] < t.frozen_motion:
         return Health.FROZEN, (f"frozen: largest block change {v['motion']:.1f} < {t.frozen_motion:g} over {count} frames "
                                f"(mean change {v['change_mean']:.2f})")
+    if v["noise_sigma"] > t.noise_sigma:
+        return Health.NOISY, f"noisy: noise sigma {v['noise_sigma']:.1f} > {t.noise_sigma:g}"
     if baseline is not None and "focus_ratio" in v:
         if v["focus_ratio"] < t.blur_ratio:
             return Health.BLURRED, (f"blurred: focus {v['focus']:.3f} is {v['focus_ratio']:.0%} of this camera's "
@@ -107,8 +109,6 @@ def _judge(v: dict[str, float], t: Thresholds, baseline: Baseline | None, count:
     if v["chroma_offset"] >= t.cast_chroma and v["color_cast"] >= t.cast_ratio:
         return Health.COLOR_CAST, (f"color_cast: chroma offset {v['chroma_offset']:.1f} >= {t.cast_chroma:g}, "
                                    f"{v['color_cast']:.2f} x its spread >= {t.cast_ratio:g}")
-    if v["noise_sigma"] > t.noise_sigma:
-        return Health.NOISY, f"noisy: noise sigma {v['noise_sigma']:.1f} > {t.noise_sigma:g}"
     if "scene_similarity" in v and v["scene_similarity"] < t.scene_similarity:
         return Health.SCENE_CHANGED, (f"scene_changed: similarity to the reference {v['scene_similarity']:.2f} "
                                       f"< {t.scene_similarity:g}")

@@ -53,7 +53,7 @@ def detail_measures(luma: np.ndarray) -> tuple[float, float, float]:
 
     Sharpness is the variance of the Laplacian. Noise is the median |Laplacian| scaled to a Gaussian's sigma:
     the median ignores the few pixels on edges. Focus is the share of the picture's contrast that is fine
-    detail once the noise's part (20 sigma^2) is taken out, so it holds at night and in fog, where contrast
+    detail once the noise's part is taken out of both (20 sigma^2 and sigma^2), so it holds at night and in fog, where contrast
     falls, and a noisy picture does not pass for a sharp one.
     """
     response = laplacian(luma)
@@ -62,7 +62,8 @@ def detail_measures(luma: np.ndarray) -> tuple[float, float, float]:
     sharp = float(response.var())
     noise = _median(np.abs(response[::2, ::2])) * _MAD_TO_SIGMA
     detail = max(0.0, sharp - _LAPLACIAN_NOISE * noise * noise)
-    return sharp, detail / (float(luma.var()) + 25.0), noise
+    signal = max(0.0, float(luma.var()) - noise * noise)
+    return sharp, detail / (signal + 25.0), noise
 
 
 def block_sums(image: np.ndarray) -> np.ndarray:
