@@ -38,6 +38,9 @@ CLIPS: dict[str, tuple[str, dict[str, str]]] = {
     "bright": ("bright", {"pre": "eq=brightness=0.5,"}),
     "color_cast": ("color_cast", {"pre": "colorchannelmixer=rr=1:gg=0.55:bb=0.3,"}),
     "covered": ("covered", {"pre": "drawbox=x=0:y=0:w=320:h=204:color=0x6a5a50:t=fill,"}),
+    # A bag over the lens in a dim place: the sensor's grain stays on the flat cover.
+    "covered_grainy": ("covered", {"pre": "drawbox=x=0:y=0:w=320:h=204:color=0x6a5a50:t=fill,",
+                                   "post": "noise=alls=12:allf=t,"}),
     "noisy": ("noisy", {"post": "noise=alls=60:allf=t,"}),
     "turned": ("scene_changed", {"pre": "hflip,vflip,"}),
     "panned": ("scene_changed", {"view": "start_x=-0.7460:start_y=0.1290"}),  # turned to look elsewhere

@@ -127,3 +127,11 @@ def test_a_reference_of_another_size_is_compared_on_the_same_grid(clips: dict[st
     doubled = street_reference.repeat(2, axis=0).repeat(2, axis=1)  # the camera now streams 640x480
     result = diagnose(probe(clips, "street"), reference=doubled)
     assert result.status is Health.OK, result.detail
+
+
+def test_settings_default_to_the_thresholds_and_read_gridwatch_video_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gridwatch.settings import VideoDiagnosisSettings
+
+    assert VideoDiagnosisSettings(_env_file=None).thresholds() == Thresholds()
+    monkeypatch.setenv("GRIDWATCH_VIDEO_DARK_LUMA", "55")
+    assert VideoDiagnosisSettings(_env_file=None).thresholds().dark_luma == 55.0

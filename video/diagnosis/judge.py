@@ -68,7 +68,7 @@ def _measure(frames: list[np.ndarray], thresholds: Thresholds, baseline: Baselin
         "sharpness": sharp,
         "focus": focus,
         "noise_sigma": noise,
-        "flat_share": m.flat_share(current, noise, thresholds.flat_block_std),
+        "flat_share": m.flat_share(current, noise, thresholds.flat_block_std, thresholds.noise_sigma),
         "chroma_offset": offset,
         "color_cast": cast,
     }

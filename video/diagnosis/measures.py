@@ -8,7 +8,6 @@ WORK_WIDTH = 320  # motion, exposure, flat regions, colour and scene are judged 
 DETAIL_WIDTH = 640  # focus and noise need finer detail: about this width
 BLOCK = 8  # side of the blocks a frame is cut into (flat regions, motion, the scene map)
 COARSE = (18, 24)  # rows, columns of the map compared with the reference frame, whatever the frame's size
-FLAT_BLOCK_STD_CAP = 8.0  # noise can widen "flat" up to this std, never further (a noisy picture is not flat)
 _LUMA = np.array([0.114, 0.587, 0.299], dtype=np.float32)  # BT.601 weights for B, G, R
 # Median |4-neighbour Laplacian| of Gaussian noise is 0.6745 * sqrt(20) sigma; the kernel's squares sum to 20.
 _LAPLACIAN_NOISE = 20.0
@@ -81,12 +80,15 @@ def block_means(image: np.ndarray) -> np.ndarray:
     return block_sums(image) / float(area)
 
 
-def flat_share(luma: np.ndarray, noise: float, min_std: float) -> float:
-    """Return the share of the frame covered by flat blocks of one brightness (the largest flat region)."""
+def flat_share(luma: np.ndarray, noise: float, min_std: float, max_std: float) -> float:
+    """Return the share of the frame covered by flat blocks of one brightness (the largest flat region).
+
+    A block is flat when its std is under min_std, or under 1.5 times the picture's noise (a covered lens
+    still shows the sensor's grain), but never over max_std (a picture that noisy is judged noisy, not flat).
+    """
     means = block_means(luma)
     stds = np.sqrt(np.maximum(block_means(luma * luma) - means * means, 0.0))
-    # A block is flat when it varies no more than the noise does (a covered lens still shows sensor noise).
-    limit = min(max(min_std, 1.5 * noise), max(min_std, FLAT_BLOCK_STD_CAP))
+    limit = min(max(min_std, 1.5 * noise), max(min_std, max_std))
     flat_means = means[stds < limit]
     if flat_means.size == 0:
         return 0.0
