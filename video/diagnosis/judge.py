@@ -88,16 +88,18 @@ def _measure(frames: list[np.ndarray], thresholds: Thresholds, baseline: Baselin
 
 def _judge(v: dict[str, float], t: Thresholds, baseline: Baseline | None, count: int) -> tuple[Health, str]:
     if v["flat_share"] >= t.no_signal_flat_share:
-        return Health.NO_SIGNAL, f"no_signal: {v['flat_share']:.0%} of the frame is one flat region >= {t.no_signal_flat_share:.0%}"
+        return Health.NO_SIGNAL, (f"no_signal: {v['flat_share']:.0%} of the frame is one flat region "
+                                  f">= {t.no_signal_flat_share:.0%}")
     if v["luma_mean"] < t.dark_luma:
         return Health.DARK, f"dark: mean luma {v['luma_mean']:.1f} < {t.dark_luma:g}"
     if v["luma_mean"] > t.bright_luma:
         return Health.BRIGHT, f"bright: mean luma {v['luma_mean']:.1f} > {t.bright_luma:g}"
     if v["flat_share"] >= t.covered_flat_share:
-        return Health.COVERED, f"covered: {v['flat_share']:.0%} of the frame is one flat region >= {t.covered_flat_share:.0%}"
+        return Health.COVERED, (f"covered: {v['flat_share']:.0%} of the frame is one flat region "
+                                f">= {t.covered_flat_share:.0%}")
     if "motion" in v and v["motion"] < t.frozen_motion:
-        return Health.FROZEN, (f"frozen: largest block change {v['motion']:.1f} < {t.frozen_motion:g} over {count} frames "
-                               f"(mean change {v['change_mean']:.2f})")
+        return Health.FROZEN, (f"frozen: largest block change {v['motion']:.1f} < {t.frozen_motion:g} "
+                               f"over {count} frames (mean change {v['change_mean']:.2f})")
     if v["noise_sigma"] > t.noise_sigma:
         return Health.NOISY, f"noisy: noise sigma {v['noise_sigma']:.1f} > {t.noise_sigma:g}"
     if baseline is not None and "focus_ratio" in v:

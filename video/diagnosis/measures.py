@@ -25,7 +25,7 @@ def bgr(frame: np.ndarray, step: int) -> np.ndarray:
 
 
 def green(frame: np.ndarray, step: int) -> np.ndarray:
-    """Return the green channel subsampled by the stride: luma enough to see motion and structure, at a third of the cost."""
+    """Return the green channel subsampled by the stride: enough luma for motion and structure, a third the cost."""
     return frame[::step, ::step, 1].astype(np.float32)
 
 
@@ -52,8 +52,8 @@ def detail_measures(luma: np.ndarray) -> tuple[float, float, float]:
 
     Sharpness is the variance of the Laplacian. Noise is the median |Laplacian| scaled to a Gaussian's sigma:
     the median ignores the few pixels on edges. Focus is the share of the picture's contrast that is fine
-    detail once the noise's part is taken out of both (20 sigma^2 and sigma^2), so it holds at night and in fog, where contrast
-    falls, and a noisy picture does not pass for a sharp one.
+    detail once the noise's part is taken out of both (20 sigma^2 and sigma^2), so it holds at night and in
+    fog, where contrast falls, and a noisy picture does not pass for a sharp one.
     """
     response = laplacian(luma)
     if response.size == 0:

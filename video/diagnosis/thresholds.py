@@ -20,7 +20,7 @@ class Thresholds:
     flat_block_std: float = 2.0  # a block whose luma std is below this (or below the noise) is flat
     dark_luma: float = 40.0  # mean luma below this: too dark
     bright_luma: float = 215.0  # mean luma above this: too bright
-    frozen_motion: float = 12.0  # no 8x8 block's mean changes more than this between frames: frozen (encoder refresh stays under it)
+    frozen_motion: float = 12.0  # no 8x8 block mean moves more than this between frames: frozen
     blur_ratio: float = 0.35  # focus below this share of the camera's healthy focus: blurred
     blur_floor: float = 0.03  # without a baseline, focus below this absolute floor: blurred
     cast_chroma: float = 22.0  # mean chroma offset from grey at least this ...
