@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+
+import numpy as np
+
+from video.diagnosis.measures import focus_of
 
 
 class DiagnosisError(ValueError):
@@ -54,11 +58,9 @@ class Baseline:
     focus: float
 
     @classmethod
-    def learn(cls, frames: object) -> Baseline:
+    def learn(cls, frames: Sequence[np.ndarray] | np.ndarray) -> Baseline:
         """Learn the baseline from frames of a healthy probe (the median focus over them)."""
-        from video.diagnosis.measures import focus_of
-
-        values = sorted(focus_of(frame) for frame in _as_list(frames))
+        values = sorted(focus_of(frame) for frame in ([frames] if isinstance(frames, np.ndarray) else frames))
         if not values:
             raise DiagnosisError("Baseline.learn: no frames to learn from")
         return cls(focus=values[len(values) // 2])
@@ -70,10 +72,3 @@ class Baseline:
             raise DiagnosisError("Baseline.from_measures: the measures have no 'focus'")
         return cls(focus=float(measures["focus"]))
 
-
-def _as_list(frames: object) -> list:  # type: ignore[type-arg]
-    import numpy as np
-
-    if isinstance(frames, np.ndarray) and frames.ndim == 3:
-        return [frames]
-    return list(frames)  # type: ignore[call-overload]
