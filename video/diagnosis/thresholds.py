@@ -60,7 +60,7 @@ class Baseline:
     @classmethod
     def learn(cls, frames: Sequence[np.ndarray] | np.ndarray) -> Baseline:
         """Learn the baseline from frames of a healthy probe (the median focus over them)."""
-        values = sorted(focus_of(frame) for frame in ([frames] if isinstance(frames, np.ndarray) else frames))
+        values = sorted(focus_of(frame) for frame in ([frames] if isinstance(frames, np.ndarray) and frames.ndim == 3 else frames))
         if not values:
             raise DiagnosisError("Baseline.learn: no frames to learn from")
         return cls(focus=values[len(values) // 2])
