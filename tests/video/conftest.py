@@ -68,3 +68,11 @@ def unanswering_port() -> Iterator[int]:
 def refused_port() -> int:
     """Return a loopback port nothing listens on, so a connect is refused at once."""
     return streams.free_port()
+
+
+@pytest.fixture(scope="session")
+def hls_url(h264_clip: Path, clips: Path) -> Iterator[str]:
+    """Serve the H.264 clip as HLS (playlist and 2 s segments) over HTTP; yield the playlist's URL."""
+    streams.make_hls(h264_clip, clips / "hls")
+    with streams.http_folder(clips / "hls") as base:
+        yield f"{base}/index.m3u8"

@@ -217,3 +217,32 @@ def rtsp_server(clip: Path) -> Iterator[str]:
             process.kill()
             process.wait(timeout=5)
         log.close()
+
+
+def make_hls(clip: Path, folder: Path) -> Path:
+    """Cut the H.264 clip into HLS segments (no re-encoding); return the playlist."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _ffmpeg("-i", str(clip), "-c", "copy", "-f", "hls", "-hls_time", "2", "-hls_list_size", "0",
+            str(folder / "index.m3u8"))
+    return folder / "index.m3u8"
+
+
+@contextlib.contextmanager
+def http_folder(folder: Path) -> Iterator[str]:
+    """Serve the folder's files over HTTP on 127.0.0.1 from a thread; yield the base URL."""
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, directory=str(folder), **kwargs)  # type: ignore[arg-type]
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = _Server(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, name="http-folder", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -44,6 +44,12 @@ def test_frames_from_an_rtsp_stream_have_its_size_and_rate(rtsp_url: str) -> Non
     assert capture.fps_measured is not None and 2.5 <= capture.fps_measured <= 10
 
 
+def test_frames_from_an_hls_playlist_have_its_size(hls_url: str) -> None:
+    capture = grab_frames(hls_url, count=6, open_timeout_s=10, read_timeout_s=5)
+    _healthy(capture, count=6)
+    assert capture.fps_reported == pytest.approx(5, abs=0.5)
+
+
 def test_frames_from_a_file_have_its_size_and_rate(h264_clip: Path) -> None:
     capture = grab_frames(str(h264_clip), count=6, open_timeout_s=5, read_timeout_s=5)
     _healthy(capture, count=6)
