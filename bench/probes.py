@@ -75,6 +75,7 @@ def main() -> None:
 
             latencies: dict[str, list[float]] = {kind: [] for kind in kinds}
             healthy_failed = 0
+            killed = {kind: 0 for kind in kinds}
 
             def probe(kind: str, pool: WorkerPool) -> None:
                 nonlocal healthy_failed
@@ -83,6 +84,8 @@ def main() -> None:
                 latencies[kind].append((time.perf_counter() - began) * 1000)
                 if kind.startswith("healthy") and not capture.ok:
                     healthy_failed += 1
+                if "worker killed" in capture.error:
+                    killed[kind] += 1
 
             with WorkerPool(workers=args.workers) as pool:
                 capture_in_pool(pool, str(clip), **options)  # start the workers and import OpenCV in them
@@ -101,7 +104,7 @@ def main() -> None:
         "total_s": round(total_s, 2), "probes_per_s": round(args.probes / total_s, 1),
         "target_60s_met": total_s < 60, "hanging_floor_s": round(hanging_floor_s, 1),
         "per_kind": {kind: _summary(values) for kind, values in latencies.items()},
-        "healthy_failed": healthy_failed,
+        "healthy_failed": healthy_failed, "killed_at_hard_timeout": killed,
         "baseline_in_process": {"healthy_probes": len(baseline_ms), "total_s": round(baseline_s, 2), **_summary(baseline_ms)},
         "healthy_pool_vs_baseline_ms_ratio": round(healthy_pool_s / baseline_s, 2) if baseline_s else None,
     }))
