@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,6 +90,16 @@ def redact_url(url: str) -> str:
         for key, sep, value in (pair.partition("=") for pair in parts.query.split("&"))
     ) if parts.query else ""
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+# scheme://user:pass@host or scheme://user@host: everything between "//" and the last "@" before the path
+# (a password may hold an unescaped "@").
+_USERINFO_IN_TEXT = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/\s?#]*)@")
+
+
+def redact_urls_in(text: str) -> str:
+    """Return a message with the user and password of every URL in it replaced by ***."""
+    return _USERINFO_IN_TEXT.sub(lambda m: f"{m['scheme']}***@", text)
 
 
 def check_stream_url(url: str, policy: UrlPolicy, *, where: str = "stream_url") -> str:
