@@ -12,7 +12,7 @@ from rich.markup import escape
 from gridwatch.runtime import open_migrated_store
 from gridwatch.settings import load_settings
 
-cameras_app = typer.Typer(help="The camera registry: import, export.", no_args_is_help=True)
+cameras_app = typer.Typer(help="Cameras: import and export the registry, diagnose a stream.", no_args_is_help=True)
 console = Console()
 
 
@@ -59,3 +59,51 @@ def cameras_export(format: Annotated[Literal["csv", "geojson"], typer.Option(
         return
     out.write_text(text, encoding="utf-8")
     console.print(f"[green]wrote[/] {out}")
+
+
+@cameras_app.command("diagnose")
+def cameras_diagnose(source: Annotated[str, typer.Argument(help="A stream URL (rtsp, http MJPEG, HLS) or a file.")],
+                     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+                     frames: Annotated[int, typer.Option(min=2, max=100, help="Frames to read.")] = 8,
+                     open_timeout: Annotated[float, typer.Option(min=0.5, max=60, help="Seconds to open.")] = 5.0,
+                     read_timeout: Annotated[float, typer.Option(min=0.5, max=60, help="Seconds per frame.")] = 5.0,
+                     reference: Annotated[Path | None, typer.Option(
+                         help="An image or clip of the camera's usual view, to tell whether it was turned.")] = None
+                     ) -> None:
+    """Diagnose one source and print its status and measures; exit 1 when the picture has a fault.
+
+    The operator's own tool at the console: it opens whatever it is given, local files and addresses included.
+    """
+    import json
+
+    from jobs.pool import WorkerPool
+    from video.capture import grab_frames
+    from video.probe import probe
+    from video.urls import redact_urls_in
+
+    settings = load_settings()
+    reference_frame = None
+    if reference is not None:
+        grabbed = grab_frames(str(reference), count=1, open_timeout_s=open_timeout, read_timeout_s=read_timeout)
+        if not grabbed.frames:
+            console.print(f"[red]reference {escape(str(reference))}:[/] {escape(grabbed.error or 'no frame')}")
+            raise typer.Exit(2)
+        reference_frame = grabbed.frames[0]
+    with WorkerPool(workers=1) as pool:
+        result = probe(pool, source, thresholds=settings.video_diagnosis.thresholds(), frames=frames,
+                       open_timeout_s=open_timeout, read_timeout_s=read_timeout, reference=reference_frame)
+    if json_out:
+        typer.echo(json.dumps(result.as_json(), ensure_ascii=False))
+    else:
+        status = result.diagnosis.status
+        colour = "green" if not status.is_fault else "red"
+        console.print(f"[{colour}]{status.value}[/]  {escape(redact_urls_in(source))}")
+        console.print(f"  {escape(result.diagnosis.detail)}")
+        capture = result.capture
+        if capture.opened:
+            console.print(f"  {capture.width}×{capture.height}, {capture.fps_measured or capture.fps_reported or 0:.1f} fps,"
+                          f" opened in {capture.open_ms or 0:.0f} ms")
+        for name, value in sorted(result.diagnosis.measures.items()):
+            console.print(f"  {name:<18} {value:.4g}")
+    if result.diagnosis.status.is_fault:
+        raise typer.Exit(1)

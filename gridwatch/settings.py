@@ -42,6 +42,33 @@ class VideoSourceSettings(BaseSettings):
                                                "(loopback, link-local, this server); empty: none.")
 
 
+# The diagnosis's own defaults, so the settings and the code cannot disagree.
+_DIAGNOSIS = Thresholds()
+
+
+class VideoDiagnosisSettings(BaseSettings):
+    """Default thresholds of the camera picture diagnosis (GRIDWATCH_VIDEO_*); a camera may override each one."""
+
+    model_config = SettingsConfigDict(env_prefix="GRIDWATCH_VIDEO_", env_file=".env", extra="ignore")
+
+    no_signal_flat_share: float = Field(_DIAGNOSIS.no_signal_flat_share, ge=0, le=1, description="Share of the frame one flat region that means no signal.")
+    covered_flat_share: float = Field(_DIAGNOSIS.covered_flat_share, ge=0, le=1, description="Share of the frame one flat region that means covered.")
+    flat_block_std: float = Field(_DIAGNOSIS.flat_block_std, ge=0, description="Luma std under which an 8x8 block is flat (noise can widen it).")
+    dark_luma: float = Field(_DIAGNOSIS.dark_luma, ge=0, le=255, description="Mean luma under which the picture is too dark.")
+    bright_luma: float = Field(_DIAGNOSIS.bright_luma, ge=0, le=255, description="Mean luma over which the picture is too bright.")
+    frozen_motion: float = Field(_DIAGNOSIS.frozen_motion, ge=0, description="Largest block change between frames under which the picture is frozen.")
+    blur_ratio: float = Field(_DIAGNOSIS.blur_ratio, ge=0, le=1, description="Share of the camera's healthy focus under which it is blurred.")
+    blur_floor: float = Field(_DIAGNOSIS.blur_floor, ge=0, description="Focus under which a camera without a baseline is blurred.")
+    cast_chroma: float = Field(_DIAGNOSIS.cast_chroma, ge=0, description="Mean chroma offset from grey a colour cast needs.")
+    cast_ratio: float = Field(_DIAGNOSIS.cast_ratio, ge=0, description="Offset over the picture's chroma spread a colour cast needs.")
+    noise_sigma: float = Field(_DIAGNOSIS.noise_sigma, ge=0, description="Estimated noise std over which the picture is noisy.")
+    scene_similarity: float = Field(_DIAGNOSIS.scene_similarity, ge=-1, le=1, description="Edge-map correlation with the reference under which the scene changed.")
+
+    def thresholds(self) -> Thresholds:
+        """Return these settings as the diagnosis's thresholds."""
+        return Thresholds(**self.model_dump())
+
+
 class Settings(BaseSettings):
     """Where the store, the broker and the HTTP server are, and where files live."""
 
@@ -65,6 +92,8 @@ class Settings(BaseSettings):
     jobs: JobSettings = Field(default_factory=JobSettings, description="Periodic jobs, retention, worker pool.")
     video_sources: VideoSourceSettings = Field(default_factory=VideoSourceSettings,
                                                description="The SSRF guard of camera stream URLs.")
+    video_diagnosis: VideoDiagnosisSettings = Field(default_factory=VideoDiagnosisSettings,
+                                                    description="Default thresholds of the picture diagnosis.")
 
     @field_validator("http_bind")
     @classmethod
@@ -116,28 +145,3 @@ def load_settings(**overrides: object) -> Settings:
     """Build the settings from the environment, with explicit overrides winning."""
     return Settings(**overrides)  # type: ignore[arg-type]
 
-
-_DIAGNOSIS = Thresholds()
-
-
-class VideoDiagnosisSettings(BaseSettings):
-    """Default thresholds of the camera picture diagnosis (GRIDWATCH_VIDEO_*); a camera may override each one."""
-
-    model_config = SettingsConfigDict(env_prefix="GRIDWATCH_VIDEO_", env_file=".env", extra="ignore")
-
-    no_signal_flat_share: float = Field(_DIAGNOSIS.no_signal_flat_share, ge=0, le=1, description="Share of the frame one flat region that means no signal.")
-    covered_flat_share: float = Field(_DIAGNOSIS.covered_flat_share, ge=0, le=1, description="Share of the frame one flat region that means covered.")
-    flat_block_std: float = Field(_DIAGNOSIS.flat_block_std, ge=0, description="Luma std under which an 8x8 block is flat (noise can widen it).")
-    dark_luma: float = Field(_DIAGNOSIS.dark_luma, ge=0, le=255, description="Mean luma under which the picture is too dark.")
-    bright_luma: float = Field(_DIAGNOSIS.bright_luma, ge=0, le=255, description="Mean luma over which the picture is too bright.")
-    frozen_motion: float = Field(_DIAGNOSIS.frozen_motion, ge=0, description="Largest block change between frames under which the picture is frozen.")
-    blur_ratio: float = Field(_DIAGNOSIS.blur_ratio, ge=0, le=1, description="Share of the camera's healthy focus under which it is blurred.")
-    blur_floor: float = Field(_DIAGNOSIS.blur_floor, ge=0, description="Focus under which a camera without a baseline is blurred.")
-    cast_chroma: float = Field(_DIAGNOSIS.cast_chroma, ge=0, description="Mean chroma offset from grey a colour cast needs.")
-    cast_ratio: float = Field(_DIAGNOSIS.cast_ratio, ge=0, description="Offset over the picture's chroma spread a colour cast needs.")
-    noise_sigma: float = Field(_DIAGNOSIS.noise_sigma, ge=0, description="Estimated noise std over which the picture is noisy.")
-    scene_similarity: float = Field(_DIAGNOSIS.scene_similarity, ge=-1, le=1, description="Edge-map correlation with the reference under which the scene changed.")
-
-    def thresholds(self) -> Thresholds:
-        """Return these settings as the diagnosis's thresholds."""
-        return Thresholds(**self.model_dump())
