@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,8 +9,7 @@ import pytest
 
 from cases.models import ReleaseReason
 from storage import open_store
-from storage.migrations import list_migrations
-from tests.conftest import _with_database
+from tests.storage.migrating import BACKENDS, migrated_before
 
 OLD_CASES = [  # id, status, team_id: gov-1 is held by two cases in the field, as the old dispatch bug left it
     (1, "handling", "gov-1"), (2, "dispatched", "gov-1"), (3, "closed", "mkt-1"), (4, "accepted", None),
@@ -30,43 +28,11 @@ def _insert_old_rows(execute, placeholder: str) -> None:  # noqa: ANN001 - a dri
                 (case_id, status, "2024-05-01T08:00:00.000000Z", f"2024-05-01T08:0{case_id}:00.000000Z", team))
 
 
-@pytest.fixture(params=["sqlite", "postgis"])
+@pytest.fixture(params=BACKENDS)
 def half_migrated_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Yield a store URL migrated up to 0002 and holding cases with the old team_id column."""
-    backend = request.param
-    module = f"storage.{backend}.backend"
-    full = list_migrations(f"storage.{backend}.migrations")
-    monkeypatch.setattr(f"{module}.list_migrations", lambda package: [m for m in full if m.version < "0003"])
-    if backend == "sqlite":
-        import sqlite3
-
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        open_store(url).migrate()
-        with sqlite3.connect(tmp_path / "old.db") as conn:
-            _insert_old_rows(conn.execute, "?")
-        monkeypatch.undo()
+    with migrated_before(request, request.param, "0003", _insert_old_rows, tmp_path, monkeypatch) as url:
         yield url
-        return
-    request.applymarker(pytest.mark.postgis)
-    import psycopg
-
-    admin_url = request.getfixturevalue("postgres_admin_url")
-    request.getfixturevalue("postgis_url")  # skips or fails (CI) when PostgreSQL is missing
-    database = f"gridwatch_mig_{secrets.token_hex(4)}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {database}")
-    url = _with_database(admin_url, database)
-    try:
-        store = open_store(url)
-        store.migrate()
-        store.close()
-        with psycopg.connect(url, autocommit=True) as conn:
-            _insert_old_rows(conn.execute, "%s")
-        monkeypatch.undo()
-        yield url
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
 def test_old_team_ids_become_assignments_and_a_doubly_held_team_stays_with_the_newest_case(half_migrated_url: str) -> None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from storage import open_store
-from storage.migrations import list_migrations
-from tests.conftest import _with_database
+from tests.storage.migrating import BACKENDS, migrated_before
 from video.health import Health
 from video.models import Mount
 
@@ -24,43 +22,11 @@ def _insert_old_rows(execute, placeholder: str) -> None:  # noqa: ANN001 - a dri
                 f" VALUES ({p}, 'old', 120.0, 32.3, 90, 60, 150, 'police', '', {p})", (camera_id, status))
 
 
-@pytest.fixture(params=["sqlite", "postgis"])
+@pytest.fixture(params=BACKENDS)
 def before_0006_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Yield a store URL migrated up to 0005 holding cameras with the old status column."""
-    backend = request.param
-    module = f"storage.{backend}.backend"
-    full = list_migrations(f"storage.{backend}.migrations")
-    monkeypatch.setattr(f"{module}.list_migrations", lambda package: [m for m in full if m.version < "0006"])
-    if backend == "sqlite":
-        import sqlite3
-
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        open_store(url).migrate()
-        with sqlite3.connect(tmp_path / "old.db") as conn:
-            _insert_old_rows(conn.execute, "?")
-        monkeypatch.undo()
+    with migrated_before(request, request.param, "0006", _insert_old_rows, tmp_path, monkeypatch) as url:
         yield url
-        return
-    request.applymarker(pytest.mark.postgis)
-    import psycopg
-
-    admin_url = request.getfixturevalue("postgres_admin_url")
-    request.getfixturevalue("postgis_url")  # skips or fails (CI) when PostgreSQL is missing
-    database = f"gridwatch_mig_{secrets.token_hex(4)}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {database}")
-    url = _with_database(admin_url, database)
-    try:
-        store = open_store(url)
-        store.migrate()
-        store.close()
-        with psycopg.connect(url, autocommit=True) as conn:
-            _insert_old_rows(conn.execute, "%s")
-        monkeypatch.undo()
-        yield url
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
 def test_old_cameras_stay_with_defaults_and_a_set_status_becomes_their_first_health(before_0006_url: str) -> None:
