@@ -4,15 +4,49 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from cases.models import Platform, Team, TeamStatus
 from cases.repository import TeamRepository
-from gis.index import GridIndex, PointIndex, Ranked, SectorIndex
+from gis.index import Coverage, GridIndex, PointIndex, Ranked, SectorIndex, rank
 from gis.repository import GridRepository
-from video.models import Camera
+from video.health import Health
+from video.models import Camera, Mount
 from video.repository import CameraRepository
 
 logger = logging.getLogger(__name__)
+
+# Health of cameras by id, or a function giving it for the ids asked (one store query for the candidates only).
+HealthSource = Mapping[str, Health] | Callable[[Sequence[str]], Mapping[str, Health]]
+# Healthy first, then never probed, then faulty: an unhealthy camera stays listed, marked, at the end.
+TIER_OK, TIER_UNKNOWN, TIER_FAULT = 0, 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class CoveringCamera:
+    """A camera that sees the point: how far, the bearing to it, how far off axis, where to turn, its health."""
+
+    item: Camera
+    distance_m: float
+    bearing_to_point_deg: float
+    off_axis_deg: float
+    turn_to_deg: float | None
+    score: float
+    health: Health | None
+
+    @property
+    def healthy(self) -> bool:
+        """Return whether the last probe found the picture good."""
+        return self.health is Health.OK
+
+
+def _camera_index(cameras: Sequence[Camera]) -> SectorIndex[Camera]:
+    return SectorIndex(cameras, Camera.sector, turnable=lambda c: c.mount is Mount.PTZ)
+
+
+def _tier(health: Health | None) -> int:
+    return TIER_UNKNOWN if health is None else TIER_OK if health is Health.OK else TIER_FAULT
 
 
 class Locator:
@@ -22,7 +56,7 @@ class Locator:
         self._lock = threading.Lock()
         self._revisions = {"grids": -1, "cameras": -1, "teams": -1}
         self._grids = GridIndex([])
-        self._cameras: SectorIndex[Camera] = SectorIndex([], Camera.sector)
+        self._cameras: SectorIndex[Camera] = _camera_index([])
         self._teams: PointIndex[Team] = PointIndex([], lambda t: t.position)
 
     def refresh(self, *, grids: GridRepository, cameras: CameraRepository, teams: TeamRepository) -> None:
@@ -35,7 +69,7 @@ class Locator:
                 logger.info("grid index rebuilt: %d grids", len(self._grids))
             revision = cameras.revision()
             if revision != self._revisions["cameras"]:
-                self._cameras = SectorIndex(cameras.all(), Camera.sector)
+                self._cameras = _camera_index(cameras.all())
                 self._revisions["cameras"] = revision
                 logger.info("camera index rebuilt: %d cameras", len(self._cameras))
             revision = teams.revision()
@@ -47,12 +81,29 @@ class Locator:
         """Return the codes of the grids containing a WGS-84 point, coarsest first."""
         return self._grids.locate(lon, lat).codes
 
-    def covering_cameras(self, lon: float, lat: float, *, limit: int = 8) -> list[Ranked[Camera]]:
-        """Return the cameras whose view covers the point, nearest first."""
-        return self._cameras.covering(lon, lat, limit=limit)
+    def covering_cameras(self, lon: float, lat: float, *, limit: int = 8,
+                         health: HealthSource | None = None) -> list[CoveringCamera]:
+        """Return the cameras whose view covers the point: healthy first, then by score (see gis.index.Coverage).
+
+        Fixed cameras count when the point lies in their sector, PTZ ones when it is within range (turn_to_deg
+        says where to turn them). Health is looked up per call, never kept in the index, so probes never
+        rebuild it; without health every camera ranks as never probed.
+        """
+        hits = self._cameras.hits(lon, lat)
+        if callable(health):
+            status = health([h.item.id for h in hits]) if hits else {}
+        else:
+            status = health or {}
+        ranked = rank(hits, limit=limit, tier=lambda camera: _tier(status.get(camera.id)))
+        return [_covering(c, status.get(c.item.id)) for c in ranked]
 
     def nearest_teams(self, platform: Platform, lon: float, lat: float, *, limit: int = 50) -> list[Ranked[Team]]:
         """Return the platform's teams that are not off duty, nearest first (availability is the store's to say)."""
         return self._teams.nearest(
             lon, lat, where=lambda t: t.platform == platform and t.status != TeamStatus.OFF_DUTY, limit=limit
         )
+
+
+def _covering(hit: Coverage[Camera], health: Health | None) -> CoveringCamera:
+    return CoveringCamera(hit.item, hit.distance_m, hit.bearing_to_point_deg, hit.off_axis_deg, hit.turn_to_deg,
+                          hit.score, health)

@@ -5,10 +5,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from pyproj import Geod
 from shapely.geometry import Point, Polygon
 
 EARTH_RADIUS_M = 6_371_008.8
 METRES_PER_DEG_LAT = 110_574.0
+WGS84 = Geod(ellps="WGS84")
+# An arc vertex every few degrees keeps the drawn edge within centimetres of the true arc at town ranges.
+ARC_STEP_DEG = 5.0
 
 
 def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -35,13 +39,28 @@ def offset_lon_lat(lon: float, lat: float, bearing_deg: float, distance_m: float
     return lon + dlon, lat + dlat
 
 
-def view_sector(lon: float, lat: float, bearing_deg: float, fov_deg: float, range_m: float, steps: int = 12) -> Polygon:
-    """Return the polygon a camera sees: a wedge of fov_deg around bearing, range_m deep (a disc at 360)."""
-    if fov_deg >= 360:
-        return Polygon([offset_lon_lat(lon, lat, 360 * i / 32, range_m) for i in range(32)])
-    start = bearing_deg - fov_deg / 2
-    arc = [offset_lon_lat(lon, lat, start + fov_deg * i / steps, range_m) for i in range(steps + 1)]
-    return Polygon([(lon, lat), *arc])
+def view_sector(lon: float, lat: float, bearing_deg: float, fov_deg: float, range_m: float) -> Polygon:
+    """Return the WGS-84 polygon a camera sees: a wedge of fov_deg around bearing, range_m deep (a disc at 360).
+
+    Arc vertices are geodesic (pyproj on the WGS-84 ellipsoid), so the drawn sector is metric-correct.
+    """
+    disc = fov_deg >= 360
+    span = 360.0 if disc else fov_deg
+    steps = max(int(math.ceil(span / ARC_STEP_DEG)), 2)
+    azimuths = (bearing_deg - span / 2) + span * np.arange(steps + (0 if disc else 1)) / steps
+    lons, lats, _ = WGS84.fwd(np.full(azimuths.size, lon), np.full(azimuths.size, lat), azimuths,
+                              np.full(azimuths.size, range_m))
+    arc = list(zip(lons.tolist(), lats.tolist(), strict=True))
+    return Polygon(arc if disc else [(lon, lat), *arc])
+
+
+def metres_per_degree(lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return (east, north) metres per degree of lon and lat at these latitudes on the WGS-84 ellipsoid."""
+    a, e2 = WGS84.a, WGS84.es
+    s2 = np.sin(np.radians(lat)) ** 2
+    meridian = a * (1 - e2) / (1 - e2 * s2) ** 1.5
+    normal = a / np.sqrt(1 - e2 * s2)
+    return normal * np.cos(np.radians(lat)) * math.pi / 180, meridian * math.pi / 180
 
 
 def point(lon: float, lat: float) -> Point:

@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from alerts.models import AlertStatus, Severity
-from api.responses.common import AreaGeometry, FeatureCollection, Instant, Page, PointFeature, ReadModel
+from api.responses.common import (AreaGeometry, FeatureCollection, Instant, Page, PointFeature, PolygonGeometry,
+                                  ReadModel)
 from cases.models import Platform, TeamStatus
 from gis.models import GridLevel
 from iot.models import SensorKind
@@ -154,18 +155,54 @@ class CameraFeatureCollection(FeatureCollection[CameraFeature]):
 
 
 class CoveringCamera(ReadModel):
-    """A camera whose view covers the point, and how far it is."""
+    """A camera whose view covers the point: how far, the bearing to the point, how far off axis, where to turn.
+
+    turn_to_deg is the bearing to turn a PTZ camera to (null for a fixed one; off_axis_deg is then 0).
+    score = distance_m + 100 × off_axis_deg / (fov_deg / 2), lower is better; healthy says whether the last
+    probe found the picture good (the camera's health says what was found).
+    """
 
     camera: CameraRead
     distance_m: float
+    bearing_to_point_deg: Annotated[float, Field(ge=0, lt=360)]
+    off_axis_deg: Annotated[float, Field(ge=0, le=180)]
+    turn_to_deg: Annotated[float, Field(ge=0, lt=360)] | None
+    score: float
+    healthy: bool
 
 
 class CoveringRead(ReadModel):
-    """The cameras covering a point, nearest first."""
+    """The cameras covering a point: healthy ones first, then never probed, then faulty; best score first in each."""
 
     lon: float
     lat: float
     items: list[CoveringCamera]
+
+
+class SectorProperties(ReadModel):
+    """What the map needs to draw and colour a camera's view sector."""
+
+    id: str
+    name: str
+    mount: Mount
+    bearing_deg: float
+    fov_deg: float
+    range_m: float
+    owner: str
+    health: CameraHealthRead
+
+
+class SectorFeature(ReadModel):
+    """A camera's view as a GeoJSON polygon in WGS-84: a wedge for a fixed camera, a disc of its range for a PTZ one."""
+
+    type: Literal["Feature"]
+    id: str
+    geometry: PolygonGeometry
+    properties: SectorProperties
+
+
+class SectorFeatureCollection(FeatureCollection[SectorFeature]):
+    """A page of camera view sectors."""
 
 
 class DeviceRead(ReadModel):

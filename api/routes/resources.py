@@ -11,12 +11,16 @@ from api.deps import BBoxDep, Format, IdPath, LocatorDep, PagingDep, StoreDep
 from api.errors import NotFound
 from api.responses import (AlertList, AlertRead, CameraList, CameraRead, CoveringRead, DeadLetterPage, DeviceList,
                            TeamList, TeamRead)
+from api.responses.resources import SectorFeatureCollection
 from api.security import IngestReader, OpsReader
 from api.serialize import (alert_dict, camera_dict, dead_letter_dict, device_dict, feature_collection, page,
                            point_feature, team_dict)
 from cases.models import Platform, TeamStatus
 from gis.crs import normalise_position
 from iot.models import SensorKind
+from video.health import Health
+from video.models import HealthRecord
+from video.sectors import polygon_coordinates, view_polygon
 
 router = APIRouter()
 
@@ -85,15 +89,41 @@ def list_cameras(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBox
 @router.get("/api/cameras/covering", tags=["cameras"], response_model=CoveringRead)
 def covering_cameras(store: StoreDep, _who: OpsReader, locator: LocatorDep, lon: float, lat: float, crs: str = "wgs84",
                      limit: Annotated[int, Query(ge=1, le=50)] = 8) -> dict[str, Any]:
-    """Return the cameras whose view covers a point, nearest first: the pictures to switch the wall to."""
+    """Return the cameras that see a point, healthy first then nearest and most central: the pictures to switch to."""
     wgs_lon, wgs_lat = normalise_position(lon, lat, crs, where="query parameters lon/lat")
+    records: dict[str, HealthRecord] = {}
+
+    def latest(ids: Any) -> dict[str, Health]:
+        records.update(uow.camera_health.latest(ids))  # one query, for the candidates only
+        return {camera_id: record.status for camera_id, record in records.items()}
+
     with store.read_only() as uow:
         locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
-        ranked = locator.covering_cameras(wgs_lon, wgs_lat, limit=limit)
-        health = uow.camera_health.latest(r.item.id for r in ranked)
+        ranked = locator.covering_cameras(wgs_lon, wgs_lat, limit=limit, health=latest)
     return {"lon": wgs_lon, "lat": wgs_lat,
-            "items": [{"camera": camera_dict(r.item, health.get(r.item.id)), "distance_m": round(r.distance_m, 1)}
+            "items": [{"camera": camera_dict(r.item, records.get(r.item.id)), "distance_m": round(r.distance_m, 1),
+                       "bearing_to_point_deg": round(r.bearing_to_point_deg, 1) % 360,
+                       "off_axis_deg": round(r.off_axis_deg, 1),
+                       "turn_to_deg": None if r.turn_to_deg is None else round(r.turn_to_deg, 1) % 360,
+                       "score": round(r.score, 1), "healthy": r.healthy}
                       for r in ranked]}
+
+
+@router.get("/api/cameras/sectors", tags=["cameras"], response_model=SectorFeatureCollection)
+def camera_sectors(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBoxDep) -> dict[str, Any]:
+    """List cameras (placed in bbox) as GeoJSON polygons of what they see, with their latest health, by id."""
+    with store.read_only() as uow:
+        cameras = uow.cameras.list(bbox=bbox, limit=paging.limit, offset=paging.offset)
+        total = uow.cameras.count(bbox=bbox)
+        health = uow.camera_health.latest(c.id for c in cameras)
+    features = []
+    for camera in cameras:
+        full = camera_dict(camera, health.get(camera.id))
+        properties = {k: full[k] for k in ("id", "name", "mount", "bearing_deg", "fov_deg", "range_m", "owner",
+                                            "health")}
+        geometry = {"type": "Polygon", "coordinates": polygon_coordinates(view_polygon(camera))}
+        features.append({"type": "Feature", "id": camera.id, "geometry": geometry, "properties": properties})
+    return feature_collection(features, total=total, **paging.window)
 
 
 @router.get("/api/cameras/{camera_id}", tags=["cameras"], response_model=CameraRead)
