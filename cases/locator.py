@@ -59,6 +59,13 @@ class Locator:
         self._cameras: SectorIndex[Camera] = _camera_index([])
         self._teams: PointIndex[Team] = PointIndex([], lambda t: t.position)
 
+    @classmethod
+    def of_cameras(cls, cameras: Sequence[Camera]) -> Locator:
+        """Return a locator over these cameras alone, without a store (benchmarks, tools, tests)."""
+        locator = cls()
+        locator._cameras = _camera_index(cameras)
+        return locator
+
     def refresh(self, *, grids: GridRepository, cameras: CameraRepository, teams: TeamRepository) -> None:
         """Rebuild each index whose table changed since the last refresh (three tiny queries otherwise)."""
         with self._lock:

@@ -1,11 +1,14 @@
-"""About 700 monitoring points: clustered in villages, strung along roads, watching the river."""
+"""About 700 monitoring points: some on purpose (village seats, crossroads, bridges, sensors), the rest in villages,
+along roads and on the river banks."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from iot.models import Device
 from town.landscape import bearing_deg
 from town.layout import Layout, short_name
+from town.watch import Watch, watched_sites
 from video.models import Camera, Mount
 
 LANDMARKS = (
@@ -29,34 +32,64 @@ DOME_SHARE = 0.15
 HEIGHT_RANGE_M = (4.0, 12.0)
 
 
-def place_cameras(rng: np.random.Generator, layout: Layout) -> list[Camera]:
-    """Return 680-720 cameras with ids CAM-0001..., Chinese names and believable view sectors."""
+def place_cameras(rng: np.random.Generator, layout: Layout, sensors: list[Device] | None = None) -> list[Camera]:
+    """Return 680-720 cameras with ids CAM-0001..., Chinese names and believable view sectors.
+
+    The cameras a town puts on purpose (watch.py: every village seat, the central crossroads, bridges, every
+    sensor) come first; the rest are the general ones in villages, on roads and by the river. The general draws
+    come from rng exactly as they always did, so everything drawn after the cameras (teams) stays as it was;
+    the purposeful ones take a generator of their own and replace as many general ones.
+    """
     total = int(rng.integers(680, 721))
     settings = rng.choice(SETTINGS, size=total, p=SETTING_SHARES)
     # Pole heights draw from a generator of their own, so every other draw of the town stays as it was.
     heights = np.random.default_rng(total).uniform(*HEIGHT_RANGE_M, size=total)
-    seen: dict[str, int] = {}
-    cameras = []
+    general: list[Watch] = []
     for number, setting in enumerate(settings, start=1):
         xy, bearing, name = _site(rng, layout, str(setting))
         owners, shares = OWNERS[str(setting)]
         dome = rng.random() < DOME_SHARE
-        lon, lat = layout.lon_lat(xy)
+        general.append(Watch(
+            xy=xy,
+            bearing_deg=round(bearing, 1) % 360,
+            fov_deg=360.0 if dome else float(rng.integers(60, 111)),
+            range_m=float(5 * rng.integers(12, 41)),
+            owner=str(rng.choice(owners, p=shares)),
+            name=name,
+            dome=dome,
+            height_m=round(float(heights[number - 1]) * 2) / 2,
+        ))
+    own = np.random.default_rng([total, 28181])
+    chosen = watched_sites(own, layout, sensors or [])
+    chosen += _keep(own, general, total - len(chosen), domes=round(DOME_SHARE * total) - sum(w.dome for w in chosen))
+    seen: dict[str, int] = {}
+    cameras = []
+    for number, watch in enumerate(chosen, start=1):
+        lon, lat = layout.lon_lat(watch.xy)
         cameras.append(
             Camera(
                 id=f"CAM-{number:04d}",
-                name=_unique(name + ("球机" if dome else ""), seen),
+                name=_unique(watch.name + ("球机" if watch.dome else ""), seen),
                 lon=lon,
                 lat=lat,
-                bearing_deg=round(bearing, 1) % 360,
-                fov_deg=360.0 if dome else float(rng.integers(60, 111)),
-                range_m=float(5 * rng.integers(12, 41)),
-                owner=str(rng.choice(owners, p=shares)),
-                height_m=round(float(heights[number - 1]) * 2) / 2,
-                mount=Mount.PTZ if dome else Mount.FIXED,
+                bearing_deg=watch.bearing_deg,
+                fov_deg=watch.fov_deg,
+                range_m=watch.range_m,
+                owner=watch.owner,
+                height_m=watch.height_m,
+                mount=Mount.PTZ if watch.dome else Mount.FIXED,
             )
         )
     return cameras
+
+
+def _keep(rng: np.random.Generator, general: list[Watch], count: int, *, domes: int) -> list[Watch]:
+    """Return count of the general cameras, in their order, with about `domes` domes among them."""
+    count = max(count, 0)
+    order = rng.permutation(len(general))
+    dome_ids = [int(i) for i in order if general[i].dome][: max(domes, 0)]
+    fixed_ids = [int(i) for i in order if not general[i].dome][: count - len(dome_ids)]
+    return [general[i] for i in sorted(dome_ids[:count] + fixed_ids)]
 
 
 def _site(rng: np.random.Generator, layout: Layout, setting: str) -> tuple[tuple[float, float], float, str]:
