@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import math
 from datetime import timedelta
 
 import pytest
+import shapely
+from pyproj import Geod
 from fastapi.testclient import TestClient
 
 from storage import Store
@@ -68,3 +71,65 @@ def test_covering_cameras_carry_their_health(app_client: TestClient, cameras: No
     assert answer.status_code == 200, answer.text
     health = {i["camera"]["id"]: i["camera"]["health"]["status"] for i in answer.json()["items"]}
     assert health == {"cam-1": "covered"}
+
+
+def test_covering_answer_ranks_healthy_first_and_marks_the_rest(app_client: TestClient, store: Store) -> None:
+    # Three cameras looking at the same spot from the south: the nearest is covered, the farthest is healthy.
+    spot_lon, spot_lat = 120.0, 32.3
+    with store.unit_of_work() as uow:
+        uow.cameras.upsert_many([
+            make_camera("near-covered", lon=spot_lon, lat=spot_lat - 0.0003, bearing_deg=0.0),
+            make_camera("mid-unknown", lon=spot_lon, lat=spot_lat - 0.0006, bearing_deg=0.0),
+            make_camera("far-ok", lon=spot_lon, lat=spot_lat - 0.0009, bearing_deg=0.0),
+            make_camera("dome-ok", lon=spot_lon + 0.0005, lat=spot_lat, mount=Mount.PTZ, bearing_deg=0.0),
+        ])
+        uow.camera_health.record(make_health("near-covered", T0, status=Health.COVERED))
+        uow.camera_health.record(make_health("far-ok", T0, status=Health.OK))
+        uow.camera_health.record(make_health("dome-ok", T0, status=Health.OK))
+    answer = app_client.get(f"/api/cameras/covering?lon={spot_lon}&lat={spot_lat}", headers=login(app_client, "viewer"))
+    assert answer.status_code == 200, answer.text
+    items = answer.json()["items"]
+    assert [(i["camera"]["id"], i["healthy"], i["camera"]["health"]["status"]) for i in items] == [
+        ("dome-ok", True, "ok"), ("far-ok", True, "ok"), ("mid-unknown", False, "unknown"),
+        ("near-covered", False, "covered")]
+    dome, far = items[0], items[1]
+    assert dome["turn_to_deg"] == pytest.approx(270.0, abs=0.2) and dome["off_axis_deg"] == 0.0
+    assert 45 < dome["distance_m"] < 50
+    assert far["turn_to_deg"] is None
+    assert min(far["bearing_to_point_deg"], 360 - far["bearing_to_point_deg"]) < 0.2
+    assert 98 < far["distance_m"] < 101 and far["off_axis_deg"] < 0.2 and far["score"] >= far["distance_m"]
+
+
+def test_sectors_are_valid_wgs84_geojson_polygons(app_client: TestClient, cameras: None) -> None:
+    answer = app_client.get("/api/cameras/sectors", headers=login(app_client, "viewer"))
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["type"] == "FeatureCollection" and body["numberMatched"] == 3
+    by_id = {f["id"]: f for f in body["features"]}
+    for feature in body["features"]:
+        assert feature["geometry"]["type"] == "Polygon"
+        ring = feature["geometry"]["coordinates"][0]
+        assert ring[0] == ring[-1] and len(ring) >= 4
+        assert all(-180 <= lon <= 180 and -90 <= lat <= 90 for lon, lat in ring)
+        polygon = shapely.Polygon(ring)
+        assert polygon.is_valid and polygon.exterior.is_ccw
+    assert by_id["cam-1"]["properties"]["health"]["status"] == "covered"
+    assert by_id["cam-1"]["properties"]["mount"] == "ptz"
+    # A PTZ camera's sector is the disc of its range, a fixed one's a wedge starting at the camera.
+    disc = shapely.Polygon(by_id["cam-1"]["geometry"]["coordinates"][0])
+    lon, lat, _ = Geod(ellps="WGS84").fwd(120.0, 32.3, 225.0, 140.0)  # behind its 45° bearing, within 150 m
+    assert disc.contains(shapely.Point(120.0, 32.3)) and disc.contains(shapely.Point(lon, lat))
+    area = abs(Geod(ellps="WGS84").geometry_area_perimeter(disc)[0])
+    assert area == pytest.approx(math.pi * 150.0**2, rel=0.01)
+    wedge = by_id["cam-2"]["geometry"]["coordinates"][0]
+    assert wedge[0] == [120.0005, 32.3]
+    assert not shapely.Polygon(wedge).contains(shapely.Point(*Geod(ellps="WGS84").fwd(120.0005, 32.3, 225.0, 50.0)[:2]))
+
+
+def test_sectors_keep_to_the_bbox_and_the_page(app_client: TestClient, cameras: None) -> None:
+    headers = login(app_client, "viewer")
+    inside = app_client.get("/api/cameras/sectors?bbox=120.0004,32.29,120.0006,32.31", headers=headers).json()
+    assert [f["id"] for f in inside["features"]] == ["cam-2"]
+    paged = app_client.get("/api/cameras/sectors?limit=1&offset=1", headers=headers).json()
+    assert paged["numberReturned"] == 1 and paged["numberMatched"] == 3
+    assert app_client.get("/api/cameras/sectors?limit=100000", headers=headers).status_code == 422
