@@ -186,3 +186,26 @@ def test_the_cli_probes_writes_health_and_prints_the_faulty(
         assert runner.invoke(app, ["cameras", "probe", "cam-nope"]).exit_code == 2
     finally:
         store.close()
+
+
+def test_an_unchanged_fault_whose_alert_was_closed_by_hand_raises_nothing_until_it_changes(store: Store) -> None:
+    from alerts.service import close_alert
+    from cases.use_cases import camera_health_changed
+
+    camera = make_camera("cam-x")
+    locator = Locator()
+
+    def changed(previous: Health | None, current: Health, at: datetime) -> Any:
+        with store.unit_of_work() as uow:
+            return camera_health_changed(uow, locator=locator, camera=camera, previous=previous, current=current,
+                                         detail="test", at=at)
+
+    first = changed(None, Health.FROZEN, T0)
+    assert first.is_new and first.case is not None
+    with store.unit_of_work() as uow:
+        close_alert(repo=uow.alerts, alert_id=first.alert.id, at=T0)
+    assert changed(Health.FROZEN, Health.BLURRED, T0 + timedelta(minutes=10)).alert is None  # same family
+    again = changed(Health.BLURRED, Health.OFFLINE, T0 + timedelta(minutes=20))  # another family: a change
+    assert again.is_new and again.alert.metric == "offline"
+    with store.read_only() as uow:
+        assert len(uow.alerts.list()) == 2 and len(uow.cases.list()) == 2
