@@ -25,7 +25,7 @@ from video.capture.pool import PendingProbe
 from video.diagnosis import Baseline, Thresholds
 from video.errors import VideoError
 from video.health import Health
-from video.models import Camera, HealthRecord
+from video.models import Camera, Credentials, HealthRecord
 from video.probe import judge
 from video.repository import CameraHealthRepository
 from video.urls import UrlPolicy, check_stream_url, redact_url, stream_url_with_credentials
@@ -77,12 +77,17 @@ def probe_cameras(store: Store, pool: WorkerPool, locator: Locator, settings: Ca
         credentials = {c.id: uow.cameras.credentials(c.id) for c in probed if c.has_credentials}
     limit = pool.workers * settings.concurrency_factor
     in_flight: deque[tuple[Camera, PendingProbe | Capture]] = deque()
+
+    def finish_oldest() -> None:
+        _finish(store, locator, *in_flight.popleft(), thresholds=thresholds, baselines=baselines, clock=clock,
+                report=report, on_result=on_result)
+
     for camera in probed:
         if len(in_flight) >= limit:
-            _finish(store, locator, *in_flight.popleft(), thresholds=thresholds, baselines=baselines, clock=clock, report=report, on_result=on_result)
+            finish_oldest()
         in_flight.append((camera, _start(pool, camera, credentials.get(camera.id), settings=settings, policy=policy)))
     while in_flight:
-        _finish(store, locator, *in_flight.popleft(), thresholds=thresholds, baselines=baselines, clock=clock, report=report, on_result=on_result)
+        finish_oldest()
     logger.info("camera probes: %s", report.describe())
     return report
 
@@ -103,7 +108,7 @@ def _baseline(health: CameraHealthRepository, camera_id: str, probes: int) -> Ba
     return Baseline(focus=float(median(focus))) if focus else None
 
 
-def _start(pool: WorkerPool, camera: Camera, credentials: object, *, settings: CameraProbeSettings,
+def _start(pool: WorkerPool, camera: Camera, credentials: Credentials | None, *, settings: CameraProbeSettings,
            policy: UrlPolicy) -> PendingProbe | Capture:
     """Submit the camera's probe, or return an offline Capture when the SSRF guard refuses its URL now."""
     shown = redact_url(camera.stream_url)
@@ -113,7 +118,7 @@ def _start(pool: WorkerPool, camera: Camera, credentials: object, *, settings: C
     except VideoError as exc:
         logger.warning("camera %s: not probed: %s", camera.id, exc)
         return Capture(source=shown, error=f"not probed: {exc}")
-    url = stream_url_with_credentials(camera, credentials)  # type: ignore[arg-type]
+    url = stream_url_with_credentials(camera, credentials)
     logger.debug("camera %s: probing %s", camera.id, shown)
     return submit_probe(pool, url, count=settings.frames, open_timeout_s=settings.open_timeout_s,
                         read_timeout_s=settings.read_timeout_s)

@@ -129,15 +129,15 @@ def cameras_probe(ids: Annotated[list[str] | None, typer.Argument(help="Camera i
     settings = load_settings()
     store = open_migrated_store(settings.effective_store_url)
     try:
-        if ids:
-            with store.read_only() as uow:
-                unknown = [i for i in ids if uow.cameras.get(i) is None]
-            if unknown:
-                console.print(f"[red]refused:[/] no camera {escape(', '.join(unknown))}")
-                raise typer.Exit(2)
+        with store.read_only() as uow:
+            unknown = [i for i in ids or () if uow.cameras.get(i) is None]
+            total = sum(1 for c in uow.cameras.all() if c.stream_url and (not ids or c.id in ids))
+        if unknown:
+            console.print(f"[red]refused:[/] no camera {escape(', '.join(unknown))}")
+            raise typer.Exit(2)
         with Progress(console=console, transient=True) as progress, \
                 WorkerPool(workers=settings.jobs.worker_processes) as pool:
-            task = progress.add_task("probing", total=len(ids) if ids else None)
+            task = progress.add_task("probing", total=total)
             report = probe_cameras(store, pool, Locator(), settings.camera_probes,
                                    thresholds=settings.video_diagnosis.thresholds(), policy=settings.url_policy(),
                                    clock=lambda: datetime.now(UTC), camera_ids=ids or None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import time
 from collections.abc import Iterator
@@ -25,7 +26,9 @@ from tests.factories import make_camera
 from tests.video.diagnosis_clips import make_clip
 from video.capture.pool import default_hard_timeout_s
 from video.health import Health
+from video.models import Credentials
 
+SECRET = "s3cret-pass"
 T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 PROBES = CameraProbeSettings(frames=8, open_timeout_s=1.0, read_timeout_s=1.0, concurrency_factor=1, baseline_probes=3)
 HARD_S = default_hard_timeout_s(count=PROBES.frames, open_timeout_s=PROBES.open_timeout_s,
@@ -82,7 +85,9 @@ def _clock(start: datetime) -> Any:
 
 
 def test_every_camera_is_probed_faults_open_one_case_each_and_recovery_clears(
-        store: Store, pool: CountingPool, video_root: Path, unanswering_port: int, tmp_path: Path) -> None:
+        store: Store, pool: CountingPool, video_root: Path, unanswering_port: int, silent_port: int, rtsp_url: str,
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
     flip = video_root / f"flip-{tmp_path.name}.mp4"  # each backend's run has its own
     shutil.copy(video_root / "frozen.mp4", flip)
     with store.unit_of_work() as uow:
@@ -92,7 +97,9 @@ def test_every_camera_is_probed_faults_open_one_case_each_and_recovery_clears(
             make_camera("cam-dead", stream_url=f"rtsp://127.0.0.1:{unanswering_port}/live", owner="traffic"),
             make_camera("cam-flip", stream_url=f"file://{flip}"),
             make_camera("cam-none", stream_url=""),
-        ])
+            make_camera("cam-rtsp", stream_url=rtsp_url),
+            make_camera("cam-silent", stream_url=f"http://127.0.0.1:{silent_port}/video"),
+        ], credentials={"cam-rtsp": Credentials("viewer", SECRET)})
     settings = _settings(video_root)
     with store.read_only() as uow:
         revision = uow.cameras.revision()
@@ -102,24 +109,26 @@ def test_every_camera_is_probed_faults_open_one_case_each_and_recovery_clears(
     began = time.monotonic()
     detail = job.run(T0)
     elapsed = time.monotonic() - began
-    # Four probes on two workers, two at a time: two rounds, each ended by the hard kill at the latest.
-    assert elapsed < 2 * HARD_S + 5, detail
+    # Six probes on two workers, two at a time: three rounds, each ended by the hard kill at the latest.
+    assert elapsed < 3 * HARD_S + 5, detail
+    assert SECRET not in caplog.text and "cam-rtsp" in caplog.text
     assert pool.most_in_flight <= pool.workers * PROBES.concurrency_factor
     assert "skipped 1" in detail
 
     with store.read_only() as uow:
         latest = uow.camera_health.latest()
         assert {k: v.status for k, v in latest.items()} == {
-            "cam-ok": Health.OK, "cam-frozen": Health.FROZEN, "cam-dead": Health.OFFLINE, "cam-flip": Health.FROZEN}
+            "cam-ok": Health.OK, "cam-frozen": Health.FROZEN, "cam-dead": Health.OFFLINE, "cam-flip": Health.FROZEN,
+            "cam-rtsp": Health.OK, "cam-silent": Health.OFFLINE}
         assert latest["cam-ok"].width == 320 and latest["cam-ok"].open_ms is not None
         assert "timed out" in latest["cam-dead"].detail or "cannot" in latest["cam-dead"].detail
         assert uow.cameras.revision() == revision  # health never rewrites the registry
         alerts = {a.device_id: a for a in uow.alerts.list()}
         assert {k: (a.metric, a.sensor_kind, a.status) for k, a in alerts.items()} == {
             "cam-frozen": ("picture", "camera", AlertStatus.OPEN), "cam-dead": ("offline", "camera", AlertStatus.OPEN),
-            "cam-flip": ("picture", "camera", AlertStatus.OPEN)}
+            "cam-flip": ("picture", "camera", AlertStatus.OPEN), "cam-silent": ("offline", "camera", AlertStatus.OPEN)}
         cases = {c.alert_id: c for c in uow.cases.list()}
-        assert len(cases) == 3
+        assert len(cases) == 4
         for alert in alerts.values():
             case = cases[alert.id]
             assert alert.case_id == case.id
@@ -128,7 +137,7 @@ def test_every_camera_is_probed_faults_open_one_case_each_and_recovery_clears(
         assert "交警" in cases[alerts["cam-dead"].id].description
         assert "公安" in cases[alerts["cam-frozen"].id].description
         opened = [e for e in uow.feed.since(0, limit=100) if e.kind == "case.opened"]
-        assert len(opened) == 3
+        assert len(opened) == 4
 
     shutil.copy(video_root / "street.mp4", flip)  # the camera was repaired
     job = camera_probes_job(store, pool, Locator(), settings, clock=_clock(T0 + timedelta(minutes=10)))
@@ -136,9 +145,12 @@ def test_every_camera_is_probed_faults_open_one_case_each_and_recovery_clears(
 
     with store.read_only() as uow:
         assert uow.camera_health.latest(["cam-flip"])["cam-flip"].status is Health.OK
+        # The second probe of a healthy camera is judged against the focus of its first (its blur baseline).
+        ok = uow.camera_health.latest(["cam-ok"])["cam-ok"]
+        assert ok.status is Health.OK and ok.measures["baseline_focus"] == latest["cam-ok"].measures["focus"]
         assert len(uow.camera_health.history("cam-dead")) == 2
         alerts = {a.device_id: a for a in uow.alerts.list()}
-        assert len(uow.alerts.list()) == 3 and len(uow.cases.list()) == 3  # folded, not raised again
+        assert len(uow.alerts.list()) == 4 and len(uow.cases.list()) == 4  # folded, not raised again
         assert alerts["cam-frozen"].occurrences == alerts["cam-dead"].occurrences == 2
         assert alerts["cam-flip"].status is AlertStatus.CLOSED
         flip_case = uow.cases.get(alerts["cam-flip"].case_id)  # type: ignore[arg-type]
