@@ -24,6 +24,8 @@ CATEGORIES: dict[str, Category] = {c.code: c for c in (
     Category("noise_nuisance", "噪声扰民", Platform.ENFORCEMENT),
     Category("cold_chain_breach", "冷链温度超标", Platform.MARKET),
     Category("elderly_emergency", "老人紧急呼叫", Platform.SERVICE),
+    # Raised by camera probes: the 雪亮工程 / 天眼 video network is run by comprehensive governance (综治).
+    Category("camera_fault", "视频监控故障 / 设备维护", Platform.GOVERNANCE),
     # Reported by grid staff and citizens.
     Category("public_order", "治安问题", Platform.GOVERNANCE),
     Category("dispute", "矛盾纠纷", Platform.GOVERNANCE),
@@ -50,6 +52,21 @@ CATEGORY_BY_SENSOR_KIND: dict[str, str] = {
     "cold_chain": "cold_chain_breach",
     "care_button": "elderly_emergency",
 }
+
+
+# Who maintains a camera (its registry owner), named in its maintenance case (seed 001: cameras integrated from
+# the police, the traffic police and the water authority, and the town's own 雪亮 points).
+OWNER_DEPARTMENTS: dict[str, str] = {
+    "police": "公安派出所 (police)",
+    "traffic": "交警中队 (traffic police)",
+    "water": "水利站 (water authority)",
+    "town": "镇综治中心 (town governance centre)",
+}
+
+
+def owner_department(owner: str) -> str:
+    """Return the department that maintains a camera of this owner (the owner itself when not a known one)."""
+    return OWNER_DEPARTMENTS.get(owner, owner)
 
 
 def category_for_sensor(sensor_kind: str) -> Category:

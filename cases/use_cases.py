@@ -6,28 +6,33 @@ The ingest, the API and the demo call these; none of them repeats the pair.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
+from alerts.camera import metric_for, open_camera_alerts, raise_camera_alert
 from alerts.models import Alert
 from alerts.repository import AlertRepository
 from alerts.rules import Exceedance
-from alerts.service import link_case, raise_alert
+from alerts.service import close_alert, link_case, raise_alert
 from cases import feed as payloads
 from cases.errors import NoTeamAvailable
 from cases.lifecycle import Action
 from cases.locator import Locator
-from cases.models import CaseSource, Team
+from cases.models import CaseEvent, CaseSource, Team
 from cases.repository import AssignmentRepository, CaseRepository, TeamRepository
-from cases.routing import category_for_sensor
+from cases.routing import CATEGORIES, category_for_sensor, owner_department
 from cases.service import CaseCreate, StepInput, StepResult, report_case, take_step
 from feed import FeedRepository
 from iot.models import Device, Reading
+from video.health import Health
+from video.models import Camera
 
 logger = logging.getLogger(__name__)
 
 SYSTEM_ACTOR = "system:auto"
+CAMERA_FAULT = "camera_fault"
+CAMERA_RECOVERED = "camera_recovered"  # a case event off the loop: the fault's alert cleared
 
 
 class CaseWork(Protocol):
@@ -109,3 +114,68 @@ def move_team_and_announce(work: CaseWork, *, team_id: str, lon: float, lat: flo
     if team is not None:
         work.feed.append(payloads.TEAM_MOVED, payloads.team_moved(team), at=announced_at)
     return team
+
+
+@dataclass(frozen=True, slots=True)
+class CameraAlarmOutcome:
+    """What a probe's status led to: the alert raised or folded (new: with its case), or the alerts it cleared."""
+
+    alert: Alert | None = None
+    is_new: bool = False
+    case: StepResult | None = None
+    cleared: tuple[Alert, ...] = ()
+
+
+def camera_health_changed(work: CaseWork, *, locator: Locator, camera: Camera, previous: Health | None,
+                          current: Health, detail: str, at: datetime) -> CameraAlarmOutcome:
+    """Raise, fold or clear the camera's alert for its new status; a new alert opens a maintenance case for its owner.
+
+    An alert is raised when the camera goes from ok or unknown (or another fault family) to a fault; while the
+    fault lasts each probe folds into the open alert; a healthy probe clears (closes) the camera's open alerts and
+    notes the recovery on their cases, which stay open until the command room verifies the repair and closes them.
+    """
+    metric = metric_for(current)
+    if metric is None:
+        return CameraAlarmOutcome(cleared=tuple(_clear_camera_alerts(work, camera=camera, at=at)))
+    open_alert = work.alerts.find_open(device_id=camera.id, metric=metric)
+    if open_alert is None and previous is not None and metric_for(previous) == metric:
+        # The fault did not change and its alert was closed by hand (its case closed): raise only on a change.
+        return CameraAlarmOutcome()
+    grid_path = locator.grid_path(camera.lon, camera.lat)
+    alert, is_new = raise_camera_alert(repo=work.alerts, camera=camera, metric=metric, grid_path=grid_path, at=at)
+    if not is_new:
+        return CameraAlarmOutcome(alert, False)
+    work.feed.append(payloads.ALERT_RAISED, payloads.alert_raised(alert), at=at)
+    category = CATEGORIES[CAMERA_FAULT]
+    department = owner_department(camera.owner)
+    opened = report_case_and_announce(work, case_in=CaseCreate(
+        title=f"{category.label}: {camera.name}", category=category.code, lon=camera.lon, lat=camera.lat,
+        source=CaseSource.CAMERA, alert_id=alert.id,
+        description=f"{camera.id} {current.value}: {detail}; maintained by {department}",
+    ), grid_path=grid_path, actor=SYSTEM_ACTOR, at=at)
+    alert = link_case(repo=work.alerts, alert=alert, case_id=opened.case.id)  # type: ignore[arg-type]
+    # Accepted for the owner's maintainers; no field team is dispatched: grid teams do not repair cameras.
+    step = take_step_and_announce(work, locator=locator, case_id=opened.case.id, actor=SYSTEM_ACTOR, at=at,  # type: ignore[arg-type]
+                                  step_in=StepInput(Action.ACCEPT, note=f"camera fault; maintenance by {department}"))
+    return CameraAlarmOutcome(alert, True, step)
+
+
+def _clear_camera_alerts(work: CaseWork, *, camera: Camera, at: datetime) -> list[Alert]:
+    """Close the camera's open alerts and note the recovery on each one's case, announced on the feed."""
+    cleared = []
+    for alert in open_camera_alerts(repo=work.alerts, camera_id=camera.id):
+        closed = close_alert(repo=work.alerts, alert_id=alert.id, at=at)  # type: ignore[arg-type]
+        cleared.append(closed)
+        case = work.cases.get(alert.case_id, for_update=True) if alert.case_id is not None else None
+        if case is None:
+            continue
+        case = replace(case, updated_at=at)
+        work.cases.update(case)
+        event = work.cases.append_event(CaseEvent(
+            case_id=case.id, action=CAMERA_RECOVERED, actor=SYSTEM_ACTOR, at=at,  # type: ignore[arg-type]
+            from_status=case.status, to_status=case.status,
+            note=f"{camera.id} healthy again; alert {alert.id} cleared; verify the repair and close the case",
+            data={"alert_id": alert.id, "camera_id": camera.id, "metric": alert.metric},
+        ))
+        work.feed.append(payloads.CASE_UPDATED, payloads.case_updated(case, event), at=at)
+    return cleared

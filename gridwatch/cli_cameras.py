@@ -107,3 +107,55 @@ def cameras_diagnose(source: Annotated[str, typer.Argument(help="A stream URL (r
             console.print(f"  {name:<18} {value:.4g}")
     if result.diagnosis.status.is_fault:
         raise typer.Exit(1)
+
+
+@cameras_app.command("probe")
+def cameras_probe(ids: Annotated[list[str] | None, typer.Argument(help="Camera ids to probe.")] = None,
+                  all_cameras: Annotated[bool, typer.Option("--all", help="Probe every camera with a stream URL.")] = False
+                  ) -> None:
+    """Probe cameras as the camera-probes job does, record their health and alerts; exit 1 if any is faulty."""
+    from datetime import UTC, datetime
+
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from cases.locator import Locator
+    from gridwatch.camera_probes import probe_cameras
+    from jobs.pool import WorkerPool
+
+    if bool(ids) == all_cameras:
+        console.print("[red]refused:[/] give camera ids or --all (not both)")
+        raise typer.Exit(2)
+    settings = load_settings()
+    store = open_migrated_store(settings.effective_store_url)
+    try:
+        with store.read_only() as uow:
+            unknown = [i for i in ids or () if uow.cameras.get(i) is None]
+            total = sum(1 for c in uow.cameras.all() if c.stream_url and (not ids or c.id in ids))
+        if unknown:
+            console.print(f"[red]refused:[/] no camera {escape(', '.join(unknown))}")
+            raise typer.Exit(2)
+        with Progress(console=console, transient=True) as progress, \
+                WorkerPool(workers=settings.jobs.worker_processes) as pool:
+            task = progress.add_task("probing", total=total)
+            report = probe_cameras(store, pool, Locator(), settings.camera_probes,
+                                   thresholds=settings.video_diagnosis.thresholds(), policy=settings.url_policy(),
+                                   clock=lambda: datetime.now(UTC), camera_ids=ids or None,
+                                   on_result=lambda camera, record: progress.advance(task))
+    finally:
+        store.close()
+    counts = Table(title=f"{len(report.health)} cameras probed, {report.skipped} without a stream URL")
+    counts.add_column("status")
+    counts.add_column("cameras", justify="right")
+    for status, n in sorted(report.counts().items()):
+        counts.add_row(status, str(n))
+    console.print(counts)
+    faulty = report.faulty()
+    if faulty:
+        table = Table(title=f"{len(faulty)} faulty cameras")
+        for column in ("camera", "status", "detail"):
+            table.add_column(column)
+        for record in faulty:
+            table.add_row(record.camera_id, record.status.value, escape(record.detail))
+        console.print(table)
+        raise typer.Exit(1)

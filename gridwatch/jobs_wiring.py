@@ -1,19 +1,20 @@
 """gridwatch's periodic jobs, and starting them with the scheduler and the pool of worker processes.
 
-`gridwatch worker` runs the jobs that happen once per period in the whole deployment (retention) and the
-pool; `serve` and `ingest` run only the per-process job that keeps their own indexes fresh; the demo runs
+`gridwatch worker` runs the jobs that happen once per period in the whole deployment (retention, camera
+probes) and the pool; `serve` and `ingest` run only the per-process job that keeps their own indexes fresh; the demo runs
 all of it in its one process tree.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from cases.locator import Locator
+from gridwatch.camera_probes import probe_cameras
 from gridwatch.retention import RetentionPolicy, describe, prune
 from gridwatch.settings import JobSettings, Settings
 from jobs.models import JobSpec
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 RETENTION = "retention"
 INDEX_REFRESH = "index-refresh"
+CAMERA_PROBES = "camera-probes"
 
 
 def store_job_runs(store: Store) -> RunsFactory:
@@ -56,6 +58,18 @@ def index_refresh_job(store: Store, locator: Locator, settings: JobSettings) -> 
     return JobSpec(INDEX_REFRESH, interval=interval, timeout=interval, run=refresh, per_process=True)
 
 
+def camera_probes_job(store: Store, pool: WorkerPool, locator: Locator, settings: Settings, *,
+                      clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> JobSpec:
+    """Return the job probing every camera with a stream URL on the pool and recording its health."""
+    probes = settings.camera_probes
+    thresholds = settings.video_diagnosis.thresholds()
+    policy = settings.url_policy()
+    return JobSpec(CAMERA_PROBES, interval=timedelta(minutes=probes.interval_minutes),
+                   timeout=timedelta(minutes=probes.timeout_minutes),
+                   run=lambda now: probe_cameras(store, pool, locator, probes, thresholds=thresholds, policy=policy,
+                                                 clock=clock).describe())
+
+
 @dataclass
 class WorkerRuntime:
     """The started scheduler and, where this process has one, the worker pool."""
@@ -71,15 +85,21 @@ class WorkerRuntime:
 
 
 def start_worker_runtime(store: Store, locator: Locator, settings: Settings, *, label: str, retention: bool,
-                         index_refresh: bool, pool: bool) -> WorkerRuntime:
-    """Start the scheduler with the jobs asked for, and the pool if asked; runs are recorded as label@host:pid."""
+                         index_refresh: bool, pool: bool, camera_probes: bool = False) -> WorkerRuntime:
+    """Start the pool if asked and the scheduler with the jobs asked for; runs are recorded as label@host:pid.
+
+    The camera probes run on the pool, so they are started only with it.
+    """
+    workers = WorkerPool(workers=settings.jobs.worker_processes) if pool else None
     jobs: list[JobSpec] = []
     if index_refresh:
         jobs.append(index_refresh_job(store, locator, settings.jobs))
     if retention:
         jobs.append(retention_job(store, settings.jobs))
+    if camera_probes and workers is not None:
+        jobs.append(camera_probes_job(store, workers, locator, settings))
     scheduler = Scheduler(jobs, runs=store_job_runs(store), runner=process_runner(label),
                           clock=lambda: datetime.now(UTC))
     scheduler.start()
-    return WorkerRuntime(scheduler, WorkerPool(workers=settings.jobs.worker_processes) if pool else None)
+    return WorkerRuntime(scheduler, workers)
 

@@ -42,6 +42,21 @@ class VideoSourceSettings(BaseSettings):
                                                "(loopback, link-local, this server); empty: none.")
 
 
+class CameraProbeSettings(BaseSettings):
+    """The probe cycle of every camera (GRIDWATCH_CAMERA_PROBE_*): how often, how many at once, how long each."""
+
+    model_config = SettingsConfigDict(env_prefix="GRIDWATCH_CAMERA_PROBE_", env_file=".env", extra="ignore")
+
+    interval_minutes: int = Field(10, ge=1, le=1440, description="How often every camera with a stream URL is probed.")
+    timeout_minutes: int = Field(10, ge=1, le=1440, description="A probe cycle longer than this is reported as a timeout.")
+    concurrency_factor: int = Field(2, ge=1, le=8, description="Probes in flight at most: pool workers times this.")
+    frames: int = Field(8, ge=2, le=50, description="Frames each probe reads.")
+    open_timeout_s: float = Field(5.0, gt=0, le=60, description="Seconds a stream may take to open (FFmpeg's timeout).")
+    read_timeout_s: float = Field(5.0, gt=0, le=60, description="Seconds a frame may take to arrive.")
+    baseline_probes: int = Field(5, ge=0, le=50, description="Last healthy probes whose median focus is the camera's "
+                                                             "blur baseline (0: judge blur by the floor only).")
+
+
 # The diagnosis's own defaults, so the settings and the code cannot disagree.
 _DIAGNOSIS = Thresholds()
 
@@ -94,6 +109,8 @@ class Settings(BaseSettings):
                                                description="The SSRF guard of camera stream URLs.")
     video_diagnosis: VideoDiagnosisSettings = Field(default_factory=VideoDiagnosisSettings,
                                                     description="Default thresholds of the picture diagnosis.")
+    camera_probes: CameraProbeSettings = Field(default_factory=CameraProbeSettings,
+                                               description="The probe cycle of every camera.")
 
     @field_validator("http_bind")
     @classmethod

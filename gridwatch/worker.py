@@ -1,4 +1,4 @@
-"""`gridwatch worker`: the jobs run once per period in the whole deployment (retention) and the worker pool."""
+"""`gridwatch worker`: the jobs run once per period in the whole deployment (retention, camera probes) and the pool."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def run_worker(settings: Settings) -> None:
         stack.callback(core.store.close)
         # The worker serves no lookups, so it keeps no indexes to refresh.
         runtime = start_worker_runtime(core.store, core.locator, settings, label="worker", retention=True,
-                                       index_refresh=False, pool=True)
+                                       index_refresh=False, pool=True, camera_probes=True)
         stack.callback(runtime.close)
         try:
             threading.Event().wait()

@@ -37,6 +37,12 @@ def probe(pool: WorkerPool, source: str, *, thresholds: Thresholds, frames: int 
     """Read frames of source in a pool worker (killed past its hard timeout) and diagnose them."""
     capture = capture_in_pool(pool, source, count=frames, open_timeout_s=open_timeout_s,
                               read_timeout_s=read_timeout_s)
+    return judge(capture, thresholds=thresholds, baseline=baseline, reference=reference)
+
+
+def judge(capture: Capture, *, thresholds: Thresholds, baseline: Baseline | None = None,
+          reference: np.ndarray | None = None) -> ProbeResult:
+    """Diagnose a capture's frames; a capture without frames keeps its own reason as the detail."""
     diagnosis = diagnose(capture.frames, thresholds=thresholds, baseline=baseline, reference=reference)
     if not capture.frames and capture.error:
         # The diagnosis only knows there was no frame; the capture knows why.

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from cases.locator import Locator
 from gridwatch.cli import app
-from gridwatch.jobs_wiring import INDEX_REFRESH, RETENTION, start_worker_runtime
+from gridwatch.jobs_wiring import CAMERA_PROBES, INDEX_REFRESH, RETENTION, start_worker_runtime
 from gridwatch.retention import RetentionPolicy, describe, prune
 from gridwatch.settings import load_settings
 from jobs.models import JobOutcome, JobRun
@@ -97,28 +97,28 @@ def test_jobs_list_shows_the_last_run_of_each_job(tmp_path: Path, monkeypatch: p
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
-def test_gridwatch_worker_runs_retention_and_stops_cleanly(tmp_path: Path, stop: signal.Signals) -> None:
+def test_gridwatch_worker_runs_retention_and_the_camera_probes_and_stops_cleanly(tmp_path: Path, stop: signal.Signals) -> None:
     url = f"sqlite:///{tmp_path}/worker.db"
     env = {**os.environ, "GRIDWATCH_STORE_URL": url, "GRIDWATCH_DATA_DIR": str(tmp_path), "COLUMNS": "200"}
     # A fresh session: the worker's signals are the test's to send, not inherited from the shell's job control.
     worker = subprocess.Popen([sys.executable, "-m", "gridwatch", "worker"], cwd=tmp_path, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
-        finished = None
+        finished: dict[str, JobRun] = {}
         deadline = time.monotonic() + 60
-        while finished is None and time.monotonic() < deadline and worker.poll() is None:
+        while len(finished) < 2 and time.monotonic() < deadline and worker.poll() is None:
             time.sleep(0.1)
             if not (tmp_path / "worker.db").exists():
                 continue
             store = open_store(url)
             try:
                 with store.unit_of_work() as uow:
-                    finished = next((r for r in uow.job_runs.latest() if r.finished_at), None)
+                    finished = {r.job: r for r in uow.job_runs.latest() if r.finished_at}
             except Exception:  # noqa: BLE001 - the worker may still be migrating
                 pass
             finally:
                 store.close()
-        assert finished is not None, "the worker recorded no finished run"
+        assert set(finished) == {RETENTION, CAMERA_PROBES}, f"the worker finished only {sorted(finished)}"
     finally:
         worker.send_signal(stop)
         try:
@@ -127,4 +127,6 @@ def test_gridwatch_worker_runs_retention_and_stops_cleanly(tmp_path: Path, stop:
             worker.kill()
             pytest.fail("gridwatch worker did not stop within 20 s")
     assert worker.returncode == 0, output
-    assert (finished.job, finished.outcome) == (RETENTION, JobOutcome.OK) and finished.runner.startswith("worker@")
+    for run in finished.values():
+        assert run.outcome is JobOutcome.OK and run.runner.startswith("worker@"), run
+    assert finished[CAMERA_PROBES].detail.startswith("probed 0 cameras")
