@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from cases.locator import Locator
 from gridwatch.retention import RetentionPolicy, describe, prune
 from gridwatch.settings import JobSettings, Settings
+from gridwatch.snapshots import SnapshotSettings, SnapshotTaker
 from jobs.models import JobSpec
 from jobs.pool import WorkerPool
 from jobs.repository import JobRunRepository
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 RETENTION = "retention"
 INDEX_REFRESH = "index-refresh"
+SNAPSHOTS = "snapshots"
 
 
 def store_job_runs(store: Store) -> RunsFactory:
@@ -56,6 +58,17 @@ def index_refresh_job(store: Store, locator: Locator, settings: JobSettings) -> 
     return JobSpec(INDEX_REFRESH, interval=interval, timeout=interval, run=refresh, per_process=True)
 
 
+def snapshot_job(store: Store, locator: Locator, pool: WorkerPool, settings: Settings) -> JobSpec:
+    """Return the job taking the snapshots of new cases on the pool (see gridwatch.snapshots for why a job)."""
+    live = settings.video_live
+    taker = SnapshotTaker(store=store, locator=locator, pool=pool, files_dir=settings.data_dir / "attachments",
+                          policy=settings.url_policy(),
+                          settings=SnapshotSettings(cameras=live.snapshot_cameras, timeout_s=live.snapshot_timeout_s,
+                                                    max_age=timedelta(minutes=live.snapshot_max_age_minutes)))
+    return JobSpec(SNAPSHOTS, interval=timedelta(seconds=live.snapshot_interval_seconds),
+                   timeout=timedelta(minutes=5), run=lambda now: taker.step(now).describe())
+
+
 @dataclass
 class WorkerRuntime:
     """The started scheduler and, where this process has one, the worker pool."""
@@ -78,8 +91,12 @@ def start_worker_runtime(store: Store, locator: Locator, settings: Settings, *, 
         jobs.append(index_refresh_job(store, locator, settings.jobs))
     if retention:
         jobs.append(retention_job(store, settings.jobs))
+    workers = WorkerPool(workers=settings.jobs.worker_processes) if pool else None
+    if workers is not None and settings.video_live.snapshot_cameras > 0:
+        # Where the pool is, the snapshots of new cases are taken (the grabs run in its processes).
+        jobs.append(snapshot_job(store, locator, workers, settings))
     scheduler = Scheduler(jobs, runs=store_job_runs(store), runner=process_runner(label),
                           clock=lambda: datetime.now(UTC))
     scheduler.start()
-    return WorkerRuntime(scheduler, WorkerPool(workers=settings.jobs.worker_processes) if pool else None)
+    return WorkerRuntime(scheduler, workers)
 
