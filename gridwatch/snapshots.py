@@ -21,6 +21,7 @@ from cases.models import CaseEvent
 from jobs.pool import WorkerPool
 from storage import Store
 from video.capture import Capture, encode_jpeg, submit_probe
+from video.capture.pool import PendingProbe
 from video.errors import VideoError
 from video.health import Health
 from video.models import Camera
@@ -111,7 +112,7 @@ class SnapshotTaker:
                 else:
                     report.failed.append(camera.id)
 
-    def _submit(self, camera: Camera, source: str):  # noqa: ANN202 (a PendingProbe, private to video.capture)
+    def _submit(self, camera: Camera, source: str) -> PendingProbe | None:
         try:
             # The guard again at every open: a name may resolve elsewhere than when the camera was registered.
             check_stream_url(camera.stream_url, self.policy, where=f"camera {camera.id!r} stream_url")

@@ -11,7 +11,7 @@ import pytest
 
 from api.app import create_app
 from storage import Store
-from tests.api.conftest import POLICY, ManualClock, add_accounts, PASSWORD
+from tests.api.conftest import PASSWORD, POLICY, ManualClock, add_accounts
 from tests.factories import make_camera
 from tests.serving import serve_app
 from tests.video import streams
