@@ -19,21 +19,26 @@ from api.bodies import install_body_guard
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.feedhub import FeedHub
 from api.inputs import install_input_guards
-from api.routes import assignments, attachments, audit, auth, cases, docs, events, grids, health, jobs, page, resources
+from api.routes import (assignments, attachments, audit, auth, cases, docs, events, grids, health, jobs, live, page,
+                        resources)
 from cases.locator import Locator
 from storage import Store
+from video.relay import RelayHub, RelaySettings
+from video.urls import UrlPolicy
 
 
 def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: Any = None,
                clock: Callable[[], datetime] = lambda: datetime.now(UTC), token_policy: TokenPolicy | None = None,
                data_dir: Path = Path("gridwatch-data"), upload_max_bytes: int = 10 * 1024 * 1024,
-               rate_clock: Callable[[], float] = time.monotonic) -> FastAPI:
+               rate_clock: Callable[[], float] = time.monotonic, url_policy: UrlPolicy | None = None,
+               relay_settings: RelaySettings | None = None) -> FastAPI:
     """Return the app serving the store; whoever opened the store closes it."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         await app.state.feed_hub.stop()
+        app.state.relay_hub.stop_all()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -55,12 +60,16 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     app.state.intake_limiter = RateLimiter(name="case intake", rate_per_s=1.0, burst=30, clock=rate_clock)
     app.state.attachments_dir = data_dir / "attachments"
     app.state.upload_max_bytes = upload_max_bytes
+    # The SSRF guard of the relay; without one given, loopback and link-local sources are refused.
+    app.state.url_policy = url_policy or UrlPolicy()
+    # One upstream reader per camera for every viewer of this process; it starts with the first viewer.
+    app.state.relay_hub = RelayHub(relay_settings)
     install_error_handlers(app)
     # Middleware added first runs innermost: the body guard's refusals pass through the audit trail.
     install_body_guard(app, upload_max_bytes=upload_max_bytes)
     install_audit_trail(app)
     install_input_guards(app, upload_max_bytes=upload_max_bytes)
-    for module in (health, auth, grids, cases, assignments, attachments, resources, events, audit, jobs, page, docs):
+    for module in (health, auth, grids, cases, assignments, attachments, resources, live, events, audit, jobs, page, docs):
         app.include_router(module.router)
     app.include_router(auth.users_router)
     docs.mount_docs_assets(app)

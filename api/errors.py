@@ -16,6 +16,7 @@ from cases.errors import CaseError, CaseNotFound, IllegalTransition, NoTeamAvail
 from gis.errors import GisError
 from iot.errors import IngestError
 from storage import StorageError
+from video.errors import StreamUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (GisError, 422),
     (IngestError, 422),
     (StorageError, 503),
+    (StreamUnavailable, 502),
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from shapely.geometry import mapping
 
@@ -56,9 +57,19 @@ def team_dict(team: Team) -> dict[str, Any]:
 def camera_dict(camera: Camera, health: HealthRecord | None = None) -> dict[str, Any]:
     """Return a camera's fields (its stream URL holds no credentials) with its latest health."""
     out = record(camera)
+    out["live_view"] = live_view(camera)
     out["health"] = ({"status": "unknown", "probed_at": None, "detail": ""} if health is None else
                      {"status": str(health.status), "probed_at": health.probed_at.isoformat(), "detail": health.detail})
     return out
+
+
+def live_view(camera: Camera) -> dict[str, str]:
+    """Return where the page plays a camera: its own live URL when it has one, else this server's MJPEG relay."""
+    if camera.live_url:
+        return {"kind": "live_url", "url": camera.live_url}
+    if camera.stream_url:
+        return {"kind": "relay", "url": f"/api/cameras/{quote(camera.id, safe='')}/live.mjpeg"}
+    return {"kind": "none", "url": ""}
 
 
 def device_dict(device: Device) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from cases.locator import Locator
 from gridwatch.camera_probes import probe_cameras
 from gridwatch.retention import RetentionPolicy, describe, prune
 from gridwatch.settings import JobSettings, Settings
+from gridwatch.snapshots import SnapshotSettings, SnapshotTaker
 from jobs.models import JobSpec
 from jobs.pool import WorkerPool
 from jobs.repository import JobRunRepository
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 RETENTION = "retention"
 INDEX_REFRESH = "index-refresh"
 CAMERA_PROBES = "camera-probes"
+SNAPSHOTS = "snapshots"
 
 
 def store_job_runs(store: Store) -> RunsFactory:
@@ -70,6 +72,17 @@ def camera_probes_job(store: Store, pool: WorkerPool, locator: Locator, settings
                                                  clock=clock).describe())
 
 
+def snapshot_job(store: Store, locator: Locator, pool: WorkerPool, settings: Settings) -> JobSpec:
+    """Return the job taking the snapshots of new cases on the pool (see gridwatch.snapshots for why a job)."""
+    live = settings.video_live
+    taker = SnapshotTaker(store=store, locator=locator, pool=pool, files_dir=settings.data_dir / "attachments",
+                          policy=settings.url_policy(),
+                          settings=SnapshotSettings(cameras=live.snapshot_cameras, timeout_s=live.snapshot_timeout_s,
+                                                    max_age=timedelta(minutes=live.snapshot_max_age_minutes)))
+    return JobSpec(SNAPSHOTS, interval=timedelta(seconds=live.snapshot_interval_seconds),
+                   timeout=timedelta(minutes=5), run=lambda now: taker.step(now).describe())
+
+
 @dataclass
 class WorkerRuntime:
     """The started scheduler and, where this process has one, the worker pool."""
@@ -98,6 +111,9 @@ def start_worker_runtime(store: Store, locator: Locator, settings: Settings, *, 
         jobs.append(retention_job(store, settings.jobs))
     if camera_probes and workers is not None:
         jobs.append(camera_probes_job(store, workers, locator, settings))
+    if workers is not None and settings.video_live.snapshot_cameras > 0:
+        # Where the pool is, the snapshots of new cases are taken (the grabs run in its processes).
+        jobs.append(snapshot_job(store, locator, workers, settings))
     scheduler = Scheduler(jobs, runs=store_job_runs(store), runner=process_runner(label),
                           clock=lambda: datetime.now(UTC))
     scheduler.start()

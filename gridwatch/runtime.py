@@ -56,7 +56,8 @@ def serve_http(core: Core, settings: Settings, *, host: str, port: int, with_ing
     """Serve the API and the page until Ctrl-C."""
     app = create_app(store=core.store, locator=core.locator, ingest_stats=core.stats if with_ingest else None,
                      token_policy=token_policy(settings), data_dir=settings.data_dir,
-                     upload_max_bytes=settings.upload_max_mb * 1024 * 1024)
+                     upload_max_bytes=settings.upload_max_mb * 1024 * 1024, url_policy=settings.url_policy(),
+                     relay_settings=settings.video_live.relay_settings())
     try:
         # The audit log records client addresses, so forwarded ones are believed only from configured proxies.
         proxies = settings.trusted_proxies.strip()

@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from iot.errors import IngestError
 from iot.topics import DEFAULT_ROOT, check_root
 from video.diagnosis import Thresholds
+from video.relay import RelaySettings
 from video.urls import UrlPolicy
 
 
@@ -55,6 +56,25 @@ class CameraProbeSettings(BaseSettings):
     read_timeout_s: float = Field(5.0, gt=0, le=60, description="Seconds a frame may take to arrive.")
     baseline_probes: int = Field(5, ge=0, le=50, description="Last healthy probes whose median focus is the camera's "
                                                              "blur baseline (0: judge blur by the floor only).")
+
+
+class VideoLiveSettings(BaseSettings):
+    """The live relay's frame-rate cap and the snapshots taken when a case opens (GRIDWATCH_VIDEO_*)."""
+
+    model_config = SettingsConfigDict(env_prefix="GRIDWATCH_VIDEO_", env_file=".env", extra="ignore")
+
+    relay_max_fps: float = Field(5.0, gt=0, le=30, description="Frames a second the live relay sends at most.")
+    relay_open_timeout_s: float = Field(5.0, gt=0, le=60, description="The relay gives up opening a camera after this.")
+    relay_read_timeout_s: float = Field(5.0, gt=0, le=60, description="The relay ends when a camera sends no frame for this long.")
+    snapshot_cameras: int = Field(2, ge=0, le=10, description="Covering cameras a snapshot is taken from when a case opens (0: none).")
+    snapshot_interval_seconds: int = Field(5, ge=1, le=3600, description="How often the worker takes the pending snapshots.")
+    snapshot_max_age_minutes: int = Field(30, ge=1, le=1440, description="A case opened longer ago than this gets no snapshot.")
+    snapshot_timeout_s: float = Field(5.0, gt=0, le=60, description="Open and read timeout of a snapshot grab (the worker is killed past both).")
+
+    def relay_settings(self) -> RelaySettings:
+        """Return these settings as the relay's."""
+        return RelaySettings(max_fps=self.relay_max_fps, open_timeout_s=self.relay_open_timeout_s,
+                             read_timeout_s=self.relay_read_timeout_s)
 
 
 # The diagnosis's own defaults, so the settings and the code cannot disagree.
@@ -111,6 +131,8 @@ class Settings(BaseSettings):
                                                     description="Default thresholds of the picture diagnosis.")
     camera_probes: CameraProbeSettings = Field(default_factory=CameraProbeSettings,
                                                description="The probe cycle of every camera.")
+    video_live: VideoLiveSettings = Field(default_factory=VideoLiveSettings,
+                                          description="The live relay and the snapshots of new cases.")
 
     @field_validator("http_bind")
     @classmethod

@@ -142,3 +142,21 @@ class LifecycleRead(ReadModel):
 # A list route answers a page, or with format=geojson a FeatureCollection. Left to right, a page is told from a
 # collection by its first missing member, without the strict pass a smart union first makes over every item.
 CaseList = Annotated[CasePage | CaseFeatureCollection, Field(union_mode="left_to_right")]
+
+
+class SnapshotRead(ReadModel):
+    """A frame taken from a covering camera when the case opened; fetch it at url (an attachment of the case)."""
+
+    camera_id: str
+    taken_at: Instant
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    content_type: str
+    size: int
+    url: str
+
+
+class SnapshotList(ReadModel):
+    """A case's snapshots, oldest first."""
+
+    case_id: int
+    items: list[SnapshotRead]

@@ -118,6 +118,16 @@ class CameraHealthRead(ReadModel):
     detail: str
 
 
+class LiveViewRead(ReadModel):
+    """Where the page plays the camera: its own live URL (HLS, FLV, WebRTC), this server's MJPEG relay, or nowhere.
+
+    The relay's URL needs ?ticket= from POST /api/auth/stream-ticket.
+    """
+
+    kind: Literal["live_url", "relay", "none"]
+    url: str
+
+
 class CameraRead(ReadModel):
     """A camera: position, bearing (degrees from north), field of view, range, mounting and its latest health.
 
@@ -139,6 +149,7 @@ class CameraRead(ReadModel):
     gb_device_id: Annotated[str, Field(pattern=r"^[0-9]{20}$")] | None
     live_url: str
     has_credentials: bool
+    live_view: LiveViewRead
     health: CameraHealthRead
 
 

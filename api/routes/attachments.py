@@ -12,6 +12,7 @@ from access.errors import Forbidden
 from access.scopes import Scope, has_scope
 from api.deps import ClockDep, IdPath, StoreDep
 from api.responses import CaseEventRead
+from api.responses.cases import SnapshotList
 from api.routes.cases import visible_case
 from api.security import CaseReader
 from api.serialize import event_dict
@@ -21,6 +22,7 @@ from cases.models import CaseEvent
 
 router = APIRouter(tags=["cases"])
 ATTACH = "attach"
+SNAPSHOT = "snapshot"  # data["kind"] of the attach events gridwatch.snapshots writes
 # The file is sent as it was checked on upload, so its type is one of those the upload accepts.
 FILE_ANSWER = {"description": "The file, with its content type and file name",
                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}
@@ -61,3 +63,15 @@ def get_attachment(request: Request, store: StoreDep, principal: CaseReader, cas
     data = events[-1].data
     path = request.app.state.attachments_dir / str(case_id) / f"{sha256}{data['ext']}"
     return FileResponse(path, media_type=data["content_type"], filename=data.get("filename") or path.name)
+
+
+@router.get("/api/cases/{case_id}/snapshots", response_model=SnapshotList)
+def list_snapshots(store: StoreDep, principal: CaseReader, case_id: IdPath) -> dict[str, Any]:
+    """List the frames taken from covering cameras when a case in reach opened, each with the camera and time."""
+    with store.read_only() as uow:
+        visible_case(uow, principal, case_id)
+        events = [e for e in uow.cases.events(case_id) if e.action == ATTACH and e.data.get("kind") == SNAPSHOT]
+    return {"case_id": case_id, "items": [
+        {"camera_id": e.data["camera_id"], "taken_at": e.data["taken_at"], "sha256": e.data["sha256"],
+         "content_type": e.data["content_type"], "size": e.data["size"],
+         "url": f"/api/cases/{case_id}/attachments/{e.data['sha256']}"} for e in events]}

@@ -120,7 +120,7 @@ def test_the_walk_finds_an_untyped_answer(sqlite_store: Store, tmp_path: Path) -
     (CaseEventRead, CaseEvent, set()),
     (AlertRead, Alert, set()),
     (TeamRead, Team, set()),
-    (CameraRead, Camera, {"+health"}),
+    (CameraRead, Camera, {"+health", "+live_view"}),
     (DeviceRead, Device, set()),
     (AuditEntryRead, AuditEntry, {"prev_hash"}),
     (IngestCounts, IngestStats, {"_lock"}),
