@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from cases.locator import Locator
 from gridwatch.cli import app
-from gridwatch.jobs_wiring import CAMERA_PROBES, INDEX_REFRESH, RETENTION, start_worker_runtime
+from gridwatch.jobs_wiring import CAMERA_PROBES, INDEX_REFRESH, RETENTION, SNAPSHOTS, start_worker_runtime
 from gridwatch.retention import RetentionPolicy, describe, prune
 from gridwatch.settings import load_settings
 from jobs.models import JobOutcome, JobRun
@@ -96,8 +96,12 @@ def test_jobs_list_shows_the_last_run_of_each_job(tmp_path: Path, monkeypatch: p
     assert "disk full" in shown.output
 
 
+# What `gridwatch worker` runs: the jobs of the deployment and those that need the pool.
+WORKER_JOBS = {RETENTION, CAMERA_PROBES, SNAPSHOTS}
+
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
-def test_gridwatch_worker_runs_retention_and_the_camera_probes_and_stops_cleanly(tmp_path: Path, stop: signal.Signals) -> None:
+def test_gridwatch_worker_runs_its_jobs_and_stops_cleanly(tmp_path: Path, stop: signal.Signals) -> None:
     url = f"sqlite:///{tmp_path}/worker.db"
     env = {**os.environ, "GRIDWATCH_STORE_URL": url, "GRIDWATCH_DATA_DIR": str(tmp_path), "COLUMNS": "200"}
     # A fresh session: the worker's signals are the test's to send, not inherited from the shell's job control.
@@ -106,7 +110,7 @@ def test_gridwatch_worker_runs_retention_and_the_camera_probes_and_stops_cleanly
     try:
         finished: dict[str, JobRun] = {}
         deadline = time.monotonic() + 60
-        while len(finished) < 2 and time.monotonic() < deadline and worker.poll() is None:
+        while len(finished) < len(WORKER_JOBS) and time.monotonic() < deadline and worker.poll() is None:
             time.sleep(0.1)
             if not (tmp_path / "worker.db").exists():
                 continue
@@ -118,7 +122,7 @@ def test_gridwatch_worker_runs_retention_and_the_camera_probes_and_stops_cleanly
                 pass
             finally:
                 store.close()
-        assert set(finished) == {RETENTION, CAMERA_PROBES}, f"the worker finished only {sorted(finished)}"
+        assert set(finished) == WORKER_JOBS, f"the worker finished only {sorted(finished)}"
     finally:
         worker.send_signal(stop)
         try:
