@@ -84,6 +84,16 @@ export function getJSON(url) {
   return request(url);
 }
 
+/** Fetch a file that needs the bearer token (an <img> cannot send it) and return it as a Blob. */
+export async function getBlob(url) {
+  let token = auth.token();
+  const get = (t) => fetch(url, { headers: t ? { Authorization: `Bearer ${t}` } : {} });
+  let response = await get(token);
+  if (response.status === 401 && (await auth.renew(token))) response = await get((token = auth.token()));
+  if (!response.ok) throw new ApiError(response.status, `HTTP ${response.status} (${url.split("?")[0]})`, url);
+  return response.blob();
+}
+
 export const CASES_LIMIT = 500;
 
 export const api = {
@@ -91,6 +101,8 @@ export const api = {
   teams: () => getJSON("/api/teams?format=geojson"),
   cases: () => getJSON(`/api/cases?format=geojson&limit=${CASES_LIMIT}`),
   cameras: () => getJSON("/api/cameras?format=geojson&limit=1000"),
+  cameraSectors: (bbox) => getJSON(`/api/cameras/sectors?bbox=${bbox.map((v) => v.toFixed(6)).join(",")}&limit=1000`),
+  snapshots: (caseId) => getJSON(`/api/cases/${encodeURIComponent(caseId)}/snapshots`),
   caseDetail: (id) => getJSON(`/api/cases/${encodeURIComponent(id)}`),
   coveringCameras: (lon, lat) =>
     getJSON(`/api/cameras/covering?lon=${encodeURIComponent(lon)}&lat=${encodeURIComponent(lat)}`),

@@ -46,6 +46,7 @@ cmap.rightInset = () => {
   return drawer.hidden ? 0 : drawer.offsetWidth + 12;
 };
 cmap.setCamerasLoader(loadCameras);
+cmap.setSectorsLoader((bbox) => api.cameraSectors(bbox));
 
 function selectCase(id, { fly = true } = {}) {
   const key = String(id);

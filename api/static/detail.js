@@ -1,4 +1,4 @@
-// The case detail drawer: fields, next-step buttons, event timeline and covering cameras.
+// The case detail drawer: fields, next-step buttons, event timeline, and (video.js) cameras, live view, snapshots.
 import { api, ApiError } from "./api.js";
 import {
   ACTIONS, PLATFORMS, SOURCES, STATUSES, TEAM_STATUSES,
@@ -8,7 +8,7 @@ import {
 import {
   store, emit, caseTeamIds, categoryLabel, gridPathText, hasPosition, setAssignment, teamName, upsertCase, upsertTeam,
 } from "./store.js";
-import { cameraHealth, cameraHealthClass } from "./markers.js";
+import { CaseVideo } from "./video.js";
 
 // Keys of a detail or step answer that are not fields of the case itself.
 const NOT_CASE_FIELDS = ["events", "event", "team", "distance_m", "next_actions", "assignments", "assignment"];
@@ -44,9 +44,10 @@ export class CaseDetail {
       error: $("#action-error"),
       ok: $("#action-ok"),
       timeline: $("#case-timeline"),
-      cameras: $("#case-cameras"),
-      camerasCount: $("#case-cameras-count"),
     };
+    this.video = new CaseVideo({
+      list: $("#case-cameras"), count: $("#case-cameras-count"), view: $("#camera-live"), snapshots: $("#case-snapshots"), map,
+    });
     this.el.platform.innerHTML = Object.entries(PLATFORMS)
       .map(([code, p]) => `<option value="${code}">${esc(p.en)} ${esc(p.zh)}</option>`)
       .join("");
@@ -55,10 +56,6 @@ export class CaseDetail {
     root.addEventListener("click", (e) => {
       const btn = e.target.closest("button[data-action]");
       if (btn && !btn.disabled) this.act(btn.dataset.action);
-    });
-    this.el.cameras.addEventListener("click", (e) => {
-      const li = e.target.closest("[data-lon]");
-      if (li) this.map.flyTo(li.dataset.lon, li.dataset.lat);
     });
   }
 
@@ -88,9 +85,8 @@ export class CaseDetail {
       this.el.note.value = "";
       this._message("", "");
       this.el.timeline.innerHTML = `<li class="loading">Loading 加载中…</li>`;
-      this.el.cameras.innerHTML = `<li class="loading">Loading 加载中…</li>`;
-      this.el.camerasCount.textContent = "";
-      this.map.showCoverage([]);
+      this.video.reset();
+      this.video.showSnapshots(key);
     }
     const known = store.cases.get(key);
     if (known) this._renderCase(known);
@@ -110,16 +106,16 @@ export class CaseDetail {
       this.el.timeline.innerHTML = `<li class="error">${esc(why)}</li>`;
     }
     if (!camerasP) {
-      this.el.cameras.innerHTML = `<li class="muted">No location 无位置</li>`;
+      this.video.noPosition();
       return;
     }
     try {
       const res = await camerasP;
       if (token !== this.token) return;
-      this._renderCameras(res && res.items ? res.items : []);
+      this.video.showCameras(res && res.items ? res.items : []);
     } catch (err) {
       if (token !== this.token) return;
-      this.el.cameras.innerHTML = `<li class="error">Cameras unavailable 监控不可用: ${esc(err.message)}</li>`;
+      this.video.cameraError(`Cameras unavailable 监控不可用: ${err.message}`);
     }
   }
 
@@ -129,6 +125,7 @@ export class CaseDetail {
     this.root.hidden = true;
     delete this.root.dataset.caseId;
     document.body.classList.remove("detail-open");
+    this.video.stop();
     this.map.showCoverage([]);
     this.onClose();
   }
@@ -332,31 +329,6 @@ export class CaseDetail {
           <div class="tl-meta"><span class="actor">${esc(ev.actor || "—")}</span>
             <span class="transition">${from ? `${esc(from)} → ` : ""}${esc(to)}</span></div>
           ${ev.note ? `<p class="tl-note">${esc(ev.note)}</p>` : ""}
-        </li>`;
-      })
-      .join("");
-  }
-
-  _renderCameras(items) {
-    this.map.showCoverage(items);
-    this.el.camerasCount.textContent = items.length ? `(${items.length})` : "";
-    if (!items.length) {
-      this.el.cameras.innerHTML = `<li class="muted">No camera covers this spot 无覆盖监控</li>`;
-      return;
-    }
-    const sorted = [...items].sort((a, b) => (a.distance_m ?? Infinity) - (b.distance_m ?? Infinity));
-    this.el.cameras.innerHTML = sorted
-      .map(({ camera = {}, distance_m }) => {
-        const lon = camera.lon ?? (camera.geometry && camera.geometry.coordinates[0]);
-        const lat = camera.lat ?? (camera.geometry && camera.geometry.coordinates[1]);
-        const pos = lon != null && lat != null ? ` data-lon="${esc(lon)}" data-lat="${esc(lat)}"` : "";
-        const status = cameraHealth(camera);
-        const health = cameraHealthClass(status);
-        return `<li data-camera-id="${esc(camera.id)}"${pos} tabindex="0">
-          <i class="cam-dot ${health}"></i>
-          <span class="cam-name">${esc(camera.name || camera.id)}</span>
-          <span class="cam-status ${health}">${esc(status)}</span>
-          <span class="cam-dist">${esc(distanceText(distance_m))}</span>
         </li>`;
       })
       .join("");

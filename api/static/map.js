@@ -25,6 +25,9 @@ export class CommandMap {
     this.handlers = { caseClick: () => {} };
     this.camerasLoader = null;
     this.camerasLoaded = false;
+    this.sectorsLoader = null; // (bbox [w, s, e, n]) -> FeatureCollection of view sectors
+    this.sectorsTimer = null;
+    this.sectorsToken = 0;
 
     const panes = { grids3: 410, grids2: 415, gridLabels: 420, cameras: 430, coverage: 440, links: 450, teams: 620, cases: 630, alerts: 640 };
     for (const [name, z] of Object.entries(panes)) {
@@ -51,6 +54,15 @@ export class CommandMap {
     });
     this.camerasRenderer = L.canvas({ pane: "cameras", padding: 0.2 });
     this.camerasLayer = L.layerGroup();
+    // The visible cameras' fields of view, coloured by health; part of the cameras layer, reloaded on move.
+    this.sectorsLayer = L.geoJSON(null, {
+      pane: "cameras",
+      interactive: false,
+      style: (f) => {
+        const color = cameraColor(cameraHealth(f.properties));
+        return { className: "camera-sector", color, weight: 0.8, opacity: 0.6, fillColor: color, fillOpacity: 0.08 };
+      },
+    }).addTo(this.camerasLayer);
     this.coverageLayer = L.layerGroup().addTo(this.map);
     this.linksLayer = L.layerGroup().addTo(this.map);
     this.assignmentLines = new Map(); // assignment id -> { line, teamId, to }
@@ -72,6 +84,7 @@ export class CommandMap {
     this._addLegend();
     L.control.scale({ imperial: false, position: "bottomleft" }).addTo(this.map);
     this.map.on("zoomend", () => this._updateLabelVisibility());
+    this.map.on("moveend", () => this._sectorsSoon());
   }
 
   onCaseClick(fn) {
@@ -80,6 +93,10 @@ export class CommandMap {
 
   setCamerasLoader(fn) {
     this.camerasLoader = fn;
+  }
+
+  setSectorsLoader(fn) {
+    this.sectorsLoader = fn;
   }
 
   // ---- grids -------------------------------------------------------------------------------
@@ -299,6 +316,7 @@ export class CommandMap {
 
   loadCameras(fc) {
     this.camerasLayer.clearLayers();
+    this.sectorsLayer.addTo(this.camerasLayer);
     for (const f of fc.features || []) {
       const coords = f.geometry && f.geometry.coordinates;
       if (!coords) continue;
@@ -318,6 +336,26 @@ export class CommandMap {
         .addTo(this.camerasLayer);
     }
     this.camerasLoaded = true;
+  }
+
+  /** Load the sectors of the cameras in view shortly after the map stops moving (a pan is many moveends). */
+  _sectorsSoon(delay = 300) {
+    clearTimeout(this.sectorsTimer);
+    if (!this.layers.cameras.on || !this.sectorsLoader) return;
+    this.sectorsTimer = setTimeout(() => this._loadSectors(), delay);
+  }
+
+  async _loadSectors() {
+    const token = ++this.sectorsToken;
+    const b = this.map.getBounds().pad(0.1);
+    try {
+      const fc = await this.sectorsLoader([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]);
+      if (token !== this.sectorsToken || !this.layers.cameras.on) return;
+      this.sectorsLayer.clearLayers();
+      this.sectorsLayer.addData(fc);
+    } catch (err) {
+      console.warn("camera sectors failed to load", err);
+    }
   }
 
   /** Highlight the cameras that cover the selected case, with their fields of view. */
@@ -357,6 +395,7 @@ export class CommandMap {
     if (on) {
       entry.layer.addTo(this.map);
       if (name === "cameras" && !this.camerasLoaded && this.camerasLoader) this.camerasLoader();
+      if (name === "cameras") this._sectorsSoon(0);
     } else {
       this.map.removeLayer(entry.layer);
     }
