@@ -102,6 +102,10 @@ def test_the_incident_panel_shows_the_covering_camera_live_and_its_snapshot(vide
     page.click("#login-submit")
     page.wait_for_selector("body[data-ready=true]", timeout=20_000)
 
+    # The camera layer, turned on: the sectors of the cameras in view, coloured by health.
+    page.check("#layer-cameras")
+    page.wait_for_selector("#map path.camera-sector", state="attached", timeout=10_000)
+
     page.locator(f"#case-list [data-case-id='{video_system.case_id}']").click()
     row = page.locator(f"#case-cameras li[data-camera-id='{CAMERA}']")
     row.wait_for(timeout=10_000)
@@ -117,8 +121,10 @@ def test_the_incident_panel_shows_the_covering_camera_live_and_its_snapshot(vide
     assert thumb.get_attribute("src").startswith("blob:")
     assert "River bridge" in page.locator("#case-snapshots figcaption").inner_text()
 
-    # The live view: the relay's MJPEG in an <img>, with a fresh ticket; frames arrive.
-    row.click()
+    # The live view: the relay's MJPEG in an <img>, with a fresh ticket; frames arrive. The map flies to the
+    # camera, and once it stops the sectors of the cameras now in view are loaded (debounced).
+    with page.expect_request(lambda r: "/api/cameras/sectors?bbox=" in r.url, timeout=10_000):
+        row.click()
     live = page.locator("#live-view-img")
     live.wait_for(timeout=10_000)
     page.wait_for_function("() => { const i = document.querySelector('#live-view-img');"
@@ -128,9 +134,6 @@ def test_the_incident_panel_shows_the_covering_camera_live_and_its_snapshot(vide
     hub = video_system.app.state.relay_hub  # type: ignore[attr-defined]
     assert CAMERA in hub.active()
 
-    # The camera layer: sectors of the cameras in view, coloured by health.
-    page.check("#layer-cameras")
-    page.wait_for_selector("#map path.camera-sector", state="attached", timeout=10_000)
     assert page.locator("#map path.camera-sector").count() >= 1
 
     page.wait_for_timeout(500)
