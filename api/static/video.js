@@ -200,7 +200,7 @@ export class CaseVideo {
     link.target = "_blank";
     link.rel = "noopener noreferrer";
     const why = isHls
-      ? "HLS plays in the page only in Safari (and from this server); other browsers open it in the media server's player."
+      ? "HLS plays inside the page only in Safari, and only from this server; elsewhere open it in the media server's player."
       : "This camera plays from its media server (FLV / WebRTC), outside this page.";
     return [link, node("div", "live-note muted", why)];
   }
