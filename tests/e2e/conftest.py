@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import uuid
 from collections.abc import Iterator
@@ -96,3 +97,25 @@ def app_url(tmp_path: Path) -> Iterator[str]:
     with serve_app(create_app(store=store, data_dir=tmp_path)) as base_url:
         yield base_url
     store.close()
+
+
+CHROMIUM = os.environ.get("GRIDWATCH_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+@pytest.fixture
+def browser_page(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Yield a Playwright page in headless Chromium (Debian's build; Playwright cannot download its own here)."""
+    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Chromium not found at {CHROMIUM} (CI=true: a missing component is a failure)")
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        yield page
+        page.screenshot(path=str(tmp_path / "command-room.png"))
+        browser.close()

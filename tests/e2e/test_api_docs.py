@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.test_command_room_page import browser_page  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -22,7 +22,6 @@ from gridwatch.snapshots import SnapshotSettings, SnapshotTaker
 from gridwatch.towns import load_town
 from jobs.pool import WorkerPool
 from tests.e2e.conftest import OPERATOR, PASSWORD
-from tests.e2e.test_command_room_page import browser_page  # noqa: F401  (the fixture)
 from tests.factories import make_camera, make_health
 from tests.serving import serve_app
 from tests.video import streams
@@ -89,7 +88,7 @@ def video_system(store_url: str, town: Town, tmp_path: Path, mjpeg_camera: str) 
 
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 def test_the_incident_panel_shows_the_covering_camera_live_and_its_snapshot(video_system: VideoSystem, tmp_path: Path,
-                                                                            browser_page) -> None:  # noqa: F811
+                                                                            browser_page) -> None:
     page = browser_page
     base = video_system.base_url
     requested: list[str] = []

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import time
 import uuid
-from pathlib import Path
 
 import paho.mqtt.client as paho
 import pytest
@@ -17,28 +14,6 @@ from tests.e2e.conftest import OPERATOR, PASSWORD
 from town.models import Town
 
 pytestmark = pytest.mark.timeout(120)
-
-CHROMIUM = os.environ.get("GRIDWATCH_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-quic"]
-
-
-@pytest.fixture
-def browser_page(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """Yield a Playwright page in headless Chromium (Debian's build; Playwright cannot download its own here)."""
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Chromium not found at {CHROMIUM} (CI=true: a missing component is a failure)")
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        yield page
-        page.screenshot(path=str(tmp_path / "command-room.png"))
-        browser.close()
-
 
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 def test_page_shows_an_alarm_become_a_dispatched_case_live(running_system, browser_page, mosquitto_url: str,

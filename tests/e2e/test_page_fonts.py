@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import OPERATOR, PASSWORD
-from tests.e2e.test_command_room_page import browser_page  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.timeout(120)
 
