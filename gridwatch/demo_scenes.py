@@ -18,9 +18,11 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 320, 240
-FPS = 6
+FPS = 10
 SECONDS = 12
 DONE_MARKER = "scenes.done"  # written last: a folder without it was cut short and is made again
+# What the marker holds: scenes made for another size, rate or length (an older demo) are made again.
+_MADE_AS = f"{WIDTH}x{HEIGHT} {FPS} fps {SECONDS} s v1\n"
 
 _SIZE = f"{WIDTH}x{HEIGHT}"
 _BACKGROUND = (f"mandelbrot=s={_SIZE}:r={FPS}:start_x={{x}}:start_y={{y}}:start_scale=0.02,"
@@ -81,7 +83,8 @@ def ensure_scenes(root: Path, *, progress: Progress | None = None, ffmpeg: str |
     Raise FileNotFoundError when ffmpeg is missing, subprocess.CalledProcessError when it fails.
     """
     folders = {name: root / name for name in SCENES}
-    if (root / DONE_MARKER).exists():
+    marker = root / DONE_MARKER
+    if marker.exists() and marker.read_text() == _MADE_AS:
         return folders
     ffmpeg = ffmpeg or ffmpeg_path()
     if ffmpeg is None:
@@ -94,7 +97,7 @@ def ensure_scenes(root: Path, *, progress: Progress | None = None, ffmpeg: str |
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir()
         subprocess.run(_command(ffmpeg, name, folder), check=True, timeout=120, capture_output=True)
-    (root / DONE_MARKER).write_text("ok\n")
+    marker.write_text(_MADE_AS)
     logger.info("made %d demo scenes in %s in %.1f s", len(folders), root, time.monotonic() - began)
     return folders
 

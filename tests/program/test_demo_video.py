@@ -102,3 +102,17 @@ def test_the_server_loops_a_scene_for_as_long_as_a_client_reads(
     finally:
         server.stop()
 
+
+
+def test_without_ffmpeg_the_demo_says_so_and_its_cameras_have_no_streams(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("gridwatch.demo_scenes.ffmpeg_path", lambda: None)
+    store = open_migrated_store(f"sqlite:///{tmp_path / 'gridwatch.db'}")
+    try:
+        load_town_dir(store, ensure_town_files(tmp_path / "town", seed=7))
+        server, assignment, said = prepare_demo_video(store, tmp_path)
+        assert server is None and assignment is None and "ffmpeg is not installed" in said
+        with store.read_only() as uow:
+            assert not [c.id for c in uow.cameras.all() if c.stream_url]
+    finally:
+        store.close()
