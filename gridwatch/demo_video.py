@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import io
 import logging
 import subprocess
 import threading
@@ -73,15 +74,15 @@ class SceneServer:
         self.port = int(self._server.server_address[1])
         self._thread = threading.Thread(target=self._server.serve_forever, name="demo-scenes", daemon=True)
 
-    def serve(self, out: object, frames: list[bytes]) -> None:
+    def serve(self, out: io.BufferedIOBase, frames: list[bytes]) -> None:
         """Write the frames to a client at the frame rate, from the first again after the last, until it leaves."""
         period, next_at, index = 1 / self.fps, time.monotonic(), 0
         with contextlib.suppress(OSError):  # the client hung up: how every probe and relay leaves
             while not self.stopping.is_set():
                 frame = frames[index % len(frames)]
-                out.write(f"--{BOUNDARY}\r\nContent-Type: image/jpeg\r\n"  # type: ignore[attr-defined]
+                out.write(f"--{BOUNDARY}\r\nContent-Type: image/jpeg\r\n"
                           f"Content-Length: {len(frame)}\r\n\r\n".encode() + frame + b"\r\n")
-                out.flush()  # type: ignore[attr-defined]
+                out.flush()
                 index += 1
                 next_at += period
                 self.stopping.wait(max(0.0, next_at - time.monotonic()))
