@@ -22,6 +22,7 @@ from cases.service import StepInput
 from cases.use_cases import take_step_and_announce
 from gis.geometry import haversine_m
 from gridwatch.broker import EmbeddedBroker, free_port
+from gridwatch.demo_video import demo_settings, prepare_demo_video
 from gridwatch.runtime import Core, open_migrated_store, serve_http, start_ingest
 from gridwatch.settings import Settings
 from gridwatch.simulate import TownSimulator
@@ -119,6 +120,7 @@ class FieldTeams:
 
 def run_demo(settings: Settings, *, port: int, seed: int, fresh: bool, console: Console) -> None:
     """Start store, broker, ingest, simulator and web server; Ctrl-C stops them in reverse order."""
+    settings = demo_settings(settings)
     data_dir = settings.data_dir
     if fresh and data_dir.exists():
         shutil.rmtree(data_dir)
@@ -130,6 +132,11 @@ def run_demo(settings: Settings, *, port: int, seed: int, fresh: bool, console: 
             stack.callback(store.close)
             counts = load_town_dir(store, town_dir, policy=settings.url_policy())
         console.print("[green]town loaded:[/] " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+        with console.status("making the demo's camera pictures") as status:
+            scenes, _, said = prepare_demo_video(store, data_dir, progress=status.update)
+        if scenes is not None:
+            stack.callback(scenes.stop)
+        console.print(("[green]camera pictures:[/] " if scenes is not None else "[yellow]camera pictures:[/] ") + said)
 
         broker = EmbeddedBroker()
         broker_url = broker.start()

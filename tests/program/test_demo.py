@@ -65,6 +65,8 @@ def test_demo_turns_alarms_into_dispatched_cases_and_stops_on_ctrl_c(tmp_path: P
         jobs = {j["job"]: j for j in httpx.get(url + "api/jobs", headers=headers, timeout=5).json()["items"]}
         assert jobs["retention"]["outcome"] == "ok" and jobs["retention"]["runner"].startswith("demo@")
         assert jobs["index-refresh"]["outcome"] in ("ok", "running")
+        assert "camera pictures:" in "".join(lines) and "play live scenes" in "".join(lines), "".join(lines)
+        _the_case_has_a_live_picture_and_a_snapshot(url, headers, dispatched[0])
     finally:
         demo.send_signal(signal.SIGINT)
         try:
@@ -74,3 +76,26 @@ def test_demo_turns_alarms_into_dispatched_cases_and_stops_on_ctrl_c(tmp_path: P
             pytest.fail("the demo did not stop within 20 s of Ctrl-C")
     reader.join(5)
     assert code == 0, "".join(lines)
+
+
+def _the_case_has_a_live_picture_and_a_snapshot(url: str, headers: dict[str, str], case: dict) -> None:
+    """The alarm's covering cameras play a scene through the relay, and the case gets a snapshot within 30 s."""
+    covering = httpx.get(url + "api/cameras/covering", headers=headers, timeout=5,
+                         params={"lon": case["lon"], "lat": case["lat"]}).json()["items"]
+    live = [c["camera"] for c in covering if c["camera"]["live_view"]["kind"] == "relay"]
+    assert live, f"case {case['id']}: no covering camera has a live view: {covering}"
+    ticket = httpx.post(url + "api/auth/stream-ticket", headers=headers, timeout=5).json()["ticket"]
+    with httpx.stream("GET", url + live[0]["live_view"]["url"].lstrip("/"), params={"ticket": ticket},
+                      timeout=15) as answer:
+        assert answer.status_code == 200
+        first = next(answer.iter_bytes())
+        assert b"image/jpeg" in first or first.startswith(b"\xff\xd8") or b"--" in first
+    deadline = time.monotonic() + 30
+    snapshots: list[dict] = []
+    while not snapshots and time.monotonic() < deadline:
+        snapshots = httpx.get(url + f"api/cases/{case['id']}/snapshots", headers=headers, timeout=5).json()["items"]
+        if not snapshots:
+            time.sleep(1)
+    assert snapshots, f"case {case['id']}: no snapshot within 30 s of its dispatch"
+    picture = httpx.get(url + snapshots[0]["url"].lstrip("/"), headers=headers, timeout=5)
+    assert picture.status_code == 200 and picture.content.startswith(b"\xff\xd8")
