@@ -136,7 +136,7 @@ def cameras_probe(ids: Annotated[list[str] | None, typer.Argument(help="Camera i
             console.print(f"[red]refused:[/] no camera {escape(', '.join(unknown))}")
             raise typer.Exit(2)
         with Progress(console=console, transient=True) as progress, \
-                WorkerPool(workers=settings.jobs.worker_processes) as pool:
+                WorkerPool(workers=settings.camera_probes.workers) as pool:
             task = progress.add_task("probing", total=total)
             report = probe_cameras(store, pool, Locator(), settings.camera_probes,
                                    thresholds=settings.video_diagnosis.thresholds(), policy=settings.url_policy(),

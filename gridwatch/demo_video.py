@@ -149,12 +149,18 @@ def give_streams(store: Store, server: SceneServer) -> Assignment:
     return assignment
 
 
+# The demo's cameras answer at once from this machine: a few probe processes suffice, and spare a laptop's memory.
+DEMO_PROBE_WORKERS = 4
+
+
 def demo_settings(settings: Settings) -> Settings:
-    """Return the demo's settings: 127.0.0.1 allowed as a stream host, and a short probe cycle."""
+    """Return the demo's settings: 127.0.0.1 allowed as a stream host, a short probe cycle, a laptop-sized probe pool."""
     hosts = ",".join(h for h in (settings.video_sources.allowed_hosts, HOST) if h)
     return settings.model_copy(update={
         "video_sources": settings.video_sources.model_copy(update={"allowed_hosts": hosts}),
-        "camera_probes": settings.camera_probes.model_copy(update={"interval_minutes": PROBE_INTERVAL_MINUTES}),
+        "camera_probes": settings.camera_probes.model_copy(update={"interval_minutes": PROBE_INTERVAL_MINUTES,
+                                                                   "workers": min(settings.camera_probes.workers,
+                                                                                  DEMO_PROBE_WORKERS)}),
     })
 
 

@@ -89,33 +89,38 @@ class WorkerRuntime:
 
     scheduler: Scheduler
     pool: WorkerPool | None = None
+    probe_pool: WorkerPool | None = None
 
     def close(self) -> None:
         """Stop starting jobs, let the runs in flight end, then stop the worker processes."""
         self.scheduler.stop()
-        if self.pool is not None:
-            self.pool.close()
+        for pool in (self.probe_pool, self.pool):
+            if pool is not None:
+                pool.close()
 
 
 def start_worker_runtime(store: Store, locator: Locator, settings: Settings, *, label: str, retention: bool,
                          index_refresh: bool, pool: bool, camera_probes: bool = False) -> WorkerRuntime:
     """Start the pool if asked and the scheduler with the jobs asked for; runs are recorded as label@host:pid.
 
-    The camera probes run on the pool, so they are started only with it.
+    The camera probes run on a pool of their own, started only with the pool: a probe mostly waits on a camera
+    (a dead one holds its worker for the whole open timeout), so that pool has more processes than cores, and
+    the CPU work (snapshots, later decoding) keeps the small one.
     """
     workers = WorkerPool(workers=settings.jobs.worker_processes) if pool else None
+    probers = WorkerPool(workers=settings.camera_probes.workers) if pool and camera_probes else None
     jobs: list[JobSpec] = []
     if index_refresh:
         jobs.append(index_refresh_job(store, locator, settings.jobs))
     if retention:
         jobs.append(retention_job(store, settings.jobs))
-    if camera_probes and workers is not None:
-        jobs.append(camera_probes_job(store, workers, locator, settings))
+    if probers is not None:
+        jobs.append(camera_probes_job(store, probers, locator, settings))
     if workers is not None and settings.video_live.snapshot_cameras > 0:
         # Where the pool is, the snapshots of new cases are taken (the grabs run in its processes).
         jobs.append(snapshot_job(store, locator, workers, settings))
     scheduler = Scheduler(jobs, runs=store_job_runs(store), runner=process_runner(label),
                           clock=lambda: datetime.now(UTC))
     scheduler.start()
-    return WorkerRuntime(scheduler, workers)
+    return WorkerRuntime(scheduler, workers, probers)
 

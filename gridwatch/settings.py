@@ -50,6 +50,8 @@ class CameraProbeSettings(BaseSettings):
 
     interval_minutes: int = Field(10, ge=1, le=1440, description="How often every camera with a stream URL is probed.")
     timeout_minutes: int = Field(10, ge=1, le=1440, description="A probe cycle longer than this is reported as a timeout.")
+    workers: int = Field(12, ge=1, le=64, description="Processes of the probe pool: a probe waits on the network, "
+                                                      "not the CPU, so more than the cores (about 120 MB each).")
     concurrency_factor: int = Field(2, ge=1, le=8, description="Probes in flight at most: pool workers times this.")
     frames: int = Field(8, ge=2, le=50, description="Frames each probe reads.")
     open_timeout_s: float = Field(5.0, gt=0, le=60, description="Seconds a stream may take to open (FFmpeg's timeout).")

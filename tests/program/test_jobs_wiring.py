@@ -76,6 +76,19 @@ def test_the_runtime_runs_retention_and_the_index_refresh_and_records_both(store
     assert locator.grid_path(*make_grid("T01").geometry.centroid.coords[0]) == ("T01",)
 
 
+def test_camera_probes_get_a_pool_of_their_own_sized_apart_from_the_cpu_pool(store: Store) -> None:
+    settings = load_settings(jobs={"worker_processes": 1, "retention_interval_minutes": 60},
+                             camera_probes={"workers": 3, "interval_minutes": 60})
+    runtime = start_worker_runtime(store, Locator(), settings, label="test", retention=False, index_refresh=False,
+                                   pool=True, camera_probes=True)
+    try:
+        assert runtime.pool is not None and runtime.probe_pool is not None
+        assert (runtime.pool.workers, runtime.probe_pool.workers) == (1, 3)
+        assert CAMERA_PROBES in {job.name for job in runtime.scheduler.jobs}
+    finally:
+        runtime.close()
+
+
 def test_jobs_list_shows_the_last_run_of_each_job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path}/cli.db"
     monkeypatch.setenv("GRIDWATCH_STORE_URL", url)

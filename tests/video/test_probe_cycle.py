@@ -30,7 +30,8 @@ from video.models import Credentials
 
 SECRET = "s3cret-pass"
 T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
-PROBES = CameraProbeSettings(frames=8, open_timeout_s=1.0, read_timeout_s=1.0, concurrency_factor=1, baseline_probes=3)
+PROBES = CameraProbeSettings(frames=8, open_timeout_s=1.0, read_timeout_s=1.0, concurrency_factor=1, baseline_probes=3,
+                             workers=2)
 HARD_S = default_hard_timeout_s(count=PROBES.frames, open_timeout_s=PROBES.open_timeout_s,
                                 read_timeout_s=PROBES.read_timeout_s)
 
