@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import median
 
+import numpy as np
+
 from cases.locator import Locator
 from cases.use_cases import camera_health_changed
 from gridwatch.settings import CameraProbeSettings
@@ -27,6 +29,7 @@ from video.errors import VideoError
 from video.health import Health
 from video.models import Camera, Credentials, HealthRecord
 from video.probe import judge
+from video.reference import decode_reference, encode_reference
 from video.repository import CameraHealthRepository
 from video.urls import UrlPolicy, check_stream_url, redact_url, stream_url_with_credentials
 
@@ -75,12 +78,16 @@ def probe_cameras(store: Store, pool: WorkerPool, locator: Locator, settings: Ca
         report.skipped = len(cameras) - len(probed)
         baselines = {c.id: _baseline(uow.camera_health, c.id, settings.baseline_probes) for c in probed}
         credentials = {c.id: uow.cameras.credentials(c.id) for c in probed if c.has_credentials}
+        references = {c.id: _reference(uow.camera_health, c.id) for c in probed}
+    # A camera's own thresholds: checked at import, checked again here (a row written by other means).
+    own = {c.id: _thresholds(thresholds, c) for c in probed}
     limit = pool.workers * settings.concurrency_factor
     in_flight: deque[tuple[Camera, PendingProbe | Capture]] = deque()
 
     def finish_oldest() -> None:
-        _finish(store, locator, *in_flight.popleft(), thresholds=thresholds, baselines=baselines, clock=clock,
-                report=report, on_result=on_result)
+        camera, pending = in_flight.popleft()
+        _finish(store, locator, camera, pending, thresholds=own[camera.id], baseline=baselines.get(camera.id),
+                reference=references.get(camera.id), clock=clock, report=report, on_result=on_result)
 
     for camera in probed:
         if len(in_flight) >= limit:
@@ -108,6 +115,28 @@ def _baseline(health: CameraHealthRepository, camera_id: str, probes: int) -> Ba
     return Baseline(focus=float(median(focus))) if focus else None
 
 
+def _reference(health: CameraHealthRepository, camera_id: str) -> np.ndarray | None:
+    """Return the camera's reference frame, or None before its first healthy probe (or when unreadable)."""
+    jpeg = health.reference(camera_id)
+    if jpeg is None:
+        return None
+    frame = decode_reference(jpeg)
+    if frame is None:
+        logger.warning("camera %s: reference frame unreadable; the next healthy probe learns a new one", camera_id)
+    return frame
+
+
+def _thresholds(thresholds: Thresholds, camera: Camera) -> Thresholds:
+    """Return the settings' thresholds with the camera's overrides; bad overrides are logged and ignored."""
+    if not camera.diagnosis_overrides:
+        return thresholds
+    try:
+        return thresholds.with_overrides(camera.diagnosis_overrides, where=f"camera {camera.id}")
+    except VideoError as exc:
+        logger.warning("%s; the settings' thresholds are used", exc)
+        return thresholds
+
+
 def _start(pool: WorkerPool, camera: Camera, credentials: Credentials | None, *, settings: CameraProbeSettings,
            policy: UrlPolicy) -> PendingProbe | Capture:
     """Submit the camera's probe, or return an offline Capture when the SSRF guard refuses its URL now."""
@@ -125,11 +154,11 @@ def _start(pool: WorkerPool, camera: Camera, credentials: Credentials | None, *,
 
 
 def _finish(store: Store, locator: Locator, camera: Camera, pending: PendingProbe | Capture, *,
-            thresholds: Thresholds, baselines: dict[str, Baseline | None],
+            thresholds: Thresholds, baseline: Baseline | None, reference: np.ndarray | None,
             clock: Clock, report: CycleReport, on_result: OnResult | None) -> None:
     """Wait for one probe, judge it, record its health and raise, fold or clear the camera's alert."""
     capture = pending if isinstance(pending, Capture) else pending.result()
-    result = judge(capture, thresholds=thresholds, baseline=baselines.get(camera.id))
+    result = judge(capture, thresholds=thresholds, baseline=baseline, reference=reference)
     diagnosis = result.diagnosis
     at = clock()
     record = HealthRecord(camera_id=camera.id, probed_at=at, status=diagnosis.status, measures=dict(diagnosis.measures),
@@ -138,6 +167,9 @@ def _finish(store: Store, locator: Locator, camera: Camera, pending: PendingProb
     with store.unit_of_work() as uow:
         before = uow.camera_health.latest([camera.id]).get(camera.id)
         uow.camera_health.record(record)
+        if reference is None and record.status is Health.OK and diagnosis.frame_index is not None:
+            # The first healthy picture is the scene this camera is meant to see; later probes compare with it.
+            uow.camera_health.set_reference(camera.id, encode_reference(capture.frames[diagnosis.frame_index]), at=at)
         outcome = camera_health_changed(uow, locator=locator, camera=camera,
                                         previous=before.status if before else None, current=record.status,
                                         detail=record.detail, at=at)

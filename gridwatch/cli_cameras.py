@@ -159,3 +159,29 @@ def cameras_probe(ids: Annotated[list[str] | None, typer.Argument(help="Camera i
             table.add_row(record.camera_id, record.status.value, escape(record.detail))
         console.print(table)
         raise typer.Exit(1)
+
+
+@cameras_app.command("reference")
+def cameras_reference(camera_id: Annotated[str, typer.Argument(help="The camera's id.")],
+                      reset: Annotated[bool, typer.Option(
+                          "--reset", help="Forget the reference frame; the next healthy probe learns a new one.")]
+                      = False) -> None:
+    """Show whether a camera has a reference frame, or forget it with --reset (after turning it on purpose)."""
+    from datetime import UTC, datetime
+
+    store = open_migrated_store(load_settings().effective_store_url)
+    try:
+        with store.unit_of_work() as uow:
+            if uow.cameras.get(camera_id) is None:
+                console.print(f"[red]refused:[/] no camera {escape(camera_id)}")
+                raise typer.Exit(2)
+            held = uow.camera_health.reference(camera_id) is not None
+            if reset:
+                uow.camera_health.set_reference(camera_id, None, at=datetime.now(UTC))
+    finally:
+        store.close()
+    if reset:
+        console.print(f"camera {escape(camera_id)}: reference "
+                      + ("forgotten; the next healthy probe learns a new one" if held else "was not learnt yet"))
+    else:
+        console.print(f"camera {escape(camera_id)}: " + ("has a reference frame" if held else "no reference frame yet"))

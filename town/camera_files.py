@@ -99,7 +99,9 @@ def _feature_row(name: str, index: int, feature: Any) -> Row:
     if isinstance(feature, dict):
         properties = feature.get("properties")
         if isinstance(properties, dict):
-            values = {str(k): "" if v is None else str(v) for k, v in properties.items()}
+            # A JSON object or list (diagnosis_overrides) stays JSON, as the CSV column writes it.
+            values = {str(k): "" if v is None else json.dumps(v) if isinstance(v, dict | list) else str(v)
+                      for k, v in properties.items()}
         geometry = feature.get("geometry")
         coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
         if (isinstance(geometry, dict) and geometry.get("type") == "Point" and isinstance(coordinates, list)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from gis.crs import Crs
 from town.rows import Row
+from video.diagnosis import Thresholds
 from video.errors import VideoError
 from video.models import DEFAULT_HEIGHT_M, DEFAULT_OWNER, GB28181_ID, Camera, Credentials, Mount
 from video.urls import UrlPolicy, check_live_url, check_stream_url, split_credentials
@@ -14,7 +16,7 @@ from video.urls import UrlPolicy, check_live_url, check_stream_url, split_creden
 REQUIRED = ("id", "name", "lon", "lat", "bearing_deg", "fov_deg", "range_m")
 # cameras.csv and the export carry these, in this order; credentials never.
 CAMERA_COLUMNS = ("id", "name", "lon", "lat", "crs", "bearing_deg", "fov_deg", "range_m", "height_m", "mount",
-                  "owner", "grid_code", "gb_device_id", "stream_url", "live_url")
+                  "owner", "grid_code", "gb_device_id", "stream_url", "live_url", "diagnosis_overrides")
 # A camera that sees farther than this is a typo, not a town camera; a pole higher than this is a tower.
 MAX_RANGE_M = 5000.0
 MAX_HEIGHT_M = 300.0
@@ -69,15 +71,35 @@ def camera_from_row(row: Row, policy: UrlPolicy) -> CameraRow:
         grid_code=row.raw("grid_code"),
         gb_device_id=gb_id,
         live_url=live_url,
+        diagnosis_overrides=_overrides(row),
     )
     return CameraRow(camera, credentials)
+
+
+def _overrides(row: Row) -> dict[str, float]:
+    """Return the row's diagnosis_overrides (a JSON object of threshold names to numbers); empty when absent."""
+    text = row.raw("diagnosis_overrides")
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise row.error(f"diagnosis_overrides {text!r} is not JSON") from None
+    if not isinstance(value, dict):
+        raise row.error(f"diagnosis_overrides {text!r} is not a JSON object of threshold names to numbers")
+    try:
+        checked = Thresholds().with_overrides(value, where="diagnosis_overrides")
+    except VideoError as exc:
+        raise row.error(str(exc)) from None
+    return {name: getattr(checked, name) for name in value}
 
 
 def camera_values(camera: Camera) -> tuple[Any, ...]:
     """Return a camera as the values of CAMERA_COLUMNS (WGS-84, no credentials)."""
     return (camera.id, camera.name, camera.lon, camera.lat, Crs.WGS84.value, camera.bearing_deg, camera.fov_deg,
             camera.range_m, camera.height_m, camera.mount.value, camera.owner, camera.grid_code,
-            camera.gb_device_id or "", camera.stream_url, camera.live_url)
+            camera.gb_device_id or "", camera.stream_url, camera.live_url,
+            json.dumps(camera.diagnosis_overrides, sort_keys=True) if camera.diagnosis_overrides else "")
 
 
 def camera_feature(camera: Camera) -> dict[str, Any]:
@@ -85,5 +107,6 @@ def camera_feature(camera: Camera) -> dict[str, Any]:
     values = dict(zip(CAMERA_COLUMNS, camera_values(camera), strict=True))
     properties = {k: v for k, v in values.items() if k not in ("lon", "lat", "crs")}
     properties["gb_device_id"] = camera.gb_device_id
+    properties["diagnosis_overrides"] = dict(camera.diagnosis_overrides)
     return {"type": "Feature", "id": camera.id, "geometry": {"type": "Point", "coordinates": [camera.lon, camera.lat]},
             "properties": properties}

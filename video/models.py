@@ -46,6 +46,8 @@ class Camera:
     gb_device_id: str | None = None
     live_url: str = ""
     has_credentials: bool = False
+    # The camera's own diagnosis thresholds over the settings' (e.g. {"dark_luma": 15} for a river by night).
+    diagnosis_overrides: dict[str, float] = field(default_factory=dict, hash=False)
 
     def sector(self) -> tuple[float, float, float, float, float]:
         """Return (lon, lat, bearing, fov, range) for the view-sector index."""

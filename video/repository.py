@@ -60,3 +60,11 @@ class CameraHealthRepository(Protocol):
     def delete_older_than(self, cutoff: datetime, *, limit: int = 1000) -> int:
         """Delete at most limit probes taken before cutoff; return how many were deleted."""
         ...
+
+    def reference(self, camera_id: str) -> bytes | None:
+        """Return the camera's reference frame (JPEG bytes), or None before its first healthy probe."""
+        ...
+
+    def set_reference(self, camera_id: str, jpeg: bytes | None, *, at: datetime) -> None:
+        """Store (or with None forget) the camera's reference frame; the cameras' revision stays as it is."""
+        ...

@@ -149,6 +149,8 @@ class CameraRead(ReadModel):
     gb_device_id: Annotated[str, Field(pattern=r"^[0-9]{20}$")] | None
     live_url: str
     has_credentials: bool
+    diagnosis_overrides: dict[str, float] = Field(default_factory=dict,
+                                                  description="The camera's own diagnosis thresholds, by name.")
     live_view: LiveViewRead
     health: CameraHealthRead
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -68,3 +69,20 @@ class SqlCameraHealthRepository:
             " (SELECT camera_id, probed_at FROM camera_health WHERE probed_at < ? ORDER BY probed_at LIMIT ?)",
             (self._d.time_to_db(cutoff, where="camera health cutoff"), page(limit)[0]),
         ).rowcount
+
+    def reference(self, camera_id: str) -> bytes | None:
+        """Return the camera's reference frame (JPEG bytes), or None before its first healthy probe."""
+        row = self._db.one("SELECT frame_jpeg FROM camera_references WHERE camera_id = ?", (camera_id,))
+        return None if row is None else base64.b64decode(row["frame_jpeg"])
+
+    def set_reference(self, camera_id: str, jpeg: bytes | None, *, at: datetime) -> None:
+        """Store (or with None forget) the camera's reference frame; the cameras' revision stays as it is."""
+        if jpeg is None:
+            self._db.execute("DELETE FROM camera_references WHERE camera_id = ?", (camera_id,))
+            return
+        # Base64 text: one column type both backends read and write alike.
+        self._db.execute("INSERT INTO camera_references (camera_id, frame_jpeg, taken_at) VALUES (?, ?, ?)"
+                         " ON CONFLICT (camera_id) DO UPDATE SET frame_jpeg = excluded.frame_jpeg,"
+                         " taken_at = excluded.taken_at",
+                         (camera_id, base64.b64encode(jpeg).decode("ascii"),
+                          self._d.time_to_db(at, where=f"camera {camera_id!r} reference.taken_at")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -12,7 +13,7 @@ from storage.values import BBox, page
 from video.models import Camera, Credentials, Mount
 
 _COLUMNS = ("id", "name", "lon", "lat", "bearing_deg", "fov_deg", "range_m", "owner", "stream_url", "height_m",
-            "mount", "grid_code", "gb_device_id", "live_url")
+            "mount", "grid_code", "gb_device_id", "live_url", "diagnosis_overrides")
 # has_credentials is read, never written: the login lives in camera_credentials.
 _SELECT = (f"SELECT {', '.join('c.' + c for c in _COLUMNS)},"
            " EXISTS (SELECT 1 FROM camera_credentials k WHERE k.camera_id = c.id) AS has_credentials FROM cameras c")
@@ -23,6 +24,7 @@ def _camera(row: Any) -> Camera:
                   fov_deg=row["fov_deg"], range_m=row["range_m"], owner=row["owner"], stream_url=row["stream_url"],
                   height_m=row["height_m"], mount=Mount(row["mount"]), grid_code=row["grid_code"],
                   gb_device_id=row["gb_device_id"], live_url=row["live_url"],
+                  diagnosis_overrides=json.loads(row["diagnosis_overrides"] or "{}"),
                   has_credentials=bool(row["has_credentials"]))
 
 
@@ -39,7 +41,8 @@ class SqlCameraRepository:
     def upsert_many(self, cameras: Iterable[Camera], credentials: Mapping[str, Credentials] | None = None) -> int:
         """Insert or overwrite cameras by id, with the credentials given for some; return how many were written."""
         rows = [(c.id, c.name, c.lon, c.lat, c.bearing_deg, c.fov_deg, c.range_m, c.owner, c.stream_url, c.height_m,
-                 str(c.mount), c.grid_code, c.gb_device_id, c.live_url) for c in cameras]
+                 str(c.mount), c.grid_code, c.gb_device_id, c.live_url, json.dumps(c.diagnosis_overrides, sort_keys=True))
+                for c in cameras]
         if not rows:
             return 0
         self._db.many(
