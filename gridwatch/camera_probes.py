@@ -167,6 +167,10 @@ def _finish(store: Store, locator: Locator, camera: Camera, pending: PendingProb
     with store.unit_of_work() as uow:
         before = uow.camera_health.latest([camera.id]).get(camera.id)
         uow.camera_health.record(record)
+        if diagnosis.frame_index is not None:
+            # The frame used is part of the result: the command room sees what the diagnosis saw.
+            uow.camera_health.set_probe_frame(camera.id, encode_reference(capture.frames[diagnosis.frame_index]),
+                                              at=at, status=record.status)
         if reference is None and record.status is Health.OK and diagnosis.frame_index is not None:
             # The first healthy picture is the scene this camera is meant to see; later probes compare with it.
             uow.camera_health.set_reference(camera.id, encode_reference(capture.frames[diagnosis.frame_index]), at=at)

@@ -68,7 +68,9 @@ def cameras_diagnose(source: Annotated[str, typer.Argument(help="A stream URL (r
                      open_timeout: Annotated[float, typer.Option(min=0.5, max=60, help="Seconds to open.")] = 5.0,
                      read_timeout: Annotated[float, typer.Option(min=0.5, max=60, help="Seconds per frame.")] = 5.0,
                      reference: Annotated[Path | None, typer.Option(
-                         help="An image or clip of the camera's usual view, to tell whether it was turned.")] = None
+                         help="An image or clip of the camera's usual view, to tell whether it was turned.")] = None,
+                     save_frame: Annotated[Path | None, typer.Option(
+                         help="Write the frame the diagnosis judged to this JPEG file.")] = None
                      ) -> None:
     """Diagnose one source and print its status and measures; exit 1 when the picture has a fault.
 
@@ -92,6 +94,11 @@ def cameras_diagnose(source: Annotated[str, typer.Argument(help="A stream URL (r
     with WorkerPool(workers=1) as pool:
         result = probe(pool, source, thresholds=settings.video_diagnosis.thresholds(), frames=frames,
                        open_timeout_s=open_timeout, read_timeout_s=read_timeout, reference=reference_frame)
+    judged = result.diagnosis.frame_index
+    if save_frame is not None and judged is not None:
+        from video.capture.stream import encode_jpeg
+
+        save_frame.write_bytes(encode_jpeg(result.capture.frames[judged]))
     if json_out:
         typer.echo(json.dumps(result.as_json(), ensure_ascii=False))
     else:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Protocol
 
+from video.health import Health
 from video.models import Camera, Credentials, HealthRecord
 
 BBox = tuple[float, float, float, float]
@@ -67,4 +68,12 @@ class CameraHealthRepository(Protocol):
 
     def set_reference(self, camera_id: str, jpeg: bytes | None, *, at: datetime) -> None:
         """Store (or with None forget) the camera's reference frame; the cameras' revision stays as it is."""
+        ...
+
+    def set_probe_frame(self, camera_id: str, jpeg: bytes, *, at: datetime, status: Health) -> None:
+        """Keep the frame the camera's latest probe was judged on, replacing the one before."""
+        ...
+
+    def probe_frame(self, camera_id: str) -> tuple[bytes, datetime, Health] | None:
+        """Return the latest probe's judged frame (JPEG), when it was taken and the status it got, or None."""
         ...

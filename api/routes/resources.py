@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from alerts.models import AlertStatus
 from api.deps import BBoxDep, Format, IdPath, LocatorDep, PagingDep, StoreDep
@@ -135,6 +136,21 @@ def get_camera(store: StoreDep, _who: OpsReader, camera_id: str) -> dict[str, An
     if camera is None:
         raise NotFound(f"camera {camera_id!r}: no such camera")
     return camera_dict(camera, health)
+
+
+@router.get("/api/cameras/{camera_id}/probe-frame", tags=["cameras"], response_class=Response,
+            responses={200: {"description": "The frame the camera's latest probe was judged on",
+                             "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}}})
+def camera_probe_frame(store: StoreDep, _who: OpsReader, camera_id: str) -> Response:
+    """Return the JPEG frame the camera's latest probe judged, with its status and time in headers."""
+    with store.read_only() as uow:
+        found = uow.camera_health.probe_frame(camera_id)
+    if found is None:
+        raise NotFound(f"camera {camera_id!r}: no probed frame (no such camera, or not probed yet)")
+    jpeg, probed_at, status = found
+    return Response(jpeg, media_type="image/jpeg", headers={"X-Probe-Status": status.value,
+                                                            "X-Probed-At": probed_at.isoformat(),
+                                                            "Cache-Control": "no-store"})
 
 
 @router.get("/api/devices", tags=["devices"], response_model=DeviceList)

@@ -86,3 +86,19 @@ class SqlCameraHealthRepository:
                          " taken_at = excluded.taken_at",
                          (camera_id, base64.b64encode(jpeg).decode("ascii"),
                           self._d.time_to_db(at, where=f"camera {camera_id!r} reference.taken_at")))
+
+    def set_probe_frame(self, camera_id: str, jpeg: bytes, *, at: datetime, status: Health) -> None:
+        """Keep the frame the camera's latest probe was judged on, replacing the one before."""
+        self._db.execute("INSERT INTO camera_probe_frames (camera_id, frame_jpeg, probed_at, status) VALUES (?, ?, ?, ?)"
+                         " ON CONFLICT (camera_id) DO UPDATE SET frame_jpeg = excluded.frame_jpeg,"
+                         " probed_at = excluded.probed_at, status = excluded.status",
+                         (camera_id, base64.b64encode(jpeg).decode("ascii"),
+                          self._d.time_to_db(at, where=f"camera {camera_id!r} probe frame.probed_at"), str(status)))
+
+    def probe_frame(self, camera_id: str) -> tuple[bytes, datetime, Health] | None:
+        """Return the latest probe's judged frame (JPEG), when it was taken and the status it got, or None."""
+        row = self._db.one("SELECT frame_jpeg, probed_at, status FROM camera_probe_frames WHERE camera_id = ?",
+                           (camera_id,))
+        if row is None:
+            return None
+        return base64.b64decode(row["frame_jpeg"]), self._d.time_from_db(row["probed_at"]), Health(row["status"])

@@ -133,3 +133,19 @@ def test_sectors_keep_to_the_bbox_and_the_page(app_client: TestClient, cameras: 
     paged = app_client.get("/api/cameras/sectors?limit=1&offset=1", headers=headers).json()
     assert paged["numberReturned"] == 1 and paged["numberMatched"] == 3
     assert app_client.get("/api/cameras/sectors?limit=100000", headers=headers).status_code == 422
+
+
+def test_the_frame_a_probe_judged_is_served_with_its_status(app_client: TestClient, store: Store) -> None:
+    with store.unit_of_work() as uow:
+        uow.cameras.upsert_many([make_camera("cam-seen")])
+        uow.camera_health.set_probe_frame("cam-seen", b"\xff\xd8jpeg", at=T0, status=Health.FROZEN)
+        uow.camera_health.set_probe_frame("cam-seen", b"\xff\xd8newer", at=T0 + timedelta(minutes=10),
+                                          status=Health.OK)
+    headers = login(app_client, "viewer")
+    answer = app_client.get("/api/cameras/cam-seen/probe-frame", headers=headers)
+    assert answer.status_code == 200 and answer.headers["content-type"] == "image/jpeg"
+    assert answer.content == b"\xff\xd8newer" and answer.headers["x-probe-status"] == "ok"
+    assert answer.headers["x-probed-at"] == (T0 + timedelta(minutes=10)).isoformat()
+    missing = app_client.get("/api/cameras/cam-never/probe-frame", headers=headers)
+    assert missing.status_code == 404 and "not probed yet" in missing.json()["detail"]
+    assert app_client.get("/api/cameras/cam-seen/probe-frame").status_code == 401

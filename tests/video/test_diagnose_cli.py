@@ -36,9 +36,10 @@ def test_a_clip_is_read_judged_and_printed_as_json(clip_dir: Path, name: str, st
     assert {"luma_mean", "focus", "motion", "flat_share"} <= set(answer["measures"])
 
 
-def test_the_people_at_the_console_read_the_status_and_measures(clip_dir: Path) -> None:
-    exit_code, output = _diagnose(str(make_clip(clip_dir, "dark")))
+def test_the_people_at_the_console_read_the_status_and_measures(clip_dir: Path, tmp_path: Path) -> None:
+    exit_code, output = _diagnose(str(make_clip(clip_dir, "dark")), "--save-frame", str(tmp_path / "judged.jpg"))
     assert exit_code == 1
+    assert (tmp_path / "judged.jpg").read_bytes()[:2] == b"\xff\xd8", "the frame the diagnosis judged is kept"
     assert output.startswith("dark") and "320×240" in output and "luma_mean" in output
 
 

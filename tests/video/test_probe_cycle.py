@@ -124,6 +124,10 @@ def test_every_camera_is_probed_faults_open_one_case_each_and_recovery_clears(
         assert latest["cam-ok"].width == 320 and latest["cam-ok"].open_ms is not None
         assert "timed out" in latest["cam-dead"].detail or "cannot" in latest["cam-dead"].detail
         assert uow.cameras.revision() == revision  # health never rewrites the registry
+        # The frame each probe was judged on is kept (the latest per camera); an offline probe has none.
+        frame = uow.camera_health.probe_frame("cam-frozen")
+        assert frame is not None and frame[0][:2] == b"\xff\xd8" and frame[1:] == (latest["cam-frozen"].probed_at, Health.FROZEN)
+        assert uow.camera_health.probe_frame("cam-dead") is None
         alerts = {a.device_id: a for a in uow.alerts.list()}
         assert {k: (a.metric, a.sensor_kind, a.status) for k, a in alerts.items()} == {
             "cam-frozen": ("picture", "camera", AlertStatus.OPEN), "cam-dead": ("offline", "camera", AlertStatus.OPEN),
@@ -146,6 +150,8 @@ def test_every_camera_is_probed_faults_open_one_case_each_and_recovery_clears(
 
     with store.read_only() as uow:
         assert uow.camera_health.latest(["cam-flip"])["cam-flip"].status is Health.OK
+        flipped = uow.camera_health.latest(["cam-flip"])["cam-flip"]
+        assert uow.camera_health.probe_frame("cam-flip")[1:] == (flipped.probed_at, Health.OK)  # type: ignore[index]
         # The second probe of a healthy camera is judged against the focus of its first (its blur baseline).
         ok = uow.camera_health.latest(["cam-ok"])["cam-ok"]
         assert ok.status is Health.OK and ok.measures["baseline_focus"] == latest["cam-ok"].measures["focus"]
