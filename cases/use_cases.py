@@ -85,14 +85,11 @@ def open_case_from_alert(work: CaseWork, *, locator: Locator, device: Device, re
                                 grid_path=grid_path)
     if not is_new:
         return AlarmOutcome(alert, False)
-    work.feed.append(payloads.ALERT_RAISED, payloads.alert_raised(alert), at=at)
     category = category_for_sensor(str(device.kind))
-    opened = report_case_and_announce(work, case_in=CaseCreate(
+    alert, opened = _open_case_for_alert(work, alert, grid_path=grid_path, at=at, case_in=CaseCreate(
         title=f"{category.label}: {device.name}", category=category.code, lon=reading.lon, lat=reading.lat,
         source=CaseSource.SENSOR, alert_id=alert.id,
-        description=f"{device.id} {exceedance.metric}={exceedance.value:g} over limit {exceedance.limit:g}",
-    ), grid_path=grid_path, actor=SYSTEM_ACTOR, at=at)
-    alert = link_case(repo=work.alerts, alert=alert, case_id=opened.case.id)  # type: ignore[arg-type]
+        description=f"{device.id} {exceedance.metric}={exceedance.value:g} over limit {exceedance.limit:g}"))
     case_id: int = opened.case.id  # type: ignore[assignment]
     step = take_step_and_announce(work, locator=locator, case_id=case_id, actor=SYSTEM_ACTOR, at=at,
                                   step_in=StepInput(Action.ACCEPT, note="sensor alarm, accepted automatically"))
@@ -103,6 +100,14 @@ def open_case_from_alert(work: CaseWork, *, locator: Locator, device: Device, re
         logger.warning("%s; the case waits in 'accepted' for the command room", exc)
         return AlarmOutcome(alert, True, step, dispatched=False)
     return AlarmOutcome(alert, True, step, dispatched=True)
+
+
+def _open_case_for_alert(work: CaseWork, alert: Alert, *, case_in: CaseCreate, grid_path: tuple[str, ...],
+                         at: datetime) -> tuple[Alert, StepResult]:
+    """Announce a new alert, open its case as the system and link the two; return the linked alert and the case."""
+    work.feed.append(payloads.ALERT_RAISED, payloads.alert_raised(alert), at=at)
+    opened = report_case_and_announce(work, case_in=case_in, grid_path=grid_path, actor=SYSTEM_ACTOR, at=at)
+    return link_case(repo=work.alerts, alert=alert, case_id=opened.case.id), opened  # type: ignore[arg-type]
 
 
 def move_team_and_announce(work: CaseWork, *, team_id: str, lon: float, lat: float, at: datetime,
@@ -145,15 +150,12 @@ def camera_health_changed(work: CaseWork, *, locator: Locator, camera: Camera, p
     alert, is_new = raise_camera_alert(repo=work.alerts, camera=camera, metric=metric, grid_path=grid_path, at=at)
     if not is_new:
         return CameraAlarmOutcome(alert, False)
-    work.feed.append(payloads.ALERT_RAISED, payloads.alert_raised(alert), at=at)
     category = CATEGORIES[CAMERA_FAULT]
     department = owner_department(camera.owner)
-    opened = report_case_and_announce(work, case_in=CaseCreate(
+    alert, opened = _open_case_for_alert(work, alert, grid_path=grid_path, at=at, case_in=CaseCreate(
         title=f"{category.label}: {camera.name}", category=category.code, lon=camera.lon, lat=camera.lat,
         source=CaseSource.CAMERA, alert_id=alert.id,
-        description=f"{camera.id} {current.value}: {detail}; maintained by {department}",
-    ), grid_path=grid_path, actor=SYSTEM_ACTOR, at=at)
-    alert = link_case(repo=work.alerts, alert=alert, case_id=opened.case.id)  # type: ignore[arg-type]
+        description=f"{camera.id} {current.value}: {detail}; maintained by {department}"))
     # Accepted for the owner's maintainers; no field team is dispatched: grid teams do not repair cameras.
     step = take_step_and_announce(work, locator=locator, case_id=opened.case.id, actor=SYSTEM_ACTOR, at=at,  # type: ignore[arg-type]
                                   step_in=StepInput(Action.ACCEPT, note=f"camera fault; maintenance by {department}"))

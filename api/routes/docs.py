@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from html import escape
 from importlib.resources import files
@@ -15,8 +16,9 @@ from fastapi.staticfiles import StaticFiles
 # init script the CSP (script-src 'self') would block.
 DOCS_ASSETS = Path(str(files("fastapi_offline") / "static"))
 DOCS_ASSETS_URL = "/static/apidocs"
-# ReDoc's sidebar shows a logo from Redocly's CDN, which the CSP (img-src 'self') refuses: show ours instead.
-REDOC_CDN_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+# ReDoc's sidebar shows a logo from Redocly's CDN, which the CSP (img-src 'self') refuses and no command room
+# can reach: any absolute address of that logo in the bundle is swapped for ours.
+REMOTE_LOGO = re.compile(r"https?://[^\s\"'`]+/logo-mini\.svg")
 
 router = APIRouter(include_in_schema=False)
 
@@ -61,7 +63,7 @@ def redoc_bundle() -> Response:
 @cache
 def _redoc_bundle() -> bytes:
     text = (DOCS_ASSETS / "redoc.standalone.js").read_text(encoding="utf-8")
-    return text.replace(REDOC_CDN_LOGO, f"{DOCS_ASSETS_URL}/favicon.png").encode()
+    return REMOTE_LOGO.sub(f"{DOCS_ASSETS_URL}/favicon.png", text).encode()
 
 
 def mount_docs_assets(app: FastAPI) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from storage.sql.db import Db
+from storage.sql.db import Db, delete_oldest
 from storage.values import page
 from video.health import Health
 from video.models import HealthRecord
@@ -64,11 +64,8 @@ class SqlCameraHealthRepository:
 
     def delete_older_than(self, cutoff: datetime, *, limit: int = 1000) -> int:
         """Delete at most limit probes taken before cutoff; return how many were deleted."""
-        return self._db.execute(
-            "DELETE FROM camera_health WHERE (camera_id, probed_at) IN"
-            " (SELECT camera_id, probed_at FROM camera_health WHERE probed_at < ? ORDER BY probed_at LIMIT ?)",
-            (self._d.time_to_db(cutoff, where="camera health cutoff"), page(limit)[0]),
-        ).rowcount
+        return delete_oldest(self._db, table="camera_health", key="(camera_id, probed_at)", time_column="probed_at",
+                             order="probed_at", cutoff=cutoff, limit=limit)
 
     def reference(self, camera_id: str) -> bytes | None:
         """Return the camera's reference frame (JPEG bytes), or None before its first healthy probe."""

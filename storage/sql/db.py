@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from storage.sql.dialect import Dialect
+from storage.values import page
 
 Condition = tuple[str, Sequence[Any]]
 
@@ -59,3 +61,17 @@ def equals(column: str, value: Any, to_db: Callable[[Any], Any] = str) -> Condit
 def upsert_set(columns: Sequence[str]) -> str:
     """Return "a = excluded.a, b = excluded.b" for an ON CONFLICT DO UPDATE overwriting these columns."""
     return ", ".join(f"{c} = excluded.{c}" for c in columns)
+
+
+def delete_oldest(db: Db, *, table: str, key: str, time_column: str, order: str, cutoff: datetime, limit: int) -> int:
+    """Delete at most limit rows of table whose time_column is before cutoff, in order; return how many went.
+
+    Retention deletes in bounded batches (one short transaction each); key names the row ("id" or
+    "(a, b)"), and the names are this package's own constants, never caller input.
+    """
+    where = f"{table} cutoff"
+    return db.execute(
+        f"DELETE FROM {table} WHERE {key} IN"
+        f" (SELECT {key.strip('()')} FROM {table} WHERE {time_column} < ? ORDER BY {order} LIMIT ?)",
+        (db.dialect.time_to_db(cutoff, where=where), page(limit)[0]),
+    ).rowcount

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from feed import FeedEntry
-from storage.sql.db import Db
+from storage.sql.db import Db, delete_oldest
 from storage.values import page, to_utc
 
 
@@ -43,7 +43,5 @@ class SqlFeedRepository:
     def delete_older_than(self, cutoff: datetime, *, limit: int = 1000) -> int:
         """Delete at most limit entries appended before cutoff, oldest first; return how many were deleted."""
         # Ids are never handed out again, so a reader's cursor past a deleted entry stays valid.
-        return self._db.execute(
-            "DELETE FROM feed WHERE id IN (SELECT id FROM feed WHERE at < ? ORDER BY id LIMIT ?)",
-            (self._d.time_to_db(cutoff, where="feed cutoff"), page(limit)[0]),
-        ).rowcount
+        return delete_oldest(self._db, table="feed", key="id", time_column="at",
+                             order="id", cutoff=cutoff, limit=limit)

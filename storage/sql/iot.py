@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from iot.models import DeadLetter, Device, Reading, SensorKind
-from storage.sql.db import Db, equals, upsert_set, where
+from storage.sql.db import Db, delete_oldest, equals, upsert_set, where
 from storage.values import page
 
 _DEVICE_COLUMNS = ("id", "kind", "name", "lon", "lat", "mobile")
@@ -100,11 +100,8 @@ class SqlReadingRepository:
 
     def delete_older_than(self, cutoff: datetime, *, limit: int = 1000) -> int:
         """Delete at most limit readings taken before cutoff, oldest first; return how many were deleted."""
-        return self._db.execute(
-            "DELETE FROM readings WHERE (device_id, ts) IN"
-            " (SELECT device_id, ts FROM readings WHERE ts < ? ORDER BY ts LIMIT ?)",
-            (self._d.time_to_db(cutoff, where="readings cutoff"), page(limit)[0]),
-        ).rowcount
+        return delete_oldest(self._db, table="readings", key="(device_id, ts)", time_column="ts",
+                             order="ts", cutoff=cutoff, limit=limit)
 
     def newest_at(self) -> datetime | None:
         """Return the time of the newest reading, or None; one probe of the readings_ts index."""
@@ -144,8 +141,5 @@ class SqlDeadLetterRepository:
 
     def delete_older_than(self, cutoff: datetime, *, limit: int = 1000) -> int:
         """Delete at most limit dead letters received before cutoff, oldest first; return how many were deleted."""
-        return self._db.execute(
-            "DELETE FROM dead_letters WHERE id IN"
-            " (SELECT id FROM dead_letters WHERE received_at < ? ORDER BY received_at, id LIMIT ?)",
-            (self._d.time_to_db(cutoff, where="dead letters cutoff"), page(limit)[0]),
-        ).rowcount
+        return delete_oldest(self._db, table="dead_letters", key="id", time_column="received_at",
+                             order="received_at, id", cutoff=cutoff, limit=limit)

@@ -6,8 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from jobs.models import JobOutcome, JobRun
-from storage.sql.db import Db
-from storage.values import page
+from storage.sql.db import Db, delete_oldest
 
 _COLUMNS = "job, lease, period, started_at, finished_at, outcome, detail, runner"
 
@@ -67,8 +66,5 @@ class SqlJobRunRepository:
 
     def delete_older_than(self, cutoff: datetime, *, limit: int = 1000) -> int:
         """Delete at most limit runs started before cutoff; return how many were deleted."""
-        return self._db.execute(
-            "DELETE FROM job_runs WHERE (job, lease, period) IN"
-            " (SELECT job, lease, period FROM job_runs WHERE started_at < ? ORDER BY started_at LIMIT ?)",
-            (self._d.time_to_db(cutoff, where="job runs cutoff"), page(limit)[0]),
-        ).rowcount
+        return delete_oldest(self._db, table="job_runs", key="(job, lease, period)", time_column="started_at",
+                             order="started_at", cutoff=cutoff, limit=limit)
