@@ -1,7 +1,7 @@
 """Storage backends behind one contract: SQLite (embedded default) and PostGIS (production)."""
 
 from feed import FeedEntry, FeedRepository
-from storage.contract import Store, StorageError, UnitOfWork
+from storage.contract import Store, StorageError, StoreUnavailable, UnitOfWork
 from storage.registry import open_store
 
-__all__ = ["FeedEntry", "FeedRepository", "Store", "StorageError", "UnitOfWork", "open_store"]
+__all__ = ["FeedEntry", "FeedRepository", "Store", "StorageError", "StoreUnavailable", "UnitOfWork", "open_store"]

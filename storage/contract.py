@@ -20,6 +20,10 @@ class StorageError(RuntimeError):
     """The store cannot be opened, migrated or written; the message names the store and the step."""
 
 
+class StoreUnavailable(StorageError):
+    """The store does not answer (refused, timed out, server gone): retry later; no record is at fault."""
+
+
 class UnitOfWork(Protocol):
     """One transaction over all repositories; the caller decides when it ends."""
 
