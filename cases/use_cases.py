@@ -15,6 +15,7 @@ from alerts.models import Alert
 from alerts.repository import AlertRepository
 from alerts.rules import Exceedance
 from alerts.service import close_alert, link_case, raise_alert
+from alerts.signals import AlertSignal, SignalKind
 from cases import feed as payloads
 from cases.errors import NoTeamAvailable
 from cases.lifecycle import Action
@@ -100,6 +101,24 @@ def open_case_from_alert(work: CaseWork, *, locator: Locator, device: Device, re
         logger.warning("%s; the case waits in 'accepted' for the command room", exc)
         return AlarmOutcome(alert, True, step, dispatched=False)
     return AlarmOutcome(alert, True, step, dispatched=True)
+
+
+def handle_alert_signal(work: CaseWork, *, locator: Locator, signal: AlertSignal, at: datetime) -> AlarmOutcome | None:
+    """Turn a rule's signal into an alert (raised, folded or cleared) and, by the rule's policy, a case.
+
+    Returns None when a clear found no open alert. The seam between the rules engine and the alert lifecycle.
+    """
+    if signal.kind is SignalKind.CLEAR:
+        open_alert = work.alerts.find_open(device_id=signal.subject_id, metric=signal.metric)
+        if open_alert is None:
+            return None
+        return AlarmOutcome(close_alert(repo=work.alerts, alert_id=open_alert.id, at=at), False)  # type: ignore[arg-type]
+    device = Device(id=signal.subject_id, kind=signal.subject_kind, name=signal.subject_name,  # type: ignore[arg-type]
+                    lon=signal.lon, lat=signal.lat)
+    reading = Reading(device_id=signal.subject_id, ts=signal.at, values={signal.metric: signal.value},
+                      lon=signal.lon, lat=signal.lat)
+    exceedance = Exceedance(signal.metric, signal.value, signal.limit, signal.severity)
+    return open_case_from_alert(work, locator=locator, device=device, reading=reading, exceedance=exceedance, at=at)
 
 
 def _open_case_for_alert(work: CaseWork, alert: Alert, *, case_in: CaseCreate, grid_path: tuple[str, ...],
