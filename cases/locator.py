@@ -105,10 +105,16 @@ class Locator:
         return [_covering(c, status.get(c.item.id)) for c in ranked]
 
     def nearest_teams(self, platform: Platform, lon: float, lat: float, *, limit: int = 50) -> list[Ranked[Team]]:
-        """Return the platform's teams that are not off duty, nearest first (availability is the store's to say)."""
-        return self._teams.nearest(
-            lon, lat, where=lambda t: t.platform == platform and t.status != TeamStatus.OFF_DUTY, limit=limit
+        """Return the platform's teams that are not off duty: reporting ones nearest first, then silent ones nearest first.
+
+        A silent team may still be sent (its phone may only be flat), but its position is stale, so every team
+        whose position is current goes before it; availability is the store's to say.
+        """
+        candidates = self._teams.nearest(
+            lon, lat, where=lambda t: t.platform == platform and t.status != TeamStatus.OFF_DUTY, limit=len(self._teams)
         )
+        # A stable sort keeps distance order within each group.
+        return sorted(candidates, key=lambda r: r.item.silent)[:limit]
 
 
 def _covering(hit: Coverage[Camera], health: Health | None) -> CoveringCamera:

@@ -18,6 +18,7 @@ from storage.sql.feed import SqlFeedRepository
 from storage.sql.grids import SqlGridRepository
 from storage.sql.iot import SqlDeadLetterRepository, SqlDeviceRepository, SqlReadingRepository
 from storage.sql.jobs import SqlJobRunRepository
+from storage.sql.team_positions import SqlTeamTrackRepository
 from storage.sql.teams import SqlTeamRepository
 
 
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
         self.alerts = SqlAlertRepository(db)
         self.cases = SqlCaseRepository(db)
         self.teams = SqlTeamRepository(db, self._revisions)
+        self.team_positions = SqlTeamTrackRepository(db)
         self.assignments = SqlAssignmentRepository(db)
         self.feed = SqlFeedRepository(db)
         self.users = SqlUserRepository(db)
