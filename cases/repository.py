@@ -71,13 +71,21 @@ class TeamRepository(Protocol):
         """
         ...
 
+    def moved_since(self, revision: int) -> list[Team]:
+        """Return the teams moved (or whose silence changed) by a positions revision above this one."""
+        ...
+
     def claim(self, team_id: str) -> bool:
         """Atomically turn an available team busy; return False if it was not available."""
         ...
 
     def set_status(self, team_id: str, status: TeamStatus) -> None: ...
     def revision(self) -> int:
-        """Return a number that changes whenever any team changes."""
+        """Return a number that changes whenever a team is added, changed or claimed (a move alone: positions_revision)."""
+        ...
+
+    def positions_revision(self) -> int:
+        """Return a number that changes whenever a team moves or its phone falls silent or reports again."""
         ...
 
 

@@ -24,6 +24,8 @@ class SqlTeamRepository:
         self._db = db
         self._d = db.dialect
         self._revisions = pending
+        # Teams this unit of work moved (or whose silence changed): stamped with the new positions revision.
+        self._moved: set[str] = set()
 
     def _team(self, row: Any) -> Team:
         return Team(id=row["id"], name=row["name"], platform=Platform(row["platform"]),
@@ -36,6 +38,18 @@ class SqlTeamRepository:
         if changed:
             self._revisions.touch(revisions.TEAMS)
         return changed
+
+    def _moved_one(self, team_id: str, changed: bool) -> bool:
+        # A move is not a roster change: the index fetches this team alone instead of rebuilding (cases.locator).
+        if changed:
+            self._moved.add(team_id)
+            self._revisions.touch(revisions.TEAM_POSITIONS)
+        return changed
+
+    def stamp_moves(self, revision: int) -> None:
+        """Stamp the teams this unit of work moved with the positions revision just bumped (called by the bump)."""
+        self._db.many("UPDATE teams SET position_rev = ? WHERE id = ?", [(revision, t) for t in sorted(self._moved)])
+        self._moved.clear()
 
     def upsert_many(self, teams: Iterable[Team]) -> int:
         """Insert teams, or update an existing team's name, platform, members and phone; live status and reported position stay."""
@@ -96,7 +110,7 @@ class SqlTeamRepository:
             " WHERE id = ? AND (position_at IS NULL OR position_at < ?)",
             (lon, lat, stamp, heard, team_id, stamp),
         )
-        return self._changed(cur.rowcount == 1)
+        return self._moved_one(team_id, cur.rowcount == 1)
 
     def mark_reporting(self, team_id: str, *, at: datetime) -> None:
         """Note that the team's phone reported at this server time (a position that did not move it); clear silent."""
@@ -105,7 +119,7 @@ class SqlTeamRepository:
             "UPDATE teams SET reported_at = ?, silent_since = NULL"
             " WHERE id = ? AND (reported_at IS NULL OR reported_at < ? OR silent_since IS NOT NULL)",
             (heard, team_id, heard))
-        self._changed(cur.rowcount == 1)
+        self._moved_one(team_id, cur.rowcount == 1)
 
     def mark_silent(self, *, reported_before: datetime, at: datetime) -> list[Team]:
         """Mark silent, since at, every team on duty whose phone last reported before the cutoff; return them."""
@@ -121,10 +135,14 @@ class SqlTeamRepository:
             # Guarded again: a position committed since the SELECT (another process) keeps its team reporting.
             cur = self._db.execute("UPDATE teams SET silent_since = ? WHERE id = ? AND silent_since IS NULL"
                                    " AND reported_at < ?", (since, row["id"], cutoff))
-            if cur.rowcount == 1:
+            if cur.rowcount == 1 and self._moved_one(row["id"], True):
                 silent.append(replace(self._team(row), silent_since=at))
-        self._changed(bool(silent))
         return silent
+
+    def moved_since(self, revision: int) -> list[Team]:
+        """Return the teams moved (or whose silence changed) by a positions revision above this one."""
+        return [self._team(r) for r in self._db.execute(
+            f"SELECT {_READ} FROM teams WHERE position_rev > ? ORDER BY id", (revision,))]
 
     def claim(self, team_id: str) -> bool:
         """Atomically turn an available team busy; return False if it was not available."""
@@ -142,5 +160,9 @@ class SqlTeamRepository:
         self._revisions.touch(revisions.TEAMS)
 
     def revision(self) -> int:
-        """Return a number that changes whenever any team changes (moves and silence too)."""
+        """Return a number that changes whenever a team is added, changed or claimed (a move alone: positions_revision)."""
         return self._revisions.current(revisions.TEAMS)
+
+    def positions_revision(self) -> int:
+        """Return a number that changes whenever a team moves or its phone falls silent or reports again."""
+        return self._revisions.current(revisions.TEAM_POSITIONS)

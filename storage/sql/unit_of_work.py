@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from storage import revisions
 from storage.revisions import PendingRevisions
 from storage.sql.access import SqlApiKeyRepository, SqlSessionRepository, SqlUserRepository
 from storage.sql.alerts import SqlAlertRepository
@@ -55,6 +56,9 @@ class SqlUnitOfWork:
     def _bump_revision(self, name: str) -> None:
         self._db.execute("INSERT INTO revisions (name, value) VALUES (?, 1)"
                          " ON CONFLICT (name) DO UPDATE SET value = revisions.value + 1", (name,))
+        if name == revisions.TEAM_POSITIONS:
+            # Under the counter's row lock until commit, so revisions stamp in commit order (cases.locator).
+            self.teams.stamp_moves(self._read_revision(name))
 
     def _read_revision(self, name: str) -> int:
         row = self._db.one("SELECT value FROM revisions WHERE name = ?", (name,))
