@@ -1,8 +1,8 @@
 """gridwatch's periodic jobs, and starting them with the scheduler and the pool of worker processes.
 
 `gridwatch worker` runs the jobs that happen once per period in the whole deployment (retention, camera
-probes, the silent-team check) and the pool; `serve` and `ingest` run only the per-process job that keeps their own indexes fresh; the demo runs
-all of it in its one process tree.
+probes, the silent-team check) and the pool; `serve` and `ingest` run only the per-process job that keeps
+their own indexes fresh; the demo runs all of it in its one process tree.
 """
 
 from __future__ import annotations
