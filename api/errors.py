@@ -20,6 +20,10 @@ from video.errors import StreamUnavailable
 
 logger = logging.getLogger(__name__)
 
+class BadQuery(ValueError):
+    """Query parameters each valid alone that make no sense together (a window that ends before it starts)."""
+
+
 # Most specific first: the first class an error is an instance of decides its status.
 ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (NotAuthenticated, 401),
@@ -35,6 +39,7 @@ ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (CaseError, 422),
     (AlertError, 422),
     (GisError, 422),
+    (BadQuery, 422),
     (IngestError, 422),
     (StorageError, 503),
     (StreamUnavailable, 502),

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from shapely.geometry import mapping
 
 from alerts.models import Alert
+from cases.feed import team_fields
 from cases.models import Assignment, Case, CaseEvent, Team
 from feed import record
 from gis.models import Grid
@@ -50,8 +51,8 @@ def alert_dict(alert: Alert) -> dict[str, Any]:
 
 
 def team_dict(team: Team) -> dict[str, Any]:
-    """Return a team's fields."""
-    return record(team)
+    """Return a team's fields and whether it is silent."""
+    return team_fields(team)
 
 
 def camera_dict(camera: Camera, health: HealthRecord | None = None) -> dict[str, Any]:

@@ -14,7 +14,14 @@ CASE_UPDATED = "case.updated"
 TEAM_ASSIGNED = "team.assigned"
 TEAM_RELEASED = "team.released"
 TEAM_MOVED = "team.moved"
-KINDS = (ALERT_RAISED, CASE_OPENED, CASE_UPDATED, TEAM_ASSIGNED, TEAM_RELEASED, TEAM_MOVED)
+TEAM_SILENT = "team.silent"
+TEAM_REPORTING = "team.reporting"
+KINDS = (ALERT_RAISED, CASE_OPENED, CASE_UPDATED, TEAM_ASSIGNED, TEAM_RELEASED, TEAM_MOVED, TEAM_SILENT, TEAM_REPORTING)
+
+
+def team_fields(team: Team) -> dict[str, Any]:
+    """Return a team's fields and whether it is silent, as the feed and the API send them."""
+    return {**record(team), "silent": team.silent}
 
 
 def alert_raised(alert: Alert) -> dict[str, Any]:
@@ -34,7 +41,7 @@ def case_updated(case: Case, event: CaseEvent) -> dict[str, Any]:
 
 def team_assigned(case: Case, team: Team, assignment: Assignment, distance_m: float | None) -> dict[str, Any]:
     """Return the payload of a dispatch: which team goes to which case, by which assignment, how far."""
-    return {"case_id": case.id, "case": record(case), "team": record(team), "assignment": record(assignment),
+    return {"case_id": case.id, "case": record(case), "team": team_fields(team), "assignment": record(assignment),
             "distance_m": distance_m}
 
 
@@ -46,4 +53,14 @@ def team_released(case: Case, assignment: Assignment) -> dict[str, Any]:
 
 def team_moved(team: Team) -> dict[str, Any]:
     """Return the payload of a team's new position."""
-    return {"team": record(team)}
+    return {"team": team_fields(team)}
+
+
+def team_silent(team: Team) -> dict[str, Any]:
+    """Return the payload of a team whose phone stopped reporting: its last position is stale."""
+    return {"team": team_fields(team)}
+
+
+def team_reporting(team: Team) -> dict[str, Any]:
+    """Return the payload of a silent team whose phone reports again."""
+    return {"team": team_fields(team)}

@@ -45,6 +45,10 @@ def _camera_index(cameras: Sequence[Camera]) -> SectorIndex[Camera]:
     return SectorIndex(cameras, Camera.sector, turnable=lambda c: c.mount is Mount.PTZ)
 
 
+def _team_index(teams: Sequence[Team]) -> PointIndex[Team]:
+    return PointIndex(teams, lambda t: t.position, key=lambda t: t.id)
+
+
 def _tier(health: Health | None) -> int:
     return TIER_UNKNOWN if health is None else TIER_OK if health is Health.OK else TIER_FAULT
 
@@ -54,10 +58,11 @@ class Locator:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._revisions = {"grids": -1, "cameras": -1, "teams": -1}
+        self._revisions = {"grids": -1, "cameras": -1, "teams": -1, "team_positions": -1}
         self._grids = GridIndex([])
         self._cameras: SectorIndex[Camera] = _camera_index([])
-        self._teams: PointIndex[Team] = PointIndex([], lambda t: t.position)
+        self._teams: PointIndex[Team] = _team_index([])
+        self.team_rebuilds = 0  # how often the team index was built from every team (tests and benchmarks read it)
 
     @classmethod
     def of_cameras(cls, cameras: Sequence[Camera]) -> Locator:
@@ -79,10 +84,23 @@ class Locator:
                 self._cameras = _camera_index(cameras.all())
                 self._revisions["cameras"] = revision
                 logger.info("camera index rebuilt: %d cameras", len(self._cameras))
-            revision = teams.revision()
-            if revision != self._revisions["teams"]:
-                self._teams = PointIndex(teams.all(), lambda t: t.position)
-                self._revisions["teams"] = revision
+            self._refresh_teams(teams)
+
+    def _refresh_teams(self, teams: TeamRepository) -> None:
+        # Read both counters before any row: a change committed meanwhile is fetched again next time, never missed.
+        revision, moved_at = teams.revision(), teams.positions_revision()
+        if revision != self._revisions["teams"]:
+            self._teams = _team_index(teams.all())
+            self.team_rebuilds += 1
+        elif moved_at != self._revisions["team_positions"]:
+            # Moves and silence: fetch only the teams stamped since the last look, put them in place (O(moved)).
+            moved = teams.moved_since(self._revisions["team_positions"])
+            updated = self._teams.with_moved(moved)
+            if updated is None:  # a team placed for the first time: build again
+                updated = _team_index(teams.all())
+                self.team_rebuilds += 1
+            self._teams = updated
+        self._revisions["teams"], self._revisions["team_positions"] = revision, moved_at
 
     def grid_path(self, lon: float, lat: float) -> tuple[str, ...]:
         """Return the codes of the grids containing a WGS-84 point, coarsest first."""
@@ -105,10 +123,16 @@ class Locator:
         return [_covering(c, status.get(c.item.id)) for c in ranked]
 
     def nearest_teams(self, platform: Platform, lon: float, lat: float, *, limit: int = 50) -> list[Ranked[Team]]:
-        """Return the platform's teams that are not off duty, nearest first (availability is the store's to say)."""
-        return self._teams.nearest(
-            lon, lat, where=lambda t: t.platform == platform and t.status != TeamStatus.OFF_DUTY, limit=limit
+        """Return the platform's teams that are not off duty: reporting ones nearest first, then silent ones nearest first.
+
+        A silent team may still be sent (its phone may only be flat), but its position is stale, so every team
+        whose position is current goes before it; availability is the store's to say.
+        """
+        candidates = self._teams.nearest(
+            lon, lat, where=lambda t: t.platform == platform and t.status != TeamStatus.OFF_DUTY, limit=len(self._teams)
         )
+        # A stable sort keeps distance order within each group.
+        return sorted(candidates, key=lambda r: r.item.silent)[:limit]
 
 
 def _covering(hit: Coverage[Camera], health: Health | None) -> CoveringCamera:

@@ -138,8 +138,27 @@ class Team:
     position_at: datetime | None = None
     members: int = 3
     phone: str = ""
+    # When the phone last reported (server time, any position, in order or not), and since when it has been silent.
+    reported_at: datetime | None = None
+    silent_since: datetime | None = None
 
     @property
     def position(self) -> tuple[float, float] | None:
         """Return (lon, lat) when known."""
         return None if self.lon is None or self.lat is None else (self.lon, self.lat)
+
+    @property
+    def silent(self) -> bool:
+        """Return whether the team's phone has stopped reporting (its position is stale)."""
+        return self.silent_since is not None
+
+
+@dataclass(frozen=True, slots=True)
+class TrackPoint:
+    """One position a team's phone reported: where (WGS-84), when it was taken and when it was received."""
+
+    team_id: str
+    ts: datetime
+    lon: float
+    lat: float
+    received_at: datetime

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from cases.models import Assignment, Case, CaseEvent, CaseStatus, Platform, ReleaseReason, Team, TeamStatus
+from cases.models import (Assignment, Case, CaseEvent, CaseStatus, Platform, ReleaseReason, Team, TeamStatus,
+                          TrackPoint)
 
 BBox = tuple[float, float, float, float]
 
@@ -54,8 +55,24 @@ class TeamRepository(Protocol):
     def get(self, team_id: str) -> Team | None: ...
     def all(self) -> list[Team]: ...
     def list(self, *, platform: Platform | None = None, status: TeamStatus | None = None) -> list[Team]: ...
-    def update_position(self, team_id: str, *, lon: float, lat: float, at: datetime) -> bool:
-        """Move the team if at is newer than its last position; return whether it moved."""
+    def update_position(self, team_id: str, *, lon: float, lat: float, at: datetime,
+                        received_at: datetime | None = None) -> bool:
+        """Move the team if at is newer than its last position (then it reports again, at received_at or at); return whether it moved."""
+        ...
+
+    def mark_reporting(self, team_id: str, *, at: datetime) -> None:
+        """Note that the team's phone reported at this server time (a position that did not move it); clear silent."""
+        ...
+
+    def mark_silent(self, *, reported_before: datetime, at: datetime) -> list[Team]:
+        """Mark silent, since at, every team on duty whose phone last reported before the cutoff; return them.
+
+        A team that never reported is not marked (nothing to compare with), nor one off duty (its phone may be off).
+        """
+        ...
+
+    def moved_since(self, revision: int) -> list[Team]:
+        """Return the teams moved (or whose silence changed) by a positions revision above this one."""
         ...
 
     def claim(self, team_id: str) -> bool:
@@ -64,7 +81,27 @@ class TeamRepository(Protocol):
 
     def set_status(self, team_id: str, status: TeamStatus) -> None: ...
     def revision(self) -> int:
-        """Return a number that changes whenever any team changes."""
+        """Return a number that changes whenever a team is added, changed or claimed (a move alone: positions_revision)."""
+        ...
+
+    def positions_revision(self) -> int:
+        """Return a number that changes whenever a team moves or its phone falls silent or reports again."""
+        ...
+
+
+class TeamTrackRepository(Protocol):
+    def add(self, point: TrackPoint) -> bool:
+        """Append a position to the team's track; return False when (team_id, ts) is already there (a redelivery)."""
+        ...
+
+    def list(self, team_id: str, *, since: datetime | None = None, until: datetime | None = None,
+             limit: int = 1000, offset: int = 0) -> list[TrackPoint]:
+        """Return the team's track between since (inclusive) and until (exclusive), oldest first."""
+        ...
+
+    def count(self, team_id: str, *, since: datetime | None = None, until: datetime | None = None) -> int: ...
+    def delete_older_than(self, cutoff: datetime, *, limit: int = 1000) -> int:
+        """Delete at most limit positions taken before cutoff, oldest first; return how many went."""
         ...
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from alerts.camera import metric_for, open_camera_alerts, raise_camera_alert
@@ -20,8 +20,8 @@ from cases import feed as payloads
 from cases.errors import NoTeamAvailable
 from cases.lifecycle import Action
 from cases.locator import Locator
-from cases.models import CaseEvent, CaseSource, Team
-from cases.repository import AssignmentRepository, CaseRepository, TeamRepository
+from cases.models import CaseEvent, CaseSource, Team, TrackPoint
+from cases.repository import AssignmentRepository, CaseRepository, TeamRepository, TeamTrackRepository
 from cases.routing import CATEGORIES, category_for_sensor, owner_department
 from cases.service import CaseCreate, StepInput, StepResult, report_case, take_step
 from feed import FeedRepository
@@ -41,6 +41,7 @@ class CaseWork(Protocol):
 
     cases: CaseRepository
     teams: TeamRepository
+    team_positions: TeamTrackRepository
     assignments: AssignmentRepository
     alerts: AlertRepository
     feed: FeedRepository
@@ -129,15 +130,48 @@ def _open_case_for_alert(work: CaseWork, alert: Alert, *, case_in: CaseCreate, g
     return link_case(repo=work.alerts, alert=alert, case_id=opened.case.id), opened  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True, slots=True)
+class PositionOutcome:
+    """What one team position did: recorded in the track (False: a redelivery or an unknown team), moved the team."""
+
+    recorded: bool
+    team: Team | None = None
+    moved: bool = False
+    reporting_again: bool = False
+
+
 def move_team_and_announce(work: CaseWork, *, team_id: str, lon: float, lat: float, at: datetime,
-                           announced_at: datetime) -> Team | None:
-    """Move a team if the position is newer than its last; announce and return it when it moved."""
-    if not work.teams.update_position(team_id, lon=lon, lat=lat, at=at):
-        return None
-    team = work.teams.get(team_id)
-    if team is not None:
+                           announced_at: datetime) -> PositionOutcome:
+    """Record a team's position in its track; move the team if it is newer than its last; announce what changed.
+
+    at is when the phone took the position, announced_at when the server received it: any position clears the
+    team's silence (its phone is back), only a newer one moves it, and a redelivered one does nothing.
+    """
+    before = work.teams.get(team_id)
+    if before is None:
+        return PositionOutcome(recorded=False)
+    if not work.team_positions.add(TrackPoint(team_id=team_id, ts=at, lon=lon, lat=lat, received_at=announced_at)):
+        # QoS 1 redelivers after a lost ack; the first delivery already did the work.
+        return PositionOutcome(recorded=False, team=before)
+    moved = work.teams.update_position(team_id, lon=lon, lat=lat, at=at, received_at=announced_at)
+    if moved:
+        team = replace(before, lon=lon, lat=lat, position_at=at, reported_at=announced_at, silent_since=None)
         work.feed.append(payloads.TEAM_MOVED, payloads.team_moved(team), at=announced_at)
-    return team
+    else:
+        # An older position (a phone emptying its buffer) belongs in the track, but the latest stays.
+        work.teams.mark_reporting(team_id, at=announced_at)
+        team = replace(before, reported_at=max(announced_at, before.reported_at or announced_at), silent_since=None)
+    if before.silent:
+        work.feed.append(payloads.TEAM_REPORTING, payloads.team_reporting(team), at=announced_at)
+    return PositionOutcome(recorded=True, team=team, moved=moved, reporting_again=before.silent)
+
+
+def mark_silent_teams_and_announce(work: CaseWork, *, silent_after: timedelta, now: datetime) -> list[Team]:
+    """Mark silent the teams on duty whose phones have not reported for silent_after; announce each once."""
+    teams = work.teams.mark_silent(reported_before=now - silent_after, at=now)
+    for team in teams:
+        work.feed.append(payloads.TEAM_SILENT, payloads.team_silent(team), at=now)
+    return teams
 
 
 @dataclass(frozen=True, slots=True)

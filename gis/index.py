@@ -60,14 +60,37 @@ class Ranked(Generic[T]):
 class PointIndex(Generic[T]):
     """Ranks point items by straight-line distance; small enough sets that a vectorised scan beats a tree."""
 
-    def __init__(self, items: Sequence[T], position: Callable[[T], tuple[float, float] | None]) -> None:
+    def __init__(self, items: Sequence[T], position: Callable[[T], tuple[float, float] | None],
+                 key: Callable[[T], object] | None = None) -> None:
         located = [(item, position(item)) for item in items]
+        self._position = position
+        self._key = key
         self._items = [item for item, pos in located if pos is not None]
         self._lons = np.array([pos[0] for _, pos in located if pos is not None], dtype=float)
         self._lats = np.array([pos[1] for _, pos in located if pos is not None], dtype=float)
+        self._slots = {key(item): i for i, item in enumerate(self._items)} if key is not None else {}
 
     def __len__(self) -> int:
         return len(self._items)
+
+    def with_moved(self, items: Iterable[T]) -> PointIndex[T] | None:
+        """Return a copy with these items in place of those of the same key, or None when one is new or unplaced.
+
+        Copy, not mutate: a reader ranking on another thread keeps a consistent index. Copying a few thousand
+        floats costs microseconds; building every item again from the store is what a move must not cost.
+        """
+        if self._key is None:
+            return None
+        moved = type(self)([], self._position, self._key)
+        moved._items, moved._slots = list(self._items), self._slots
+        moved._lons, moved._lats = self._lons.copy(), self._lats.copy()
+        for item in items:
+            slot, pos = self._slots.get(self._key(item)), self._position(item)
+            if slot is None or pos is None:
+                return None
+            moved._items[slot] = item
+            moved._lons[slot], moved._lats[slot] = pos
+        return moved
 
     def nearest(self, lon: float, lat: float, *, where: Callable[[T], bool] = lambda _: True, limit: int = 5) -> list[Ranked[T]]:
         """Return up to limit items passing where, nearest first."""

@@ -146,7 +146,7 @@ def run_demo(settings: Settings, *, port: int, seed: int, fresh: bool, console: 
                               batch_size=settings.ingest_batch_size)
         stack.callback(worker.stop)
         jobs = start_worker_runtime(store, core.locator, settings, label="demo", retention=True, index_refresh=True,
-                                    pool=True, camera_probes=True)
+                                    pool=True, camera_probes=True, team_silence=True)
         stack.callback(jobs.close)
 
         with store.unit_of_work() as uow:

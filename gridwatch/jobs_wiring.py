@@ -1,8 +1,8 @@
 """gridwatch's periodic jobs, and starting them with the scheduler and the pool of worker processes.
 
 `gridwatch worker` runs the jobs that happen once per period in the whole deployment (retention, camera
-probes) and the pool; `serve` and `ingest` run only the per-process job that keeps their own indexes fresh; the demo runs
-all of it in its one process tree.
+probes, the silent-team check) and the pool; `serve` and `ingest` run only the per-process job that keeps
+their own indexes fresh; the demo runs all of it in its one process tree.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from gridwatch.camera_probes import probe_cameras
 from gridwatch.retention import RetentionPolicy, describe, prune
 from gridwatch.settings import JobSettings, Settings
 from gridwatch.snapshots import SnapshotSettings, SnapshotTaker
+from gridwatch.team_silence import check_team_silence
 from jobs.models import JobSpec
 from jobs.pool import WorkerPool
 from jobs.repository import JobRunRepository
@@ -30,6 +31,7 @@ RETENTION = "retention"
 INDEX_REFRESH = "index-refresh"
 CAMERA_PROBES = "camera-probes"
 SNAPSHOTS = "snapshots"
+TEAM_SILENCE = "team-silence"
 
 
 def store_job_runs(store: Store) -> RunsFactory:
@@ -47,6 +49,14 @@ def retention_job(store: Store, settings: JobSettings) -> JobSpec:
     return JobSpec(RETENTION, interval=timedelta(minutes=settings.retention_interval_minutes),
                    timeout=timedelta(minutes=settings.retention_timeout_minutes),
                    run=lambda now: describe(prune(store, policy, now=now)))
+
+
+def team_silence_job(store: Store, settings: JobSettings) -> JobSpec:
+    """Return the job marking silent the teams whose phones have not reported for GRIDWATCH_TEAM_SILENT_AFTER_S."""
+    silent_after = timedelta(seconds=settings.team_silent_after_s)
+    interval = timedelta(seconds=settings.team_silence_check_seconds)
+    return JobSpec(TEAM_SILENCE, interval=interval, timeout=max(interval, timedelta(seconds=30)),
+                   run=lambda now: check_team_silence(store, silent_after=silent_after, now=now))
 
 
 def index_refresh_job(store: Store, locator: Locator, settings: JobSettings) -> JobSpec:
@@ -100,7 +110,8 @@ class WorkerRuntime:
 
 
 def start_worker_runtime(store: Store, locator: Locator, settings: Settings, *, label: str, retention: bool,
-                         index_refresh: bool, pool: bool, camera_probes: bool = False) -> WorkerRuntime:
+                         index_refresh: bool, pool: bool, camera_probes: bool = False,
+                         team_silence: bool = False) -> WorkerRuntime:
     """Start the pool if asked and the scheduler with the jobs asked for; runs are recorded as label@host:pid.
 
     The camera probes run on a pool of their own, started only with the pool: a probe mostly waits on a camera
@@ -114,6 +125,8 @@ def start_worker_runtime(store: Store, locator: Locator, settings: Settings, *, 
         jobs.append(index_refresh_job(store, locator, settings.jobs))
     if retention:
         jobs.append(retention_job(store, settings.jobs))
+    if team_silence:
+        jobs.append(team_silence_job(store, settings.jobs))
     if probers is not None:
         jobs.append(camera_probes_job(store, probers, locator, settings))
     if workers is not None and settings.video_live.snapshot_cameras > 0:

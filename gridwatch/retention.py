@@ -1,4 +1,4 @@
-"""Retention: delete what is kept only for a while (feed, dead letters, readings, job runs, camera probes) in batches.
+"""Retention: delete what is kept only for a while (feed, dead letters, readings, job runs, camera probes, team tracks) in batches.
 
 The audit log is not pruned here. Its entries are hash-chained and append-only (triggers, and on PostGIS the
 app role's grants), `audit_retention_days` is a floor of 180 days, not a deadline, and cutting the chain's
@@ -28,6 +28,7 @@ class RetentionPolicy:
     readings: timedelta
     job_runs: timedelta
     camera_health: timedelta = timedelta(days=90)
+    team_positions: timedelta = timedelta(days=30)
     batch: int = 5000
     # One run stops after this many batches of a table; the next run goes on where it stopped.
     max_batches: int = 1000
@@ -39,7 +40,8 @@ class RetentionPolicy:
                    dead_letters=timedelta(days=settings.dead_letter_retention_days),
                    readings=timedelta(days=settings.reading_retention_days),
                    job_runs=timedelta(days=settings.job_run_retention_days),
-                   camera_health=timedelta(days=settings.camera_health_retention_days), batch=settings.retention_batch)
+                   camera_health=timedelta(days=settings.camera_health_retention_days),
+                   team_positions=timedelta(days=settings.team_position_retention_days), batch=settings.retention_batch)
 
 
 _TABLES: dict[str, Callable[[UnitOfWork], Any]] = {
@@ -48,6 +50,7 @@ _TABLES: dict[str, Callable[[UnitOfWork], Any]] = {
     "readings": lambda uow: uow.readings,
     "job_runs": lambda uow: uow.job_runs,
     "camera_health": lambda uow: uow.camera_health,
+    "team_positions": lambda uow: uow.team_positions,
 }
 
 

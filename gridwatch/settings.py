@@ -26,6 +26,10 @@ class JobSettings(BaseSettings):
     reading_retention_days: int = Field(365, ge=1, description="Sensor readings older than this are deleted.")
     job_run_retention_days: int = Field(30, ge=1, description="Records of job runs older than this are deleted.")
     camera_health_retention_days: int = Field(90, ge=1, description="Camera probe results older than this are deleted.")
+    team_position_retention_days: int = Field(30, ge=1, description="Team track positions taken longer ago than this are deleted.")
+    team_silent_after_s: int = Field(300, ge=10, le=86_400, description="A team on duty whose phone has not reported "
+                                                                      "for this long is marked silent.")
+    team_silence_check_seconds: int = Field(30, ge=1, le=3600, description="How often teams are checked for silence.")
     retention_interval_minutes: int = Field(60, ge=1, le=1440, description="How often retention runs.")
     retention_timeout_minutes: int = Field(30, ge=1, le=1440, description="A retention run longer than this is reported as a timeout.")
     retention_batch: int = Field(5000, ge=100, le=100_000, description="Rows deleted per transaction.")

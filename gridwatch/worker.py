@@ -28,7 +28,7 @@ def run_worker(settings: Settings) -> None:
         stack.callback(core.store.close)
         # The worker serves no lookups, so it keeps no indexes to refresh.
         runtime = start_worker_runtime(core.store, core.locator, settings, label="worker", retention=True,
-                                       index_refresh=False, pool=True, camera_probes=True)
+                                       index_refresh=False, pool=True, camera_probes=True, team_silence=True)
         stack.callback(runtime.close)
         try:
             threading.Event().wait()

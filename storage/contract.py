@@ -8,7 +8,7 @@ from typing import Protocol
 from access.repository import ApiKeyRepository, SessionRepository, UserRepository
 from alerts.repository import AlertRepository
 from audit.repository import AuditRepository
-from cases.repository import AssignmentRepository, CaseRepository, TeamRepository
+from cases.repository import AssignmentRepository, CaseRepository, TeamRepository, TeamTrackRepository
 from feed import FeedRepository
 from gis.repository import GridRepository
 from iot.repository import DeadLetterRepository, DeviceRepository, ReadingRepository
@@ -36,6 +36,7 @@ class UnitOfWork(Protocol):
     alerts: AlertRepository
     cases: CaseRepository
     teams: TeamRepository
+    team_positions: TeamTrackRepository
     assignments: AssignmentRepository
     feed: FeedRepository
     users: UserRepository

@@ -8,6 +8,8 @@ from collections.abc import Callable
 GRIDS = "grids"
 CAMERAS = "cameras"
 TEAMS = "teams"
+# Team moves and silence: teams carry the value that last moved them, so an index fetches only those (cases.locator).
+TEAM_POSITIONS = "team_positions"
 
 
 class PendingRevisions:

@@ -8,7 +8,8 @@ from typing import Any
 from shapely.geometry import box
 
 from alerts.models import Alert, AlertStatus, Severity
-from cases.models import Assignment, AssignmentRole, Case, CaseEvent, CaseSource, CaseStatus, Platform, Team, TeamStatus
+from cases.models import (Assignment, AssignmentRole, Case, CaseEvent, CaseSource, CaseStatus, Platform, Team,
+                          TeamStatus, TrackPoint)
 from gis.models import Grid, GridLevel
 from iot.models import DeadLetter, Device, Reading, SensorKind
 from video.health import Health
@@ -96,6 +97,14 @@ def make_team(id: str = "gov-1", **overrides: Any) -> Team:
     fields: dict[str, Any] = dict(id=id, name=f"Team {id}", platform=Platform.GOVERNANCE, status=TeamStatus.AVAILABLE,
                                   lon=LON, lat=LAT, position_at=T0, members=3, phone="13900000000")
     return Team(**{**fields, **overrides})
+
+
+def make_track_point(team_id: str = "gov-1", **overrides: Any) -> TrackPoint:
+    """Return a position of the team's track taken at T0 and received at once, at (lon, lat)."""
+    fields: dict[str, Any] = dict(team_id=team_id, ts=T0, lon=LON, lat=LAT)
+    fields.update(overrides)
+    fields.setdefault("received_at", fields["ts"])
+    return TrackPoint(**fields)
 
 
 def make_assignment(case_id: int, team_id: str = "gov-1", **overrides: Any) -> Assignment:

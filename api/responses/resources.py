@@ -93,9 +93,13 @@ class TeamRead(ReadModel):
     status: TeamStatus
     lon: float | None
     lat: float | None
-    position_at: Instant | None
+    position_at: Annotated[Instant | None, Field(description="when the latest position was taken (the phone's time)")]
     members: int
     phone: str
+    reported_at: Annotated[Instant | None, Field(description="when the phone last reported any position (server time)")]
+    silent: Annotated[bool, Field(description="the phone has not reported for GRIDWATCH_TEAM_SILENT_AFTER_S: "
+                                              "the position is stale")]
+    silent_since: Instant | None
 
 
 class TeamPage(Page[TeamRead]):

@@ -6,12 +6,12 @@ import { CommandMap } from "./map.js";
 import { CaseList } from "./list.js";
 import { CaseDetail } from "./detail.js";
 import { Feed } from "./feed.js";
-import { clockTime, distanceText, esc, platformInfo, roleLabel, setLifecycle, statusLabel, actionLabel } from "./labels.js";
+import { clockTime, distanceText, esc, fullTime, platformInfo, roleLabel, setLifecycle, statusLabel, actionLabel } from "./labels.js";
 import { store, on, emit, fromFeature, setAssignment, upsertCase, upsertTeam, gridPathText, teamName } from "./store.js";
 
 const HEALTH_EVERY_MS = 5000;
 const STREAM_URL = "/api/events/stream";
-const STREAM_KINDS = ["alert.raised", "case.opened", "case.updated", "team.assigned", "team.released", "team.moved"];
+const STREAM_KINDS = ["alert.raised", "case.opened", "case.updated", "team.assigned", "team.released", "team.moved", "team.silent", "team.reporting"];
 const STREAM_RETRY_MS = 2000;
 const STREAM_RETRY_MAX_MS = 60_000;
 
@@ -354,6 +354,19 @@ function handleEvent(kind, data, feedId) {
       if (t.before && t.before.status && t.before.status !== t.team.status) {
         feed.push({ kind, feedId, level: "quiet", tag: "Team 队伍", text: `${t.team.name || teamName(t.team.id)}: ${t.before.status} → ${t.team.status}` });
       }
+      break;
+    }
+    case "team.silent":
+    case "team.reporting": {
+      // The phone stopped (or started again) reporting: the pin fades while its position is stale.
+      const t = upsertTeam(data.team);
+      if (!t) return;
+      cmap.setTeam(t.team, { animate: false });
+      const silent = kind === "team.silent";
+      feed.push({
+        kind, feedId, level: silent ? "warning" : "quiet", tag: silent ? "Silent 失联" : "Reporting 恢复",
+        text: `${t.team.name || teamName(t.team.id)}${silent ? ": no position since 无定位自 " + fullTime(t.team.reported_at) : ""}`,
+      });
       break;
     }
     case "alert.raised": {

@@ -236,7 +236,7 @@ export class CommandMap {
     let marker = this.teamMarkers.get(id);
     if (!hasPosition(t)) return;
     const target = L.latLng(Number(t.lat), Number(t.lon));
-    const signature = `${t.status}|${t.platform}`;
+    const signature = `${t.status}|${t.platform}|${Boolean(t.silent)}`;
     if (!marker) {
       marker = L.marker(target, { pane: "teams", keyboard: false });
       marker.bindTooltip("", { direction: "top", offset: [0, -9], className: "team-tip" });
@@ -253,7 +253,8 @@ export class CommandMap {
     }
     marker.setTooltipContent(
       `<strong>${esc(t.name)}</strong><br>${esc(platformInfo(t.platform).zh)} · ${esc(TEAM_STATUSES[t.status] || t.status)}` +
-        `<br><span class="muted">${esc(fullTime(t.position_at))}</span>`,
+        `<br><span class="muted">${esc(fullTime(t.position_at))}</span>` +
+        (t.silent ? `<br><span class="team-silent-note">Silent 失联 · ${esc(fullTime(t.silent_since))}</span>` : ""),
     );
   }
 
@@ -446,6 +447,7 @@ export class CommandMap {
             <li><i class="shape case"></i>Case 案件</li>
             <li><i class="shape team"></i>Team 队伍</li>
             <li><i class="shape team busy"></i>Busy 忙碌</li>
+            <li><i class="shape team silent"></i>Silent 失联</li>
             <li><i class="shape alert"></i>Alert 告警</li>
           </ul>
           </details>

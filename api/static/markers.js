@@ -31,7 +31,7 @@ export function teamIcon(t) {
   const short = platformInfo(t.platform).short.slice(0, 1);
   return L.divIcon({
     className: "team-icon",
-    html: `<div class="team-pin team-${esc(t.status)}" data-team-id="${esc(t.id)}" style="--c:${platformColor(t.platform)}"><span>${esc(short)}</span></div>`,
+    html: `<div class="team-pin team-${esc(t.status)}${t.silent ? " team-silent" : ""}" data-team-id="${esc(t.id)}" style="--c:${platformColor(t.platform)}"><span>${esc(short)}</span></div>`,
     iconSize: [18, 18],
     iconAnchor: [9, 9],
   });

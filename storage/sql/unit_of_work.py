@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from storage import revisions
 from storage.revisions import PendingRevisions
 from storage.sql.access import SqlApiKeyRepository, SqlSessionRepository, SqlUserRepository
 from storage.sql.alerts import SqlAlertRepository
@@ -18,6 +19,7 @@ from storage.sql.feed import SqlFeedRepository
 from storage.sql.grids import SqlGridRepository
 from storage.sql.iot import SqlDeadLetterRepository, SqlDeviceRepository, SqlReadingRepository
 from storage.sql.jobs import SqlJobRunRepository
+from storage.sql.team_positions import SqlTeamTrackRepository
 from storage.sql.teams import SqlTeamRepository
 
 
@@ -38,6 +40,7 @@ class SqlUnitOfWork:
         self.alerts = SqlAlertRepository(db)
         self.cases = SqlCaseRepository(db)
         self.teams = SqlTeamRepository(db, self._revisions)
+        self.team_positions = SqlTeamTrackRepository(db)
         self.assignments = SqlAssignmentRepository(db)
         self.feed = SqlFeedRepository(db)
         self.users = SqlUserRepository(db)
@@ -53,6 +56,9 @@ class SqlUnitOfWork:
     def _bump_revision(self, name: str) -> None:
         self._db.execute("INSERT INTO revisions (name, value) VALUES (?, 1)"
                          " ON CONFLICT (name) DO UPDATE SET value = revisions.value + 1", (name,))
+        if name == revisions.TEAM_POSITIONS:
+            # Under the counter's row lock until commit, so revisions stamp in commit order (cases.locator).
+            self.teams.stamp_moves(self._read_revision(name))
 
     def _read_revision(self, name: str) -> int:
         row = self._db.one("SELECT value FROM revisions WHERE name = ?", (name,))

@@ -44,6 +44,7 @@ CHECKS = [
     Check("GET", "/api/grids", ALL),
     Check("GET", "/api/grids/locate?lon=120.0&lat=32.3", ALL),
     Check("GET", "/api/teams", ALL),
+    Check("GET", "/api/teams/T-MKT-01/track", ALL),
     Check("GET", "/api/alerts", ALL),
     Check("GET", "/api/cameras", ALL),
     Check("GET", "/api/devices", ALL),

@@ -119,7 +119,7 @@ def test_the_walk_finds_an_untyped_answer(sqlite_store: Store, tmp_path: Path) -
     (AssignmentRead, Assignment, set()),
     (CaseEventRead, CaseEvent, set()),
     (AlertRead, Alert, set()),
-    (TeamRead, Team, set()),
+    (TeamRead, Team, {"+silent"}),
     (CameraRead, Camera, {"+health", "+live_view"}),
     (DeviceRead, Device, set()),
     (AuditEntryRead, AuditEntry, {"prev_hash"}),

@@ -15,12 +15,13 @@ from typer.testing import CliRunner
 
 from cases.locator import Locator
 from gridwatch.cli import app
-from gridwatch.jobs_wiring import CAMERA_PROBES, INDEX_REFRESH, RETENTION, SNAPSHOTS, start_worker_runtime
+from gridwatch.jobs_wiring import (CAMERA_PROBES, INDEX_REFRESH, RETENTION, SNAPSHOTS, TEAM_SILENCE,
+                                   start_worker_runtime)
 from gridwatch.retention import RetentionPolicy, describe, prune
 from gridwatch.settings import load_settings
 from jobs.models import JobOutcome, JobRun
 from storage import Store, open_store
-from tests.factories import at, make_dead_letter, make_grid, make_health, make_reading
+from tests.factories import at, make_dead_letter, make_grid, make_health, make_reading, make_track_point
 
 DAY = timedelta(days=1)
 
@@ -37,21 +38,26 @@ def test_prune_deletes_rows_past_each_retention_in_batches_and_keeps_younger_one
                            busy_since=now - 32 * DAY)
         for days in (31, 29):
             uow.camera_health.record(make_health("cam-1", now - days * DAY))
+        for days in (33, 31, 2):
+            uow.team_positions.add(make_track_point(ts=now - days * DAY))
     policy = RetentionPolicy(feed=7 * DAY, dead_letters=90 * DAY, readings=365 * DAY, job_runs=30 * DAY,
-                             camera_health=30 * DAY, batch=2)
+                             camera_health=30 * DAY, team_positions=30 * DAY, batch=2)
 
     deleted = prune(store, policy, now=now)
 
-    assert deleted == {"feed": 3, "dead_letters": 1, "readings": 3, "job_runs": 1, "camera_health": 1}
-    assert describe(deleted) == "deleted feed 3, dead_letters 1, readings 3, job_runs 1, camera_health 1"
+    assert deleted == {"feed": 3, "dead_letters": 1, "readings": 3, "job_runs": 1, "camera_health": 1,
+                       "team_positions": 2}
+    assert describe(deleted) == ("deleted feed 3, dead_letters 1, readings 3, job_runs 1, camera_health 1,"
+                                 " team_positions 2")
     with store.unit_of_work() as uow:
         assert sorted(r.ts for r in uow.readings.list(device_id="aq-001")) == [now - 364 * DAY, now - DAY]
         assert [d.reason for d in uow.dead_letters.list()] == ["89 days"]
         assert [e.payload for e in uow.feed.since(0)] == [{"days": 6}]
         assert uow.job_runs.latest() == []
         assert [h.probed_at for h in uow.camera_health.history("cam-1")] == [now - 29 * DAY]
+        assert [p.ts for p in uow.team_positions.list("gov-1")] == [now - 2 * DAY]
     assert prune(store, policy, now=now) == {"feed": 0, "dead_letters": 0, "readings": 0, "job_runs": 0,
-                                             "camera_health": 0}
+                                             "camera_health": 0, "team_positions": 0}
 
 
 def test_the_runtime_runs_retention_and_the_index_refresh_and_records_both(store: Store) -> None:
@@ -110,7 +116,7 @@ def test_jobs_list_shows_the_last_run_of_each_job(tmp_path: Path, monkeypatch: p
 
 
 # What `gridwatch worker` runs: the jobs of the deployment and those that need the pool.
-WORKER_JOBS = {RETENTION, CAMERA_PROBES, SNAPSHOTS}
+WORKER_JOBS = {RETENTION, CAMERA_PROBES, SNAPSHOTS, TEAM_SILENCE}
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])

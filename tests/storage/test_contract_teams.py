@@ -79,26 +79,32 @@ def test_set_status_frees_a_team_and_refuses_unknown_ones(store: Store) -> None:
             uow.teams.set_status("ghost", TeamStatus.BUSY)
 
 
-def test_team_revision_changes_after_upsert_claim_and_move_but_not_after_no_op(store: Store) -> None:
-    def revision() -> int:
+def test_team_revision_changes_after_upsert_and_claim_and_a_move_changes_the_positions_revision_alone(
+        store: Store) -> None:
+    def revisions() -> tuple[int, int]:
         with store.unit_of_work() as uow:
-            return uow.teams.revision()
+            return uow.teams.revision(), uow.teams.positions_revision()
 
-    seen = [revision()]
+    seen = [revisions()]
     with store.unit_of_work() as uow:
         uow.teams.upsert_many([make_team("gov-1")])
-    seen.append(revision())
+    seen.append(revisions())
     with store.unit_of_work() as uow:
         uow.teams.claim("gov-1")
-    seen.append(revision())
+    seen.append(revisions())
+    assert len({roster for roster, _ in seen}) == 3
     with store.unit_of_work() as uow:
         uow.teams.update_position("gov-1", lon=120.1, lat=32.4, at=at(30))
-    seen.append(revision())
+    moved = revisions()
+    # A move is not a roster change: dispatch's index fetches the moved team instead of rebuilding.
+    assert moved[0] == seen[-1][0] and moved[1] != seen[-1][1]
+    with store.unit_of_work() as uow:
+        assert [t.id for t in uow.teams.moved_since(seen[-1][1])] == ["gov-1"]
+        assert uow.teams.moved_since(moved[1]) == []
     with store.unit_of_work() as uow:
         uow.teams.claim("gov-1")
         uow.teams.update_position("gov-1", lon=120.1, lat=32.4, at=at(0))
-    assert revision() == seen[-1]
-    assert len(set(seen)) == len(seen)
+    assert revisions() == moved
 
 
 def test_concurrent_claims_from_two_threads_have_exactly_one_winner(store: Store) -> None:
