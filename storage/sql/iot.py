@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from iot.models import DeadLetter, Device, Reading, SensorKind
+from storage import revisions
+from storage.revisions import PendingRevisions
 from storage.sql.db import Db, delete_oldest, equals, upsert_set, where
 from storage.values import page
 
@@ -24,12 +26,15 @@ def _device(row: Any) -> Device:
 class SqlDeviceRepository:
     """DeviceRepository over one connection."""
 
-    def __init__(self, db: Db) -> None:
+    def __init__(self, db: Db, pending: PendingRevisions) -> None:
         self._db = db
+        self._revisions = pending
 
     def upsert_many(self, devices: Iterable[Device]) -> int:
         """Insert or overwrite devices by id; return how many were written."""
         rows = [(d.id, str(d.kind), d.name, d.lon, d.lat, bool(d.mobile)) for d in devices]
+        if rows:
+            self._revisions.touch(revisions.DEVICES)
         self._db.many(
             f"INSERT INTO devices ({', '.join(_DEVICE_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)"
             f" ON CONFLICT (id) DO UPDATE SET {upsert_set(_DEVICE_COLUMNS[1:])}",
@@ -40,7 +45,12 @@ class SqlDeviceRepository:
     def replace_all(self, devices: Iterable[Device]) -> int:
         """Make these the only devices (readings and alerts of others stay); return how many were written."""
         self._db.execute("DELETE FROM devices")
+        self._revisions.touch(revisions.DEVICES)
         return self.upsert_many(devices)
+
+    def revision(self) -> int:
+        """Return a number that changes whenever any device changes (the ingest's catalogue reloads on it)."""
+        return self._revisions.current(revisions.DEVICES)
 
     def get(self, device_id: str) -> Device | None:
         """Return the device, or None."""
@@ -61,10 +71,6 @@ class SqlDeviceRepository:
         """Return how many devices there are, optionally of one kind."""
         clause, params = where(equals("kind", kind))
         return self._db.scalar(f"SELECT count(*) FROM devices{clause}", params)
-
-
-# Rows per multi-row INSERT: 2,500 parameters, far under both drivers' limits (SQLite 32,766; PostgreSQL 65,535).
-_ROWS_PER_INSERT = 500
 
 
 class SqlReadingRepository:
@@ -96,18 +102,11 @@ class SqlReadingRepository:
             keyed.setdefault((r.device_id, ts), (r, (r.device_id, ts, json_to_db(r.values, where=f"reading of "
                                                                                   f"{r.device_id}.values"),
                                                      r.lon, r.lat)))
-        rows = [row for _, row in keyed.values()]
-        written: set[tuple[str, Any]] = set()
-        one = f"(?, ?, {self._d.json_param}, ?, ?)"
-        for start in range(0, len(rows), _ROWS_PER_INSERT):
-            chunk = rows[start:start + _ROWS_PER_INSERT]
-            # Fetch everything, so SQLite finishes the statement before the unit of work commits.
-            returned = self._db.execute(
-                "INSERT INTO readings (device_id, ts, metric_values, lon, lat) VALUES "
-                + ", ".join([one] * len(chunk)) + " ON CONFLICT (device_id, ts) DO NOTHING RETURNING device_id, ts",
-                [value for row in chunk for value in row],
-            ).fetchall()
-            written.update((row["device_id"], row["ts"]) for row in returned)
+        returned = self._d.insert_returning(
+            self._db, table="readings", columns=("device_id", "ts", "metric_values", "lon", "lat"),
+            types=("text", "timestamptz", "jsonb", "float8", "float8"), rows=[row for _, row in keyed.values()],
+            suffix="ON CONFLICT (device_id, ts) DO NOTHING RETURNING device_id, ts")
+        written = {(row["device_id"], row["ts"]) for row in returned}
         return [reading for key, (reading, _) in keyed.items() if key in written]
 
     def list(self, *, device_id: str, since: datetime | None = None, limit: int = 100) -> list[Reading]:
