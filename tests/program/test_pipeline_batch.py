@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
 
 import pytest
 
 from cases.locator import Locator
-from gridwatch.pipeline import Pipeline
+from gridwatch.pipeline import ParseErrorLog, Pipeline
 from iot.models import Device, SensorKind
 from iot.mqtt import InboundMessage
 from storage import StorageError, Store, StoreUnavailable
@@ -126,3 +127,21 @@ def test_only_new_readings_raise_alerts(store: Store) -> None:
     with store.unit_of_work() as uow:
         assert uow.alerts.count() == 1
     assert (stats["readings"], stats["duplicates"], stats["alerts"]) == (1, 2, 1)
+
+
+def test_parse_errors_are_summarised_once_per_interval_not_logged_each(store: Store,
+                                                                       caplog: pytest.LogCaptureFixture) -> None:
+    [device] = _devices(store, 1)
+    pipeline = Pipeline(store=store, locator=Locator(), clock=lambda: NOW)
+    clock = [0.0]
+    pipeline.parse_log = ParseErrorLog(interval_s=60, monotonic=lambda: clock[0])
+    garbage = [InboundMessage(topic=f"gridwatch/sensors/{device.id}/readings", payload=b"{", received_at=NOW)] * 50
+    with caplog.at_level(logging.DEBUG, logger="gridwatch.pipeline"):
+        pipeline.handle(garbage)
+        pipeline.handle(garbage)
+        clock[0] = 61.0
+        pipeline.handle(garbage)
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert lines[0].startswith("50 messages refused by the parser") and lines[1].startswith("100 messages refused")
+    assert len(lines) == 2 and not any(r.exc_info for r in caplog.records)
+    assert pipeline.stats.snapshot()["parse_errors"] == 150
