@@ -71,6 +71,8 @@ class Decoded:
     position: TeamPosition | None = None
     unknown_device: str | None = None
     letter: DeadLetter | None = None
+    # The device catalogue's revision it was decoded against: the store phase decodes again if it moved.
+    revision: int = -1
 
 
 class ParseErrorLog:
@@ -112,11 +114,11 @@ class Pipeline:
         self.dead_letter_prefix_bytes = dead_letter_prefix_bytes
         self.catalogue = catalogue or DeviceCatalogue()
         self.parse_log = ParseErrorLog()
+        self._last_parse_error = ""
 
     def handle(self, messages: Sequence[InboundMessage]) -> None:
         """Store a batch; StoreUnavailable leaves it uncounted and propagates, other store errors cost only the culprit."""
         now = self.clock()
-        self._refresh()
         decoded = [self._decode(message, now) for message in messages]
         tally = _tally(received=len(messages))
         try:
@@ -129,33 +131,35 @@ class Pipeline:
             tally = _tally(received=len(messages), fallbacks=1)
             self._store_apart(decoded, now, tally, exc)
         self.stats.add(tally)
-        letters = [d.letter for d in decoded if d.letter is not None]
-        self.parse_log.note(len(letters), letters[-1].reason if letters else "")
+        self.parse_log.note(tally["parse_errors"], self._last_parse_error)
 
     # -- decode phase: no store, no transaction ------------------------------------------------------------------
 
-    def _refresh(self) -> None:
-        with self.store.read_only() as uow:
-            self.locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
-            self.catalogue.refresh(uow.devices)
+    def _refresh(self, uow: UnitOfWork) -> None:
+        self.locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
+        self.catalogue.refresh(uow.devices)
 
     def _decode(self, message: InboundMessage, now: datetime) -> Decoded:
+        revision = self.catalogue.revision
         try:
-            return guarded(message.topic, lambda: self._decode_message(message, now))
+            return guarded(message.topic, lambda: self._decode_message(message, now, revision))
         except IngestError as exc:
-            return Decoded(message, letter=self._letter(message, now, str(exc)))
+            self._last_parse_error = str(exc)
+            return Decoded(message, letter=self._letter(message, now, self._last_parse_error), revision=revision)
 
-    def _decode_message(self, message: InboundMessage, now: datetime) -> Decoded:
+    def _decode_message(self, message: InboundMessage, now: datetime, revision: int) -> Decoded:
         kind, ident = parse_topic(message.topic, root=self.topic_root)
         # The broker's ACL is the guard; where the broker says who published (Mosquitto does not), check it too.
         if message.username is not None and message.username != ident:
             raise IngestError(f"topic {message.topic!r}: published by {message.username!r}, not by {ident!r}")
         if kind is TopicKind.POSITION:
-            return Decoded(message, position=parse_position(message.topic, message.payload, team_id=ident, now=now))
+            position = parse_position(message.topic, message.payload, team_id=ident, now=now)
+            return Decoded(message, position=position, revision=revision)
         device = self.catalogue.get(ident)
         if device is None:
-            return Decoded(message, unknown_device=ident)
-        return Decoded(message, reading=parse_reading(message.topic, message.payload, device=device, now=now))
+            return Decoded(message, unknown_device=ident, revision=revision)
+        reading = parse_reading(message.topic, message.payload, device=device, now=now)
+        return Decoded(message, reading=reading, revision=revision)
 
     def _letter(self, message: InboundMessage, now: datetime, reason: str) -> DeadLetter:
         return refused(now, message.topic, message.payload, reason, keep_bytes=self.dead_letter_prefix_bytes)
@@ -166,6 +170,11 @@ class Pipeline:
         """Store decoded messages in one unit of work, adding to tally only if it commits."""
         own = _tally()
         with self.store.unit_of_work() as uow:
+            # The revision check rides in this transaction (a separate one cost ~2 ms a batch); the catalogue
+            # changes rarely, and then the batch is decoded again against what the store holds now.
+            self._refresh(uow)
+            if any(item.revision != self.catalogue.revision for item in decoded):
+                decoded = [self._decode(item.message, now) for item in decoded]
             letters = [d.letter for d in decoded if d.letter is not None]
             if letters:
                 uow.dead_letters.add_many(letters)

@@ -19,13 +19,18 @@ class DeviceCatalogue:
         self._revision = -1
         self._lock = threading.Lock()
 
+    @property
+    def revision(self) -> int:
+        """Return the store's device revision the catalogue holds (-1 before the first refresh)."""
+        return self._revision
+
     def refresh(self, devices: DeviceRepository) -> None:
         """Reload every device if any changed since the last refresh (one tiny query otherwise)."""
         with self._lock:
             revision = devices.revision()
             if revision != self._revision:
-                self._devices = {device.id: device for device in devices.all()}
-                self._revision = revision
+                devices_now = {device.id: device for device in devices.all()}
+                self._devices, self._revision = devices_now, revision
                 logger.info("device catalogue reloaded: %d devices", len(self._devices))
 
     def get(self, device_id: str) -> Device | None:
