@@ -79,10 +79,11 @@ def device_dict(device: Device) -> dict[str, Any]:
 
 
 def dead_letter_dict(letter: DeadLetter) -> dict[str, Any]:
-    """Return a dead letter with its payload as text where it decodes, and always as hex."""
+    """Return a dead letter with its kept payload as text where it decodes and always as hex, its size and hash."""
     text = letter.payload.decode("utf-8", errors="replace")
     return {"id": letter.id, "received_at": letter.received_at.isoformat(), "topic": letter.topic,
-            "reason": letter.reason, "payload_text": text, "payload_hex": letter.payload.hex()}
+            "reason": letter.reason, "payload_text": text, "payload_hex": letter.payload.hex(),
+            "payload_size": letter.size, "payload_sha256": letter.sha256, "truncated": letter.truncated}
 
 
 def point_feature(fields: dict[str, Any], *, feature_id: Any) -> dict[str, Any]:

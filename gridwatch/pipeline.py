@@ -4,36 +4,50 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from alerts.rules import Exceedance, exceedances
+from alerts.rules import exceedances
 from cases.locator import Locator
 from cases.use_cases import move_team_and_announce, open_case_from_alert
+from iot.catalogue import DeviceCatalogue
 from iot.errors import IngestError
-from iot.models import DEFAULT_THRESHOLDS, DeadLetter, Device, Reading
+from iot.models import DEAD_LETTER_PREFIX_BYTES, DEFAULT_THRESHOLDS, DeadLetter, Device, Reading, TeamPosition, refused
 from iot.mqtt import InboundMessage
-from iot.payloads import parse_position, parse_reading
+from iot.payloads import guarded, parse_position, parse_reading
 from iot.topics import DEFAULT_ROOT, TopicKind, check_root, parse_topic
-from storage import Store, UnitOfWork
+from storage import Store, StoreUnavailable, UnitOfWork
 
 logger = logging.getLogger(__name__)
+
+# Parse errors are the senders' fault and can come by the thousand: one summary line per interval, not one each.
+PARSE_LOG_INTERVAL_S = 60.0
+
+TALLY_NAMES = ("received", "readings", "duplicates", "positions", "dead_letters", "parse_errors", "alerts", "cases",
+               "dispatched", "store_errors", "fallbacks")
 
 
 @dataclass
 class IngestStats:
-    """Counters of what the ingest did since it started (only committed work is counted)."""
+    """Counters of what the ingest did since it started (only committed work is counted).
+
+    received = readings + positions + duplicates + dead_letters; parse_errors counts the dead letters the parser
+    refused, store_errors those the store refused, fallbacks the batches the store refused whole.
+    """
 
     received: int = 0
     readings: int = 0
     duplicates: int = 0
     positions: int = 0
     dead_letters: int = 0
+    parse_errors: int = 0
     alerts: int = 0
     cases: int = 0
     dispatched: int = 0
     store_errors: int = 0
+    fallbacks: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, other: dict[str, int]) -> None:
@@ -48,111 +62,209 @@ class IngestStats:
             return {k: v for k, v in vars(self).items() if not k.startswith("_")}
 
 
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """One message after the decode phase: exactly one of reading, position, unknown device or dead letter."""
+
+    message: InboundMessage
+    reading: Reading | None = None
+    position: TeamPosition | None = None
+    unknown_device: str | None = None
+    letter: DeadLetter | None = None
+    # The device catalogue's revision it was decoded against: the store phase decodes again if it moved.
+    revision: int = -1
+
+
+class ParseErrorLog:
+    """Log how many messages the parser refused at most once per interval, with the latest reason."""
+
+    def __init__(self, *, interval_s: float = PARSE_LOG_INTERVAL_S, monotonic: Callable[[], float] = time.monotonic):
+        self._interval_s = interval_s
+        self._monotonic = monotonic
+        self._since = 0
+        self._last_reason = ""
+        self._next_at = 0.0
+
+    def note(self, refused_count: int, last_reason: str) -> None:
+        """Count refused messages; log the summary when the interval has passed."""
+        if refused_count == 0:
+            return
+        self._since += refused_count
+        self._last_reason = last_reason
+        now = self._monotonic()
+        if now >= self._next_at:
+            logger.warning("%d messages refused by the parser (dead-lettered); latest: %s", self._since,
+                           self._last_reason)
+            self._since = 0
+            self._next_at = now + self._interval_s
+
+
 class Pipeline:
-    """Handles batches of inbound messages in one transaction each; a bad message never costs a good one."""
+    """Decodes a batch without the store, then stores it in one unit of work; a bad message never costs a good one."""
 
     def __init__(self, *, store: Store, locator: Locator, stats: IngestStats | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC), topic_root: str = DEFAULT_ROOT) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC), topic_root: str = DEFAULT_ROOT,
+                 dead_letter_prefix_bytes: int = DEAD_LETTER_PREFIX_BYTES,
+                 catalogue: DeviceCatalogue | None = None) -> None:
         self.store = store
         self.locator = locator
         self.stats = stats or IngestStats()
         self.clock = clock
         self.topic_root = check_root(topic_root)
+        self.dead_letter_prefix_bytes = dead_letter_prefix_bytes
+        self.catalogue = catalogue or DeviceCatalogue()
+        self.parse_log = ParseErrorLog()
+        self._last_parse_error = ""
 
     def handle(self, messages: Sequence[InboundMessage]) -> None:
-        """Store a batch; if the store fails mid-batch, redo it message by message and dead-letter the culprit."""
+        """Store a batch; StoreUnavailable leaves it uncounted and propagates, other store errors cost only the culprit."""
+        now = self.clock()
+        decoded = [self._decode(message, now) for message in messages]
         tally = _tally(received=len(messages))
         try:
-            with self.store.unit_of_work() as uow:
-                self._refresh(uow)
-                devices: dict[str, Device | None] = {}
-                for message in messages:
-                    self._handle_one(uow, message, tally, devices)
-        except Exception:
-            logger.exception("batch of %d messages failed in the store; retrying one by one", len(messages))
-            tally = _tally(received=len(messages))
-            for message in messages:
-                self._handle_alone(message, tally)
+            self._store(decoded, now, tally)
+        except StoreUnavailable:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bad record, not a down store: find it and keep its neighbours
+            logger.warning("batch of %d messages refused by the store (%s: %s); storing it in halves",
+                           len(messages), type(exc).__name__, exc)
+            tally = _tally(received=len(messages), fallbacks=1)
+            self._store_apart(decoded, now, tally, exc)
         self.stats.add(tally)
+        self.parse_log.note(tally["parse_errors"], self._last_parse_error)
 
-    def _handle_alone(self, message: InboundMessage, tally: dict[str, int]) -> None:
-        own = _tally()
-        try:
-            with self.store.unit_of_work() as uow:
-                self._refresh(uow)
-                self._handle_one(uow, message, own, {})
-        except Exception as exc:
-            logger.exception("message on %s failed in the store", message.topic)
-            own = _tally(store_errors=1, dead_letters=1)
-            try:
-                with self.store.unit_of_work() as uow:
-                    uow.dead_letters.add(DeadLetter(self.clock(), message.topic, message.payload, f"store error: {exc}"))
-            except Exception:
-                # The store refuses even the dead letter: keep the bytes in the log and go on with the batch.
-                logger.exception("message on %r could not be dead-lettered either; payload hex %s", message.topic,
-                                 message.payload.hex())
-                own = _tally(store_errors=1)
-        for name, value in own.items():
-            tally[name] += value
+    # -- decode phase: no store, no transaction ------------------------------------------------------------------
 
     def _refresh(self, uow: UnitOfWork) -> None:
         self.locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
+        self.catalogue.refresh(uow.devices)
 
-    def _handle_one(self, uow: UnitOfWork, message: InboundMessage, tally: dict[str, int],
-                    devices: dict[str, Device | None]) -> None:
-        now = self.clock()
+    def _decode(self, message: InboundMessage, now: datetime) -> Decoded:
+        revision = self.catalogue.revision
         try:
-            kind, ident = parse_topic(message.topic, root=self.topic_root)
-            if kind is TopicKind.READING:
-                # A batch holds many readings of few devices; look each up once per transaction.
-                if ident not in devices:
-                    devices[ident] = uow.devices.get(ident)
-                self._handle_reading(uow, message, devices[ident], ident, now, tally)
-            else:
-                self._handle_position(uow, message, ident, now, tally)
+            return guarded(message.topic, lambda: self._decode_message(message, now, revision))
         except IngestError as exc:
-            uow.dead_letters.add(DeadLetter(now, message.topic, message.payload, str(exc)))
-            tally["dead_letters"] += 1
+            self._last_parse_error = str(exc)
+            return Decoded(message, letter=self._letter(message, now, self._last_parse_error), revision=revision)
 
-    def _handle_reading(self, uow: UnitOfWork, message: InboundMessage, device: Device | None, device_id: str,
-                        now: datetime, tally: dict[str, int]) -> None:
+    def _decode_message(self, message: InboundMessage, now: datetime, revision: int) -> Decoded:
+        kind, ident = parse_topic(message.topic, root=self.topic_root)
         # The broker's ACL is the guard; where the broker says who published (Mosquitto does not), check it too.
-        if message.username is not None and message.username != device_id:
-            raise IngestError(f"topic {message.topic!r}: published by {message.username!r}, "
-                              f"not by device {device_id!r}")
+        if message.username is not None and message.username != ident:
+            raise IngestError(f"topic {message.topic!r}: published by {message.username!r}, not by {ident!r}")
+        if kind is TopicKind.POSITION:
+            position = parse_position(message.topic, message.payload, team_id=ident, now=now)
+            return Decoded(message, position=position, revision=revision)
+        device = self.catalogue.get(ident)
         if device is None:
-            raise IngestError(f"topic {message.topic!r}: unknown device {device_id!r}")
+            return Decoded(message, unknown_device=ident, revision=revision)
         reading = parse_reading(message.topic, message.payload, device=device, now=now)
-        if uow.readings.add_many([reading]) == 0:
-            # QoS 1 redelivers after a lost ack; the first delivery already did the work.
-            tally["duplicates"] += 1
-            return
-        tally["readings"] += 1
-        for exceedance in exceedances(reading, device.kind, DEFAULT_THRESHOLDS):
-            self._handle_exceedance(uow, device, reading, exceedance, now, tally)
+        return Decoded(message, reading=reading, revision=revision)
 
-    def _handle_position(self, uow: UnitOfWork, message: InboundMessage, team_id: str, now: datetime,
+    def _letter(self, message: InboundMessage, now: datetime, reason: str) -> DeadLetter:
+        return refused(now, message.topic, message.payload, reason, keep_bytes=self.dead_letter_prefix_bytes)
+
+    # -- store phase: one unit of work -----------------------------------------------------------------------------
+
+    def _store(self, decoded: Sequence[Decoded], now: datetime, tally: dict[str, int]) -> None:
+        """Store decoded messages in one unit of work, adding to tally only if it commits."""
+        own = _tally()
+        with self.store.unit_of_work() as uow:
+            # The revision check rides in this transaction (a separate one cost ~2 ms a batch); the catalogue
+            # changes rarely, and then the batch is decoded again against what the store holds now.
+            self._refresh(uow)
+            if any(item.revision != self.catalogue.revision for item in decoded):
+                decoded = [self._decode(item.message, now) for item in decoded]
+            letters = [d.letter for d in decoded if d.letter is not None]
+            if letters:
+                uow.dead_letters.add_many(letters)
+                own["dead_letters"] += len(letters)
+                own["parse_errors"] += len(letters)
+            readings = [d.reading for d in decoded if d.reading is not None]
+            if readings:
+                new = uow.readings.add_new(readings)
+                # QoS 1 redelivers after a lost ack; the first delivery already did the work.
+                own["duplicates"] += len(readings) - len(new)
+                own["readings"] += len(new)
+                if new:
+                    devices = {r.device_id: self.catalogue.get(r.device_id) for r in new}
+                    self._on_new_readings(uow, new, devices, now, own)  # type: ignore[arg-type]
+            for item in decoded:
+                if item.unknown_device is not None:
+                    self._on_unknown_device(uow, item.message, item.unknown_device, now, own)
+                elif item.position is not None:
+                    self._store_position(uow, item, now, own)
+        for name, value in own.items():
+            tally[name] += value
+
+    def _store_apart(self, decoded: Sequence[Decoded], now: datetime, tally: dict[str, int],
+                     error: Exception) -> None:
+        """Store halves of a batch the store refused (with error), down to the one message it refuses."""
+        if len(decoded) == 1:
+            self._dead_letter_culprit(decoded[0], now, tally, error)
+            return
+        middle = len(decoded) // 2
+        for half in (decoded[:middle], decoded[middle:]):
+            try:
+                self._store(half, now, tally)
+            except StoreUnavailable:
+                raise
+            except Exception as exc:  # noqa: BLE001 - keep halving until the culprit is alone
+                self._store_apart(half, now, tally, exc)
+
+    def _dead_letter_culprit(self, item: Decoded, now: datetime, tally: dict[str, int], error: Exception) -> None:
+        reason = f"store error: {type(error).__name__}: {error}"
+        logger.warning("message on %r refused by the store: %s", item.message.topic[:200], reason)
+        try:
+            with self.store.unit_of_work() as uow:
+                uow.dead_letters.add(self._letter(item.message, now, reason))
+        except StoreUnavailable:
+            raise
+        except Exception:  # noqa: BLE001 - the store refuses even the letter: keep its bytes in the log, go on
+            logger.exception("message on %r could not be dead-lettered either; payload prefix hex %s",
+                             item.message.topic[:200], bytes(item.message.payload[:self.dead_letter_prefix_bytes]).hex())
+            tally["store_errors"] += 1
+            return
+        tally["dead_letters"] += 1
+        tally["store_errors"] += 1
+
+    def _store_position(self, uow: UnitOfWork, item: Decoded, now: datetime, tally: dict[str, int]) -> None:
+        position = item.position
+        assert position is not None
+        if uow.teams.get(position.team_id) is None:
+            uow.dead_letters.add(self._letter(item.message, now, f"topic {item.message.topic!r}: unknown team "
+                                                                 f"{position.team_id!r}"))
+            tally["dead_letters"] += 1
+            return
+        self._on_position(uow, position, now, tally)
+
+    # -- seams: what the stages do with what was stored (kept small; other work replaces their bodies) ----------
+
+    def _on_new_readings(self, uow: UnitOfWork, readings: Sequence[Reading], devices: dict[str, Device], now: datetime,
                          tally: dict[str, int]) -> None:
-        if message.username is not None and message.username != team_id:
-            raise IngestError(f"topic {message.topic!r}: published by {message.username!r}, not by team {team_id!r}")
-        position = parse_position(message.topic, message.payload, team_id=team_id, now=now)
-        if uow.teams.get(team_id) is None:
-            raise IngestError(f"topic {message.topic!r}: unknown team {team_id!r}")
-        move_team_and_announce(uow, team_id=team_id, lon=position.lon, lat=position.lat, at=position.ts,
+        """Raise alerts (and cases) for readings stored for the first time."""
+        for reading in readings:
+            device = devices[reading.device_id]
+            for exceedance in exceedances(reading, device.kind, DEFAULT_THRESHOLDS):
+                outcome = open_case_from_alert(uow, locator=self.locator, device=device, reading=reading,
+                                               exceedance=exceedance, at=now)
+                if outcome.is_new:
+                    tally["alerts"] += 1
+                    tally["cases"] += 1
+                    tally["dispatched"] += int(outcome.dispatched)
+
+    def _on_unknown_device(self, uow: UnitOfWork, message: InboundMessage, device_id: str, now: datetime,
+                           tally: dict[str, int]) -> None:
+        """Keep a reading of a device the store does not know."""
+        uow.dead_letters.add(self._letter(message, now, f"topic {message.topic!r}: unknown device {device_id!r}"))
+        tally["dead_letters"] += 1
+
+    def _on_position(self, uow: UnitOfWork, position: TeamPosition, now: datetime, tally: dict[str, int]) -> None:
+        """Move a known team to its reported position."""
+        move_team_and_announce(uow, team_id=position.team_id, lon=position.lon, lat=position.lat, at=position.ts,
                                announced_at=now)
         tally["positions"] += 1
 
-    def _handle_exceedance(self, uow: UnitOfWork, device: Device, reading: Reading, exceedance: Exceedance,
-                           now: datetime, tally: dict[str, int]) -> None:
-        outcome = open_case_from_alert(uow, locator=self.locator, device=device, reading=reading,
-                                       exceedance=exceedance, at=now)
-        if outcome.is_new:
-            tally["alerts"] += 1
-            tally["cases"] += 1
-            tally["dispatched"] += int(outcome.dispatched)
-
 
 def _tally(**start: int) -> dict[str, int]:
-    names = ("received", "readings", "duplicates", "positions", "dead_letters", "alerts", "cases", "dispatched",
-             "store_errors")
-    return {name: start.get(name, 0) for name in names}
+    return {name: start.get(name, 0) for name in TALLY_NAMES}

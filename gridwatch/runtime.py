@@ -16,6 +16,7 @@ from gridwatch.jobs_wiring import start_worker_runtime
 from gridwatch.keys import token_policy
 from gridwatch.pipeline import IngestStats, Pipeline
 from gridwatch.settings import Settings
+from iot.models import DEAD_LETTER_PREFIX_BYTES
 from iot.mqtt import MqttSubscriber
 from iot.topics import DEFAULT_ROOT, subscriptions
 from storage import Store, open_store
@@ -42,9 +43,10 @@ class Core:
 
 
 def start_ingest(core: Core, *, mqtt_url: str, client_id: str, batch_size: int, persistent: bool = True,
-                 topic_root: str = DEFAULT_ROOT) -> IngestWorker:
+                 topic_root: str = DEFAULT_ROOT, dead_letter_prefix_bytes: int = DEAD_LETTER_PREFIX_BYTES) -> IngestWorker:
     """Subscribe to the sensor and team topics under topic_root and start storing what arrives."""
-    pipeline = Pipeline(store=core.store, locator=core.locator, stats=core.stats, topic_root=topic_root)
+    pipeline = Pipeline(store=core.store, locator=core.locator, stats=core.stats, topic_root=topic_root,
+                        dead_letter_prefix_bytes=dead_letter_prefix_bytes)
     subscriber = MqttSubscriber(mqtt_url, client_id=client_id, topics=subscriptions(topic_root), persistent=persistent)
     worker = IngestWorker(subscriber=subscriber, pipeline=pipeline, batch_size=batch_size)
     worker.start()
@@ -79,7 +81,8 @@ def run_services(settings: Settings, *, http: bool, ingest: bool) -> None:
         stack.callback(jobs.close)
         if ingest:
             worker = start_ingest(core, mqtt_url=settings.mqtt_url, client_id=settings.mqtt_client_id,
-                                  batch_size=settings.ingest_batch_size, topic_root=settings.mqtt_topic_root)
+                                  batch_size=settings.ingest_batch_size, topic_root=settings.mqtt_topic_root,
+                                  dead_letter_prefix_bytes=settings.dead_letter_prefix_bytes)
             stack.callback(worker.stop)
         if http:
             logger.info("serving http://%s", settings.http_bind)

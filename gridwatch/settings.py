@@ -122,6 +122,8 @@ class Settings(BaseSettings):
     mqtt_client_id: str = Field("gridwatch-ingest", description="Client id of the ingest's persistent MQTT session.")
     mqtt_topic_root: str = Field(DEFAULT_ROOT, description="Topic prefix: ROOT/sensors/+/readings, ROOT/teams/+/position.")
     ingest_batch_size: int = Field(200, ge=1, le=10_000, description="Messages written per transaction at most.")
+    dead_letter_prefix_bytes: int = Field(4096, ge=0, le=1024 * 1024,
+                                          description="Bytes of a refused payload kept; size and SHA-256 keep the rest.")
     town_seed: int = Field(7, description="Seed of the synthetic town the demo generates.")
     secret_key: SecretStr = Field(SecretStr(""), description="Key that signs tokens; empty: a random one kept in data_dir/secret.key.")
     access_token_minutes: int = Field(10, ge=1, le=60, description="Lifetime of an access token.")

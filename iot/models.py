@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -72,12 +73,44 @@ class TeamPosition:
     lat: float
 
 
+# Bytes of a refused payload kept by default; the rest is known by its size and SHA-256 only.
+DEAD_LETTER_PREFIX_BYTES = 4096
+# A reason is a sentence; a hostile topic or value must not make it a megabyte.
+MAX_REASON_CHARS = 1000
+
+
 @dataclass(frozen=True, slots=True)
 class DeadLetter:
-    """A message the ingest refused: the raw bytes kept as they came, with the reason."""
+    """A message the ingest refused: a prefix of its raw bytes, its whole size and SHA-256, and the reason.
+
+    size and sha256 describe the payload as it came; payload may be only its first bytes (truncated).
+    Left empty, they are the payload's own (a letter built from a whole payload).
+    """
 
     received_at: datetime
     topic: str
     payload: bytes
     reason: str
     id: int | None = None
+    size: int = -1
+    sha256: str = ""
+
+    def __post_init__(self) -> None:
+        # Frozen: fill in size and hash of a whole payload once, here, so every reader sees them.
+        if self.size < 0:
+            object.__setattr__(self, "size", len(self.payload))
+        if not self.sha256:
+            object.__setattr__(self, "sha256", hashlib.sha256(self.payload).hexdigest())
+
+    @property
+    def truncated(self) -> bool:
+        """Return whether payload holds only a prefix of what came."""
+        return self.size > len(self.payload)
+
+
+def refused(received_at: datetime, topic: str, payload: bytes, reason: str, *,
+            keep_bytes: int = DEAD_LETTER_PREFIX_BYTES) -> DeadLetter:
+    """Return the dead letter of a refused message, keeping at most keep_bytes of its payload."""
+    raw = bytes(payload)
+    return DeadLetter(received_at=received_at, topic=topic, payload=raw[:max(keep_bytes, 0)],
+                      reason=reason[:MAX_REASON_CHARS], size=len(raw), sha256=hashlib.sha256(raw).hexdigest())

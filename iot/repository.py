@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -19,11 +19,18 @@ class DeviceRepository(Protocol):
     def all(self) -> list[Device]: ...
     def list(self, *, kind: SensorKind | None = None, limit: int = 100, offset: int = 0) -> list[Device]: ...
     def count(self, *, kind: SensorKind | None = None) -> int: ...
+    def revision(self) -> int:
+        """Return a number that changes whenever any device changes."""
+        ...
 
 
 class ReadingRepository(Protocol):
     def add_many(self, readings: Iterable[Reading]) -> int:
         """Store readings, ignoring exact repeats of (device_id, ts); return how many were new."""
+        ...
+
+    def add_new(self, readings: Sequence[Reading]) -> list[Reading]:
+        """Store readings in bulk, ignoring repeats of (device_id, ts) (in the store or the batch); return the new ones."""
         ...
 
     def list(self, *, device_id: str, since: datetime | None = None, limit: int = 100) -> list[Reading]:
@@ -42,6 +49,10 @@ class ReadingRepository(Protocol):
 
 class DeadLetterRepository(Protocol):
     def add(self, letter: DeadLetter) -> DeadLetter: ...
+    def add_many(self, letters: Sequence[DeadLetter]) -> int:
+        """Store refused messages together; return how many were stored."""
+        ...
+
     def list(self, *, limit: int = 100, offset: int = 0) -> list[DeadLetter]:
         """Return dead letters, newest first."""
         ...

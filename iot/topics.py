@@ -50,9 +50,11 @@ class TopicKind(StrEnum):
 
 def parse_topic(topic: str, *, root: str = DEFAULT_ROOT) -> tuple[TopicKind, str]:
     """Return what the topic carries and the device or team id in it, or raise IngestError."""
+    if not isinstance(topic, str):
+        raise IngestError(f"topic {topic!r}: must be text, got {type(topic).__name__}")
     match = _topic_pattern(root).match(topic)
     if match is None:
-        raise IngestError(f"topic {topic!r}: not a gridwatch topic; expected "
+        raise IngestError(f"topic {topic[:200]!r}: not a gridwatch topic; expected "
                           f"{sensor_topic('{device_id}', root=root)} or {team_topic('{team_id}', root=root)}")
     family, leaf = match["family"], match["leaf"]
     if (family, leaf) == ("sensors", "readings"):

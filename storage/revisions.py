@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-# Names of the counters: one per kind of record that readers cache (grids, cameras, teams).
+# Names of the counters: one per kind of record that readers cache (grids, cameras, teams, devices).
+DEVICES = "devices"
 GRIDS = "grids"
 CAMERAS = "cameras"
 TEAMS = "teams"

@@ -246,14 +246,17 @@ class DeviceFeatureCollection(FeatureCollection[DeviceFeature]):
 
 
 class DeadLetterRead(ReadModel):
-    """A refused MQTT message: the payload as text where it decodes and always as hex, with the reason."""
+    """A refused MQTT message: the kept prefix of its payload as text and hex, its whole size and SHA-256, the reason."""
 
     id: int
     received_at: Instant
     topic: str
     reason: str
-    payload_text: str
-    payload_hex: Annotated[str, Field(pattern=r"^([0-9a-f]{2})*$")]
+    payload_text: str = Field(description="The kept bytes decoded as UTF-8, undecodable bytes replaced.")
+    payload_hex: Annotated[str, Field(pattern=r"^([0-9a-f]{2})*$", description="The kept bytes in hex.")]
+    payload_size: Annotated[int, Field(ge=0, description="Size in bytes of the payload as it came.")]
+    payload_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the whole payload.")]
+    truncated: bool = Field(description="True when only the first bytes of the payload were kept.")
 
 
 class DeadLetterPage(Page[DeadLetterRead]):

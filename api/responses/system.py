@@ -29,10 +29,12 @@ class IngestCounts(ReadModel):
     duplicates: int
     positions: int
     dead_letters: int
+    parse_errors: Annotated[int, Field(description="dead letters the parser refused (a reason each)")]
     alerts: int
     cases: int
     dispatched: int
-    store_errors: int
+    store_errors: Annotated[int, Field(description="dead letters the store refused, found by halving their batch")]
+    fallbacks: Annotated[int, Field(description="batches the store refused whole and that were stored in halves")]
 
 
 class HealthRead(ReadModel):

@@ -48,6 +48,16 @@ class PostgisDialect(Dialect):
         """Return the statement with %s placeholders (statements repeat, so translations are cached)."""
         return _percent_placeholders(text)
 
+    def insert_returning(self, db: Db, *, table: str, columns: Sequence[str], types: Sequence[str],
+                         rows: Sequence[Sequence[Any]], suffix: str) -> list[Any]:
+        """Insert all rows in one statement of one array per column (unnest): the text stays short and plans once."""
+        if not rows:
+            return []
+        arrays = [list(column) for column in zip(*rows, strict=True)]
+        unnest = ", ".join(f"?::{kind}[]" for kind in types)
+        return db.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({unnest}) {suffix}",
+                          arrays).fetchall()
+
     def execute_many(self, conn: Connection[Any], sql: str, rows: Sequence[Sequence[Any]]) -> int:
         """Run one statement for each row; return how many rows they wrote."""
         with conn.cursor() as cur:

@@ -93,6 +93,23 @@ class Dialect(ABC):
     def grid_shape_to_db(self, shape: BaseGeometry) -> tuple[Any, ...]:
         """Return the values for grid_shape_columns of a non-empty 2-D shape."""
 
+    def insert_returning(self, db: Db, *, table: str, columns: Sequence[str], types: Sequence[str],
+                         rows: Sequence[Sequence[Any]], suffix: str) -> list[Any]:
+        """Insert many rows in few statements ending with suffix (ON CONFLICT ... RETURNING ...); return all rows.
+
+        types are PostgreSQL type names of the columns; the default, multi-row VALUES, does not need them.
+        """
+        returned: list[Any] = []
+        one = "(" + ", ".join("?" * len(columns)) + ")"
+        # 500 rows: 2,500 parameters, far under SQLite's 32,766.
+        for start in range(0, len(rows), 500):
+            chunk = rows[start:start + 500]
+            # Fetch everything, so SQLite finishes the statement before the unit of work commits.
+            returned.extend(db.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                                       + ", ".join([one] * len(chunk)) + f" {suffix}",
+                                       [value for row in chunk for value in row]).fetchall())
+        return returned
+
     def lock_feed_for_append(self, db: Db) -> None:
         """Take whatever lock keeps feed ids visible in order while this unit of work appends."""
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from iot.models import DeadLetter, Device, Reading, SensorKind
+from storage import revisions
+from storage.revisions import PendingRevisions
 from storage.sql.db import Db, delete_oldest, equals, upsert_set, where
 from storage.values import page
 
@@ -24,12 +26,15 @@ def _device(row: Any) -> Device:
 class SqlDeviceRepository:
     """DeviceRepository over one connection."""
 
-    def __init__(self, db: Db) -> None:
+    def __init__(self, db: Db, pending: PendingRevisions) -> None:
         self._db = db
+        self._revisions = pending
 
     def upsert_many(self, devices: Iterable[Device]) -> int:
         """Insert or overwrite devices by id; return how many were written."""
         rows = [(d.id, str(d.kind), d.name, d.lon, d.lat, bool(d.mobile)) for d in devices]
+        if rows:
+            self._revisions.touch(revisions.DEVICES)
         self._db.many(
             f"INSERT INTO devices ({', '.join(_DEVICE_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)"
             f" ON CONFLICT (id) DO UPDATE SET {upsert_set(_DEVICE_COLUMNS[1:])}",
@@ -40,7 +45,12 @@ class SqlDeviceRepository:
     def replace_all(self, devices: Iterable[Device]) -> int:
         """Make these the only devices (readings and alerts of others stay); return how many were written."""
         self._db.execute("DELETE FROM devices")
+        self._revisions.touch(revisions.DEVICES)
         return self.upsert_many(devices)
+
+    def revision(self) -> int:
+        """Return a number that changes whenever any device changes (the ingest's catalogue reloads on it)."""
+        return self._revisions.current(revisions.DEVICES)
 
     def get(self, device_id: str) -> Device | None:
         """Return the device, or None."""
@@ -82,6 +92,23 @@ class SqlReadingRepository:
             rows,
         )
 
+    def add_new(self, readings: Sequence[Reading]) -> list[Reading]:
+        """Store readings with multi-row inserts, ignoring repeats of (device_id, ts); return the new ones in order."""
+        time_to_db, json_to_db = self._d.time_to_db, self._d.json_to_db
+        keyed: dict[tuple[str, Any], tuple[Reading, tuple[Any, ...]]] = {}
+        for r in readings:
+            ts = time_to_db(r.ts, where=f"reading of {r.device_id}.ts")
+            # A repeat inside the batch is a repeat too: the first one stands for both.
+            keyed.setdefault((r.device_id, ts), (r, (r.device_id, ts, json_to_db(r.values, where=f"reading of "
+                                                                                  f"{r.device_id}.values"),
+                                                     r.lon, r.lat)))
+        returned = self._d.insert_returning(
+            self._db, table="readings", columns=("device_id", "ts", "metric_values", "lon", "lat"),
+            types=("text", "timestamptz", "jsonb", "float8", "float8"), rows=[row for _, row in keyed.values()],
+            suffix="ON CONFLICT (device_id, ts) DO NOTHING RETURNING device_id, ts")
+        written = {(row["device_id"], row["ts"]) for row in returned}
+        return [reading for key, (reading, _) in keyed.items() if key in written]
+
     def list(self, *, device_id: str, since: datetime | None = None, limit: int = 100) -> list[Reading]:
         """Return a device's readings at or after since, newest first."""
         sql = "SELECT device_id, ts, metric_values, lon, lat FROM readings WHERE device_id = ?"
@@ -109,6 +136,10 @@ class SqlReadingRepository:
         return None if newest is None else self._d.time_from_db(newest)
 
 
+_LETTER_INSERT = ("INSERT INTO dead_letters (received_at, topic, payload, reason, payload_size, payload_sha256)"
+                  " VALUES (?, ?, ?, ?, ?, ?)")
+
+
 class SqlDeadLetterRepository:
     """DeadLetterRepository over one connection."""
 
@@ -117,23 +148,29 @@ class SqlDeadLetterRepository:
         self._d = db.dialect
 
     def add(self, letter: DeadLetter) -> DeadLetter:
-        """Store a refused message with its raw bytes; return it with its id."""
-        row = self._db.insert(
-            "INSERT INTO dead_letters (received_at, topic, payload, reason) VALUES (?, ?, ?, ?) RETURNING id",
-            (self._d.time_to_db(letter.received_at, where=f"dead letter on {letter.topic}.received_at"), letter.topic,
-             bytes(letter.payload), letter.reason),
-        )
+        """Store a refused message with its kept bytes, size and hash; return it with its id."""
+        row = self._db.insert(f"{_LETTER_INSERT} RETURNING id", self._letter_row(letter))
         return dataclasses.replace(letter, id=row["id"])
+
+    def add_many(self, letters: Sequence[DeadLetter]) -> int:
+        """Store refused messages in one statement per backend batch; return how many were stored."""
+        return self._db.many(_LETTER_INSERT, [self._letter_row(letter) for letter in letters])
+
+    def _letter_row(self, letter: DeadLetter) -> tuple[Any, ...]:
+        return (self._d.time_to_db(letter.received_at, where=f"dead letter on {letter.topic}.received_at"),
+                letter.topic, bytes(letter.payload), letter.reason, letter.size, letter.sha256)
 
     def list(self, *, limit: int = 100, offset: int = 0) -> list[DeadLetter]:
         """Return dead letters, newest first."""
         rows = self._db.execute(
-            "SELECT id, received_at, topic, payload, reason FROM dead_letters"
+            "SELECT id, received_at, topic, payload, reason, payload_size, payload_sha256 FROM dead_letters"
             " ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?",
             page(limit, offset),
         )
+        # An empty hash is a letter kept whole before migration 0009 on SQLite; DeadLetter hashes it then.
         return [DeadLetter(received_at=self._d.time_from_db(r["received_at"]), topic=r["topic"],
-                           payload=bytes(r["payload"]), reason=r["reason"], id=r["id"]) for r in rows]
+                           payload=bytes(r["payload"]), reason=r["reason"], id=r["id"], size=r["payload_size"],
+                           sha256=r["payload_sha256"]) for r in rows]
 
     def count(self) -> int:
         """Return how many dead letters are stored."""

@@ -31,7 +31,7 @@ class SqlUnitOfWork:
         self._db = db = Db(conn, dialect)
         self._revisions = PendingRevisions(self._bump_revision, self._read_revision)
         self.grids = SqlGridRepository(db, self._revisions)
-        self.devices = SqlDeviceRepository(db)
+        self.devices = SqlDeviceRepository(db, self._revisions)
         self.readings = SqlReadingRepository(db)
         self.dead_letters = SqlDeadLetterRepository(db)
         self.cameras = SqlCameraRepository(db, self._revisions)

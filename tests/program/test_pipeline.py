@@ -26,10 +26,10 @@ class FailingPipeline(Pipeline):
 
     poisoned = ""
 
-    def _handle_reading(self, uow, message, device, device_id, now, tally):  # type: ignore[no-untyped-def]
-        if device_id == self.poisoned:
-            raise StorageError(f"simulated store failure for {device_id}")
-        super()._handle_reading(uow, message, device, device_id, now, tally)
+    def _on_new_readings(self, uow, readings, devices, now, tally):  # type: ignore[no-untyped-def]
+        if any(r.device_id == self.poisoned for r in readings):
+            raise StorageError(f"simulated store failure for {self.poisoned}")
+        super()._on_new_readings(uow, readings, devices, now, tally)
 
 
 def _loaded(store: Store) -> list:

@@ -116,3 +116,44 @@ def test_readings_newest_at_is_the_newest_reading_of_any_known_device(store: Sto
     with store.read_only() as uow:
         newest = uow.readings.newest_at()
     assert newest == at(5) and newest is not None and newest.tzinfo is timezone.utc
+
+
+def test_readings_add_new_returns_only_the_new_ones_and_skips_repeats_in_the_batch(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        assert uow.readings.add_new([make_reading(ts=at(0))]) == [make_reading(ts=at(0))]
+    batch = [make_reading(ts=at(0)), make_reading(ts=at(1)), make_reading("other", ts=at(0)),
+             make_reading(ts=at(1), values={"pm25": 1.0}), make_reading(ts=at(2).astimezone(ZoneInfo("Asia/Shanghai")))]
+    with store.unit_of_work() as uow:
+        new = uow.readings.add_new(batch)
+        assert uow.readings.add_new([]) == []
+    assert new == [batch[1], batch[2], batch[4]]
+    with store.unit_of_work() as uow:
+        assert uow.readings.count() == 4
+        assert [r.values for r in uow.readings.list(device_id="aq-001", since=at(1), limit=5)][-1] == batch[1].values
+
+
+def test_readings_add_new_writes_batches_larger_than_one_statement(store: Store) -> None:
+    many = [make_reading(f"d-{i % 7}", ts=at(i)) for i in range(1234)]
+    with store.unit_of_work() as uow:
+        assert len(uow.readings.add_new(many)) == 1234
+        assert uow.readings.add_new(many[::-1]) == []
+        assert uow.readings.count() == 1234
+
+
+def test_dead_letter_keeps_a_prefix_with_the_whole_size_and_hash(store: Store) -> None:
+    import hashlib
+
+    from iot.models import refused
+
+    big = b"x" * 1_000_000 + b"tail"
+    letters = [refused(T0, "gridwatch/sensors/a/readings", big, "payload too large", keep_bytes=4096),
+               refused(T0 + timedelta(seconds=1), "gridwatch/sensors/b/readings", b"{bad", "not JSON", keep_bytes=4096)]
+    with store.unit_of_work() as uow:
+        assert uow.dead_letters.add_many(letters) == 2
+        assert uow.dead_letters.add_many([]) == 0
+    with store.unit_of_work() as uow:
+        small, whole = uow.dead_letters.list()
+    assert whole.payload == b"x" * 4096 and whole.size == len(big) and whole.truncated
+    assert whole.sha256 == hashlib.sha256(big).hexdigest()
+    assert small.payload == b"{bad" and small.size == 4 and not small.truncated
+    assert small.sha256 == hashlib.sha256(b"{bad").hexdigest()
