@@ -16,14 +16,18 @@ from iot.models import DEFAULT_THRESHOLDS, DeadLetter, Device, Reading
 from iot.mqtt import InboundMessage
 from iot.payloads import parse_position, parse_reading
 from iot.topics import DEFAULT_ROOT, TopicKind, check_root, parse_topic
-from storage import Store, UnitOfWork
+from storage import Store, StoreUnavailable, UnitOfWork
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass
 class IngestStats:
-    """Counters of what the ingest did since it started (only committed work is counted)."""
+    """Counters of what the ingest did since it started (only committed work is counted, but for received).
+
+    received is counted by the worker when a delivery enters it; the pipeline counts the outcomes, so
+    received = readings + positions + duplicates + dead_letters + in flight at all times.
+    """
 
     received: int = 0
     readings: int = 0
@@ -34,6 +38,8 @@ class IngestStats:
     cases: int = 0
     dispatched: int = 0
     store_errors: int = 0
+    store_pauses: int = 0
+    paused: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, other: dict[str, int]) -> None:
@@ -41,6 +47,11 @@ class IngestStats:
         with self._lock:
             for name, value in other.items():
                 setattr(self, name, getattr(self, name) + value)
+
+    def set_gauge(self, name: str, value: int) -> None:
+        """Set a counter that goes up and down (paused)."""
+        with self._lock:
+            setattr(self, name, value)
 
     def snapshot(self) -> dict[str, int]:
         """Return the counters as a dict."""
@@ -61,16 +72,19 @@ class Pipeline:
 
     def handle(self, messages: Sequence[InboundMessage]) -> None:
         """Store a batch; if the store fails mid-batch, redo it message by message and dead-letter the culprit."""
-        tally = _tally(received=len(messages))
+        tally = _tally()
         try:
             with self.store.unit_of_work() as uow:
                 self._refresh(uow)
                 devices: dict[str, Device | None] = {}
                 for message in messages:
                     self._handle_one(uow, message, tally, devices)
+        except StoreUnavailable:
+            # The store is down, not a message bad: count nothing, so the caller retries the whole batch.
+            raise
         except Exception:
             logger.exception("batch of %d messages failed in the store; retrying one by one", len(messages))
-            tally = _tally(received=len(messages))
+            tally = _tally()
             for message in messages:
                 self._handle_alone(message, tally)
         self.stats.add(tally)
@@ -81,12 +95,16 @@ class Pipeline:
             with self.store.unit_of_work() as uow:
                 self._refresh(uow)
                 self._handle_one(uow, message, own, {})
+        except StoreUnavailable:
+            raise
         except Exception as exc:
             logger.exception("message on %s failed in the store", message.topic)
             own = _tally(store_errors=1, dead_letters=1)
             try:
                 with self.store.unit_of_work() as uow:
                     uow.dead_letters.add(DeadLetter(self.clock(), message.topic, message.payload, f"store error: {exc}"))
+            except StoreUnavailable:
+                raise
             except Exception:
                 # The store refuses even the dead letter: keep the bytes in the log and go on with the batch.
                 logger.exception("message on %r could not be dead-lettered either; payload hex %s", message.topic,

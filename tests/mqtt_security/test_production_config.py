@@ -203,7 +203,7 @@ def test_ingest_receives_a_device_reading_over_tls_trusting_the_private_ca_by_ss
         payload = b'{"ts": 1795420800000, "values": {"pm25": 35.0}}'
         publisher.publish(sensor_topic("AQ-001"), payload, wait=True)
         message = subscriber.inbox.get(timeout=5)
-        subscriber.ack(message)
+        subscriber.ack([message])
     finally:
         publisher.stop()
         subscriber.stop()
