@@ -213,6 +213,12 @@ class MqttPublisher:
         self._client = _client(self.address, client_id, clean_session=True, manual_ack=False)
         self._connected = threading.Event()
         self._client.on_connect = lambda *_args: self._connected.set()
+        self._client.on_disconnect = lambda *_args: self._connected.clear()
+
+    @property
+    def connected(self) -> bool:
+        """Return whether the connection is up."""
+        return self._connected.is_set()
 
     def start(self, *, wait_s: float = 10.0) -> MqttPublisher:
         """Connect and wait for the broker's answer, or raise IngestError."""
@@ -228,6 +234,15 @@ class MqttPublisher:
         info = self._client.publish(topic, payload, qos=qos)
         if wait:
             info.wait_for_publish(timeout=10)
+
+    def publish_acked(self, topic: str, payload: bytes, *, timeout_s: float) -> bool:
+        """Publish at QoS 1 and return whether the broker acknowledged it within timeout_s."""
+        info = self._client.publish(topic, payload, qos=1)
+        try:
+            info.wait_for_publish(timeout=timeout_s)
+        except (RuntimeError, ValueError):  # paho's answers for a full queue or a lost connection
+            return False
+        return info.is_published()
 
     def stop(self) -> None:
         """Disconnect and stop the network thread."""
