@@ -84,6 +84,10 @@ class PostgisStore:
             kwargs={"row_factory": dict_row},
             check=ConnectionPool.check_connection,
             timeout=timeout,
+            # psycopg_pool retries a lost connection with doubling delays (1, 2, 4 … 64 s) for reconnect_timeout
+            # (5 min by default), so after a 90 s outage its next try could come a minute after the server is
+            # back. Giving up early lets the next getconn grow the pool afresh, at once.
+            reconnect_timeout=max(5.0, timeout),
             name="gridwatch-store",
             open=True,
         )
