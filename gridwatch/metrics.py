@@ -54,6 +54,8 @@ class IngestCollector(Collector):
                                 value=in_flight(stats))
         yield GaugeMetricFamily("gridwatch_ingest_paused", "1 while the ingest holds its batch because the store "
                                 "is unavailable.", value=stats.get("paused", 0))
+        yield GaugeMetricFamily("gridwatch_ingest_inbox", "Deliveries waiting in the inbox now.",
+                                value=stats.get("inbox", 0))
         yield GaugeMetricFamily("gridwatch_ingest_inbox_peak", "Most deliveries ever waiting in the inbox at once.",
                                 value=stats.get("inbox_peak", 0))
 

@@ -63,7 +63,8 @@ def ingest_snapshot(core: Core, worker: IngestWorker | None) -> Callable[[], dic
     """Return what the metrics read at each scrape: the counters, and the inbox's peak when this process ingests."""
     if worker is None:
         return core.stats.snapshot
-    return lambda: {**core.stats.snapshot(), "inbox_peak": worker.subscriber.inbox_peak}
+    return lambda: {**core.stats.snapshot(), "inbox": worker.subscriber.inbox_size,
+                    "inbox_peak": worker.subscriber.inbox_peak}
 
 
 def metrics_text(source: Callable[[], dict[str, int]]) -> Callable[[], tuple[bytes, str]]:

@@ -29,6 +29,11 @@ class Inbound(Protocol):
         ...
 
     @property
+    def inbox_size(self) -> int:
+        """Return how many messages are delivered and waiting for next_batch now."""
+        ...
+
+    @property
     def inbox_peak(self) -> int:
         """Return the most messages ever held delivered but not yet taken by next_batch."""
         ...

@@ -98,8 +98,11 @@ class MqttSubscriber:
         self.client_id = client_id
         self.protocol = protocol
         self.max_in_flight = max_in_flight
-        # Under MQTT 5 the broker never sends more than max_in_flight unacked; the maxsize only guards 3.1.1.
-        self.inbox: queue.Queue[InboundMessage] = queue.Queue(maxsize=max_in_flight)
+        # Under MQTT 5 the broker sends at most max_in_flight unacked; after a reconnect it sends them again
+        # while the stale copies may still wait here, hence twice the window as a backstop. Under 3.1.1 the
+        # queue's bound is the only one.
+        self.inbox: queue.Queue[InboundMessage] = queue.Queue(
+            maxsize=2 * max_in_flight if protocol == "5" else max_in_flight)
         self._topics = tuple(f"$share/{share_group}/{t}" for t in topics) if share_group else topics
         self._qos = qos
         self._persistent = persistent
@@ -121,6 +124,11 @@ class MqttSubscriber:
     def connected(self) -> bool:
         """Return whether the session is up."""
         return self._connected.is_set()
+
+    @property
+    def inbox_size(self) -> int:
+        """Return how many messages wait in the inbox now."""
+        return self.inbox.qsize()
 
     @property
     def inbox_peak(self) -> int:

@@ -32,6 +32,7 @@ class FakeInbound:
         connected = True
         self.connected = connected
         self.inbox_peak = 0
+        self.inbox_size = 0
 
     def start(self) -> None: ...
 

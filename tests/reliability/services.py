@@ -38,6 +38,28 @@ def wait_until(check: Callable[[], bool], *, within_s: float, what: str, every_s
     return time.monotonic() - start
 
 
+def retained_state(mqtt_url: str, topic: str) -> str:
+    """Return the state in the retained status message on topic ("" if none comes)."""
+    import queue
+
+    import paho.mqtt.client as paho
+
+    got: queue.Queue[bytes] = queue.Queue()
+    reader = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=f"status-{time.monotonic_ns()}")
+    reader.on_message = lambda _c, _u, m: got.put(m.payload)
+    host, port = mqtt_url.rsplit("//", 1)[1].rsplit(":", 1)
+    reader.connect(host, int(port))
+    reader.subscribe(topic, 1)
+    reader.loop_start()
+    try:
+        return str(json.loads(got.get(timeout=5))["state"])
+    except queue.Empty:
+        return ""
+    finally:
+        reader.disconnect()
+        reader.loop_stop()
+
+
 class PrivatePostgres:
     """A PostgreSQL 15 cluster of its own in a temporary folder, on a free port, that a test may stop."""
 

@@ -6,8 +6,9 @@ with a generous deadline, until the store holds exactly as many readings as the 
 
 from __future__ import annotations
 
+from iot.topics import status_topic
 from tests.reliability.conftest import Rig
-from tests.reliability.services import SteadyPublisher, wait_until
+from tests.reliability.services import SteadyPublisher, retained_state, wait_until
 
 DRAIN_S = 90
 
@@ -29,9 +30,14 @@ def test_a_sigkilled_ingest_restarted_loses_nothing(rig: Rig) -> None:
     try:
         wait_until(lambda: ingest.metrics()["gridwatch_ingest_received_total"] >= 300, within_s=30,
                    what="ingest receiving")
+        status = status_topic(rig.topic_root, "gw-kill")
+        assert retained_state(rig.broker.url, status) == "online"
         ingest.kill()
+        # The broker publishes the worker's last will when its connection drops.
+        wait_until(lambda: retained_state(rig.broker.url, status) == "offline", within_s=10, what="last will")
         _published_at_least(publisher, publisher.published + 300)
         ingest.start()  # as a supervisor would, with the same client id and so the same session
+        assert retained_state(rig.broker.url, status) == "online"
         _published_at_least(publisher, publisher.published + 300)
     finally:
         published = publisher.stop()

@@ -28,10 +28,11 @@ def test_a_store_outage_loses_nothing_bounds_memory_and_resumes_by_itself(rig: R
         rig.pg.stop()
         published_at_stop = publisher.published
         deadline = time.monotonic() + outage_s
-        most_in_flight, paused_seen = 0.0, False
+        most_in_flight, most_in_inbox, paused_seen = 0.0, 0.0, False
         while time.monotonic() < deadline:
             metrics = ingest.metrics()
             most_in_flight = max(most_in_flight, metrics["gridwatch_ingest_in_flight"])
+            most_in_inbox = max(most_in_inbox, metrics["gridwatch_ingest_inbox"])
             paused_seen |= metrics["gridwatch_ingest_paused"] == 1
             time.sleep(0.5)
         published_in_outage = publisher.published - published_at_stop
@@ -46,13 +47,17 @@ def test_a_store_outage_loses_nothing_bounds_memory_and_resumes_by_itself(rig: R
                    what=f"{published} readings stored (have {rig.readings()})")
         metrics = ingest.metrics()
         print(f"\noutage {outage_s} s: {published_in_outage} published during it, most in flight "
-              f"{most_in_flight:.0f}, inbox peak {metrics['gridwatch_ingest_inbox_peak']:.0f}, "
+              f"{most_in_flight:.0f}, most in the inbox {most_in_inbox:.0f}, inbox peak overall "
+              f"{metrics['gridwatch_ingest_inbox_peak']:.0f}, "
               f"resumed {resumed_in:.1f} s after the store was back")
         assert (rig.readings(), rig.dead_letters()) == (published, 0)
         assert paused_seen and metrics["gridwatch_ingest_store_unavailable_pauses_total"] >= 1
         # The broker held the rest: far more was published than the ingest ever held.
         assert published_in_outage > 2 * MAX_IN_FLIGHT
-        assert most_in_flight <= MAX_IN_FLIGHT and metrics["gridwatch_ingest_inbox_peak"] <= MAX_IN_FLIGHT
+        # While paused the broker holds to Receive Maximum; draining the backlog afterwards Mosquitto 2.0.11
+        # was seen to send up to twice the window, which the inbox's own bound (2x) absorbs (docs/mqtt.md).
+        assert most_in_flight <= MAX_IN_FLIGHT and most_in_inbox <= MAX_IN_FLIGHT
+        assert metrics["gridwatch_ingest_inbox_peak"] <= 2 * MAX_IN_FLIGHT
         assert resumed_in < RESUME_WITHIN_S
         settled = (metrics["gridwatch_ingest_stored_total"] + metrics["gridwatch_ingest_duplicates_total"]
                    + metrics["gridwatch_ingest_dead_letters_total"])
