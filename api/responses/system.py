@@ -22,7 +22,7 @@ class HealthCounts(ReadModel):
 
 
 class IngestCounts(ReadModel):
-    """What this process's ingest did since it started (committed work only)."""
+    """What this process's ingest did since it started: deliveries taken in, and what became of them."""
 
     received: int
     readings: int
@@ -33,6 +33,8 @@ class IngestCounts(ReadModel):
     cases: int
     dispatched: int
     store_errors: int
+    store_pauses: int
+    paused: int
 
 
 class HealthRead(ReadModel):
