@@ -109,6 +109,7 @@ class MqttSubscriber:
         self._session_expiry_s = session_expiry_s
         self._status_topic = status_topic
         self._peak = 0
+        self._stopping = False
         self._connected = threading.Event()
         # A persistent session makes the broker keep QoS 1 messages while we are away.
         self._client = _client(self.address, client_id, clean_session=not persistent, manual_ack=True,
@@ -165,6 +166,14 @@ class MqttSubscriber:
             except RuntimeError:
                 logger.warning("offline status not published to %s", self._status_topic)
         self._client.disconnect()
+        # A put blocked on a full inbox (3.1.1) would keep the network thread from ending: drop what waits.
+        # None of it was acknowledged, so the broker delivers it again to the session.
+        self._stopping = True
+        while True:
+            try:
+                self.inbox.get_nowait()
+            except queue.Empty:
+                break
         self._client.loop_stop()
         self._connected.clear()
 
@@ -205,7 +214,9 @@ class MqttSubscriber:
         logger.warning("disconnected from broker %s:%s: %s", self.address.host, self.address.port, reason)
 
     def _on_message(self, _client: paho.Client, _userdata: object, msg: paho.MQTTMessage) -> None:
-        # Blocks when full (MQTT 3.1.1 only): paho then stops reading and TCP holds the broker back.
+        if self._stopping:
+            return  # not acknowledged: the broker keeps it for the session
+        # Blocks when full: paho then stops reading and TCP holds the broker back.
         self.inbox.put(InboundMessage(topic=msg.topic, payload=bytes(msg.payload), received_at=datetime.now(UTC),
                                       mid=msg.mid, qos=msg.qos))
         size = self.inbox.qsize()

@@ -6,6 +6,7 @@ import json
 import os
 import queue
 import socket
+import threading
 import time
 import uuid
 
@@ -85,6 +86,20 @@ def test_mqtt311_inbox_blocks_when_full_and_loses_nothing() -> None:
             assert _drain(subscriber, 40) == 40
         finally:
             subscriber.stop()
+
+
+def test_mqtt311_stop_does_not_hang_on_a_full_inbox() -> None:
+    with EmbeddedBroker() as broker:
+        subscriber = MqttSubscriber(broker.url, client_id=f"test-311-{uuid.uuid4().hex[:8]}", topics=("t/x",),
+                                    protocol="3.1.1", max_in_flight=3)
+        subscriber.start(wait_s=5)
+        _publish(broker.url, "t/x", 10)
+        _wait_for_peak(subscriber, 3)
+        # On a thread, so a hang fails the test instead of holding the run.
+        stopper = threading.Thread(target=subscriber.stop, daemon=True)
+        stopper.start()
+        stopper.join(5)
+        assert not stopper.is_alive(), "stop() hangs on a network thread blocked by a full inbox"
 
 
 def test_status_topic_is_online_while_connected_and_offline_after_a_clean_stop(mosquitto_url: str) -> None:
