@@ -21,6 +21,7 @@ from api.feedhub import FeedHub
 from api.inputs import install_input_guards
 from api.routes import (assignments, attachments, audit, auth, cases, docs, events, grids, health, jobs, live, page,
                         resources, tracks)
+from api.routes import metrics as metrics_route
 from cases.locator import Locator
 from storage import Store
 from video.relay import RelayHub, RelaySettings
@@ -31,8 +32,12 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
                clock: Callable[[], datetime] = lambda: datetime.now(UTC), token_policy: TokenPolicy | None = None,
                data_dir: Path = Path("gridwatch-data"), upload_max_bytes: int = 10 * 1024 * 1024,
                rate_clock: Callable[[], float] = time.monotonic, url_policy: UrlPolicy | None = None,
-               relay_settings: RelaySettings | None = None) -> FastAPI:
-    """Return the app serving the store; whoever opened the store closes it."""
+               relay_settings: RelaySettings | None = None,
+               metrics: Callable[[], tuple[bytes, str]] | None = None) -> FastAPI:
+    """Return the app serving the store; whoever opened the store closes it.
+
+    metrics, when given, renders this process's Prometheus text and its content type for GET /metrics.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -51,6 +56,7 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     app.state.store = store
     app.state.locator = locator or Locator()
     app.state.ingest_stats = ingest_stats
+    app.state.metrics = metrics
     app.state.clock = clock
     # One poller of the live feed for every event stream of this process; it starts with the first stream.
     app.state.feed_hub = FeedHub(store)
@@ -70,7 +76,7 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     install_audit_trail(app)
     install_input_guards(app, upload_max_bytes=upload_max_bytes)
     for module in (health, auth, grids, cases, assignments, attachments, resources, tracks, live, events, audit, jobs,
-                   page, docs):
+                   metrics_route, page, docs):
         app.include_router(module.router)
     app.include_router(auth.users_router)
     docs.mount_docs_assets(app)

@@ -142,8 +142,10 @@ def run_demo(settings: Settings, *, port: int, seed: int, fresh: bool, console: 
         broker_url = broker.start()
         stack.callback(broker.stop)
         core = Core(store=store)
+        # amqtt 0.12 speaks MQTT 3.1.1 only (it never answers a version 5 CONNECT).
         worker = start_ingest(core, mqtt_url=broker_url, client_id="gridwatch-demo-ingest",
-                              batch_size=settings.ingest_batch_size)
+                              batch_size=settings.ingest_batch_size, protocol="3.1.1",
+                              max_in_flight=settings.ingest_max_in_flight)
         stack.callback(worker.stop)
         jobs = start_worker_runtime(store, core.locator, settings, label="demo", retention=True, index_refresh=True,
                                     pool=True, camera_probes=True, team_silence=True)
@@ -173,5 +175,5 @@ def run_demo(settings: Settings, *, port: int, seed: int, fresh: bool, console: 
             f"{len(devices)} sensors and {len(teams)} teams are simulated; a sensor alarms about ten seconds in, "
             f"then one every 15 to 20 s,\nand each becomes a dispatched case. Press Ctrl-C to stop.",
             border_style="green"))
-        serve_http(core, settings, host=host, port=port, with_ingest=True)
+        serve_http(core, settings, host=host, port=port, with_ingest=True, worker=worker)
         console.print("stopping…")

@@ -31,10 +31,12 @@ TALLY_NAMES = ("received", "readings", "duplicates", "positions", "dead_letters"
 
 @dataclass
 class IngestStats:
-    """Counters of what the ingest did since it started (only committed work is counted).
+    """Counters of what the ingest did since it started (only committed work is counted, but for received).
 
-    received = readings + positions + duplicates + dead_letters; parse_errors counts the dead letters the parser
-    refused, store_errors those the store refused, fallbacks the batches the store refused whole.
+    received is counted by the worker when a delivery enters it; the pipeline counts the outcomes, so
+    received = readings + positions + duplicates + dead_letters + in flight at all times. parse_errors counts the
+    dead letters the parser refused, store_errors those the store refused, fallbacks the batches the store refused
+    whole.
     """
 
     received: int = 0
@@ -48,6 +50,8 @@ class IngestStats:
     dispatched: int = 0
     store_errors: int = 0
     fallbacks: int = 0
+    store_pauses: int = 0
+    paused: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, other: dict[str, int]) -> None:
@@ -55,6 +59,11 @@ class IngestStats:
         with self._lock:
             for name, value in other.items():
                 setattr(self, name, getattr(self, name) + value)
+
+    def set_gauge(self, name: str, value: int) -> None:
+        """Set a counter that goes up and down (paused)."""
+        with self._lock:
+            setattr(self, name, value)
 
     def snapshot(self) -> dict[str, int]:
         """Return the counters as a dict."""
@@ -120,7 +129,7 @@ class Pipeline:
         """Store a batch; StoreUnavailable leaves it uncounted and propagates, other store errors cost only the culprit."""
         now = self.clock()
         decoded = [self._decode(message, now) for message in messages]
-        tally = _tally(received=len(messages))
+        tally = _tally()
         try:
             self._store(decoded, now, tally)
         except StoreUnavailable:
@@ -128,7 +137,7 @@ class Pipeline:
         except Exception as exc:  # noqa: BLE001 - a bad record, not a down store: find it and keep its neighbours
             logger.warning("batch of %d messages refused by the store (%s: %s); storing it in halves",
                            len(messages), type(exc).__name__, exc)
-            tally = _tally(received=len(messages), fallbacks=1)
+            tally = _tally(fallbacks=1)
             self._store_apart(decoded, now, tally, exc)
         self.stats.add(tally)
         self.parse_log.note(tally["parse_errors"], self._last_parse_error)

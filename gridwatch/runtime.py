@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
@@ -11,22 +12,23 @@ import uvicorn
 
 from api.app import create_app
 from cases.locator import Locator
-from gridwatch.ingest import IngestWorker
+from gridwatch.ingest import BACKOFF_CAP_S, Backoff, IngestWorker
 from gridwatch.jobs_wiring import start_worker_runtime
 from gridwatch.keys import token_policy
+from gridwatch.metrics import CONTENT_TYPE, registry_for, render, serve_metrics
 from gridwatch.pipeline import IngestStats, Pipeline
 from gridwatch.settings import Settings
 from iot.models import DEAD_LETTER_PREFIX_BYTES
 from iot.mqtt import MqttSubscriber
-from iot.topics import DEFAULT_ROOT, subscriptions
+from iot.topics import DEFAULT_ROOT, status_topic, subscriptions
 from storage import Store, open_store
 
 logger = logging.getLogger(__name__)
 
 
-def open_migrated_store(url: str) -> Store:
+def open_migrated_store(url: str, *, timeout_s: float | None = None) -> Store:
     """Open the store at url and bring its schema up to date."""
-    store = open_store(url)
+    store = open_store(url, timeout_s=timeout_s)
     applied = store.migrate()
     if applied:
         logger.info("store %s: applied migrations %s", store.name, ", ".join(applied))
@@ -43,20 +45,42 @@ class Core:
 
 
 def start_ingest(core: Core, *, mqtt_url: str, client_id: str, batch_size: int, persistent: bool = True,
-                 topic_root: str = DEFAULT_ROOT, dead_letter_prefix_bytes: int = DEAD_LETTER_PREFIX_BYTES) -> IngestWorker:
+                 topic_root: str = DEFAULT_ROOT, protocol: str = "5", max_in_flight: int = 2000,
+                 session_expiry_s: int = 7 * 24 * 3600, share_group: str = "",
+                 backoff_max_s: float = BACKOFF_CAP_S,
+                 dead_letter_prefix_bytes: int = DEAD_LETTER_PREFIX_BYTES) -> IngestWorker:
     """Subscribe to the sensor and team topics under topic_root and start storing what arrives."""
     pipeline = Pipeline(store=core.store, locator=core.locator, stats=core.stats, topic_root=topic_root,
                         dead_letter_prefix_bytes=dead_letter_prefix_bytes)
-    subscriber = MqttSubscriber(mqtt_url, client_id=client_id, topics=subscriptions(topic_root), persistent=persistent)
-    worker = IngestWorker(subscriber=subscriber, pipeline=pipeline, batch_size=batch_size)
+    subscriber = MqttSubscriber(mqtt_url, client_id=client_id, topics=subscriptions(topic_root), persistent=persistent,
+                                protocol=protocol, max_in_flight=max_in_flight, session_expiry_s=session_expiry_s,
+                                share_group=share_group, status_topic=status_topic(topic_root, client_id))
+    worker = IngestWorker(subscriber=subscriber, pipeline=pipeline, batch_size=batch_size,
+                          backoff=Backoff(cap_s=backoff_max_s))
     worker.start()
     logger.info("ingest subscribed to %s as %s, topics under %s/", mqtt_url, client_id, topic_root)
     return worker
 
 
-def serve_http(core: Core, settings: Settings, *, host: str, port: int, with_ingest: bool) -> None:
+def ingest_snapshot(core: Core, worker: IngestWorker | None) -> Callable[[], dict[str, int]]:
+    """Return what the metrics read at each scrape: the counters, and the inbox's peak when this process ingests."""
+    if worker is None:
+        return core.stats.snapshot
+    return lambda: {**core.stats.snapshot(), "inbox": worker.subscriber.inbox_size,
+                    "inbox_peak": worker.subscriber.inbox_peak}
+
+
+def metrics_text(source: Callable[[], dict[str, int]]) -> Callable[[], tuple[bytes, str]]:
+    """Return a renderer of Prometheus text over source, with a registry of its own."""
+    registry = registry_for(source)
+    return lambda: (render(registry), CONTENT_TYPE)
+
+
+def serve_http(core: Core, settings: Settings, *, host: str, port: int, with_ingest: bool,
+               worker: IngestWorker | None = None) -> None:
     """Serve the API and the page until Ctrl-C."""
     app = create_app(store=core.store, locator=core.locator, ingest_stats=core.stats if with_ingest else None,
+                     metrics=metrics_text(ingest_snapshot(core, worker)),
                      token_policy=token_policy(settings), data_dir=settings.data_dir,
                      upload_max_bytes=settings.upload_max_mb * 1024 * 1024, url_policy=settings.url_policy(),
                      relay_settings=settings.video_live.relay_settings())
@@ -73,21 +97,30 @@ def serve_http(core: Core, settings: Settings, *, host: str, port: int, with_ing
 def run_services(settings: Settings, *, http: bool, ingest: bool) -> None:
     """Run the HTTP server, the ingest worker, or both, against the configured store and broker."""
     with ExitStack() as stack:
-        core = Core(store=open_migrated_store(settings.effective_store_url))
+        core = Core(store=open_migrated_store(settings.effective_store_url, timeout_s=settings.store_timeout_s))
         stack.callback(core.store.close)
         # Each process keeps its own indexes fresh; retention runs in `gridwatch worker`.
         jobs = start_worker_runtime(core.store, core.locator, settings, label="api" if http else "ingest",
                                     retention=False, index_refresh=True, pool=False)
         stack.callback(jobs.close)
+        worker = None
         if ingest:
             worker = start_ingest(core, mqtt_url=settings.mqtt_url, client_id=settings.mqtt_client_id,
                                   batch_size=settings.ingest_batch_size, topic_root=settings.mqtt_topic_root,
+                                  protocol=settings.mqtt_protocol, max_in_flight=settings.ingest_max_in_flight,
+                                  session_expiry_s=settings.mqtt_session_expiry_s,
+                                  share_group=settings.ingest_share_group,
+                                  backoff_max_s=settings.ingest_backoff_max_s,
                                   dead_letter_prefix_bytes=settings.dead_letter_prefix_bytes)
             stack.callback(worker.stop)
         if http:
             logger.info("serving http://%s", settings.http_bind)
-            serve_http(core, settings, host=settings.http_host, port=settings.http_port, with_ingest=ingest)
+            serve_http(core, settings, host=settings.http_host, port=settings.http_port, with_ingest=ingest,
+                       worker=worker)
         else:
+            if worker is not None and settings.metrics_bind:
+                server = serve_metrics(settings.metrics_bind, registry_for(ingest_snapshot(core, worker)))
+                stack.callback(server.shutdown)
             _wait_for_interrupt()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
@@ -124,6 +125,13 @@ class Settings(BaseSettings):
     ingest_batch_size: int = Field(200, ge=1, le=10_000, description="Messages written per transaction at most.")
     dead_letter_prefix_bytes: int = Field(4096, ge=0, le=1024 * 1024,
                                           description="Bytes of a refused payload kept; size and SHA-256 keep the rest.")
+    mqtt_protocol: Literal["5", "3.1.1"] = Field("5", description="MQTT version of the ingest: 5 (Receive Maximum bounds the inbox) or 3.1.1 (brokers without 5, like the demo's).")
+    mqtt_session_expiry_s: int = Field(7 * 24 * 3600, ge=60, description="How long the broker keeps the ingest's session and its queued messages while it is away (MQTT 5).")
+    ingest_max_in_flight: int = Field(2000, ge=1, le=65535, description="Messages delivered but not yet acknowledged at most (MQTT 5 Receive Maximum; the inbox bound).")
+    ingest_share_group: str = Field("", pattern=r"^[A-Za-z0-9_-]*$", description="Shared subscription group ($share/GROUP/...) so several ingest workers split the load; empty: none.")
+    ingest_backoff_max_s: float = Field(5.0, gt=0, le=300, description="Longest wait between retries of a batch while the store is unavailable.")
+    store_timeout_s: float = Field(10.0, gt=0, le=300, description="How long a unit of work waits for the store before it counts as unavailable.")
+    metrics_bind: str = Field("127.0.0.1:9108", description="host:port of the ingest's Prometheus /metrics listener; empty: none.")
     town_seed: int = Field(7, description="Seed of the synthetic town the demo generates.")
     secret_key: SecretStr = Field(SecretStr(""), description="Key that signs tokens; empty: a random one kept in data_dir/secret.key.")
     access_token_minutes: int = Field(10, ge=1, le=60, description="Lifetime of an access token.")

@@ -72,3 +72,9 @@ def sensor_topic(device_id: str, *, root: str = DEFAULT_ROOT) -> str:
 def team_topic(team_id: str, *, root: str = DEFAULT_ROOT) -> str:
     """Return the topic a team's phone publishes its position on."""
     return TEAM_POSITION.format(root=root, team_id=team_id)
+
+
+def status_topic(root: str, client_id: str) -> str:
+    """Return ROOT/status/ingest/CLIENT_ID, the retained online/offline topic of one ingest worker."""
+    # A client id may hold characters a topic level must not (+, #, /).
+    return f"{check_root(root)}/status/ingest/{re.sub(r'[^A-Za-z0-9_.-]', '_', client_id)}"

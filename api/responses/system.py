@@ -22,7 +22,7 @@ class HealthCounts(ReadModel):
 
 
 class IngestCounts(ReadModel):
-    """What this process's ingest did since it started (committed work only)."""
+    """What this process's ingest did since it started: deliveries taken in, and what became of them."""
 
     received: int
     readings: int
@@ -35,6 +35,8 @@ class IngestCounts(ReadModel):
     dispatched: int
     store_errors: Annotated[int, Field(description="dead letters the store refused, found by halving their batch")]
     fallbacks: Annotated[int, Field(description="batches the store refused whole and that were stored in halves")]
+    store_pauses: int
+    paused: int
 
 
 class HealthRead(ReadModel):

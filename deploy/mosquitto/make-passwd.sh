@@ -6,7 +6,8 @@
 # Reads TOWN_DIR/sensors.csv and TOWN_DIR/teams.csv (a header row, the id in the first column) and writes:
 #   OUT_DIR/passwd           hashed by mosquitto_passwd -U; copy it to deploy/mosquitto/passwd
 #   OUT_DIR/credentials.csv  id,password in clear text, for the installers; keep it off the broker host
-#   OUT_DIR/ingest-password  the password of gridwatch-ingest, for GRIDWATCH_MQTT_URL
+#   OUT_DIR/ingest-password    the password of gridwatch-ingest, for GRIDWATCH_MQTT_URL
+#   OUT_DIR/ingest-2-password  the password of gridwatch-ingest-2, the second ingest worker
 # It refuses to overwrite them without --force: new passwords lock out every device already installed.
 # To change one device's password later, see "Rotating a password" in docs/security-mqtt.md.
 set -euo pipefail
@@ -14,6 +15,8 @@ set -euo pipefail
 export LC_ALL=C
 
 INGEST_USER=gridwatch-ingest
+# The second ingest worker on the shared subscription: its own login, because the username is the session.
+INGEST_USER_2=gridwatch-ingest-2
 # Topic ids (docs/mqtt.md) without ':', which would end the username in Mosquitto's passwd file.
 ID_RE='^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'
 
@@ -60,7 +63,7 @@ read_ids() {
     id=${id%\"}
     [[ $id =~ $ID_RE ]] \
       || die "$file line $line_no: id '$id' cannot be an MQTT username; use 1-64 of A-Z a-z 0-9 _ . - (no ':')"
-    [[ $id != "$INGEST_USER" ]] || die "$file line $line_no: id '$id' is reserved for the ingest"
+    [[ $id != "$INGEST_USER" && $id != "$INGEST_USER_2" ]] || die "$file line $line_no: id '$id' is reserved for the ingest"
     ids+=("$id")
     wheres+=("$(basename "$file") line $line_no")
   done <"$file"
@@ -83,7 +86,7 @@ fi
 # Clear-text passwords follow: nobody else may read the folder or the files.
 umask 077
 mkdir -p "$out"
-for name in passwd credentials.csv ingest-password; do
+for name in passwd credentials.csv ingest-password ingest-2-password; do
   [[ ! -e $out/$name ]] || $force || die "$out/$name exists; pass --force to replace every password"
 done
 
@@ -101,11 +104,14 @@ trap 'rm -f "$plain" "$out/credentials.csv.tmp"' EXIT
 
 ingest_password=$(random_password)
 echo "$INGEST_USER:$ingest_password" >>"$plain"
+ingest_password_2=$(random_password)
+echo "$INGEST_USER_2:$ingest_password_2" >>"$plain"
 
 # -U replaces each clear-text password in the file with its salted hash.
 mosquitto_passwd -U "$plain"
 mv "$plain" "$out/passwd"
 mv "$out/credentials.csv.tmp" "$out/credentials.csv"
 echo "$ingest_password" >"$out/ingest-password"
+echo "$ingest_password_2" >"$out/ingest-2-password"
 
-echo "wrote $out/passwd (${#ids[@]} devices and teams, plus $INGEST_USER), $out/credentials.csv, $out/ingest-password"
+echo "wrote $out/passwd (${#ids[@]} devices and teams, plus $INGEST_USER and $INGEST_USER_2), $out/credentials.csv, $out/ingest-password, $out/ingest-2-password"

@@ -12,7 +12,7 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from storage.contract import StorageError
+from storage.contract import StorageError, StoreUnavailable
 from storage.migrations import list_migrations, pending
 from storage.postgis.dialect import DIALECT
 from storage.sql.unit_of_work import SqlUnitOfWork
@@ -31,6 +31,25 @@ def conninfo_from_url(url: str) -> str:
     if not sep or scheme.lower() not in ("postgresql", "postgres", "postgis"):
         raise StorageError(f"postgis store {redact_url(url)!r}: URL must look like postgresql://user@host:port/db")
     return f"postgresql://{rest}"
+
+
+# SQLSTATE classes and codes that mean the server, not the statement, is the problem: connection exceptions
+# (08), insufficient resources (53: too many connections, disk full), and the server shutting down or starting.
+_UNAVAILABLE_CLASSES = ("08", "53")
+_UNAVAILABLE_CODES = ("57P01", "57P02", "57P03")
+
+
+def is_unavailable(exc: BaseException, conn: psycopg.Connection[Any] | None = None) -> bool:
+    """Return whether a psycopg error says the server cannot be reached, rather than that a statement is wrong."""
+    if isinstance(exc, PoolTimeout | psycopg.InterfaceError):
+        return True
+    if conn is not None and (conn.closed or conn.broken):
+        return True
+    if not isinstance(exc, psycopg.OperationalError):
+        return False
+    state = exc.sqlstate
+    # A lost connection has no SQLSTATE: the server never answered.
+    return state is None or state[:2] in _UNAVAILABLE_CLASSES or state in _UNAVAILABLE_CODES
 
 
 def _rollback(conn: psycopg.Connection[Any]) -> None:
@@ -65,6 +84,10 @@ class PostgisStore:
             kwargs={"row_factory": dict_row},
             check=ConnectionPool.check_connection,
             timeout=timeout,
+            # psycopg_pool retries a lost connection with doubling delays (1, 2, 4 … 64 s) for reconnect_timeout
+            # (5 min by default), so after a 90 s outage its next try could come a minute after the server is
+            # back. Giving up early lets the next getconn grow the pool afresh, at once.
+            reconnect_timeout=max(5.0, timeout),
             name="gridwatch-store",
             open=True,
         )
@@ -72,7 +95,7 @@ class PostgisStore:
             self._pool.wait(timeout=timeout)
         except PoolTimeout as exc:
             self._pool.close()
-            raise StorageError(f"{self._where}: no connection within {timeout:g}s;"
+            raise StoreUnavailable(f"{self._where}: no connection within {timeout:g}s;"
                                " is the server running and the URL (host, port, user, database) right?") from exc
         logger.info("postgis store opened", extra={"url": redact_url(url), "max_size": max_size})
 
@@ -81,7 +104,7 @@ class PostgisStore:
         try:
             conn = self._pool.getconn()
         except PoolTimeout as exc:
-            raise StorageError(f"{self._where}: no free connection within {self._timeout:g}s") from exc
+            raise StoreUnavailable(f"{self._where}: no connection within {self._timeout:g}s") from exc
         except psycopg.Error as exc:  # the pool is closed
             raise StorageError(f"{self._where}: cannot get a connection: {exc}") from exc
         try:
@@ -135,7 +158,8 @@ class PostgisStore:
             except psycopg.Error as exc:
                 _rollback(conn)
                 state = f" [{exc.sqlstate}]" if exc.sqlstate else ""
-                raise StorageError(f"{self._where}: unit of work failed{state}: {exc}") from exc
+                error = StoreUnavailable if is_unavailable(exc, conn) else StorageError
+                raise error(f"{self._where}: unit of work failed{state}: {exc}") from exc
             except BaseException:
                 _rollback(conn)
                 raise
@@ -150,7 +174,8 @@ class PostgisStore:
                 yield SqlUnitOfWork(conn, DIALECT)
             except psycopg.Error as exc:
                 state = f" [{exc.sqlstate}]" if exc.sqlstate else ""
-                raise StorageError(f"{self._where}: read-only unit of work failed{state}: {exc}") from exc
+                error = StoreUnavailable if is_unavailable(exc, conn) else StorageError
+                raise error(f"{self._where}: read-only unit of work failed{state}: {exc}") from exc
             finally:
                 _rollback(conn)
                 _writable_again(conn)

@@ -9,7 +9,7 @@ from contextlib import closing, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from storage.contract import StorageError
+from storage.contract import StorageError, StoreUnavailable
 from storage.migrations import list_migrations, pending
 from storage.sql.unit_of_work import SqlUnitOfWork
 from storage.sqlite.dialect import DIALECT, TIME_FORMAT, register_functions
@@ -30,6 +30,27 @@ def path_from_url(url: str) -> Path:
     if raw in ("", ":memory:"):
         raise StorageError(f"sqlite store {url!r}: needs a file path; in-memory databases are not shared between threads")
     return Path(raw).expanduser().resolve()
+
+
+# What SQLite says when the file, not the statement, is the problem: another writer held the lock past the
+# busy timeout, the disk failed or is full, or the file cannot be opened.
+_UNAVAILABLE_CODES = frozenset(
+    getattr(sqlite3, name) for name in ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR", "SQLITE_FULL",
+                                        "SQLITE_CANTOPEN", "SQLITE_PROTOCOL") if hasattr(sqlite3, name))
+_UNAVAILABLE_TEXT = ("database is locked", "disk i/o error", "unable to open", "database or disk is full")
+
+
+def is_unavailable(exc: sqlite3.Error) -> bool:
+    """Return whether an SQLite error says the file cannot be used now, rather than that a statement is wrong."""
+    # Extended codes carry the primary code in their low byte (SQLITE_IOERR_WRITE is SQLITE_IOERR | 3<<8).
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in _UNAVAILABLE_CODES:
+        return True
+    return any(text in str(exc).lower() for text in _UNAVAILABLE_TEXT)
+
+
+def _error(exc: sqlite3.Error) -> type[StorageError]:
+    return StoreUnavailable if is_unavailable(exc) else StorageError
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
@@ -109,7 +130,7 @@ class SqliteStore:
         try:
             conn = self._connect()
         except sqlite3.Error as exc:
-            raise StorageError(f"sqlite store {self.path}: cannot connect: {exc}") from exc
+            raise _error(exc)(f"sqlite store {self.path}: cannot connect: {exc}") from exc
         try:
             # IMMEDIATE takes the write lock now, so read-then-write steps (claim, find_open then add) cannot interleave.
             conn.execute("BEGIN IMMEDIATE")
@@ -119,7 +140,7 @@ class SqliteStore:
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             _rollback(conn)
-            raise StorageError(f"sqlite store {self.path}: unit of work failed: {exc}") from exc
+            raise _error(exc)(f"sqlite store {self.path}: unit of work failed: {exc}") from exc
         except BaseException:
             _rollback(conn)
             raise
@@ -135,13 +156,13 @@ class SqliteStore:
             # The connection lives for this block only, so the pragma needs no undoing.
             conn.execute("PRAGMA query_only = ON")
         except sqlite3.Error as exc:
-            raise StorageError(f"sqlite store {self.path}: cannot connect: {exc}") from exc
+            raise _error(exc)(f"sqlite store {self.path}: cannot connect: {exc}") from exc
         try:
             # A deferred BEGIN reads one WAL snapshot from its first SELECT on, and never queues behind writers.
             conn.execute("BEGIN")
             yield SqlUnitOfWork(conn, DIALECT)
         except sqlite3.Error as exc:
-            raise StorageError(f"sqlite store {self.path}: read-only unit of work failed: {exc}") from exc
+            raise _error(exc)(f"sqlite store {self.path}: read-only unit of work failed: {exc}") from exc
         finally:
             _rollback(conn)
             conn.close()

@@ -154,7 +154,7 @@ def test_make_passwd_gives_every_device_and_team_its_own_password(tmp_path: Path
     assert list(credentials) == [d.id for d in town.devices] + [t.id for t in town.teams]
     assert len(set(credentials.values())) == len(credentials)
     entries = [line.split(":", 1) for line in (tmp_path / "out" / "passwd").read_text().splitlines()]
-    assert [user for user, _ in entries] == [*credentials, INGEST]
+    assert [user for user, _ in entries] == [*credentials, INGEST, f"{INGEST}-2"]
     # Salted PBKDF2-SHA512 hashes, never the clear-text password.
     assert all(hashed.startswith("$7$") for _, hashed in entries)
 
@@ -203,7 +203,7 @@ def test_ingest_receives_a_device_reading_over_tls_trusting_the_private_ca_by_ss
         payload = b'{"ts": 1795420800000, "values": {"pm25": 35.0}}'
         publisher.publish(sensor_topic("AQ-001"), payload, wait=True)
         message = subscriber.inbox.get(timeout=5)
-        subscriber.ack(message)
+        subscriber.ack([message])
     finally:
         publisher.stop()
         subscriber.stop()

@@ -29,7 +29,8 @@ def _refuses_connections(url: str) -> bool:
 
 def test_message_published_with_iot_mqtt_arrives_at_a_subscriber_at_qos_1() -> None:
     with EmbeddedBroker() as broker:
-        subscriber = MqttSubscriber(broker.url, client_id=_client_id("sub"), topics=SUBSCRIPTIONS)
+        subscriber = MqttSubscriber(broker.url, client_id=_client_id("sub"), topics=SUBSCRIPTIONS,
+                                    protocol="3.1.1")
         publisher = MqttPublisher(broker.url, client_id=_client_id("pub"))
         subscriber.start(wait_s=5)
         publisher.start(wait_s=5)
@@ -37,7 +38,7 @@ def test_message_published_with_iot_mqtt_arrives_at_a_subscriber_at_qos_1() -> N
             payload = json.dumps({"ts": 1795420800000, "values": {"pm25": 35.0}}).encode()
             publisher.publish(sensor_topic("AQ-001"), payload, qos=1, wait=True)
             message = subscriber.inbox.get(timeout=5)
-            subscriber.ack(message)
+            subscriber.ack([message])
         finally:
             publisher.stop()
             subscriber.stop()

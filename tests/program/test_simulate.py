@@ -178,7 +178,8 @@ def test_short_run_publishes_parseable_messages_on_contract_topics_through_the_b
     by_id = {d.id: d for d in devices}
     received = []
     with EmbeddedBroker() as broker:
-        subscriber = MqttSubscriber(broker.url, client_id=f"test-sub-{uuid.uuid4().hex[:8]}", topics=SUBSCRIPTIONS)
+        subscriber = MqttSubscriber(broker.url, client_id=f"test-sub-{uuid.uuid4().hex[:8]}", topics=SUBSCRIPTIONS,
+                                    protocol="3.1.1")
         publisher = MqttPublisher(broker.url, client_id=f"test-sim-{uuid.uuid4().hex[:8]}")
         subscriber.start(wait_s=5)
         publisher.start(wait_s=5)
@@ -196,7 +197,7 @@ def test_short_run_publishes_parseable_messages_on_contract_topics_through_the_b
                     message = subscriber.inbox.get(timeout=0.2)
                 except queue.Empty:
                     continue
-                subscriber.ack(message)
+                subscriber.ack([message])
                 received.append(message)
         finally:
             publisher.stop()
