@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -15,6 +16,7 @@ from iot.errors import IngestError
 from iot.models import DEFAULT_THRESHOLDS, DeadLetter, Device, Reading
 from iot.mqtt import InboundMessage
 from iot.payloads import parse_position, parse_reading
+from iot.quarantine import quarantine_message
 from iot.topics import DEFAULT_ROOT, TopicKind, check_root, parse_topic
 from storage import Store, UnitOfWork
 
@@ -121,7 +123,7 @@ class Pipeline:
             raise IngestError(f"topic {message.topic!r}: published by {message.username!r}, "
                               f"not by device {device_id!r}")
         if device is None:
-            raise IngestError(f"topic {message.topic!r}: unknown device {device_id!r}")
+            self._on_unknown_device(uow, message, device_id, now, tally)
         reading = parse_reading(message.topic, message.payload, device=device, now=now)
         if uow.readings.add_many([reading]) == 0:
             # QoS 1 redelivers after a lost ack; the first delivery already did the work.
@@ -130,6 +132,12 @@ class Pipeline:
         tally["readings"] += 1
         for exceedance in exceedances(reading, device.kind, DEFAULT_THRESHOLDS):
             self._handle_exceedance(uow, device, reading, exceedance, now, tally)
+
+    def _on_unknown_device(self, uow: UnitOfWork, message: InboundMessage, device_id: str, now: datetime,
+                           tally: dict[str, int]) -> NoReturn:
+        """Quarantine a message of a device nobody provisioned, then dead-letter it like any refused message."""
+        quarantine_message(uow.quarantine, device_id=device_id, topic=message.topic, payload=message.payload, at=now)
+        raise IngestError(f"topic {message.topic!r}: unknown device {device_id!r} (quarantined)")
 
     def _handle_position(self, uow: UnitOfWork, message: InboundMessage, team_id: str, now: datetime,
                          tally: dict[str, int]) -> None:
