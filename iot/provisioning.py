@@ -90,7 +90,8 @@ def check_draft(draft: DeviceDraft, *, catalogue: Catalogue, line: int | None = 
     if not draft.name.strip() or len(draft.name) > MAX_NAME:
         bad("name", f"must be 1-{MAX_NAME} characters")
     position = _position(draft, bad)
-    if position is None and not draft.mobile and not any(p.column in ("lon", "lat", "lon/lat", "crs") for p in problems):
+    said_where = any(p.column in ("lon", "lat", "lon/lat", "crs") for p in problems)
+    if position is None and not draft.mobile and not said_where:
         bad("lon", "a fixed device needs lon and lat (or mark it mobile)")
     if len(draft.grid_code) > MAX_CODE:
         bad("grid_code", f"longer than {MAX_CODE} characters")
@@ -164,7 +165,17 @@ def with_grid(device: Device, locate: Callable[[float, float], str]) -> Device:
 
 def read_device_csv(text: str, *, catalogue: Catalogue, on_row: Callable[[int], None] | None = None) -> ImportReport:
     """Check every row of a devices CSV and return the devices with every problem (line 1 is the header)."""
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    # newline="": the csv module reads line ends itself, so a quoted cell may hold one and a stray \r is an error.
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    try:
+        return _read_rows(reader, catalogue, on_row)
+    except csv.Error as exc:
+        # Malformed quoting or a stray carriage return: the file is refused, never half read.
+        return ImportReport(rows=0, devices=[], problems=[Problem(reader.line_num or 1, "", f"not CSV: {exc}")])
+
+
+def _read_rows(reader: csv.DictReader[str], catalogue: Catalogue,
+               on_row: Callable[[int], None] | None) -> ImportReport:
     header = reader.fieldnames or []
     problems = [Problem(1, c, "required column is missing") for c in CSV_REQUIRED if c not in header]
     problems += [Problem(1, c, f"unknown column; use {', '.join(CSV_COLUMNS)}") for c in header

@@ -31,7 +31,7 @@ CSV_TYPES = ("text/csv", "text/plain", "application/csv")
 
 
 def _draft(device_id: str, fields: DeviceFields) -> DeviceDraft:
-    body = fields.model_dump(exclude={"id"})
+    body = fields.model_dump(mode="json", exclude={"id"})
     body["metrics"] = {m: r.model_dump() for m, r in fields.metrics.items()}
     return DeviceDraft(id=device_id, **body)
 
@@ -60,7 +60,7 @@ def list_quarantine(store: StoreDep, _who: IngestReader, paging: PagingDep) -> d
 def adopt_device(store: StoreDep, locator: LocatorDep, _who: DeviceAdmin, device_id: DeviceIdPath,
                  adopt_in: DeviceAdopt) -> dict[str, Any]:
     """Provision a quarantined device (what the body leaves out comes from its messages) and end its quarantine."""
-    given = adopt_in.model_dump(exclude_none=True)
+    given = adopt_in.model_dump(mode="json", exclude_none=True)
     if adopt_in.metrics is not None:
         given["metrics"] = {m: r.model_dump() for m, r in adopt_in.metrics.items()}
     with store.unit_of_work() as uow:
