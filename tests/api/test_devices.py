@@ -187,3 +187,16 @@ def test_csv_that_is_not_csv_is_refused_with_its_line_never_a_500(app_client: Te
         assert all("line" in p and "message" in p for p in answer.json()["detail"])
     with store.read_only() as uow:
         assert uow.devices.count() == 0
+
+
+def test_every_registry_write_is_audited_with_its_device(app_client: TestClient, store: Store) -> None:
+    _quarantine(store)
+    admin = login(app_client, "admin")
+    app_client.post("/api/devices/quarantine/NS-NEW/adopt", json={}, headers=admin)
+    app_client.delete("/api/devices/NS-NEW", headers=admin)
+    app_client.post("/api/devices", json={**WATER, "kind": "toaster"}, headers=admin)
+    entries = app_client.get("/api/audit", headers=admin).json()["items"]
+    seen = {(e["action"], e["target"], e["outcome"]) for e in entries}
+    assert ("POST /api/devices/quarantine/{device_id}/adopt", "device_id=NS-NEW", "ok") in seen
+    assert ("DELETE /api/devices/{device_id}", "device_id=NS-NEW", "ok") in seen
+    assert ("POST /api/devices", "", "invalid") in seen
