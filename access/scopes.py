@@ -16,7 +16,8 @@ class Scope(StrEnum):
     CASES_COMMAND = "cases:command"    # accept, route, dispatch, verify, close, evaluate
     CASES_WORK = "cases:work"          # start, feedback on a case of one's own team
     PERSONAL_READ = "personal:read"    # reporter names and phone numbers unmasked
-    INGEST_READ = "ingest:read"        # dead letters (raw device payloads)
+    INGEST_READ = "ingest:read"        # dead letters and the device quarantine (raw device payloads)
+    DEVICES_ADMIN = "devices:admin"    # provision, import, retire devices; adopt or dismiss quarantined ones
     AUDIT_READ = "audit:read"          # the audit log
     USERS_ADMIN = "users:admin"        # accounts and API keys
 
@@ -26,7 +27,7 @@ _READ = {Scope.OPS_READ, Scope.CASES_READ}
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.ADMIN: frozenset(Scope),
     Role.OPERATOR: frozenset(_READ | {Scope.CASES_REPORT, Scope.CASES_COMMAND, Scope.CASES_WORK,
-                                      Scope.PERSONAL_READ, Scope.INGEST_READ}),
+                                      Scope.PERSONAL_READ, Scope.INGEST_READ, Scope.DEVICES_ADMIN}),
     Role.PLATFORM_MEMBER: frozenset(_READ | {Scope.CASES_WORK, Scope.PERSONAL_READ}),
     Role.GRID_STAFF: frozenset(_READ | {Scope.CASES_REPORT, Scope.PERSONAL_READ}),
     Role.SUPERVISOR: frozenset(_READ | {Scope.PERSONAL_READ, Scope.INGEST_READ, Scope.AUDIT_READ}),

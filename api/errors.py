@@ -14,7 +14,7 @@ from alerts.errors import AlertError
 from api.uploads import UploadTooLarge, UploadTypeRefused
 from cases.errors import CaseError, CaseNotFound, IllegalTransition, NoTeamAvailable
 from gis.errors import GisError
-from iot.errors import IngestError
+from iot.errors import DeviceError, DeviceExists, DeviceNotFound, IngestError
 from storage import StorageError
 from video.errors import StreamUnavailable
 
@@ -41,6 +41,9 @@ ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (GisError, 422),
     (BadQuery, 422),
     (IngestError, 422),
+    (DeviceNotFound, 404),
+    (DeviceExists, 409),
+    (DeviceError, 422),
     (StorageError, 503),
     (StreamUnavailable, 502),
 )
@@ -67,7 +70,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: _doc("No valid credentials"),
     403: _doc("The caller's role may not do this"),
     404: _doc("No such object within the caller's reach"),
-    409: _doc("The step is not allowed now"),
+    409: _doc("The step is not allowed now, or the object already exists"),
     413: _doc("Upload too large"),
     415: _doc("Upload type not accepted"),
     422: _doc("A field or rule was not met", InvalidBody),

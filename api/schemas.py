@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from cases.lifecycle import Action
 from cases.models import CaseSource, Platform
+from gis.crs import Crs
+from iot.models import SensorKind
 
 
 class Strict(BaseModel):
@@ -49,3 +51,50 @@ class StepRequest(Strict):
 
 
 ACTIONS = tuple(a.value for a in Action if a is not Action.REPORT)
+
+
+MetricName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+
+
+class MetricRangeIn(Strict):
+    """A metric's unit and physical range; the unit must match the kind's catalogue for a metric it names."""
+
+    unit: Annotated[str, Field(max_length=32)]
+    min: Annotated[float, Field(allow_inf_nan=False)]
+    max: Annotated[float, Field(allow_inf_nan=False)]
+
+
+class DeviceFields(Strict):
+    """A device as provisioned; metrics and interval_s override its kind's catalogue (iot/kinds.yaml)."""
+
+    kind: Annotated[SensorKind, Field(description="a kind of the catalogue")]
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    lon: Annotated[float | None, Field(ge=-180, le=180)] = None
+    lat: Annotated[float | None, Field(ge=-90, le=90)] = None
+    crs: Annotated[Crs, Field(description="the system lon/lat are in; stored in WGS-84")] = Crs.WGS84
+    mobile: Annotated[bool, Field(description="true: its messages carry its position; lon/lat optional")] = False
+    grid_code: Annotated[str, Field(max_length=64, description="empty: located from the position")] = ""
+    department: Annotated[str, Field(max_length=100, description="owner department")] = ""
+    interval_s: Annotated[int | None, Field(ge=1, le=7 * 24 * 3600, description="empty: the kind's")] = None
+    metrics: Annotated[dict[MetricName, MetricRangeIn], Field(max_length=32)] = {}
+
+
+class DeviceCreate(DeviceFields):
+    """A device to provision under a new id (its MQTT topic segment)."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
+
+
+class DeviceAdopt(Strict):
+    """A quarantined device to provision; what is left out comes from its last messages (kind, position)."""
+
+    kind: Annotated[SensorKind | None, Field(description="default: the suggested kind")] = None
+    name: Annotated[str | None, Field(min_length=1, max_length=200, description="default: the id")] = None
+    lon: Annotated[float | None, Field(ge=-180, le=180)] = None
+    lat: Annotated[float | None, Field(ge=-90, le=90)] = None
+    crs: Annotated[Crs | None, Field(description="default: the message's, else wgs84")] = None
+    mobile: bool | None = None
+    grid_code: Annotated[str | None, Field(max_length=64)] = None
+    department: Annotated[str | None, Field(max_length=100)] = None
+    interval_s: Annotated[int | None, Field(ge=1, le=7 * 24 * 3600)] = None
+    metrics: Annotated[dict[MetricName, MetricRangeIn] | None, Field(max_length=32)] = None

@@ -12,7 +12,8 @@ from cases.feed import team_fields
 from cases.models import Assignment, Case, CaseEvent, Team
 from feed import record
 from gis.models import Grid
-from iot.models import DeadLetter, Device
+from iot.kinds import Catalogue, default_catalogue
+from iot.models import DeadLetter, Device, QuarantineEntry
 from video.models import Camera, HealthRecord
 
 
@@ -73,9 +74,21 @@ def live_view(camera: Camera) -> dict[str, str]:
     return {"kind": "none", "url": ""}
 
 
-def device_dict(device: Device) -> dict[str, Any]:
-    """Return a device's fields."""
-    return record(device)
+def device_dict(device: Device, catalogue: Catalogue | None = None) -> dict[str, Any]:
+    """Return a device's fields, with its effective metrics and interval (its kind's, under its own overrides)."""
+    cat = catalogue or default_catalogue()
+    out = record(device, drop=("metrics",))
+    out["metrics"] = {m: {"unit": r.unit, "min": r.min, "max": r.max} for m, r in cat.metrics_of(device).items()}
+    out["interval_s"] = cat.interval_of(device)
+    return out
+
+
+def quarantine_dict(entry: QuarantineEntry) -> dict[str, Any]:
+    """Return a quarantine entry with its payload prefix as text where it decodes, and always as hex."""
+    out = record(entry, drop=("payload_prefix",))
+    out["payload_text"] = entry.payload_prefix.decode("utf-8", errors="replace")
+    out["payload_hex"] = entry.payload_prefix.hex()
+    return out
 
 
 def dead_letter_dict(letter: DeadLetter) -> dict[str, Any]:

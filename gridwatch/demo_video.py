@@ -124,6 +124,8 @@ def choose_scenes(cameras: list[Camera], devices: list[Device]) -> Assignment:
     locator = Locator.of_cameras(cameras)
     assignment = Assignment()
     for device in sorted(devices, key=lambda d: d.id):
+        if device.lon is None or device.lat is None:
+            continue  # a mobile device registered without a position has no site to film
         scene = _SCENE_OF_KIND.get(device.kind, "people")
         for ranked in locator.covering_cameras(device.lon, device.lat, limit=CAMERAS_PER_SITE):
             assignment.scenes.setdefault(ranked.item.id, scene)

@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -17,6 +18,7 @@ from iot.errors import IngestError
 from iot.models import DEAD_LETTER_PREFIX_BYTES, DEFAULT_THRESHOLDS, DeadLetter, Device, Reading, TeamPosition, refused
 from iot.mqtt import InboundMessage
 from iot.payloads import guarded, parse_position, parse_reading
+from iot.quarantine import quarantine_message
 from iot.topics import DEFAULT_ROOT, TopicKind, check_root, parse_topic
 from storage import Store, StoreUnavailable, UnitOfWork
 
@@ -264,15 +266,18 @@ class Pipeline:
 
     def _on_unknown_device(self, uow: UnitOfWork, message: InboundMessage, device_id: str, now: datetime,
                            tally: dict[str, int]) -> None:
-        """Keep a reading of a device the store does not know."""
-        uow.dead_letters.add(self._letter(message, now, f"topic {message.topic!r}: unknown device {device_id!r}"))
+        """Quarantine a message of a device nobody provisioned, and dead-letter it like any refused message."""
+        quarantine_message(uow.quarantine, device_id=device_id, topic=message.topic, payload=message.payload, at=now)
+        uow.dead_letters.add(self._letter(message, now, f"topic {message.topic!r}: unknown device {device_id!r}"
+                                                        " (quarantined)"))
         tally["dead_letters"] += 1
 
     def _on_position(self, uow: UnitOfWork, position: TeamPosition, now: datetime, tally: dict[str, int]) -> None:
-        """Move a known team to its reported position."""
-        move_team_and_announce(uow, team_id=position.team_id, lon=position.lon, lat=position.lat, at=position.ts,
-                               announced_at=now)
-        tally["positions"] += 1
+        """Move a known team to its reported position and keep it in the team's track."""
+        outcome = move_team_and_announce(uow, team_id=position.team_id, lon=position.lon, lat=position.lat,
+                                         at=position.ts, announced_at=now)
+        # A redelivered position is already in the track: a duplicate, as a redelivered reading is.
+        tally["positions" if outcome.recorded else "duplicates"] += 1
 
 
 def _tally(**start: int) -> dict[str, int]:

@@ -135,8 +135,10 @@ class _Walker:
 
 
 def _walkers(teams: Sequence[Team], devices: Sequence[Device], rng: random.Random) -> list[_Walker]:
-    if devices:
-        centre = (sum(d.lon for d in devices) / len(devices), sum(d.lat for d in devices) / len(devices))
+    # A mobile device may be registered without a position; it says nothing about where the town is.
+    placed = [(d.lon, d.lat) for d in devices if d.lon is not None and d.lat is not None]
+    if placed:
+        centre = (sum(lon for lon, _ in placed) / len(placed), sum(lat for _, lat in placed) / len(placed))
     else:
         centre = None
     walkers = []

@@ -11,6 +11,8 @@ from gis.errors import GisError
 from gis.index import GridIndex
 from gis.models import Grid, GridLevel
 from gis.repository import GridRepository
+from iot.models import Device
+from iot.provisioning import with_grid
 from storage import Store
 from town.files import read_town, write_town
 from town.generate import generate_town
@@ -70,6 +72,11 @@ def with_grid_codes(cameras: Iterable[Camera], grids: GridIndex) -> list[Camera]
     return located
 
 
+def devices_with_grid_codes(devices: Iterable[Device], grids: GridIndex) -> list[Device]:
+    """Return the devices with an empty grid_code located in the finest grid containing them (when one does)."""
+    return [with_grid(d, lambda lon, lat: grids.locate(lon, lat).finest or "") for d in devices]
+
+
 def load_town(store: Store, town: Town, *, replace: bool = False) -> dict[str, int]:
     """Write a town's grids, sensors, cameras and teams in one transaction; return the counts.
 
@@ -77,7 +84,9 @@ def load_town(store: Store, town: Town, *, replace: bool = False) -> dict[str, i
     sensors, cameras and teams become this town's. Cases, alerts and readings stay as they are.
     """
     incoming = town_identity(town.grids)
-    cameras = with_grid_codes(town.cameras, GridIndex(town.grids))
+    index = GridIndex(town.grids)
+    cameras = with_grid_codes(town.cameras, index)
+    devices = devices_with_grid_codes(town.devices, index)
     with store.unit_of_work() as uow:
         stored = stored_town_identity(uow.grids)
         different = bool(stored) and bool(incoming) and stored != incoming
@@ -90,13 +99,13 @@ def load_town(store: Store, town: Town, *, replace: bool = False) -> dict[str, i
             logger.warning("replacing town %s with %s", describe_town(stored), describe_town(incoming))
             return {
                 "grids": uow.grids.replace_all(town.grids),
-                "devices": uow.devices.replace_all(town.devices),
+                "devices": uow.devices.replace_all(devices),
                 "cameras": uow.cameras.replace_all(cameras, town.camera_credentials),
                 "teams": uow.teams.replace_all(town.teams),
             }
         return {
             "grids": uow.grids.upsert_many(town.grids),
-            "devices": uow.devices.upsert_many(town.devices),
+            "devices": uow.devices.upsert_many(devices),
             "cameras": uow.cameras.upsert_many(cameras, town.camera_credentials),
             "teams": uow.teams.upsert_many(town.teams),
         }

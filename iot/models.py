@@ -41,15 +41,53 @@ DEFAULT_THRESHOLDS: dict[SensorKind, tuple[Threshold, ...]] = {
 
 
 @dataclass(frozen=True, slots=True)
+class MetricRange:
+    """A metric's unit and the values it can physically take; outside them the sensor is at fault."""
+
+    unit: str
+    min: float
+    max: float
+
+
+@dataclass(frozen=True, slots=True)
 class Device:
-    """A sensor: its id (the MQTT topic segment), kind, name and fixed WGS-84 position."""
+    """A sensor: its id (the MQTT topic segment), kind, name, position, grid, owner and reporting contract.
+
+    A fixed device has a WGS-84 position; a mobile one may have none (its messages carry it). `metrics` and
+    `interval_s` hold only what this device overrides of its kind's catalogue (iot/kinds.yaml); empty and None
+    mean the kind's values (iot.kinds.Catalogue.metrics_of / interval_of).
+    """
 
     id: str
     kind: SensorKind
     name: str
-    lon: float
-    lat: float
+    lon: float | None
+    lat: float | None
     mobile: bool = False
+    grid_code: str = ""
+    department: str = ""
+    metrics: dict[str, MetricRange] = field(default_factory=dict, hash=False)
+    interval_s: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineEntry:
+    """An unknown device heard on the broker: when, how often, and what its last message said.
+
+    Recorded in bulk as sightings (messages is then the number to add); lon/lat/crs are as the last message
+    that carried a position gave them, before any conversion; suggested_kind is the last one a message suggested.
+    """
+
+    device_id: str
+    topic: str
+    first_seen_at: datetime
+    last_seen_at: datetime
+    messages: int
+    payload_prefix: bytes
+    lon: float | None = None
+    lat: float | None = None
+    crs: str | None = None
+    suggested_kind: SensorKind | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -163,7 +163,8 @@ def parse_reading(topic: str, payload: bytes, *, device: Device, now: datetime) 
         body = load_json_object(topic, payload)
         ts = parse_ts(body.get("ts"), topic=topic, now=now)
         values = _values(body, topic=topic)
-        lon, lat = _position(body, topic=topic, required=False) or (device.lon, device.lat)
+        position = _position(body, topic=topic, required=device.lon is None or device.lat is None)
+        lon, lat = position or (device.lon, device.lat)  # type: ignore[assignment]
         return Reading(device_id=device.id, ts=ts, values=values, lon=lon, lat=lat)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from iot.models import DeadLetter, Device, Reading, SensorKind
+from iot.models import DeadLetter, Device, QuarantineEntry, Reading, SensorKind
 
 
 class DeviceRepository(Protocol):
@@ -17,10 +17,33 @@ class DeviceRepository(Protocol):
 
     def get(self, device_id: str) -> Device | None: ...
     def all(self) -> list[Device]: ...
-    def list(self, *, kind: SensorKind | None = None, limit: int = 100, offset: int = 0) -> list[Device]: ...
-    def count(self, *, kind: SensorKind | None = None) -> int: ...
+    def list(self, *, kind: SensorKind | None = None, grid_code: str | None = None, department: str | None = None,
+             limit: int = 100, offset: int = 0) -> list[Device]: ...
+    def count(self, *, kind: SensorKind | None = None, grid_code: str | None = None,
+              department: str | None = None) -> int: ...
     def revision(self) -> int:
         """Return a number that changes whenever any device changes."""
+        ...
+
+    def delete(self, device_id: str) -> bool:
+        """Retire a device (its readings stay); return whether it existed."""
+        ...
+
+
+class QuarantineRepository(Protocol):
+    def record_many(self, entries: Iterable[QuarantineEntry]) -> int:
+        """Upsert sightings by device id: messages add up, the first sighting's time stays, the rest is the
+        latest (a position or suggested kind only when the sighting carried one); return how many entries were given."""
+        ...
+
+    def get(self, device_id: str) -> QuarantineEntry | None: ...
+    def list(self, *, limit: int = 100, offset: int = 0) -> list[QuarantineEntry]:
+        """Return entries, last seen first."""
+        ...
+
+    def count(self) -> int: ...
+    def delete(self, device_id: str) -> bool:
+        """Remove an entry (adopted or dismissed); return whether it existed."""
         ...
 
 

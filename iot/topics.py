@@ -18,6 +18,11 @@ _ID = r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}"
 _ROOT = re.compile(r"^[A-Za-z0-9_.-]{1,64}(/[A-Za-z0-9_.-]{1,64}){0,3}$")
 
 
+def valid_id(ident: str) -> bool:
+    """Return whether a device or team id can be a topic segment."""
+    return re.fullmatch(_ID, ident) is not None
+
+
 def check_root(root: str) -> str:
     """Return root if it can prefix the topics, or raise IngestError saying why not."""
     if not _ROOT.match(root):

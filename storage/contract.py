@@ -11,7 +11,7 @@ from audit.repository import AuditRepository
 from cases.repository import AssignmentRepository, CaseRepository, TeamRepository, TeamTrackRepository
 from feed import FeedRepository
 from gis.repository import GridRepository
-from iot.repository import DeadLetterRepository, DeviceRepository, ReadingRepository
+from iot.repository import DeadLetterRepository, DeviceRepository, QuarantineRepository, ReadingRepository
 from jobs.repository import JobRunRepository
 from video.repository import CameraHealthRepository, CameraRepository
 
@@ -31,6 +31,7 @@ class UnitOfWork(Protocol):
     devices: DeviceRepository
     readings: ReadingRepository
     dead_letters: DeadLetterRepository
+    quarantine: QuarantineRepository
     cameras: CameraRepository
     camera_health: CameraHealthRepository
     alerts: AlertRepository

@@ -12,7 +12,10 @@ from town.camera_rows import CAMERA_COLUMNS, REQUIRED, camera_from_row, camera_v
 from video.models import Camera, Credentials
 from video.urls import UrlPolicy
 
-SENSOR_COLUMNS = ("id", "kind", "name", "lon", "lat", "crs", "mobile")
+# grid_code, department and interval_s are optional when read (older files lack them): empty means located at
+# load, no owner, and the kind's interval (iot/kinds.yaml).
+SENSOR_COLUMNS = ("id", "kind", "name", "lon", "lat", "crs", "mobile", "grid_code", "department", "interval_s")
+MAX_INTERVAL_S = 7 * 24 * 3600
 TEAM_COLUMNS = ("id", "name", "platform", "status", "lon", "lat", "crs", "members", "phone")
 
 
@@ -37,18 +40,23 @@ def read_cameras(path: Path, policy: UrlPolicy | None = None) -> tuple[list[Came
 
 def write_sensors(devices: list[Device], path: Path) -> Path:
     """Write sensors.csv with WGS-84 positions."""
-    rows = [(d.id, d.kind.value, d.name, d.lon, d.lat, Crs.WGS84.value, str(d.mobile).lower()) for d in devices]
+    rows = [(d.id, d.kind.value, d.name, "" if d.lon is None else d.lon, "" if d.lat is None else d.lat,
+             Crs.WGS84.value, str(d.mobile).lower(), d.grid_code, d.department,
+             "" if d.interval_s is None else d.interval_s) for d in devices]
     return write_rows(path, SENSOR_COLUMNS, rows)
 
 
 def read_sensors(path: Path) -> list[Device]:
-    """Read sensors.csv; every kind must be one the town knows (SensorKind)."""
+    """Read sensors.csv; every kind must be one the town knows (SensorKind); a mobile sensor may have no position."""
     devices = []
     for row in read_rows(path, ("id", "kind", "name", "lon", "lat")):
         kind = row.choice("kind", SensorKind)
-        lon, lat = row.position()
+        mobile = row.flag("mobile")
+        lon, lat = row.optional_position() if mobile else row.position()
+        interval = row.integer("interval_s", 1, MAX_INTERVAL_S) if row.raw("interval_s") else None
         devices.append(
-            Device(id=row.text("id"), kind=kind, name=row.text("name"), lon=lon, lat=lat, mobile=row.flag("mobile"))
+            Device(id=row.text("id"), kind=kind, name=row.text("name"), lon=lon, lat=lat, mobile=mobile,
+                   grid_code=row.raw("grid_code"), department=row.raw("department"), interval_s=interval)
         )
     return devices
 

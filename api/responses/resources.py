@@ -222,15 +222,28 @@ class SectorFeatureCollection(FeatureCollection[SectorFeature]):
     """A page of camera view sectors."""
 
 
+class MetricRangeRead(ReadModel):
+    """A metric's unit and the values it can physically take."""
+
+    unit: str
+    min: float
+    max: float
+
+
 class DeviceRead(ReadModel):
-    """A sensor: id (its MQTT topic segment), kind, name and position."""
+    """A sensor: id (its MQTT topic segment), kind, name, position (none for a mobile one), grid, owner, and
+    its effective metrics and reporting interval (its kind's catalogue under its own overrides)."""
 
     id: str
     kind: SensorKind
     name: str
-    lon: float
-    lat: float
+    lon: float | None
+    lat: float | None
     mobile: bool
+    grid_code: Annotated[str, Field(description="finest grid, located from the position when not given")]
+    department: str
+    metrics: dict[str, MetricRangeRead]
+    interval_s: Annotated[int, Field(ge=1, description="expected seconds between reports")]
 
 
 class DevicePage(Page[DeviceRead]):

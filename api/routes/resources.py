@@ -155,11 +155,15 @@ def camera_probe_frame(store: StoreDep, _who: OpsReader, camera_id: str) -> Resp
 
 @router.get("/api/devices", tags=["devices"], response_model=DeviceList)
 def list_devices(store: StoreDep, _who: OpsReader, paging: PagingDep, format: Format = "json",
-                 kind: SensorKind | None = None) -> dict[str, Any]:
-    """List sensors by id."""
+                 kind: SensorKind | None = None,
+                 grid_code: Annotated[str | None, Query(max_length=64, description="finest grid")] = None,
+                 department: Annotated[str | None, Query(max_length=100, description="owner")] = None
+                 ) -> dict[str, Any]:
+    """List sensors by id, optionally of one kind, finest grid or owner department."""
     with store.read_only() as uow:
-        devices = uow.devices.list(kind=kind, limit=paging.limit, offset=paging.offset)
-        total = uow.devices.count(kind=kind)
+        devices = uow.devices.list(kind=kind, grid_code=grid_code, department=department, limit=paging.limit,
+                                   offset=paging.offset)
+        total = uow.devices.count(kind=kind, grid_code=grid_code, department=department)
     return _out([device_dict(d) for d in devices], key="id", total=total, paging=paging, format=format)
 
 

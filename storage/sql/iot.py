@@ -7,20 +7,18 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from iot.models import DeadLetter, Device, Reading, SensorKind
+from iot.models import DeadLetter, Device, MetricRange, Reading, SensorKind
 from storage import revisions
 from storage.revisions import PendingRevisions
 from storage.sql.db import Db, delete_oldest, equals, upsert_set, where
 from storage.values import page
 
-_DEVICE_COLUMNS = ("id", "kind", "name", "lon", "lat", "mobile")
+_DEVICE_COLUMNS = ("id", "kind", "name", "lon", "lat", "mobile", "grid_code", "department", "metrics", "interval_s")
 _DEVICE_SELECT = f"SELECT {', '.join(_DEVICE_COLUMNS)} FROM devices"
 
 
-def _device(row: Any) -> Device:
-    # bool(): SQLite keeps booleans as 0/1; both drivers take a Python bool as a parameter.
-    return Device(id=row["id"], kind=SensorKind(row["kind"]), name=row["name"], lon=row["lon"], lat=row["lat"],
-                  mobile=bool(row["mobile"]))
+def _metrics_to_db(metrics: dict[str, MetricRange]) -> dict[str, dict[str, Any]]:
+    return {m: {"unit": r.unit, "min": r.min, "max": r.max} for m, r in metrics.items()}
 
 
 class SqlDeviceRepository:
@@ -29,14 +27,26 @@ class SqlDeviceRepository:
     def __init__(self, db: Db, pending: PendingRevisions) -> None:
         self._db = db
         self._revisions = pending
+        self._d = db.dialect
+
+    def _device(self, row: Any) -> Device:
+        # bool(): SQLite keeps booleans as 0/1; both drivers take a Python bool as a parameter.
+        metrics = self._d.json_from_db(row["metrics"]) or {}
+        return Device(id=row["id"], kind=SensorKind(row["kind"]), name=row["name"], lon=row["lon"], lat=row["lat"],
+                      mobile=bool(row["mobile"]), grid_code=row["grid_code"], department=row["department"],
+                      metrics={m: MetricRange(unit=r["unit"], min=r["min"], max=r["max"]) for m, r in metrics.items()},
+                      interval_s=row["interval_s"])
 
     def upsert_many(self, devices: Iterable[Device]) -> int:
         """Insert or overwrite devices by id; return how many were written."""
-        rows = [(d.id, str(d.kind), d.name, d.lon, d.lat, bool(d.mobile)) for d in devices]
+        to_json = self._d.json_to_db
+        rows = [(d.id, str(d.kind), d.name, d.lon, d.lat, bool(d.mobile), d.grid_code, d.department,
+                 to_json(_metrics_to_db(d.metrics), where=f"device {d.id}.metrics"), d.interval_s) for d in devices]
         if rows:
             self._revisions.touch(revisions.DEVICES)
+        values = ", ".join(self._d.json_param if c == "metrics" else "?" for c in _DEVICE_COLUMNS)
         self._db.many(
-            f"INSERT INTO devices ({', '.join(_DEVICE_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)"
+            f"INSERT INTO devices ({', '.join(_DEVICE_COLUMNS)}) VALUES ({values})"
             f" ON CONFLICT (id) DO UPDATE SET {upsert_set(_DEVICE_COLUMNS[1:])}",
             rows,
         )
@@ -55,22 +65,32 @@ class SqlDeviceRepository:
     def get(self, device_id: str) -> Device | None:
         """Return the device, or None."""
         row = self._db.one(f"{_DEVICE_SELECT} WHERE id = ?", (device_id,))
-        return None if row is None else _device(row)
+        return None if row is None else self._device(row)
 
     def all(self) -> list[Device]:
         """Return every device ordered by id."""
-        return [_device(r) for r in self._db.execute(f"{_DEVICE_SELECT} ORDER BY id")]
+        return [self._device(r) for r in self._db.execute(f"{_DEVICE_SELECT} ORDER BY id")]
 
-    def list(self, *, kind: SensorKind | None = None, limit: int = 100, offset: int = 0) -> list[Device]:
-        """Return devices ordered by id, optionally of one kind."""
-        clause, params = where(equals("kind", kind))
+    def list(self, *, kind: SensorKind | None = None, grid_code: str | None = None, department: str | None = None,
+             limit: int = 100, offset: int = 0) -> list[Device]:
+        """Return devices ordered by id, optionally of one kind, grid or department."""
+        clause, params = where(equals("kind", kind), equals("grid_code", grid_code), equals("department", department))
         sql = f"{_DEVICE_SELECT}{clause} ORDER BY id LIMIT ? OFFSET ?"
-        return [_device(r) for r in self._db.execute(sql, (*params, *page(limit, offset)))]
+        return [self._device(r) for r in self._db.execute(sql, (*params, *page(limit, offset)))]
 
-    def count(self, *, kind: SensorKind | None = None) -> int:
-        """Return how many devices there are, optionally of one kind."""
-        clause, params = where(equals("kind", kind))
+    def count(self, *, kind: SensorKind | None = None, grid_code: str | None = None,
+              department: str | None = None) -> int:
+        """Return how many devices there are, optionally of one kind, grid or department."""
+        clause, params = where(equals("kind", kind), equals("grid_code", grid_code), equals("department", department))
         return self._db.scalar(f"SELECT count(*) FROM devices{clause}", params)
+
+    def delete(self, device_id: str) -> bool:
+        """Retire a device (its readings stay); return whether it existed."""
+        if self._db.one("SELECT id FROM devices WHERE id = ?", (device_id,)) is None:
+            return False
+        self._db.execute("DELETE FROM devices WHERE id = ?", (device_id,))
+        self._revisions.touch(revisions.DEVICES)
+        return True
 
 
 class SqlReadingRepository:

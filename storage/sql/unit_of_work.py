@@ -18,6 +18,7 @@ from storage.sql.dialect import Dialect
 from storage.sql.feed import SqlFeedRepository
 from storage.sql.grids import SqlGridRepository
 from storage.sql.iot import SqlDeadLetterRepository, SqlDeviceRepository, SqlReadingRepository
+from storage.sql.quarantine import SqlQuarantineRepository
 from storage.sql.jobs import SqlJobRunRepository
 from storage.sql.team_positions import SqlTeamTrackRepository
 from storage.sql.teams import SqlTeamRepository
@@ -34,6 +35,7 @@ class SqlUnitOfWork:
         self.devices = SqlDeviceRepository(db, self._revisions)
         self.readings = SqlReadingRepository(db)
         self.dead_letters = SqlDeadLetterRepository(db)
+        self.quarantine = SqlQuarantineRepository(db)
         self.cameras = SqlCameraRepository(db, self._revisions)
         # No revisions here: a probe must not make every process rebuild its camera index.
         self.camera_health = SqlCameraHealthRepository(db)

@@ -12,7 +12,8 @@ from cases.models import CaseStatus, Platform, TeamStatus
 from gis.models import GridLevel
 from storage import Store
 from tests.api.conftest import ACCOUNTS, login
-from tests.factories import LAT, LON, make_assignment, make_case, make_grid, make_team
+from iot.models import QuarantineEntry
+from tests.factories import LAT, LON, T0, make_assignment, make_case, make_device, make_grid, make_team
 
 OWN, FOREIGN = 1, 2  # case ids: own is market in V01 dispatched to T-MKT-01; foreign is enforcement in V02
 ALL = set(ACCOUNTS)
@@ -37,6 +38,8 @@ class Check:
         return self.ok if role in self.allowed else self.otherwise
 
 
+DEVICE_ADMINS = {"admin", "operator"}
+DEVICE = {"id": "AQ-NEW", "kind": "air_quality", "name": "新站", "lon": LON, "lat": LAT}
 REPORT = {"title": "占道经营", "category": "unlicensed_trading", "lon": LON - 0.002, "lat": LAT}
 
 # Reads first, then writes whose outcomes do not depend on each other.
@@ -66,6 +69,15 @@ CHECKS = [
     Check("POST", f"/api/cases/{FOREIGN}/actions/dispatch", {"admin", "operator"}, body={},
           special={"member": 404, "staff": 404}),
     Check("POST", "/api/cases", {"admin", "operator", "staff"}, ok=201, body=REPORT),
+    Check("GET", "/api/devices/AQ-M", ALL),
+    Check("GET", "/api/devices/quarantine", {"admin", "operator", "supervisor"}),
+    Check("POST", "/api/devices", DEVICE_ADMINS, ok=201, body=DEVICE),
+    Check("PUT", "/api/devices/AQ-M", DEVICE_ADMINS, body={k: v for k, v in DEVICE.items() if k != "id"}),
+    Check("DELETE", "/api/devices/AQ-DEL", DEVICE_ADMINS, ok=204),
+    Check("POST", "/api/devices/quarantine/Q-1/adopt", DEVICE_ADMINS, ok=201, body={"kind": "noise"}),
+    Check("DELETE", "/api/devices/quarantine/Q-2", DEVICE_ADMINS, ok=204),
+    # A JSON body is refused (415) only once the scope check has let the caller in.
+    Check("POST", "/api/devices/import", DEVICE_ADMINS, ok=415, body={}),
 ]
 
 
@@ -86,6 +98,10 @@ def _seed(store: Store) -> None:
             uow.feed.append("case.opened", {"case": {"id": case.id, "platform": str(case.platform),
                                                      "grid_path": list(case.grid_path),
                                                      "reporter_phone": case.reporter_phone}}, at=case.created_at)
+        uow.devices.upsert_many([make_device("AQ-M"), make_device("AQ-DEL")])
+        uow.quarantine.record_many([QuarantineEntry(device_id=q, topic=f"gridwatch/sensors/{q}/readings",
+                                                    first_seen_at=T0, last_seen_at=T0, messages=1, payload_prefix=b"{}",
+                                                    lon=LON, lat=LAT) for q in ("Q-1", "Q-2")])
     assert (own.id, foreign.id) == (OWN, FOREIGN)
 
 
