@@ -19,7 +19,7 @@ from api.bodies import install_body_guard
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.feedhub import FeedHub
 from api.inputs import install_input_guards
-from api.routes import (assignments, attachments, audit, auth, cases, docs, events, grids, health, jobs, live, page,
+from api.routes import (alerts, assignments, attachments, audit, auth, cases, docs, events, grids, health, jobs, live, page,
                         resources)
 from cases.locator import Locator
 from storage import Store
@@ -69,7 +69,7 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     install_body_guard(app, upload_max_bytes=upload_max_bytes)
     install_audit_trail(app)
     install_input_guards(app, upload_max_bytes=upload_max_bytes)
-    for module in (health, auth, grids, cases, assignments, attachments, resources, live, events, audit, jobs, page, docs):
+    for module in (health, auth, grids, cases, assignments, attachments, alerts, resources, live, events, audit, jobs, page, docs):
         app.include_router(module.router)
     app.include_router(auth.users_router)
     docs.mount_docs_assets(app)

@@ -49,3 +49,9 @@ class StepRequest(Strict):
 
 
 ACTIONS = tuple(a.value for a in Action if a is not Action.REPORT)
+
+
+class AlertAcknowledge(Strict):
+    """An operator's acknowledgement of an alert: what they saw or decided."""
+
+    note: Annotated[str, Field(max_length=2000, description="what the operator saw or decided")] = ""

@@ -9,17 +9,35 @@ from cases.models import Assignment, Case, CaseEvent, Team
 from feed import record
 
 ALERT_RAISED = "alert.raised"
+ALERT_ACKNOWLEDGED = "alert.acknowledged"
+ALERT_CLEARED = "alert.cleared"
+ALERT_LINKED = "alert.linked"
 CASE_OPENED = "case.opened"
 CASE_UPDATED = "case.updated"
 TEAM_ASSIGNED = "team.assigned"
 TEAM_RELEASED = "team.released"
 TEAM_MOVED = "team.moved"
-KINDS = (ALERT_RAISED, CASE_OPENED, CASE_UPDATED, TEAM_ASSIGNED, TEAM_RELEASED, TEAM_MOVED)
+KINDS = (ALERT_RAISED, ALERT_ACKNOWLEDGED, ALERT_CLEARED, ALERT_LINKED, CASE_OPENED, CASE_UPDATED, TEAM_ASSIGNED, TEAM_RELEASED, TEAM_MOVED)
 
 
 def alert_raised(alert: Alert) -> dict[str, Any]:
     """Return the payload of a new alert."""
     return {"alert": record(alert)}
+
+
+def alert_acknowledged(alert: Alert) -> dict[str, Any]:
+    """Return the payload of an alert an operator acknowledged (by whom, when, the note are on the alert)."""
+    return {"alert": record(alert)}
+
+
+def alert_cleared(alert: Alert) -> dict[str, Any]:
+    """Return the payload of an alert whose condition ended (or whose case closed)."""
+    return {"alert": record(alert)}
+
+
+def alert_linked(alert: Alert, case_id: int) -> dict[str, Any]:
+    """Return the payload of an alert that joined an open case nearby instead of opening its own."""
+    return {"alert": record(alert), "case_id": case_id}
 
 
 def case_opened(case: Case) -> dict[str, Any]:
