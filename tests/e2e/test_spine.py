@@ -166,4 +166,4 @@ def _walk_the_loop(http: httpx.Client, case_id: int, team_id: str) -> None:
     assert [e["action"] for e in steps] == ["start", "feedback", "verify", "close", "evaluate"]
     assert {e["actor"] for e in steps} == {"duty-operator"}, "the actor comes from the token, not the body"
     assert http.get(f"/api/teams/{team_id}").json()["status"] == "available"
-    assert http.get(f"/api/alerts/{case['alert_id']}").json()["status"] == "closed"
+    assert http.get(f"/api/alerts/{case['alert_id']}").json()["status"] == "cleared"
