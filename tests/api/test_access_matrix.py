@@ -12,8 +12,9 @@ from cases.models import CaseStatus, Platform, TeamStatus
 from gis.models import GridLevel
 from storage import Store
 from tests.api.conftest import ACCOUNTS, login
-from tests.factories import LAT, LON, make_assignment, make_case, make_grid, make_team
+from tests.factories import LAT, LON, make_alert, make_assignment, make_case, make_grid, make_team
 
+ALERT = 1  # an open alert in V01
 OWN, FOREIGN = 1, 2  # case ids: own is market in V01 dispatched to T-MKT-01; foreign is enforcement in V02
 ALL = set(ACCOUNTS)
 READERS_OF_BOTH = {"admin", "operator", "supervisor", "viewer"}
@@ -45,6 +46,9 @@ CHECKS = [
     Check("GET", "/api/grids/locate?lon=120.0&lat=32.3", ALL),
     Check("GET", "/api/teams", ALL),
     Check("GET", "/api/alerts", ALL),
+    Check("GET", "/api/alerts?status=open", ALL),
+    Check("GET", "/api/alerts/counts?level=2", ALL),
+    Check("GET", f"/api/alerts/{ALERT}", ALL),
     Check("GET", "/api/cameras", ALL),
     Check("GET", "/api/devices", ALL),
     Check("GET", "/api/categories", ALL),
@@ -65,6 +69,8 @@ CHECKS = [
     Check("POST", f"/api/cases/{FOREIGN}/actions/dispatch", {"admin", "operator"}, body={},
           special={"member": 404, "staff": 404}),
     Check("POST", "/api/cases", {"admin", "operator", "staff"}, ok=201, body=REPORT),
+    # Acknowledging is the command room's judgement: whoever commands cases.
+    Check("POST", f"/api/alerts/{ALERT}/acknowledge", {"admin", "operator"}, body={"note": "seen"}),
 ]
 
 
@@ -85,7 +91,8 @@ def _seed(store: Store) -> None:
             uow.feed.append("case.opened", {"case": {"id": case.id, "platform": str(case.platform),
                                                      "grid_path": list(case.grid_path),
                                                      "reporter_phone": case.reporter_phone}}, at=case.created_at)
-    assert (own.id, foreign.id) == (OWN, FOREIGN)
+        alert = uow.alerts.add(make_alert(grid_path=("T01", "V01")))
+    assert (own.id, foreign.id, alert.id) == (OWN, FOREIGN, ALERT)
 
 
 @pytest.mark.parametrize("role", sorted(ACCOUNTS))
