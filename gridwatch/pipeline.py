@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from alerts.rules import Exceedance, exceedances
+from cases.alarm_policy import AlertLinking
 from cases.locator import Locator
 from cases.use_cases import move_team_and_announce, open_case_from_alert
 from iot.errors import IngestError
@@ -52,8 +53,10 @@ class Pipeline:
     """Handles batches of inbound messages in one transaction each; a bad message never costs a good one."""
 
     def __init__(self, *, store: Store, locator: Locator, stats: IngestStats | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC), topic_root: str = DEFAULT_ROOT) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC), topic_root: str = DEFAULT_ROOT,
+                 alert_linking: AlertLinking | None = None) -> None:
         self.store = store
+        self.alert_linking = alert_linking or AlertLinking()
         self.locator = locator
         self.stats = stats or IngestStats()
         self.clock = clock
@@ -145,7 +148,7 @@ class Pipeline:
     def _handle_exceedance(self, uow: UnitOfWork, device: Device, reading: Reading, exceedance: Exceedance,
                            now: datetime, tally: dict[str, int]) -> None:
         outcome = open_case_from_alert(uow, locator=self.locator, device=device, reading=reading,
-                                       exceedance=exceedance, at=now)
+                                       exceedance=exceedance, at=now, linking=self.alert_linking)
         if outcome.is_new:
             tally["alerts"] += 1
             tally["cases"] += 1

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import uvicorn
 
 from api.app import create_app
+from cases.alarm_policy import AlertLinking
 from cases.locator import Locator
 from gridwatch.ingest import IngestWorker
 from gridwatch.jobs_wiring import start_worker_runtime
@@ -39,12 +40,14 @@ class Core:
     store: Store
     locator: Locator = field(default_factory=Locator)
     stats: IngestStats = field(default_factory=IngestStats)
+    alert_linking: AlertLinking = field(default_factory=AlertLinking)  # from settings.alerts, built at start-up
 
 
 def start_ingest(core: Core, *, mqtt_url: str, client_id: str, batch_size: int, persistent: bool = True,
                  topic_root: str = DEFAULT_ROOT) -> IngestWorker:
     """Subscribe to the sensor and team topics under topic_root and start storing what arrives."""
-    pipeline = Pipeline(store=core.store, locator=core.locator, stats=core.stats, topic_root=topic_root)
+    pipeline = Pipeline(store=core.store, locator=core.locator, stats=core.stats, topic_root=topic_root,
+                        alert_linking=core.alert_linking)
     subscriber = MqttSubscriber(mqtt_url, client_id=client_id, topics=subscriptions(topic_root), persistent=persistent)
     worker = IngestWorker(subscriber=subscriber, pipeline=pipeline, batch_size=batch_size)
     worker.start()
@@ -71,7 +74,7 @@ def serve_http(core: Core, settings: Settings, *, host: str, port: int, with_ing
 def run_services(settings: Settings, *, http: bool, ingest: bool) -> None:
     """Run the HTTP server, the ingest worker, or both, against the configured store and broker."""
     with ExitStack() as stack:
-        core = Core(store=open_migrated_store(settings.effective_store_url))
+        core = Core(store=open_migrated_store(settings.effective_store_url), alert_linking=settings.alerts.linking())
         stack.callback(core.store.close)
         # Each process keeps its own indexes fresh; retention runs in `gridwatch worker`.
         jobs = start_worker_runtime(core.store, core.locator, settings, label="api" if http else "ingest",
