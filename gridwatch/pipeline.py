@@ -149,10 +149,10 @@ class Pipeline:
                            now: datetime, tally: dict[str, int]) -> None:
         outcome = open_case_from_alert(uow, locator=self.locator, device=device, reading=reading,
                                        exceedance=exceedance, at=now, linking=self.alert_linking)
-        if outcome.is_new:
-            tally["alerts"] += 1
-            tally["cases"] += 1
-            tally["dispatched"] += int(outcome.dispatched)
+        tally["alerts"] += int(outcome.is_new)
+        # A case opens when the policy is met, maybe on a later reading; an alert that joined a case opened none.
+        tally["cases"] += int(outcome.case is not None and not outcome.linked)
+        tally["dispatched"] += int(outcome.dispatched)
 
 
 def _tally(**start: int) -> dict[str, int]:

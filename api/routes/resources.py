@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import BBoxDep, Format, IdPath, LocatorDep, PagingDep, StoreDep
+from api.deps import BBoxDep, Format, LocatorDep, PagingDep, StoreDep
 from api.errors import NotFound
 from api.responses import (CameraList, CameraRead, CoveringRead, DeadLetterPage, DeviceList,
                            TeamList, TeamRead)
