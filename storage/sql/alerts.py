@@ -20,6 +20,8 @@ _WRITTEN = ("device_id", "sensor_kind", "metric", "value", "limit_value", "sever
             "raised_at", "last_seen_at", "occurrences", "status", "case_id", "rule_id", "purpose", "first_value",
             "worst_value", "worst_at", "acknowledged_by", "acknowledged_at", "ack_note", "cleared_at")
 _SELECT = f"SELECT id, {', '.join(_WRITTEN)} FROM alerts"
+# The predicate of the partial unique index (migration 0011): an open alert is raised or acknowledged.
+_OPEN_PREDICATE = f"status IN ('{AlertStatus.RAISED}', '{AlertStatus.ACKNOWLEDGED}')"
 
 
 @functools.cache
@@ -97,11 +99,9 @@ class SqlAlertRepository:
 
     def find_open(self, *, device_id: str, rule_id: str) -> Alert | None:
         """Return the open (raised or acknowledged) alert of this subject and rule, or None."""
-        # The partial unique index alerts_one_open_idx holds at most one such row, and serves this lookup.
-        row = self._db.one(
-            f"{_SELECT} WHERE device_id = ? AND rule_id = ? AND status IN (?, ?)",
-            (device_id, rule_id, str(AlertStatus.RAISED), str(AlertStatus.ACKNOWLEDGED)),
-        )
+        # The partial unique index alerts_one_open_idx holds at most one such row; its predicate is spelt out as
+        # literals so that the planner can match it even in a generic (parameter-blind) plan.
+        row = self._db.one(f"{_SELECT} WHERE device_id = ? AND rule_id = ? AND {_OPEN_PREDICATE}", (device_id, rule_id))
         return None if row is None else self._alert(row)
 
     def for_case(self, case_id: int) -> list[Alert]:
