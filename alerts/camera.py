@@ -1,12 +1,11 @@
-"""Alerts of camera health: a camera that stops streaming or whose picture goes wrong, folded while open."""
+"""Alerts of camera health: a camera that stops streaming or whose picture goes wrong, as maintenance signals."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
-from alerts.models import Alert, AlertStatus, Severity
-from alerts.repository import AlertRepository
+from alerts.models import AlertPurpose, Severity
+from alerts.signals import AlertSignal, CasePolicy, SignalKind
 from video.health import Health
 from video.models import Camera
 
@@ -18,6 +17,9 @@ METRICS = (OFFLINE, PICTURE)
 # A camera alert is a fault to repair, not a threshold reading: value 1 (faulty) over limit 0.
 FAULT_VALUE = 1.0
 FAULT_LIMIT = 0.0
+HEALTHY_VALUE = 0.0
+# A fault opens a maintenance case at once; field teams do not repair cameras (maintenance never dispatches).
+CAMERA_POLICY = CasePolicy(open_case=True, min_severity=Severity.WARNING, min_duration_s=0.0, auto_dispatch=False)
 
 
 def metric_for(status: Health) -> str | None:
@@ -27,24 +29,16 @@ def metric_for(status: Health) -> str | None:
     return OFFLINE if status is Health.OFFLINE else PICTURE
 
 
-def raise_camera_alert(*, repo: AlertRepository, camera: Camera, metric: str, grid_path: tuple[str, ...],
-                       at: datetime) -> tuple[Alert, bool]:
-    """Return the camera's open alert of this metric, refreshed, or a new one; the bool says it is new."""
-    open_alert = repo.find_open(device_id=camera.id, metric=metric)
-    if open_alert is not None:
-        # A faulty camera is found faulty on every cycle; one fault stays one alert and one case.
-        refreshed = replace(open_alert, last_seen_at=max(open_alert.last_seen_at, at),
-                            occurrences=open_alert.occurrences + 1)
-        repo.update(refreshed)
-        return refreshed, False
+def rule_id_for(metric: str) -> str:
+    """Return the rule id of a camera fault family."""
+    return f"camera:{metric}"
+
+
+def camera_signal(camera: Camera, *, metric: str, kind: SignalKind, at: datetime, detail: str = "") -> AlertSignal:
+    """Return the signal of a camera's fault family: a raise while faulty, a clear once healthy."""
     severity = Severity.CRITICAL if metric == OFFLINE else Severity.WARNING
-    alert = Alert(device_id=camera.id, sensor_kind=CAMERA_KIND, metric=metric, value=FAULT_VALUE,
-                  limit=FAULT_LIMIT, severity=severity, lon=camera.lon, lat=camera.lat, grid_path=grid_path,
-                  raised_at=at, last_seen_at=at)
-    return repo.add(alert), True
-
-
-def open_camera_alerts(*, repo: AlertRepository, camera_id: str) -> list[Alert]:
-    """Return the camera's open alerts (at most one per metric)."""
-    found = (repo.find_open(device_id=camera_id, metric=metric) for metric in METRICS)
-    return [alert for alert in found if alert is not None and alert.status is AlertStatus.OPEN]
+    return AlertSignal(kind=kind, rule_id=rule_id_for(metric), subject_id=camera.id, subject_kind=CAMERA_KIND,
+                       subject_name=camera.name, metric=metric,
+                       value=HEALTHY_VALUE if kind is SignalKind.CLEAR else FAULT_VALUE, limit=FAULT_LIMIT,
+                       severity=severity, at=at, lon=camera.lon, lat=camera.lat, purpose=AlertPurpose.MAINTENANCE,
+                       policy=CAMERA_POLICY, detail=detail, owner=camera.owner)

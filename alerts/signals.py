@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from alerts.models import Severity
+from alerts.models import AlertPurpose, Severity
+
+__all__ = ["AlertPurpose", "AlertSignal", "CasePolicy", "SignalKind"]
 
 
 class SignalKind(StrEnum):
@@ -15,13 +17,6 @@ class SignalKind(StrEnum):
     RAISE = "raise"    # the condition began (or still holds: the alert folds it in)
     UPDATE = "update"  # the condition still holds; a new value for the open alert
     CLEAR = "clear"    # the condition ended (after the rule's clear delay)
-
-
-class AlertPurpose(StrEnum):
-    """Who an alert is for: an incident goes to its platform, a sensor fault to the device's owner for repair."""
-
-    INCIDENT = "incident"
-    MAINTENANCE = "maintenance"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +48,4 @@ class AlertSignal:
     purpose: AlertPurpose = AlertPurpose.INCIDENT
     policy: CasePolicy = CasePolicy()
     detail: str = ""
+    owner: str = ""  # who maintains the subject (registry owner), named in a maintenance case

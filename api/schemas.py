@@ -98,3 +98,9 @@ class DeviceAdopt(Strict):
     department: Annotated[str | None, Field(max_length=100)] = None
     interval_s: Annotated[int | None, Field(ge=1, le=7 * 24 * 3600)] = None
     metrics: Annotated[dict[MetricName, MetricRangeIn] | None, Field(max_length=32)] = None
+
+
+class AlertAcknowledge(Strict):
+    """An operator's acknowledgement of an alert: what they saw or decided."""
+
+    note: Annotated[str, Field(max_length=2000, description="what the operator saw or decided")] = ""

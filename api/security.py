@@ -89,6 +89,8 @@ def _needs(*scopes: Scope) -> object:
 OpsReader = Annotated[Principal, _needs(Scope.OPS_READ)]
 CaseReader = Annotated[Principal, _needs(Scope.CASES_READ)]
 CaseReporter = Annotated[Principal, _needs(Scope.CASES_REPORT)]
+# The command room acts on alerts as it commands cases: acknowledging one is an operator's judgement.
+AlertCommander = Annotated[Principal, _needs(Scope.CASES_COMMAND)]
 IngestReader = Annotated[Principal, _needs(Scope.INGEST_READ)]
 DeviceAdmin = Annotated[Principal, _needs(Scope.DEVICES_ADMIN)]
 AuditReader = Annotated[Principal, _needs(Scope.AUDIT_READ)]

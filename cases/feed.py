@@ -9,6 +9,9 @@ from cases.models import Assignment, Case, CaseEvent, Team
 from feed import record
 
 ALERT_RAISED = "alert.raised"
+ALERT_ACKNOWLEDGED = "alert.acknowledged"
+ALERT_CLEARED = "alert.cleared"
+ALERT_LINKED = "alert.linked"
 CASE_OPENED = "case.opened"
 CASE_UPDATED = "case.updated"
 TEAM_ASSIGNED = "team.assigned"
@@ -16,7 +19,8 @@ TEAM_RELEASED = "team.released"
 TEAM_MOVED = "team.moved"
 TEAM_SILENT = "team.silent"
 TEAM_REPORTING = "team.reporting"
-KINDS = (ALERT_RAISED, CASE_OPENED, CASE_UPDATED, TEAM_ASSIGNED, TEAM_RELEASED, TEAM_MOVED, TEAM_SILENT, TEAM_REPORTING)
+KINDS = (ALERT_RAISED, ALERT_ACKNOWLEDGED, ALERT_CLEARED, ALERT_LINKED, CASE_OPENED, CASE_UPDATED, TEAM_ASSIGNED, TEAM_RELEASED, TEAM_MOVED, TEAM_SILENT,
+         TEAM_REPORTING)
 
 
 def team_fields(team: Team) -> dict[str, Any]:
@@ -27,6 +31,21 @@ def team_fields(team: Team) -> dict[str, Any]:
 def alert_raised(alert: Alert) -> dict[str, Any]:
     """Return the payload of a new alert."""
     return {"alert": record(alert)}
+
+
+def alert_acknowledged(alert: Alert) -> dict[str, Any]:
+    """Return the payload of an alert an operator acknowledged (by whom, when, the note are on the alert)."""
+    return {"alert": record(alert)}
+
+
+def alert_cleared(alert: Alert) -> dict[str, Any]:
+    """Return the payload of an alert whose condition ended (or whose case closed)."""
+    return {"alert": record(alert)}
+
+
+def alert_linked(alert: Alert, case_id: int) -> dict[str, Any]:
+    """Return the payload of an alert that joined an open case nearby instead of opening its own."""
+    return {"alert": record(alert), "case_id": case_id}
 
 
 def case_opened(case: Case) -> dict[str, Any]:

@@ -34,6 +34,10 @@ class CaseRepository(Protocol):
     def count(self, *, status: CaseStatus | None = None, platform: Platform | None = None,
               grid_code: str | None = None, any_grid: Sequence[str] | None = None, bbox: BBox | None = None) -> int: ...
 
+    def open_near(self, *, category: str, bbox: BBox, created_since: datetime, limit: int = 20) -> list[Case]:
+        """Return cases of the category not closed, lying in the WGS-84 bbox, created at or after created_since."""
+        ...
+
     def append_event(self, event: CaseEvent) -> CaseEvent:
         """Append to the case's event log (never updated or deleted) and return it with its id."""
         ...

@@ -26,6 +26,8 @@ CATEGORIES: dict[str, Category] = {c.code: c for c in (
     Category("elderly_emergency", "老人紧急呼叫", Platform.SERVICE),
     # Raised by camera probes: the 雪亮工程 / 天眼 video network is run by comprehensive governance (综治).
     Category("camera_fault", "视频监控故障 / 设备维护", Platform.GOVERNANCE),
+    # A sensor reading outside its physical range: the device is broken, its owner repairs it (a maintenance alert).
+    Category("device_fault", "感知设备故障 / 设备维护", Platform.GOVERNANCE),
     # Reported by grid staff and citizens.
     Category("public_order", "治安问题", Platform.GOVERNANCE),
     Category("dispute", "矛盾纠纷", Platform.GOVERNANCE),
@@ -65,7 +67,7 @@ OWNER_DEPARTMENTS: dict[str, str] = {
 
 
 def owner_department(owner: str) -> str:
-    """Return the department that maintains a camera of this owner (the owner itself when not a known one)."""
+    """Return the department that maintains a camera or device of this owner (the owner itself when not known)."""
     return OWNER_DEPARTMENTS.get(owner, owner)
 
 

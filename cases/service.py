@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from alerts.repository import AlertRepository
-from alerts.service import close_alert
+from alerts.models import Alert
+from alerts.service import clear
 from cases.errors import CaseError, CaseNotFound, NoTeamAvailable
 from cases.lifecycle import Action, next_status
 from cases.locator import Locator
@@ -55,6 +56,7 @@ class StepResult:
     distance_m: float | None = None
     assignment: Assignment | None = None
     released: tuple[Assignment, ...] = ()
+    cleared_alerts: tuple[Alert, ...] = ()
 
 
 def report_case(*, repo: CaseRepository, case_in: CaseCreate, grid_path: tuple[str, ...], actor: str,
@@ -90,6 +92,7 @@ def take_step(*, cases: CaseRepository, teams: TeamRepository, assignments: Assi
     distance: float | None = None
     assignment: Assignment | None = None
     released: tuple[Assignment, ...] = ()
+    cleared_alerts: tuple[Alert, ...] = ()
 
     if step_in.action is Action.ROUTE:
         if step_in.platform is None:
@@ -113,8 +116,7 @@ def take_step(*, cases: CaseRepository, teams: TeamRepository, assignments: Assi
     elif step_in.action is Action.CLOSE:
         released = _release(teams=teams, assignments=assignments, case_id=case_id, at=at,
                             reason=ReleaseReason.CASE_CLOSED)
-        if case.alert_id is not None:
-            close_alert(repo=alerts, alert_id=case.alert_id, at=at)
+        cleared_alerts = _clear_alerts(alerts=alerts, case=case, at=at)
     elif step_in.action is Action.EVALUATE:
         if case.satisfaction is not None:
             raise CaseError(f"case {case_id}: already evaluated ({case.satisfaction}/5)")
@@ -131,7 +133,22 @@ def take_step(*, cases: CaseRepository, teams: TeamRepository, assignments: Assi
         case_id=case_id, action=step_in.action, actor=actor, at=at, from_status=case.status, to_status=to_status,
         note=step_in.note, data=data,
     ))
-    return StepResult(updated, event, team, distance, assignment, released)
+    return StepResult(updated, event, team, distance, assignment, released, cleared_alerts)
+
+
+def _clear_alerts(*, alerts: AlertRepository, case: Case, at: datetime) -> tuple[Alert, ...]:
+    """Clear the case's open alerts (its own and those linked to it): the next alarm there is a new incident."""
+    found = {a.id: a for a in alerts.for_case(case.id)}  # type: ignore[arg-type]
+    if case.alert_id is not None and case.alert_id not in found:
+        own = alerts.get(case.alert_id)
+        if own is not None:
+            found[own.id] = own
+    cleared = []
+    for alert in sorted((a for a in found.values() if a.is_open), key=lambda a: a.id):  # type: ignore[arg-type,return-value]
+        done = clear(alert, at=at)
+        alerts.update(done)
+        cleared.append(done)
+    return tuple(cleared)
 
 
 def _release(*, teams: TeamRepository, assignments: AssignmentRepository, case_id: int, at: datetime,

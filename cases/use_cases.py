@@ -10,19 +10,21 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from alerts.camera import metric_for, open_camera_alerts, raise_camera_alert
-from alerts.models import Alert
+from alerts.camera import METRICS, camera_signal, metric_for, rule_id_for
+from alerts.models import Alert, AlertPurpose
 from alerts.repository import AlertRepository
 from alerts.rules import Exceedance
-from alerts.service import close_alert, link_case, raise_alert
+from alerts.service import acknowledge_alert, clear_open, link_case, raise_or_fold
 from alerts.signals import AlertSignal, SignalKind
 from cases import feed as payloads
+from cases.alarm_policy import (CAMERA_KIND, AlertLinking, NearCase, category_for, near_open_case, policy_met,
+                                source_for)
 from cases.errors import NoTeamAvailable
 from cases.lifecycle import Action
 from cases.locator import Locator
-from cases.models import CaseEvent, CaseSource, Team, TrackPoint
+from cases.models import Case, CaseEvent, CaseStatus, Team, TrackPoint
 from cases.repository import AssignmentRepository, CaseRepository, TeamRepository, TeamTrackRepository
-from cases.routing import CATEGORIES, category_for_sensor, owner_department
+from cases.routing import CATEGORIES, Category, category_for_sensor, owner_department
 from cases.service import CaseCreate, StepInput, StepResult, report_case, take_step
 from feed import FeedRepository
 from iot.models import Device, Reading
@@ -32,8 +34,11 @@ from video.models import Camera
 logger = logging.getLogger(__name__)
 
 SYSTEM_ACTOR = "system:auto"
-CAMERA_FAULT = "camera_fault"
-CAMERA_RECOVERED = "camera_recovered"  # a case event off the loop: the fault's alert cleared
+# Case events off the loop (the case's status stays): what happened to one of its alerts.
+CAMERA_RECOVERED = "camera_recovered"  # a camera's fault alert cleared: healthy again
+ALERT_CLEARED_EVENT = "alert_cleared"
+ALERT_LINKED_EVENT = "alert_linked"
+ALERT_ACKNOWLEDGED_EVENT = "alert_acknowledged"
 
 
 class CaseWork(Protocol):
@@ -66,68 +71,150 @@ def take_step_and_announce(work: CaseWork, *, locator: Locator, case_id: int, st
                                                                        result.distance_m), at=at)
     for assignment in result.released:
         work.feed.append(payloads.TEAM_RELEASED, payloads.team_released(result.case, assignment), at=at)
+    for alert in result.cleared_alerts:
+        work.feed.append(payloads.ALERT_CLEARED, payloads.alert_cleared(alert), at=at)
     return result
 
 
 @dataclass(frozen=True, slots=True)
 class AlarmOutcome:
-    """What an exceedance led to: the alert, and when it was new, the case and whether a team was dispatched."""
+    """What a signal led to: the alert, and when a case opened or the alert joined one, the case step."""
 
     alert: Alert
     is_new: bool
     case: StepResult | None = None
     dispatched: bool = False
+    linked: bool = False  # the alert joined an open case nearby instead of opening one
 
 
 def open_case_from_alert(work: CaseWork, *, locator: Locator, device: Device, reading: Reading,
-                         exceedance: Exceedance, at: datetime) -> AlarmOutcome:
-    """Raise or fold the alert; a new one opens a case, accepted and dispatched to the nearest team without a person."""
-    grid_path = locator.grid_path(reading.lon, reading.lat)
-    alert, is_new = raise_alert(repo=work.alerts, device=device, reading=reading, exceedance=exceedance,
-                                grid_path=grid_path)
-    if not is_new:
-        return AlarmOutcome(alert, False)
-    category = category_for_sensor(str(device.kind))
-    alert, opened = _open_case_for_alert(work, alert, grid_path=grid_path, at=at, case_in=CaseCreate(
-        title=f"{category.label}: {device.name}", category=category.code, lon=reading.lon, lat=reading.lat,
-        source=CaseSource.SENSOR, alert_id=alert.id,
-        description=f"{device.id} {exceedance.metric}={exceedance.value:g} over limit {exceedance.limit:g}"))
+                         exceedance: Exceedance, at: datetime, linking: AlertLinking = AlertLinking()) -> AlarmOutcome:
+    """Raise or fold the alert of a fixed threshold; a new one opens a case, accepted and dispatched automatically."""
+    signal = AlertSignal(kind=SignalKind.RAISE, rule_id=f"threshold:{exceedance.metric}", subject_id=device.id,
+                         subject_kind=str(device.kind), subject_name=device.name, metric=exceedance.metric,
+                         value=exceedance.value, limit=exceedance.limit, severity=exceedance.severity, at=reading.ts,
+                         lon=reading.lon, lat=reading.lat)
+    outcome = handle_alert_signal(work, locator=locator, signal=signal, at=at, linking=linking)
+    assert outcome is not None  # only a clear answers None
+    return outcome
+
+
+def handle_alert_signal(work: CaseWork, *, locator: Locator, signal: AlertSignal, at: datetime,
+                        linking: AlertLinking = AlertLinking()) -> AlarmOutcome | None:
+    """Turn a rule's signal into an alert (raised, folded or cleared) and, by the rule's policy, a case.
+
+    A raise or update folds into the subject's open alert of the rule (or raises one); once the alert is severe
+    enough and has lasted long enough (CasePolicy) and has no case, it joins an open case of its category within
+    linking's radius and window, or opens one: dispatched to the nearest team when the policy says so, else left
+    accepted for the command room; a maintenance alert's case goes to the owner and is never dispatched. A clear
+    clears the open alert and notes it on its case. Returns None when a clear found no open alert.
+    """
+    if signal.kind is SignalKind.CLEAR:
+        cleared = clear_open(repo=work.alerts, subject_id=signal.subject_id, rule_id=signal.rule_id, at=signal.at)
+        if cleared is None:
+            return None
+        _announce_cleared(work, cleared, at=at)
+        return AlarmOutcome(cleared, False)
+    alert, is_new = raise_or_fold(repo=work.alerts, signal=signal, grid_path=locator.grid_path(signal.lon, signal.lat))
+    if is_new:
+        work.feed.append(payloads.ALERT_RAISED, payloads.alert_raised(alert), at=at)
+    if alert.case_id is not None or not policy_met(alert, signal.policy):
+        return AlarmOutcome(alert, is_new)
+    category = category_for(signal)
+    if signal.purpose is AlertPurpose.INCIDENT:
+        near = near_open_case(work.cases, alert=alert, category=category.code, linking=linking, at=at)
+        if near is not None:
+            alert, step = _link_to_case(work, alert, near=near, at=at)
+            return AlarmOutcome(alert, is_new, step, linked=True)
+    return _open_case(work, locator=locator, alert=alert, is_new=is_new, signal=signal, category=category, at=at)
+
+
+def _open_case(work: CaseWork, *, locator: Locator, alert: Alert, is_new: bool, signal: AlertSignal,
+               category: Category, at: datetime) -> AlarmOutcome:
+    """Open the alert's case as the system, link the two and accept it; dispatch when the policy says so."""
+    maintenance = signal.purpose is AlertPurpose.MAINTENANCE
+    department = owner_department(signal.owner) if signal.owner else "its owner"
+    if maintenance:
+        description = f"{signal.subject_id} {signal.detail or signal.metric}; maintained by {department}"
+    else:
+        description = f"{signal.subject_id} {signal.metric}={alert.value:g} over limit {alert.limit:g}"
+        description += f"; {signal.detail}" if signal.detail else ""
+    opened = report_case_and_announce(work, grid_path=alert.grid_path, actor=SYSTEM_ACTOR, at=at, case_in=CaseCreate(
+        title=f"{category.label}: {signal.subject_name}", category=category.code, lon=alert.lon, lat=alert.lat,
+        source=source_for(signal), alert_id=alert.id, description=description))
     case_id: int = opened.case.id  # type: ignore[assignment]
+    alert = link_case(repo=work.alerts, alert=alert, case_id=case_id)
+    note = f"{signal.subject_kind} fault; maintenance by {department}" if maintenance else \
+        "sensor alarm, accepted automatically"
     step = take_step_and_announce(work, locator=locator, case_id=case_id, actor=SYSTEM_ACTOR, at=at,
-                                  step_in=StepInput(Action.ACCEPT, note="sensor alarm, accepted automatically"))
+                                  step_in=StepInput(Action.ACCEPT, note=note))
+    # Field teams do not repair devices; and a rule may want a person to judge before anyone goes.
+    if maintenance or not signal.policy.auto_dispatch:
+        return AlarmOutcome(alert, is_new, step, dispatched=False)
     try:
         step = take_step_and_announce(work, locator=locator, case_id=case_id, actor=SYSTEM_ACTOR, at=at,
                                       step_in=StepInput(Action.DISPATCH, note="nearest available team"))
     except NoTeamAvailable as exc:
         logger.warning("%s; the case waits in 'accepted' for the command room", exc)
-        return AlarmOutcome(alert, True, step, dispatched=False)
-    return AlarmOutcome(alert, True, step, dispatched=True)
+        return AlarmOutcome(alert, is_new, step, dispatched=False)
+    return AlarmOutcome(alert, is_new, step, dispatched=True)
 
 
-def handle_alert_signal(work: CaseWork, *, locator: Locator, signal: AlertSignal, at: datetime) -> AlarmOutcome | None:
-    """Turn a rule's signal into an alert (raised, folded or cleared) and, by the rule's policy, a case.
-
-    Returns None when a clear found no open alert. The seam between the rules engine and the alert lifecycle.
-    """
-    if signal.kind is SignalKind.CLEAR:
-        open_alert = work.alerts.find_open(device_id=signal.subject_id, metric=signal.metric)
-        if open_alert is None:
-            return None
-        return AlarmOutcome(close_alert(repo=work.alerts, alert_id=open_alert.id, at=at), False)  # type: ignore[arg-type]
-    device = Device(id=signal.subject_id, kind=signal.subject_kind, name=signal.subject_name,  # type: ignore[arg-type]
-                    lon=signal.lon, lat=signal.lat)
-    reading = Reading(device_id=signal.subject_id, ts=signal.at, values={signal.metric: signal.value},
-                      lon=signal.lon, lat=signal.lat)
-    exceedance = Exceedance(signal.metric, signal.value, signal.limit, signal.severity)
-    return open_case_from_alert(work, locator=locator, device=device, reading=reading, exceedance=exceedance, at=at)
+def _link_to_case(work: CaseWork, alert: Alert, *, near: NearCase, at: datetime) -> tuple[Alert, StepResult]:
+    """Link the alert to an open case nearby, note it on the case and announce both."""
+    case = work.cases.get(near.case.id, for_update=True)  # type: ignore[arg-type]
+    assert case is not None  # found in this unit of work
+    alert = link_case(repo=work.alerts, alert=alert, case_id=case.id)  # type: ignore[arg-type]
+    event = _note_on_case(work, case, action=ALERT_LINKED_EVENT, at=at, data={
+        "alert_id": alert.id, "rule_id": alert.rule_id, "subject_id": alert.device_id,
+        "distance_m": round(near.distance_m, 1)},
+        note=f"alert {alert.id} ({alert.device_id} {alert.metric}) linked: {near.distance_m:.0f} m from the case")
+    work.feed.append(payloads.ALERT_LINKED, payloads.alert_linked(alert, case.id), at=at)  # type: ignore[arg-type]
+    return alert, StepResult(replace(case, updated_at=at), event)
 
 
-def _open_case_for_alert(work: CaseWork, alert: Alert, *, case_in: CaseCreate, grid_path: tuple[str, ...],
-                         at: datetime) -> tuple[Alert, StepResult]:
-    """Announce a new alert, open its case as the system and link the two; return the linked alert and the case."""
-    work.feed.append(payloads.ALERT_RAISED, payloads.alert_raised(alert), at=at)
-    opened = report_case_and_announce(work, case_in=case_in, grid_path=grid_path, actor=SYSTEM_ACTOR, at=at)
-    return link_case(repo=work.alerts, alert=alert, case_id=opened.case.id), opened  # type: ignore[arg-type]
+def _note_on_case(work: CaseWork, case: Case, *, action: str, at: datetime, note: str,
+                  data: dict[str, object]) -> CaseEvent:
+    """Append an event off the loop (the status stays) to the case and announce the case as updated."""
+    case = replace(case, updated_at=at)
+    work.cases.update(case)
+    event = work.cases.append_event(CaseEvent(case_id=case.id, action=action, actor=SYSTEM_ACTOR, at=at,  # type: ignore[arg-type]
+                                              from_status=case.status, to_status=case.status, note=note, data=data))
+    work.feed.append(payloads.CASE_UPDATED, payloads.case_updated(case, event), at=at)
+    return event
+
+
+def _announce_cleared(work: CaseWork, alert: Alert, *, at: datetime) -> None:
+    """Announce a cleared alert and note it on its case when the case is still open."""
+    work.feed.append(payloads.ALERT_CLEARED, payloads.alert_cleared(alert), at=at)
+    case = work.cases.get(alert.case_id, for_update=True) if alert.case_id is not None else None
+    if case is None or case.status is CaseStatus.CLOSED:
+        return
+    data: dict[str, object] = {"alert_id": alert.id, "subject_id": alert.device_id, "metric": alert.metric}
+    if alert.sensor_kind == CAMERA_KIND:
+        # The case stays open: the command room verifies the repair (a camera can flap) and closes it.
+        data["camera_id"] = alert.device_id
+        _note_on_case(work, case, action=CAMERA_RECOVERED, at=at, data=data,
+                      note=f"{alert.device_id} healthy again; alert {alert.id} cleared; verify the repair and close "
+                           "the case")
+        return
+    _note_on_case(work, case, action=ALERT_CLEARED_EVENT, at=at, data=data,
+                  note=f"{alert.device_id} {alert.metric} back within its limit; alert {alert.id} cleared")
+
+
+def acknowledge_alert_and_announce(work: CaseWork, *, alert_id: int, note: str, actor: str, at: datetime) -> Alert:
+    """Acknowledge an alert for an operator with their note, note it on the alert's case and announce it."""
+    alert = acknowledge_alert(repo=work.alerts, alert_id=alert_id, by=actor, note=note, at=at)
+    work.feed.append(payloads.ALERT_ACKNOWLEDGED, payloads.alert_acknowledged(alert), at=at)
+    case = work.cases.get(alert.case_id, for_update=True) if alert.case_id is not None else None
+    if case is not None:
+        event = CaseEvent(case_id=case.id, action=ALERT_ACKNOWLEDGED_EVENT, actor=actor, at=at,  # type: ignore[arg-type]
+                          from_status=case.status, to_status=case.status,
+                          note=note or f"alert {alert.id} acknowledged", data={"alert_id": alert.id})
+        case = replace(case, updated_at=at)
+        work.cases.update(case)
+        work.feed.append(payloads.CASE_UPDATED, payloads.case_updated(case, work.cases.append_event(event)), at=at)
+    return alert
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,48 +276,20 @@ def camera_health_changed(work: CaseWork, *, locator: Locator, camera: Camera, p
     """Raise, fold or clear the camera's alert for its new status; a new alert opens a maintenance case for its owner.
 
     An alert is raised when the camera goes from ok or unknown (or another fault family) to a fault; while the
-    fault lasts each probe folds into the open alert; a healthy probe clears (closes) the camera's open alerts and
-    notes the recovery on their cases, which stay open until the command room verifies the repair and closes them.
+    fault lasts each probe folds into the open alert; a healthy probe clears the camera's open alerts and notes
+    the recovery on their cases, which stay open until the command room verifies the repair and closes them.
     """
     metric = metric_for(current)
     if metric is None:
-        return CameraAlarmOutcome(cleared=tuple(_clear_camera_alerts(work, camera=camera, at=at)))
-    open_alert = work.alerts.find_open(device_id=camera.id, metric=metric)
+        outcomes = (handle_alert_signal(work, locator=locator, at=at,
+                                        signal=camera_signal(camera, metric=m, kind=SignalKind.CLEAR, at=at))
+                    for m in METRICS)
+        return CameraAlarmOutcome(cleared=tuple(o.alert for o in outcomes if o is not None))
+    open_alert = work.alerts.find_open(device_id=camera.id, rule_id=rule_id_for(metric))
     if open_alert is None and previous is not None and metric_for(previous) == metric:
-        # The fault did not change and its alert was closed by hand (its case closed): raise only on a change.
+        # The fault did not change and its alert was cleared with its case: raise again only on a change.
         return CameraAlarmOutcome()
-    grid_path = locator.grid_path(camera.lon, camera.lat)
-    alert, is_new = raise_camera_alert(repo=work.alerts, camera=camera, metric=metric, grid_path=grid_path, at=at)
-    if not is_new:
-        return CameraAlarmOutcome(alert, False)
-    category = CATEGORIES[CAMERA_FAULT]
-    department = owner_department(camera.owner)
-    alert, opened = _open_case_for_alert(work, alert, grid_path=grid_path, at=at, case_in=CaseCreate(
-        title=f"{category.label}: {camera.name}", category=category.code, lon=camera.lon, lat=camera.lat,
-        source=CaseSource.CAMERA, alert_id=alert.id,
-        description=f"{camera.id} {current.value}: {detail}; maintained by {department}"))
-    # Accepted for the owner's maintainers; no field team is dispatched: grid teams do not repair cameras.
-    step = take_step_and_announce(work, locator=locator, case_id=opened.case.id, actor=SYSTEM_ACTOR, at=at,  # type: ignore[arg-type]
-                                  step_in=StepInput(Action.ACCEPT, note=f"camera fault; maintenance by {department}"))
-    return CameraAlarmOutcome(alert, True, step)
-
-
-def _clear_camera_alerts(work: CaseWork, *, camera: Camera, at: datetime) -> list[Alert]:
-    """Close the camera's open alerts and note the recovery on each one's case, announced on the feed."""
-    cleared = []
-    for alert in open_camera_alerts(repo=work.alerts, camera_id=camera.id):
-        closed = close_alert(repo=work.alerts, alert_id=alert.id, at=at)  # type: ignore[arg-type]
-        cleared.append(closed)
-        case = work.cases.get(alert.case_id, for_update=True) if alert.case_id is not None else None
-        if case is None:
-            continue
-        case = replace(case, updated_at=at)
-        work.cases.update(case)
-        event = work.cases.append_event(CaseEvent(
-            case_id=case.id, action=CAMERA_RECOVERED, actor=SYSTEM_ACTOR, at=at,  # type: ignore[arg-type]
-            from_status=case.status, to_status=case.status,
-            note=f"{camera.id} healthy again; alert {alert.id} cleared; verify the repair and close the case",
-            data={"alert_id": alert.id, "camera_id": camera.id, "metric": alert.metric},
-        ))
-        work.feed.append(payloads.CASE_UPDATED, payloads.case_updated(case, event), at=at)
-    return cleared
+    signal = camera_signal(camera, metric=metric, kind=SignalKind.RAISE, at=at, detail=f"{current.value}: {detail}")
+    outcome = handle_alert_signal(work, locator=locator, signal=signal, at=at)
+    assert outcome is not None  # only a clear answers None
+    return CameraAlarmOutcome(outcome.alert, outcome.is_new, outcome.case)

@@ -39,6 +39,15 @@ def offset_lon_lat(lon: float, lat: float, bearing_deg: float, distance_m: float
     return lon + dlon, lat + dlat
 
 
+def bbox_around(lon: float, lat: float, radius_m: float) -> tuple[float, float, float, float]:
+    """Return a WGS-84 (min_lon, min_lat, max_lon, max_lat) box holding every point within radius_m of (lon, lat)."""
+    # A tenth wider than the flat estimate: the box only prefilters, haversine_m decides.
+    reach = radius_m * 1.1
+    dlat = reach / METRES_PER_DEG_LAT
+    dlon = reach / (METRES_PER_DEG_LAT * max(math.cos(math.radians(lat)), 0.01))
+    return lon - dlon, lat - dlat, lon + dlon, lat + dlat
+
+
 def view_sector(lon: float, lat: float, bearing_deg: float, fov_deg: float, range_m: float) -> Polygon:
     """Return the WGS-84 polygon a camera sees: a wedge of fov_deg around bearing, range_m deep (a disc at 360).
 

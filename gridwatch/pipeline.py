@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from alerts.rules import exceedances
+from cases.alarm_policy import AlertLinking
 from cases.locator import Locator
 from cases.use_cases import move_team_and_announce, open_case_from_alert
 from iot.catalogue import DeviceCatalogue
@@ -116,8 +117,9 @@ class Pipeline:
     def __init__(self, *, store: Store, locator: Locator, stats: IngestStats | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC), topic_root: str = DEFAULT_ROOT,
                  dead_letter_prefix_bytes: int = DEAD_LETTER_PREFIX_BYTES,
-                 catalogue: DeviceCatalogue | None = None) -> None:
+                 catalogue: DeviceCatalogue | None = None, alert_linking: AlertLinking | None = None) -> None:
         self.store = store
+        self.alert_linking = alert_linking or AlertLinking()
         self.locator = locator
         self.stats = stats or IngestStats()
         self.clock = clock
@@ -258,11 +260,11 @@ class Pipeline:
             device = devices[reading.device_id]
             for exceedance in exceedances(reading, device.kind, DEFAULT_THRESHOLDS):
                 outcome = open_case_from_alert(uow, locator=self.locator, device=device, reading=reading,
-                                               exceedance=exceedance, at=now)
-                if outcome.is_new:
-                    tally["alerts"] += 1
-                    tally["cases"] += 1
-                    tally["dispatched"] += int(outcome.dispatched)
+                                               exceedance=exceedance, at=now, linking=self.alert_linking)
+                tally["alerts"] += int(outcome.is_new)
+                # A case opens when the policy is met, maybe on a later reading; an alert that joined a case opened none.
+                tally["cases"] += int(outcome.case is not None and not outcome.linked)
+                tally["dispatched"] += int(outcome.dispatched)
 
     def _on_unknown_device(self, uow: UnitOfWork, message: InboundMessage, device_id: str, now: datetime,
                            tally: dict[str, int]) -> None:

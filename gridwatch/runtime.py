@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import uvicorn
 
 from api.app import create_app
+from cases.alarm_policy import AlertLinking
 from cases.locator import Locator
 from gridwatch.ingest import BACKOFF_CAP_S, Backoff, IngestWorker
 from gridwatch.jobs_wiring import start_worker_runtime
@@ -42,6 +43,7 @@ class Core:
     store: Store
     locator: Locator = field(default_factory=Locator)
     stats: IngestStats = field(default_factory=IngestStats)
+    alert_linking: AlertLinking = field(default_factory=AlertLinking)  # from settings.alerts, built at start-up
 
 
 def start_ingest(core: Core, *, mqtt_url: str, client_id: str, batch_size: int, persistent: bool = True,
@@ -51,7 +53,7 @@ def start_ingest(core: Core, *, mqtt_url: str, client_id: str, batch_size: int, 
                  dead_letter_prefix_bytes: int = DEAD_LETTER_PREFIX_BYTES) -> IngestWorker:
     """Subscribe to the sensor and team topics under topic_root and start storing what arrives."""
     pipeline = Pipeline(store=core.store, locator=core.locator, stats=core.stats, topic_root=topic_root,
-                        dead_letter_prefix_bytes=dead_letter_prefix_bytes)
+                        dead_letter_prefix_bytes=dead_letter_prefix_bytes, alert_linking=core.alert_linking)
     subscriber = MqttSubscriber(mqtt_url, client_id=client_id, topics=subscriptions(topic_root), persistent=persistent,
                                 protocol=protocol, max_in_flight=max_in_flight, session_expiry_s=session_expiry_s,
                                 share_group=share_group, status_topic=status_topic(topic_root, client_id))
@@ -97,7 +99,8 @@ def serve_http(core: Core, settings: Settings, *, host: str, port: int, with_ing
 def run_services(settings: Settings, *, http: bool, ingest: bool) -> None:
     """Run the HTTP server, the ingest worker, or both, against the configured store and broker."""
     with ExitStack() as stack:
-        core = Core(store=open_migrated_store(settings.effective_store_url, timeout_s=settings.store_timeout_s))
+        core = Core(store=open_migrated_store(settings.effective_store_url, timeout_s=settings.store_timeout_s),
+                    alert_linking=settings.alerts.linking())
         stack.callback(core.store.close)
         # Each process keeps its own indexes fresh; retention runs in `gridwatch worker`.
         jobs = start_worker_runtime(core.store, core.locator, settings, label="api" if http else "ingest",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from cases.alarm_policy import AlertLinking
 from iot.errors import IngestError
 from iot.topics import DEFAULT_ROOT, check_root
 from video.diagnosis import Thresholds
@@ -111,6 +113,21 @@ class VideoDiagnosisSettings(BaseSettings):
         return Thresholds(**self.model_dump())
 
 
+class AlertSettings(BaseSettings):
+    """How alerts join cases (GRIDWATCH_ALERT_*): how near in space and time an open case must be to take an alert."""
+
+    model_config = SettingsConfigDict(env_prefix="GRIDWATCH_ALERT_", env_file=".env", extra="ignore")
+
+    link_radius_m: float = Field(150.0, ge=0, le=5000, description="An alert within this many metres of an open case "
+                                                                   "of its category joins that case.")
+    link_window_min: float = Field(60.0, ge=0, le=7 * 24 * 60, description="...if the case was opened at most this "
+                                                                           "many minutes before the alert was raised.")
+
+    def linking(self) -> AlertLinking:
+        """Return these settings as the use case's linking parameters."""
+        return AlertLinking(radius_m=self.link_radius_m, window=timedelta(minutes=self.link_window_min))
+
+
 class Settings(BaseSettings):
     """Where the store, the broker and the HTTP server are, and where files live."""
 
@@ -147,6 +164,7 @@ class Settings(BaseSettings):
                                                     description="Default thresholds of the picture diagnosis.")
     camera_probes: CameraProbeSettings = Field(default_factory=CameraProbeSettings,
                                                description="The probe cycle of every camera.")
+    alerts: AlertSettings = Field(default_factory=AlertSettings, description="How alerts join open cases nearby.")
     video_live: VideoLiveSettings = Field(default_factory=VideoLiveSettings,
                                           description="The live relay and the snapshots of new cases.")
 

@@ -71,7 +71,7 @@ def make_alert(device_id: str = "aq-001", **overrides: Any) -> Alert:
     fields: dict[str, Any] = dict(device_id=device_id, sensor_kind=SensorKind.AIR_QUALITY.value, metric="pm25",
                                   value=180.0, limit=150.0, severity=Severity.WARNING, lon=LON, lat=LAT,
                                   grid_path=("T01", "V01"), raised_at=T0, last_seen_at=T0, occurrences=1,
-                                  status=AlertStatus.OPEN, case_id=None, id=None)
+                                  status=AlertStatus.RAISED, case_id=None, id=None)
     return Alert(**{**fields, **overrides})
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from alerts.models import AlertStatus, Severity
+from alerts.models import AlertPurpose, AlertStatus, Severity
 from api.responses.common import (AreaGeometry, FeatureCollection, Instant, Page, PointFeature, PolygonGeometry,
                                   ReadModel)
 from cases.models import Platform, TeamStatus
@@ -53,22 +53,31 @@ class GridLocation(ReadModel):
 
 
 class AlertRead(ReadModel):
-    """A located alarm: device, metric, how far over its limit, in which grids, and its case."""
+    """A located alarm of one subject and rule: its last, first and worst values, its lifecycle and its case."""
 
     id: int
-    device_id: str
-    sensor_kind: str
+    device_id: Annotated[str, Field(description="the subject: a device, a camera or a team")]
+    sensor_kind: Annotated[str, Field(description="the subject's kind (camera for camera faults)")]
+    rule_id: Annotated[str, Field(description="the rule that raised it (threshold:<metric> for the fixed thresholds)")]
+    purpose: AlertPurpose
     metric: str
-    value: float
+    value: Annotated[float, Field(description="the last value seen")]
     limit: float
-    severity: Severity
+    first_value: float
+    worst_value: Annotated[float, Field(description="the value farthest past the limit")]
+    worst_at: Instant
+    severity: Annotated[Severity, Field(description="the gravest seen; it only rises")]
     lon: float
     lat: float
     grid_path: list[str]
-    raised_at: Instant
+    raised_at: Annotated[Instant, Field(description="first seen")]
     last_seen_at: Instant
-    occurrences: Annotated[int, Field(ge=1, description="repeats folded into this alert")]
+    occurrences: Annotated[int, Field(ge=1, description="signals folded into this alert")]
     status: AlertStatus
+    acknowledged_by: str | None
+    acknowledged_at: Instant | None
+    ack_note: str
+    cleared_at: Instant | None
     case_id: int | None
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from alerts.models import AlertStatus
+from alerts.models import OPEN_STATUSES as OPEN_ALERT_STATUSES
 from api.deps import ClockDep, StoreDep
 from api.responses import HealthRead, HealthUnavailable
 from cases.models import CaseStatus
@@ -38,7 +38,7 @@ def healthz(request: Request, store: StoreDep, clock: ClockDep) -> dict[str, Any
                 "open_cases": sum(uow.cases.count(status=s) for s in OPEN_STATUSES),
                 "dispatched": uow.cases.count(status=CaseStatus.DISPATCHED),
                 "alerts_today": uow.alerts.count(raised_since=start_of_local_day(clock())),
-                "open_alerts": uow.alerts.count(status=AlertStatus.OPEN),
+                "open_alerts": uow.alerts.count(status=OPEN_ALERT_STATUSES),  # not cleared
                 "dead_letters": uow.dead_letters.count(),
             }
     except Exception as exc:  # noqa: BLE001 - any failure means unhealthy, and the body says which

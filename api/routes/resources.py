@@ -1,4 +1,4 @@
-"""Alerts, teams, cameras, devices and dead letters: read-only lists and single items."""
+"""Teams, cameras, devices and dead letters: read-only lists and single items."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from alerts.models import AlertStatus
-from api.deps import BBoxDep, Format, IdPath, LocatorDep, PagingDep, StoreDep
+from api.deps import BBoxDep, Format, LocatorDep, PagingDep, StoreDep
 from api.errors import NotFound
-from api.responses import (AlertList, AlertRead, CameraList, CameraRead, CoveringRead, DeadLetterPage, DeviceList,
+from api.responses import (CameraList, CameraRead, CoveringRead, DeadLetterPage, DeviceList,
                            TeamList, TeamRead)
 from api.responses.resources import SectorFeatureCollection
 from api.security import IngestReader, OpsReader
-from api.serialize import (alert_dict, camera_dict, dead_letter_dict, device_dict, feature_collection, page,
+from api.serialize import (camera_dict, dead_letter_dict, device_dict, feature_collection, page,
                            point_feature, team_dict)
 from cases.models import Platform, TeamStatus
 from gis.crs import normalise_position
@@ -31,26 +30,6 @@ def _out(items: list[dict[str, Any]], *, key: str, total: int, paging: Any, form
         features = [point_feature(i, feature_id=i[key]) for i in items]
         return feature_collection(features, total=total, **paging.window)
     return page(items, total=total, **paging.window)
-
-
-@router.get("/api/alerts", tags=["alerts"], response_model=AlertList)
-def list_alerts(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBoxDep, format: Format = "json",
-                status: AlertStatus | None = None) -> dict[str, Any]:
-    """List alerts, newest first."""
-    with store.read_only() as uow:
-        found = uow.alerts.list(status=status, bbox=bbox, limit=paging.limit, offset=paging.offset)
-        total = uow.alerts.count(status=status, bbox=bbox)
-    return _out([alert_dict(a) for a in found], key="id", total=total, paging=paging, format=format)
-
-
-@router.get("/api/alerts/{alert_id}", tags=["alerts"], response_model=AlertRead)
-def get_alert(store: StoreDep, _who: OpsReader, alert_id: IdPath) -> dict[str, Any]:
-    """Return one alert."""
-    with store.read_only() as uow:
-        alert = uow.alerts.get(alert_id)
-    if alert is None:
-        raise NotFound(f"alert {alert_id}: no such alert")
-    return alert_dict(alert)
 
 
 @router.get("/api/teams", tags=["teams"], response_model=TeamList)

@@ -11,7 +11,7 @@ import { store, on, emit, fromFeature, setAssignment, upsertCase, upsertTeam, gr
 
 const HEALTH_EVERY_MS = 5000;
 const STREAM_URL = "/api/events/stream";
-const STREAM_KINDS = ["alert.raised", "case.opened", "case.updated", "team.assigned", "team.released", "team.moved", "team.silent", "team.reporting"];
+const STREAM_KINDS = ["alert.raised", "alert.acknowledged", "alert.cleared", "alert.linked", "case.opened", "case.updated", "team.assigned", "team.released", "team.moved", "team.silent", "team.reporting"];
 const STREAM_RETRY_MS = 2000;
 const STREAM_RETRY_MAX_MS = 60_000;
 
@@ -379,6 +379,16 @@ function handleEvent(kind, data, feedId) {
         text: `${a.sensor_kind || ""} ${a.metric}=${a.value} (limit 限值 ${a.limit}) · ${a.device_id} · ${gridPathText(a.grid_path)}`,
         at: a.raised_at || new Date(),
       });
+      break;
+    }
+    case "alert.acknowledged":
+    case "alert.cleared":
+    case "alert.linked": {
+      const a = data.alert || {};
+      const what = { "alert.acknowledged": "acknowledged 已确认", "alert.cleared": "cleared 已解除",
+                     "alert.linked": `linked to case 已关联案件 #${data.case_id}` }[kind];
+      feed.push({ kind, feedId, level: "quiet", tag: "Alert 告警", caseId: data.case_id ?? null,
+                  text: `${a.device_id} ${a.metric} · ${what}`, at: new Date() });
       break;
     }
     default:

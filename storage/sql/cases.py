@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from cases.models import Case, CaseEvent, CaseSource, CaseStatus, Platform
@@ -111,6 +112,15 @@ class SqlCaseRepository:
         """Return how many cases match the filters."""
         clause, params = self._where(status, platform, grid_code, any_grid, bbox)
         return self._db.scalar(f"SELECT count(*) FROM cases{clause}", params)
+
+    def open_near(self, *, category: str, bbox: BBox, created_since: datetime, limit: int = 20) -> list[Case]:
+        """Return cases of the category not closed, lying in the WGS-84 bbox, created at or after created_since."""
+        since = self._d.time_to_db(created_since, where="open_near created_since")
+        # The bbox uses the point index; the caller measures the exact distance on the few rows found.
+        clause, params = where(("category = ? AND status <> ? AND created_at >= ?",
+                                [category, str(CaseStatus.CLOSED), since]), self._d.point_in_bbox(bbox))
+        sql = f"{_SELECT}{clause} ORDER BY created_at DESC, id DESC LIMIT ?"
+        return [self._case(r) for r in self._db.execute(sql, (*params, limit))]
 
     def append_event(self, event: CaseEvent) -> CaseEvent:
         """Append to the case's event log (never updated or deleted) and return it with its id."""

@@ -13,8 +13,9 @@ from gis.models import GridLevel
 from storage import Store
 from tests.api.conftest import ACCOUNTS, login
 from iot.models import QuarantineEntry
-from tests.factories import LAT, LON, T0, make_assignment, make_case, make_device, make_grid, make_team
+from tests.factories import LAT, LON, T0, make_alert, make_assignment, make_case, make_device, make_grid, make_team
 
+ALERT = 1  # an open alert in V01
 OWN, FOREIGN = 1, 2  # case ids: own is market in V01 dispatched to T-MKT-01; foreign is enforcement in V02
 ALL = set(ACCOUNTS)
 READERS_OF_BOTH = {"admin", "operator", "supervisor", "viewer"}
@@ -49,6 +50,9 @@ CHECKS = [
     Check("GET", "/api/teams", ALL),
     Check("GET", "/api/teams/T-MKT-01/track", ALL),
     Check("GET", "/api/alerts", ALL),
+    Check("GET", "/api/alerts?status=open", ALL),
+    Check("GET", "/api/alerts/counts?level=2", ALL),
+    Check("GET", f"/api/alerts/{ALERT}", ALL),
     Check("GET", "/api/cameras", ALL),
     Check("GET", "/api/devices", ALL),
     Check("GET", "/api/categories", ALL),
@@ -78,6 +82,8 @@ CHECKS = [
     Check("DELETE", "/api/devices/quarantine/Q-2", DEVICE_ADMINS, ok=204),
     # A JSON body is refused (415) only once the scope check has let the caller in.
     Check("POST", "/api/devices/import", DEVICE_ADMINS, ok=415, body={}),
+    # Acknowledging is the command room's judgement: whoever commands cases.
+    Check("POST", f"/api/alerts/{ALERT}/acknowledge", {"admin", "operator"}, body={"note": "seen"}),
 ]
 
 
@@ -102,7 +108,8 @@ def _seed(store: Store) -> None:
         uow.quarantine.record_many([QuarantineEntry(device_id=q, topic=f"gridwatch/sensors/{q}/readings",
                                                     first_seen_at=T0, last_seen_at=T0, messages=1, payload_prefix=b"{}",
                                                     lon=LON, lat=LAT) for q in ("Q-1", "Q-2")])
-    assert (own.id, foreign.id) == (OWN, FOREIGN)
+        alert = uow.alerts.add(make_alert(grid_path=("T01", "V01")))
+    assert (own.id, foreign.id, alert.id) == (OWN, FOREIGN, ALERT)
 
 
 @pytest.mark.parametrize("role", sorted(ACCOUNTS))

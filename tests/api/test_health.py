@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from alerts.models import AlertStatus
 from api.app import create_app
 from api.routes.health import start_of_local_day
 from cases.models import CaseStatus
@@ -36,12 +37,15 @@ def test_alerts_today_leaves_out_alerts_raised_yesterday_in_beijing(store: Store
     yesterday_late = NOW - timedelta(minutes=31)  # 23:59 on 1 May, Beijing
     today = [NOW - timedelta(minutes=30), NOW - timedelta(minutes=1)]  # 00:00 and 00:29 on 2 May
     with store.unit_of_work() as uow:
-        for when in (yesterday_late, *today):
-            uow.alerts.add(make_alert(raised_at=when, last_seen_at=when))
+        for n, when in enumerate((yesterday_late, *today)):
+            uow.alerts.add(make_alert(f"aq-{n}", raised_at=when, last_seen_at=when))
+        uow.alerts.add(make_alert("aq-acked", raised_at=today[0], last_seen_at=today[0],
+                                  status=AlertStatus.ACKNOWLEDGED))
+        uow.alerts.add(make_alert("aq-cleared", raised_at=today[0], last_seen_at=today[0], status=AlertStatus.CLEARED))
     body = client.get("/healthz").json()
     assert body["status"] == "ok"
-    assert body["counts"]["alerts_today"] == 2
-    assert body["counts"]["open_alerts"] == 3
+    assert body["counts"]["alerts_today"] == 4
+    assert body["counts"]["open_alerts"] == 4  # raised or acknowledged: not cleared
 
 
 def test_healthz_says_when_the_newest_reading_came_and_counts_open_cases(store: Store, client: TestClient) -> None:

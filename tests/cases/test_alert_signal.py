@@ -37,5 +37,5 @@ def test_raise_folds_and_clears_one_alert_with_one_case(store: Store) -> None:
         assert uow.cases.count() == 1
     assert first is not None and first.is_new and first.case is not None
     assert again is not None and not again.is_new and again.alert.occurrences == 2 and again.alert.value == 95
-    assert cleared is not None and cleared.alert.status is AlertStatus.CLOSED
+    assert cleared is not None and cleared.alert.status is AlertStatus.CLEARED
     assert nothing is None

@@ -108,7 +108,7 @@ def test_close_closes_the_alert_and_evaluate_is_taken_once_with_a_score_from_1_t
     (case_id,) = _cases(store, "alarm", alert_id=alert.id, status=CaseStatus.VERIFIED)
     assert _step(store, locator, case_id, Action.CLOSE, 2).case.status is CaseStatus.CLOSED
     with store.unit_of_work() as uow:
-        assert uow.alerts.get(alert.id).status is AlertStatus.CLOSED  # type: ignore[arg-type,union-attr]
+        assert uow.alerts.get(alert.id).status is AlertStatus.CLEARED  # type: ignore[arg-type,union-attr]
     for bad in (None, 0, 6):
         with pytest.raises(CaseError, match="satisfaction from 1 to 5"):
             _step(store, locator, case_id, Action.EVALUATE, 3, satisfaction=bad)

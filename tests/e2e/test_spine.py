@@ -100,7 +100,7 @@ def test_sensor_alarm_becomes_a_located_routed_dispatched_case(running_system, m
                  what="the near team's position to be stored")
 
         # A bad message before and after the alarm: both dead-lettered, the good ones around them all stored.
-        # The repeat is milder than the first alarm: the alert keeps the worst value, not the latest.
+        # The repeat is milder than the first alarm: the alert keeps the worst value beside the latest.
         readings = sensor_topic(device.id, root=root)
         publish(client, readings, b"{not json")
         publish(client, readings, {"ts": now_ms, "values": {"pm25": 40}})
@@ -135,7 +135,8 @@ def test_sensor_alarm_becomes_a_located_routed_dispatched_case(running_system, m
         dispatch = case["events"][-1]
         assert dispatch["data"]["distance_m"] == pytest.approx(haversine_m(device.lon, device.lat, *spots[near_team.id]), abs=2)
         alert = http.get(f"/api/alerts/{case['alert_id']}").json()
-        assert alert["occurrences"] == 2 and alert["value"] == 270 and alert["severity"] == "critical"
+        assert alert["occurrences"] == 2 and alert["worst_value"] == 270 and alert["severity"] == "critical"
+        assert alert["value"] == 260 and alert["status"] == "raised" and alert["rule_id"] == "threshold:pm25"
         assert alert["grid_path"] == located["grid_path"]
 
         wait_for(lambda: {"case.opened", "team.assigned"} <= recorder.kinds_for_case(case["id"]),
@@ -165,4 +166,4 @@ def _walk_the_loop(http: httpx.Client, case_id: int, team_id: str) -> None:
     assert [e["action"] for e in steps] == ["start", "feedback", "verify", "close", "evaluate"]
     assert {e["actor"] for e in steps} == {"duty-operator"}, "the actor comes from the token, not the body"
     assert http.get(f"/api/teams/{team_id}").json()["status"] == "available"
-    assert http.get(f"/api/alerts/{case['alert_id']}").json()["status"] == "closed"
+    assert http.get(f"/api/alerts/{case['alert_id']}").json()["status"] == "cleared"

@@ -49,7 +49,8 @@ def test_repeated_alarm_escalates_to_critical_and_keeps_the_worst_value_in_one_a
         [alert] = uow.alerts.list()
         assert uow.cases.count() == 1
     assert first.severity is Severity.WARNING and first.value == 80.0
-    assert (alert.id, alert.severity, alert.value, alert.occurrences) == (first.id, Severity.CRITICAL, 120.0, 4)
+    assert (alert.id, alert.severity, alert.value, alert.occurrences) == (first.id, Severity.CRITICAL, 85.0, 4)
+    assert (alert.first_value, alert.worst_value) == (80.0, 120.0)
     assert alert.case_id is not None
 
 

@@ -154,3 +154,18 @@ def test_get_for_update_makes_a_second_reader_wait_for_the_first_writer(store: S
         thread.join(timeout=15)
     assert not errors
     assert seen == [CaseStatus.ACCEPTED]
+
+
+def test_open_near_finds_open_cases_of_the_category_in_the_box_created_since(store: Store) -> None:
+    box = (119.99, 32.29, 120.01, 32.31)
+    with store.unit_of_work() as uow:
+        wanted = uow.cases.add(make_case(category="noise_nuisance", created_at=at(10)))
+        older = uow.cases.add(make_case(category="noise_nuisance", created_at=at(5), status=CaseStatus.DISPATCHED))
+        uow.cases.add(make_case(category="noise_nuisance", created_at=at(12), status=CaseStatus.CLOSED))
+        uow.cases.add(make_case(category="air_pollution", created_at=at(12)))
+        uow.cases.add(make_case(category="noise_nuisance", created_at=at(12), lon=120.02))
+        uow.cases.add(make_case(category="noise_nuisance", created_at=at(-1)))
+    with store.read_only() as uow:
+        assert uow.cases.open_near(category="noise_nuisance", bbox=box, created_since=at(0)) == [wanted, older]
+        assert uow.cases.open_near(category="noise_nuisance", bbox=box, created_since=at(6)) == [wanted]
+        assert uow.cases.open_near(category="noise_nuisance", bbox=box, created_since=at(0), limit=1) == [wanted]

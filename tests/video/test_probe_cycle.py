@@ -130,8 +130,8 @@ def test_every_camera_is_probed_faults_open_one_case_each_and_recovery_clears(
         assert uow.camera_health.probe_frame("cam-dead") is None
         alerts = {a.device_id: a for a in uow.alerts.list()}
         assert {k: (a.metric, a.sensor_kind, a.status) for k, a in alerts.items()} == {
-            "cam-frozen": ("picture", "camera", AlertStatus.OPEN), "cam-dead": ("offline", "camera", AlertStatus.OPEN),
-            "cam-flip": ("picture", "camera", AlertStatus.OPEN), "cam-silent": ("offline", "camera", AlertStatus.OPEN)}
+            "cam-frozen": ("picture", "camera", AlertStatus.RAISED), "cam-dead": ("offline", "camera", AlertStatus.RAISED),
+            "cam-flip": ("picture", "camera", AlertStatus.RAISED), "cam-silent": ("offline", "camera", AlertStatus.RAISED)}
         cases = {c.alert_id: c for c in uow.cases.list()}
         assert len(cases) == 4
         for alert in alerts.values():
@@ -159,7 +159,7 @@ def test_every_camera_is_probed_faults_open_one_case_each_and_recovery_clears(
         alerts = {a.device_id: a for a in uow.alerts.list()}
         assert len(uow.alerts.list()) == 4 and len(uow.cases.list()) == 4  # folded, not raised again
         assert alerts["cam-frozen"].occurrences == alerts["cam-dead"].occurrences == 2
-        assert alerts["cam-flip"].status is AlertStatus.CLOSED
+        assert alerts["cam-flip"].status is AlertStatus.CLEARED
         flip_case = uow.cases.get(alerts["cam-flip"].case_id)  # type: ignore[arg-type]
         assert flip_case is not None and flip_case.status is CaseStatus.ACCEPTED  # waits for the command room
         assert [e.action for e in uow.cases.events(flip_case.id)][-1] == CAMERA_RECOVERED  # type: ignore[arg-type]
@@ -208,7 +208,7 @@ def test_the_cli_probes_writes_health_and_prints_the_faulty(
 
 
 def test_an_unchanged_fault_whose_alert_was_closed_by_hand_raises_nothing_until_it_changes(store: Store) -> None:
-    from alerts.service import close_alert
+    from alerts.service import clear_alert
     from cases.use_cases import camera_health_changed
 
     camera = make_camera("cam-x")
@@ -222,7 +222,7 @@ def test_an_unchanged_fault_whose_alert_was_closed_by_hand_raises_nothing_until_
     first = changed(None, Health.FROZEN, T0)
     assert first.is_new and first.case is not None
     with store.unit_of_work() as uow:
-        close_alert(repo=uow.alerts, alert_id=first.alert.id, at=T0)
+        clear_alert(repo=uow.alerts, alert_id=first.alert.id, at=T0)
     assert changed(Health.FROZEN, Health.BLURRED, T0 + timedelta(minutes=10)).alert is None  # same family
     again = changed(Health.BLURRED, Health.OFFLINE, T0 + timedelta(minutes=20))  # another family: a change
     assert again.is_new and again.alert.metric == "offline"

@@ -1,0 +1,33 @@
+"""Answers about alerts beyond the list: counts up the grid hierarchy."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from api.responses.common import ReadModel
+from gis.models import GridLevel
+
+# A status, or "open" for raised and acknowledged alike.
+AlertStatusFilter = Literal["raised", "acknowledged", "cleared", "open"]
+
+
+class GridAlertCount(ReadModel):
+    """How many alerts lie in one grid, its finer grids included."""
+
+    code: str
+    name: str
+    level: GridLevel
+    parent_code: str | None
+    count: Annotated[int, Field(ge=0)]
+
+
+class AlertCounts(ReadModel):
+    """Alert counts per grid of the level (or under the grid) asked, for the map."""
+
+    status: AlertStatusFilter
+    level: GridLevel | None
+    grid: str | None
+    total: Annotated[int, Field(ge=0, description="alerts of the status in the town, whatever their grid")]
+    grids: list[GridAlertCount]
