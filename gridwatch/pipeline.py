@@ -8,11 +8,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from alerts.rules import Exceedance, exceedances
+from alerts.rule_engine import Evaluation, RuleEngine
+from alerts.rule_service import load_engine, refresh_rules
 from cases.locator import Locator
-from cases.use_cases import move_team_and_announce, open_case_from_alert
+from cases.use_cases import move_team_and_announce
+from gridwatch.alerting import evaluate_and_signal, evaluate_positions_and_signal
 from iot.errors import IngestError
-from iot.models import DEFAULT_THRESHOLDS, DeadLetter, Device, Reading
+from iot.models import DeadLetter, Device, Reading, TeamPosition
 from iot.mqtt import InboundMessage
 from iot.payloads import parse_position, parse_reading
 from iot.topics import DEFAULT_ROOT, TopicKind, check_root, parse_topic
@@ -52,36 +54,54 @@ class Pipeline:
     """Handles batches of inbound messages in one transaction each; a bad message never costs a good one."""
 
     def __init__(self, *, store: Store, locator: Locator, stats: IngestStats | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC), topic_root: str = DEFAULT_ROOT) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC), topic_root: str = DEFAULT_ROOT,
+                 rules: RuleEngine | None = None) -> None:
         self.store = store
         self.locator = locator
         self.stats = stats or IngestStats()
         self.clock = clock
         self.topic_root = check_root(topic_root)
+        self.rules = rules
+        # Evaluations whose transaction has not committed yet; the engine takes them on only after the commit.
+        self._uncommitted: list[Evaluation] = []
+        # What the unit of work in progress stored that the rules must see (one batch at a time per pipeline).
+        self._fresh = _Fresh()
 
     def handle(self, messages: Sequence[InboundMessage]) -> None:
         """Store a batch; if the store fails mid-batch, redo it message by message and dead-letter the culprit."""
         tally = _tally(received=len(messages))
         try:
+            self._load_rules()
             with self.store.unit_of_work() as uow:
                 self._refresh(uow)
                 devices: dict[str, Device | None] = {}
+                self._fresh = _Fresh()
                 for message in messages:
                     self._handle_one(uow, message, tally, devices)
+                self._on_new_messages(uow, self._fresh, devices, self.clock(), tally)
         except Exception:
+            self._uncommitted.clear()
             logger.exception("batch of %d messages failed in the store; retrying one by one", len(messages))
             tally = _tally(received=len(messages))
             for message in messages:
                 self._handle_alone(message, tally)
+        else:
+            self._after_commit()
         self.stats.add(tally)
 
     def _handle_alone(self, message: InboundMessage, tally: dict[str, int]) -> None:
         own = _tally()
         try:
+            self._load_rules()
             with self.store.unit_of_work() as uow:
                 self._refresh(uow)
-                self._handle_one(uow, message, own, {})
+                devices: dict[str, Device | None] = {}
+                self._fresh = _Fresh()
+                self._handle_one(uow, message, own, devices)
+                self._on_new_messages(uow, self._fresh, devices, self.clock(), own)
+            self._after_commit()
         except Exception as exc:
+            self._uncommitted.clear()
             logger.exception("message on %s failed in the store", message.topic)
             own = _tally(store_errors=1, dead_letters=1)
             try:
@@ -97,6 +117,32 @@ class Pipeline:
 
     def _refresh(self, uow: UnitOfWork) -> None:
         self.locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
+        if self.rules is not None:
+            # Rules people changed reach the engine at the next batch (one tiny read when nothing changed).
+            refresh_rules(self.rules, rules=uow.alert_rules)
+
+    def _load_rules(self) -> None:
+        """Load the engine and its states from the store once, before the first batch."""
+        if self.rules is None:
+            # A transaction of its own: seeding the default rules must not hang on a batch's fate.
+            with self.store.unit_of_work() as own:
+                self.rules = load_engine(rules=own.alert_rules, states=own.rule_states, at=self.clock())
+
+    def _on_new_messages(self, uow: UnitOfWork, fresh: _Fresh, devices: dict[str, Device | None], now: datetime,
+                         tally: dict[str, int]) -> None:
+        """Evaluate the batch's new readings and positions against the alert rules, in the batch's transaction."""
+        assert self.rules is not None  # _refresh loaded it
+        for found, counts in (evaluate_and_signal(uow, self.rules, self.locator, fresh.readings, devices, now),
+                              evaluate_positions_and_signal(uow, self.rules, self.locator, fresh.positions, now)):
+            self._uncommitted.append(found)
+            for name, value in counts.items():
+                tally[name] += value
+
+    def _after_commit(self) -> None:
+        """Let the engine take on what the committed transaction stored."""
+        for evaluation in self._uncommitted:
+            self.rules.commit(evaluation)  # type: ignore[union-attr]
+        self._uncommitted.clear()
 
     def _handle_one(self, uow: UnitOfWork, message: InboundMessage, tally: dict[str, int],
                     devices: dict[str, Device | None]) -> None:
@@ -128,8 +174,7 @@ class Pipeline:
             tally["duplicates"] += 1
             return
         tally["readings"] += 1
-        for exceedance in exceedances(reading, device.kind, DEFAULT_THRESHOLDS):
-            self._handle_exceedance(uow, device, reading, exceedance, now, tally)
+        self._fresh.readings.append(reading)
 
     def _handle_position(self, uow: UnitOfWork, message: InboundMessage, team_id: str, now: datetime,
                          tally: dict[str, int]) -> None:
@@ -141,15 +186,15 @@ class Pipeline:
         move_team_and_announce(uow, team_id=team_id, lon=position.lon, lat=position.lat, at=position.ts,
                                announced_at=now)
         tally["positions"] += 1
+        self._fresh.positions.append(position)
 
-    def _handle_exceedance(self, uow: UnitOfWork, device: Device, reading: Reading, exceedance: Exceedance,
-                           now: datetime, tally: dict[str, int]) -> None:
-        outcome = open_case_from_alert(uow, locator=self.locator, device=device, reading=reading,
-                                       exceedance=exceedance, at=now)
-        if outcome.is_new:
-            tally["alerts"] += 1
-            tally["cases"] += 1
-            tally["dispatched"] += int(outcome.dispatched)
+
+@dataclass
+class _Fresh:
+    """What a batch stored that the alert rules must see: new readings and team positions."""
+
+    readings: list[Reading] = field(default_factory=list)
+    positions: list[TeamPosition] = field(default_factory=list)
 
 
 def _tally(**start: int) -> dict[str, int]:
