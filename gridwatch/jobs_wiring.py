@@ -1,7 +1,7 @@
 """gridwatch's periodic jobs, and starting them with the scheduler and the pool of worker processes.
 
-`gridwatch worker` runs the jobs that happen once per period in the whole deployment (retention, camera
-probes) and the pool; `serve` and `ingest` run only the per-process job that keeps their own indexes fresh; the demo runs
+`gridwatch worker` runs the jobs that happen once per period in the whole deployment (retention, the alert
+clock, camera probes) and the pool; `serve` and `ingest` run only the per-process job that keeps their own indexes fresh; the demo runs
 all of it in its one process tree.
 """
 
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from cases.locator import Locator
+from gridwatch.alerting import check_alert_clock
 from gridwatch.camera_probes import probe_cameras
 from gridwatch.retention import RetentionPolicy, describe, prune
 from gridwatch.settings import JobSettings, Settings
@@ -30,6 +31,7 @@ RETENTION = "retention"
 INDEX_REFRESH = "index-refresh"
 CAMERA_PROBES = "camera-probes"
 SNAPSHOTS = "snapshots"
+ALERT_CLOCK = "alert-clock"
 
 
 def store_job_runs(store: Store) -> RunsFactory:
@@ -58,6 +60,13 @@ def index_refresh_job(store: Store, locator: Locator, settings: JobSettings) -> 
 
     interval = timedelta(seconds=settings.index_refresh_seconds)
     return JobSpec(INDEX_REFRESH, interval=interval, timeout=interval, run=refresh, per_process=True)
+
+
+def alert_clock_job(store: Store, locator: Locator, settings: JobSettings) -> JobSpec:
+    """Return the job evaluating the alert rules that run on the clock (silent devices) once per period."""
+    interval = timedelta(seconds=settings.alert_clock_seconds)
+    return JobSpec(ALERT_CLOCK, interval=interval, timeout=interval * 4,
+                   run=lambda now: check_alert_clock(store, locator, now))
 
 
 def camera_probes_job(store: Store, pool: WorkerPool, locator: Locator, settings: Settings, *,
@@ -113,7 +122,9 @@ def start_worker_runtime(store: Store, locator: Locator, settings: Settings, *, 
     if index_refresh:
         jobs.append(index_refresh_job(store, locator, settings.jobs))
     if retention:
+        # The deployment's once-per-period jobs: whoever prunes the store also watches for silent devices.
         jobs.append(retention_job(store, settings.jobs))
+        jobs.append(alert_clock_job(store, locator, settings.jobs))
     if probers is not None:
         jobs.append(camera_probes_job(store, probers, locator, settings))
     if workers is not None and settings.video_live.snapshot_cameras > 0:
