@@ -19,6 +19,7 @@ class Scope(StrEnum):
     INGEST_READ = "ingest:read"        # dead letters (raw device payloads)
     AUDIT_READ = "audit:read"          # the audit log
     USERS_ADMIN = "users:admin"        # accounts and API keys
+    RULES_WRITE = "rules:write"        # create, change and delete alert rules
 
 
 _READ = {Scope.OPS_READ, Scope.CASES_READ}
@@ -26,7 +27,7 @@ _READ = {Scope.OPS_READ, Scope.CASES_READ}
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.ADMIN: frozenset(Scope),
     Role.OPERATOR: frozenset(_READ | {Scope.CASES_REPORT, Scope.CASES_COMMAND, Scope.CASES_WORK,
-                                      Scope.PERSONAL_READ, Scope.INGEST_READ}),
+                                      Scope.PERSONAL_READ, Scope.INGEST_READ, Scope.RULES_WRITE}),
     Role.PLATFORM_MEMBER: frozenset(_READ | {Scope.CASES_WORK, Scope.PERSONAL_READ}),
     Role.GRID_STAFF: frozenset(_READ | {Scope.CASES_REPORT, Scope.PERSONAL_READ}),
     Role.SUPERVISOR: frozenset(_READ | {Scope.PERSONAL_READ, Scope.INGEST_READ, Scope.AUDIT_READ}),

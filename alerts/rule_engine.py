@@ -7,6 +7,7 @@ where the store is.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,11 +38,18 @@ class Evaluation:
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """The enabled rules that apply to one subject, sorted by what they need."""
+    """The enabled rules that apply to one subject, sorted by what they need.
+
+    quiet: per metric, the interval of values in which no rule of an idle subject can move (at or inside every
+    raise limit and the physical range); a reading all of whose values lie there costs no more than that test.
+    remembers: a rule needs every reading even when idle (a rate keeps the previous value).
+    """
 
     values: tuple[AlertRule, ...]
     fences: tuple[tuple[AlertRule, Polygon], ...]
     ranges: Mapping[str, RangeParams]
+    quiet: tuple[tuple[str, float, float], ...]
+    remembers: bool
 
 
 class _Work:
@@ -50,6 +58,7 @@ class _Work:
     def __init__(self, states: Mapping[StateKey, RuleState], previous: Mapping[StateKey, Previous]) -> None:
         self.states = states
         self.changed: dict[StateKey, RuleState | None] = {}
+        self.touched: set[str] = set()  # subjects whose state this evaluation changed
         self.previous_base = previous
         self.previous: dict[StateKey, Previous] = {}
         self.signals: list[AlertSignal] = []
@@ -72,7 +81,12 @@ class RuleEngine:
 
     def __init__(self, rules: Iterable[AlertRule] = (), states: Mapping[StateKey, RuleState] | None = None, *,
                  revision: int = 0) -> None:
-        self._states: dict[StateKey, RuleState] = dict(states or {})
+        self._states: dict[StateKey, RuleState] = {}
+        self._busy: dict[str, int] = {}  # subject id → how many of its states are stored (not idle)
+        self._clearing: set[StateKey] = set()  # states whose clear delay is running
+        self._orphans: set[StateKey] = set()  # states of rules gone or disabled, to clear
+        for key, state in (states or {}).items():
+            self._set(key, state)
         self._previous: dict[StateKey, Previous] = {}
         self._fences: dict[str, Polygon] = {}
         self.replace_rules(rules, revision=revision)
@@ -107,12 +121,29 @@ class RuleEngine:
     def commit(self, evaluation: Evaluation) -> None:
         """Take on an evaluation's states; call only after the transaction that stored them committed."""
         for key, state in evaluation.changed.items():
-            if state is None:
-                self._states.pop(key, None)
-                self._orphans.discard(key)
-            else:
-                self._states[key] = state
+            self._set(key, state)
         self._previous.update(evaluation.previous)
+
+    def _set(self, key: StateKey, state: RuleState | None) -> None:
+        had = key in self._states
+        if state is None:
+            self._states.pop(key, None)
+            self._orphans.discard(key)
+            self._clearing.discard(key)
+            if had:
+                left = self._busy[key[1]] - 1
+                if left:
+                    self._busy[key[1]] = left
+                else:
+                    del self._busy[key[1]]
+            return
+        self._states[key] = state
+        if not had:
+            self._busy[key[1]] = self._busy.get(key[1], 0) + 1
+        if state.active and state.clear_since is not None:
+            self._clearing.add(key)
+        else:
+            self._clearing.discard(key)
 
     # -- messages -------------------------------------------------------------------------------------------
 
@@ -125,6 +156,16 @@ class RuleEngine:
             if device is None:
                 continue
             plan = self._plan(device.id, str(device.kind))
+            if not plan.remembers and device.id not in self._busy and device.id not in work.touched:
+                # The common case: an idle subject whose values lie where no rule can move.
+                values = reading.values
+                for metric, low, high in plan.quiet:
+                    value = values.get(metric)
+                    if value is not None and not low <= value <= high:
+                        break
+                else:
+                    if not (plan.fences and device.mobile):
+                        continue
             for rule in plan.values:
                 value = reading.values.get(rule.metric)  # type: ignore[arg-type]
                 if value is not None:
@@ -267,6 +308,7 @@ class RuleEngine:
         before = work.get(key)
         if result.state is not before:
             work.changed[key] = result.state
+            work.touched.add(key[1])
         if result.signal is None:
             return
         kept = result.state if result.state is not None else before
@@ -280,7 +322,7 @@ class RuleEngine:
 
     def _sweep(self, work: _Work, now: datetime, *, stream: bool) -> None:
         """Clear what waited out its clear delay with no reading since, and what rules gone or disabled left."""
-        for key, state in list(self._states.items()):
+        for key in sorted(self._clearing | self._orphans):
             current = work.get(key)
             if current is None or not current.active:
                 if key in self._orphans and current is not None:
@@ -302,12 +344,12 @@ class RuleEngine:
         plan = self._plans.get(subject_id)
         if plan is None:
             rules = [r for r in self._rules.values() if r.enabled and r.scope.covers(subject_id, subject_kind)]
+            values = tuple(r for r in rules if r.kind in (RuleKind.THRESHOLD, RuleKind.SUSTAINED, RuleKind.RATE,
+                                                            RuleKind.RANGE))
             plan = self._plans[subject_id] = _Plan(
-                values=tuple(r for r in rules if r.kind in (RuleKind.THRESHOLD, RuleKind.SUSTAINED, RuleKind.RATE,
-                                                              RuleKind.RANGE)),
-                fences=tuple((r, self._fences[r.id]) for r in rules if r.kind is RuleKind.GEOFENCE),
+                values=values, fences=tuple((r, self._fences[r.id]) for r in rules if r.kind is RuleKind.GEOFENCE),
                 ranges={r.metric: r.params for r in rules if isinstance(r.params, RangeParams)},  # type: ignore[misc]
-            )
+                quiet=_quiet(values), remembers=any(r.kind is RuleKind.RATE for r in values))
         return plan
 
 
@@ -315,6 +357,24 @@ def _raised(rule: AlertRule, subject_id: str, subject_kind: str, name: str, metr
             severity: Severity, lon: float, lat: float) -> RuleState:
     return RuleState(active=True, severity=severity, subject_kind=subject_kind, subject_name=name,
                      metric=str(metric), limit=float(limit), lon=lon, lat=lat)
+
+
+def _quiet(rules: Sequence[AlertRule]) -> tuple[tuple[str, float, float], ...]:
+    """Return per metric the closed interval of values that moves no rule of an idle subject."""
+    bounds: dict[str, tuple[float, float]] = {}
+    for rule in rules:
+        low, high = bounds.get(rule.metric, (-math.inf, math.inf))  # type: ignore[arg-type]
+        params = rule.params
+        if isinstance(params, ThresholdParams):
+            if params.direction is Direction.ABOVE:
+                high = min(high, params.raise_at)
+            else:
+                low = max(low, params.raise_at)
+        elif isinstance(params, RangeParams):
+            low = low if params.min is None else max(low, params.min)
+            high = high if params.max is None else min(high, params.max)
+        bounds[rule.metric] = (low, high)  # type: ignore[index]
+    return tuple((metric, low, high) for metric, (low, high) in bounds.items())
 
 
 def _in_order(readings: Sequence[Reading]) -> bool:

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from access.errors import AccountLocked, Forbidden, InvalidAccount, NotAuthenticated, RateLimited
-from alerts.errors import AlertError
+from alerts.errors import AlertError, AlertRuleExists, AlertRuleNotFound
 from api.uploads import UploadTooLarge, UploadTypeRefused
 from cases.errors import CaseError, CaseNotFound, IllegalTransition, NoTeamAvailable
 from gis.errors import GisError
@@ -33,6 +33,8 @@ ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (IllegalTransition, 409),
     (NoTeamAvailable, 409),
     (CaseError, 422),
+    (AlertRuleNotFound, 404),
+    (AlertRuleExists, 409),
     (AlertError, 422),
     (GisError, 422),
     (IngestError, 422),
