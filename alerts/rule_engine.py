@@ -80,7 +80,7 @@ class RuleEngine:
     """Evaluates the enabled rules against messages and the clock; holds each (rule, subject)'s committed state."""
 
     def __init__(self, rules: Iterable[AlertRule] = (), states: Mapping[StateKey, RuleState] | None = None, *,
-                 revision: int = 0) -> None:
+                 revision: int = 0, states_revision: int = 0) -> None:
         self._states: dict[StateKey, RuleState] = {}
         self._busy: dict[str, int] = {}  # subject id → how many of its states are stored (not idle)
         self._clearing: set[StateKey] = set()  # states whose clear delay is running
@@ -89,6 +89,7 @@ class RuleEngine:
             self._set(key, state)
         self._previous: dict[StateKey, Previous] = {}
         self._fences: dict[str, Polygon] = {}
+        self._states_revision = states_revision
         self.replace_rules(rules, revision=revision)
 
     @property
@@ -118,11 +119,28 @@ class RuleEngine:
         self._orphans = {key for key in self._states if key[0] not in enabled}
         self._previous = {key: value for key, value in self._previous.items() if key[0] in enabled}
 
-    def commit(self, evaluation: Evaluation) -> None:
-        """Take on an evaluation's states; call only after the transaction that stored them committed."""
-        for key, state in evaluation.changed.items():
+    @property
+    def states_revision(self) -> int:
+        """Return the store's states revision the engine's states match."""
+        return self._states_revision
+
+    def replace_states(self, states: Mapping[StateKey, RuleState], *, revision: int) -> None:
+        """Take the store's states as they are now (another process changed some)."""
+        self._states, self._busy, self._clearing = {}, {}, set()
+        for key, state in states.items():
             self._set(key, state)
-        self._previous.update(evaluation.previous)
+        enabled = {rule.id for rule in self._rules.values() if rule.enabled}
+        self._orphans = {key for key in self._states if key[0] not in enabled}
+        self._states_revision = revision
+
+    def commit(self, *evaluations: Evaluation) -> None:
+        """Take on the states of one transaction's evaluations; call only after that transaction committed."""
+        for evaluation in evaluations:
+            for key, state in evaluation.changed.items():
+                self._set(key, state)
+            self._previous.update(evaluation.previous)
+        if any(evaluation.changed for evaluation in evaluations):
+            self._states_revision += 1  # the store moved its counter once for that transaction
 
     def _set(self, key: StateKey, state: RuleState | None) -> None:
         had = key in self._states

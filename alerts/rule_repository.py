@@ -42,6 +42,10 @@ class RuleStateRepository(Protocol):
         """Write changed states; None removes the row (the subject is idle again)."""
         ...
 
+    def revision(self) -> int:
+        """Return a number that moves once per committed transaction that changed any state."""
+        ...
+
     def last_reports(self) -> dict[str, datetime]:
         """Return the time of the newest reading of each registered device that has one."""
         ...

@@ -47,7 +47,20 @@ def delete_rule(*, rules: AlertRuleRepository, rule_id: str, at: datetime) -> No
 def load_engine(*, rules: AlertRuleRepository, states: RuleStateRepository, at: datetime) -> RuleEngine:
     """Return an engine with the stored rules (seeded with the defaults when never set) and every stored state."""
     ensure_default_rules(rules=rules, at=at)
-    return RuleEngine(rules.all(), states.all(), revision=rules.revision())
+    return RuleEngine(rules.all(), states.all(), revision=rules.revision(), states_revision=states.revision())
+
+
+def refresh_states(engine: RuleEngine, *, states: RuleStateRepository) -> bool:
+    """Reload the engine's states when another process changed some since; return whether it did.
+
+    Several ingest workers share one subscription, so one device's readings reach any of them, and the clock
+    job writes silence states: each batch compares the store's counter (one tiny query) with its own.
+    """
+    revision = states.revision()
+    if revision == engine.states_revision:
+        return False
+    engine.replace_states(states.all(), revision=revision)
+    return True
 
 
 def refresh_rules(engine: RuleEngine, *, rules: AlertRuleRepository) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from alerts.rule_engine import Evaluation, RuleEngine
-from alerts.rule_service import load_engine, refresh_rules
+from alerts.rule_service import load_engine, refresh_rules, refresh_states
 from cases.locator import Locator
 from cases.use_cases import move_team_and_announce
 from gridwatch.alerting import evaluate_and_signal, evaluate_positions_and_signal
@@ -118,8 +118,9 @@ class Pipeline:
     def _refresh(self, uow: UnitOfWork) -> None:
         self.locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
         if self.rules is not None:
-            # Rules people changed reach the engine at the next batch (one tiny read when nothing changed).
+            # Rules people changed, and states other processes changed, reach the engine at the next batch.
             refresh_rules(self.rules, rules=uow.alert_rules)
+            refresh_states(self.rules, states=uow.rule_states)
 
     def _load_rules(self) -> None:
         """Load the engine and its states from the store once, before the first batch."""
@@ -140,8 +141,7 @@ class Pipeline:
 
     def _after_commit(self) -> None:
         """Let the engine take on what the committed transaction stored."""
-        for evaluation in self._uncommitted:
-            self.rules.commit(evaluation)  # type: ignore[union-attr]
+        self.rules.commit(*self._uncommitted)  # type: ignore[union-attr]
         self._uncommitted.clear()
 
     def _handle_one(self, uow: UnitOfWork, message: InboundMessage, tally: dict[str, int],

@@ -18,6 +18,7 @@ from storage.sql.db import Db, upsert_set
 logger = logging.getLogger(__name__)
 
 ALERT_RULES = "alert_rules"  # the revision counter every engine polls once per batch
+ALERT_RULE_STATES = "alert_rule_states"  # moves once per transaction that changed states
 
 
 class SqlAlertRuleRepository:
@@ -81,8 +82,9 @@ class SqlAlertRuleRepository:
 class SqlRuleStateRepository:
     """RuleStateRepository over one connection."""
 
-    def __init__(self, db: Db) -> None:
+    def __init__(self, db: Db, pending: PendingRevisions) -> None:
         self._db = db
+        self._revisions = pending
 
     def all(self) -> dict[StateKey, RuleState]:
         """Return every stored state."""
@@ -91,6 +93,11 @@ class SqlRuleStateRepository:
 
     def save(self, changed: Mapping[StateKey, RuleState | None], *, at: datetime) -> None:
         """Upsert the changed states and delete the idle ones, one statement each."""
+        if not changed:
+            return
+        # Bumped once at commit, however many saves: an engine that wrote expects exactly +1, so any other
+        # process's write (another ingest worker, the clock job) shows as a jump and makes it reload.
+        self._revisions.touch(ALERT_RULE_STATES)
         stamp = self._db.dialect.time_to_db(at, where="alert rule state.updated_at")
         gone = [key for key, state in changed.items() if state is None]
         kept = [(*key, json.dumps(state.to_json()), stamp) for key, state in changed.items() if state is not None]
@@ -98,6 +105,10 @@ class SqlRuleStateRepository:
         self._db.many("INSERT INTO alert_rule_states (rule_id, subject_id, state, updated_at) VALUES (?, ?, ?, ?)"
                       f" ON CONFLICT (rule_id, subject_id) DO UPDATE SET {upsert_set(('state', 'updated_at'))}",
                       kept)
+
+    def revision(self) -> int:
+        """Return a number that moves once per committed transaction that changed any state."""
+        return self._revisions.current(ALERT_RULE_STATES)
 
     def last_reports(self) -> dict[str, datetime]:
         """Return each registered device's newest reading time: one probe of the (device_id, ts) key per device."""

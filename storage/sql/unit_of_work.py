@@ -38,7 +38,7 @@ class SqlUnitOfWork:
         self.camera_health = SqlCameraHealthRepository(db)
         self.alerts = SqlAlertRepository(db)
         self.alert_rules = SqlAlertRuleRepository(db, self._revisions)
-        self.rule_states = SqlRuleStateRepository(db)
+        self.rule_states = SqlRuleStateRepository(db, self._revisions)
         self.cases = SqlCaseRepository(db)
         self.teams = SqlTeamRepository(db, self._revisions)
         self.assignments = SqlAssignmentRepository(db)

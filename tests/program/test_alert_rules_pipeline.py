@@ -122,3 +122,17 @@ def test_a_silent_device_raises_on_the_clock_and_clears_when_it_reports_again(st
     assert "1 cleared" in check_alert_clock(store, locator, T0 + timedelta(seconds=430))
     [alert] = _alerts(store, device)
     assert alert.status is AlertStatus.CLOSED
+
+
+def test_two_ingest_workers_sharing_a_device_follow_each_others_rule_state(store: Store) -> None:
+    device = _noise_sensor(store)
+    clock = Clock()
+    first, second = (Pipeline(store=store, locator=Locator(), clock=clock) for _ in range(2))
+    first.handle([_message(device, T0, 80)])
+    # A shared subscription hands the device's next readings to the other worker, then back.
+    clock.at = T0 + timedelta(seconds=10)
+    second.handle([_message(device, clock.at, 60)])  # the clear begins in the second worker
+    clock.at = T0 + timedelta(seconds=75)
+    first.handle([_message(device, clock.at, 60)])  # 65 s later the first must know it began, and clear
+    [alert] = _alerts(store, device)
+    assert alert.status is AlertStatus.CLOSED and alert.occurrences == 1

@@ -70,3 +70,15 @@ def test_last_reports_gives_each_device_its_newest_reading(store: Store) -> None
     with store.unit_of_work() as uow:
         assert uow.rule_states.last_reports() == {"D-0": NOW + timedelta(seconds=30),
                                                   "D-1": NOW + timedelta(seconds=30)}
+
+
+def test_the_states_revision_moves_once_per_transaction_that_changed_states(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        start = uow.rule_states.revision()
+        uow.rule_states.save({("r1", "d1"): RuleState(pending_since=NOW)}, at=NOW)
+        uow.rule_states.save({("r1", "d2"): RuleState(pending_since=NOW)}, at=NOW)
+    with store.unit_of_work() as uow:
+        assert uow.rule_states.revision() == start + 1
+        uow.rule_states.save({}, at=NOW)
+    with store.unit_of_work() as uow:
+        assert uow.rule_states.revision() == start + 1
