@@ -20,6 +20,7 @@ class Scope(StrEnum):
     DEVICES_ADMIN = "devices:admin"    # provision, import, retire devices; adopt or dismiss quarantined ones
     AUDIT_READ = "audit:read"          # the audit log
     USERS_ADMIN = "users:admin"        # accounts and API keys
+    RULES_WRITE = "rules:write"        # create, change and delete alert rules
 
 
 _READ = {Scope.OPS_READ, Scope.CASES_READ}
@@ -27,7 +28,8 @@ _READ = {Scope.OPS_READ, Scope.CASES_READ}
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.ADMIN: frozenset(Scope),
     Role.OPERATOR: frozenset(_READ | {Scope.CASES_REPORT, Scope.CASES_COMMAND, Scope.CASES_WORK,
-                                      Scope.PERSONAL_READ, Scope.INGEST_READ, Scope.DEVICES_ADMIN}),
+                                      Scope.PERSONAL_READ, Scope.INGEST_READ, Scope.DEVICES_ADMIN,
+                                      Scope.RULES_WRITE}),
     Role.PLATFORM_MEMBER: frozenset(_READ | {Scope.CASES_WORK, Scope.PERSONAL_READ}),
     Role.GRID_STAFF: frozenset(_READ | {Scope.CASES_REPORT, Scope.PERSONAL_READ}),
     Role.SUPERVISOR: frozenset(_READ | {Scope.PERSONAL_READ, Scope.INGEST_READ, Scope.AUDIT_READ}),

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from access.errors import AccountLocked, Forbidden, InvalidAccount, NotAuthenticated, RateLimited
-from alerts.errors import AlertConflict, AlertError, AlertNotFound
+from alerts.errors import AlertConflict, AlertError, AlertNotFound, AlertRuleExists, AlertRuleNotFound
 from api.uploads import UploadTooLarge, UploadTypeRefused
 from cases.errors import CaseError, CaseNotFound, IllegalTransition, NoTeamAvailable
 from gis.errors import GisError
@@ -39,6 +39,8 @@ ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (CaseError, 422),
     (AlertNotFound, 404),
     (AlertConflict, 409),
+    (AlertRuleNotFound, 404),
+    (AlertRuleExists, 409),
     (AlertError, 422),
     (GisError, 422),
     (BadQuery, 422),

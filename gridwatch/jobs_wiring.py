@@ -1,8 +1,8 @@
 """gridwatch's periodic jobs, and starting them with the scheduler and the pool of worker processes.
 
-`gridwatch worker` runs the jobs that happen once per period in the whole deployment (retention, camera
-probes, the silent-team check) and the pool; `serve` and `ingest` run only the per-process job that keeps
-their own indexes fresh; the demo runs all of it in its one process tree.
+`gridwatch worker` runs the jobs that happen once per period in the whole deployment (retention, the alert
+clock, camera probes, the silent-team check) and the pool; `serve` and `ingest` run only the per-process job that
+keeps their own indexes fresh; the demo runs all of it in its one process tree.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from cases.locator import Locator
+from gridwatch.alerting import check_alert_clock
 from gridwatch.camera_probes import probe_cameras
 from gridwatch.retention import RetentionPolicy, describe, prune
 from gridwatch.settings import JobSettings, Settings
@@ -32,6 +33,7 @@ INDEX_REFRESH = "index-refresh"
 CAMERA_PROBES = "camera-probes"
 SNAPSHOTS = "snapshots"
 TEAM_SILENCE = "team-silence"
+ALERT_CLOCK = "alert-clock"
 
 
 def store_job_runs(store: Store) -> RunsFactory:
@@ -68,6 +70,14 @@ def index_refresh_job(store: Store, locator: Locator, settings: JobSettings) -> 
 
     interval = timedelta(seconds=settings.index_refresh_seconds)
     return JobSpec(INDEX_REFRESH, interval=interval, timeout=interval, run=refresh, per_process=True)
+
+
+def alert_clock_job(store: Store, locator: Locator, settings: Settings) -> JobSpec:
+    """Return the job evaluating the alert rules that run on the clock (silent devices) once per period."""
+    interval = timedelta(seconds=settings.jobs.alert_clock_seconds)
+    linking = settings.alerts.linking()
+    return JobSpec(ALERT_CLOCK, interval=interval, timeout=interval * 4,
+                   run=lambda now: check_alert_clock(store, locator, now, linking))
 
 
 def camera_probes_job(store: Store, pool: WorkerPool, locator: Locator, settings: Settings, *,
@@ -124,7 +134,9 @@ def start_worker_runtime(store: Store, locator: Locator, settings: Settings, *, 
     if index_refresh:
         jobs.append(index_refresh_job(store, locator, settings.jobs))
     if retention:
+        # The deployment's once-per-period jobs: whoever prunes the store also watches for silent devices.
         jobs.append(retention_job(store, settings.jobs))
+        jobs.append(alert_clock_job(store, locator, settings))
     if team_silence:
         jobs.append(team_silence_job(store, settings.jobs))
     if probers is not None:

@@ -6,17 +6,18 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import NoReturn
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from alerts.rules import exceedances
+from alerts.rule_engine import Evaluation, RuleEngine
+from alerts.rule_service import load_engine, refresh_rules, refresh_states
 from cases.alarm_policy import AlertLinking
 from cases.locator import Locator
-from cases.use_cases import move_team_and_announce, open_case_from_alert
+from cases.use_cases import move_team_and_announce
+from gridwatch.alerting import evaluate_and_signal, evaluate_positions_and_signal
 from iot.catalogue import DeviceCatalogue
 from iot.errors import IngestError
-from iot.models import DEAD_LETTER_PREFIX_BYTES, DEFAULT_THRESHOLDS, DeadLetter, Device, Reading, TeamPosition, refused
+from iot.models import DEAD_LETTER_PREFIX_BYTES, DeadLetter, Device, Reading, TeamPosition, refused
 from iot.mqtt import InboundMessage
 from iot.payloads import guarded, parse_position, parse_reading
 from iot.quarantine import quarantine_message
@@ -117,7 +118,8 @@ class Pipeline:
     def __init__(self, *, store: Store, locator: Locator, stats: IngestStats | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC), topic_root: str = DEFAULT_ROOT,
                  dead_letter_prefix_bytes: int = DEAD_LETTER_PREFIX_BYTES,
-                 catalogue: DeviceCatalogue | None = None, alert_linking: AlertLinking | None = None) -> None:
+                 catalogue: DeviceCatalogue | None = None, alert_linking: AlertLinking | None = None,
+                 rules: RuleEngine | None = None) -> None:
         self.store = store
         self.alert_linking = alert_linking or AlertLinking()
         self.locator = locator
@@ -128,6 +130,9 @@ class Pipeline:
         self.catalogue = catalogue or DeviceCatalogue()
         self.parse_log = ParseErrorLog()
         self._last_parse_error = ""
+        self.rules = rules
+        # Evaluations whose transaction has not committed yet; the engine takes them on only after the commit.
+        self._uncommitted: list[Evaluation] = []
 
     def handle(self, messages: Sequence[InboundMessage]) -> None:
         """Store a batch; StoreUnavailable leaves it uncounted and propagates, other store errors cost only the culprit."""
@@ -135,6 +140,7 @@ class Pipeline:
         decoded = [self._decode(message, now) for message in messages]
         tally = _tally()
         try:
+            self._load_rules()
             self._store(decoded, now, tally)
         except StoreUnavailable:
             raise
@@ -151,6 +157,17 @@ class Pipeline:
     def _refresh(self, uow: UnitOfWork) -> None:
         self.locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
         self.catalogue.refresh(uow.devices)
+        if self.rules is not None:
+            # Rules people changed, and states other processes changed, reach the engine at the next batch.
+            refresh_rules(self.rules, rules=uow.alert_rules)
+            refresh_states(self.rules, states=uow.rule_states)
+
+    def _load_rules(self) -> None:
+        """Load the engine and its states from the store once, before the first batch."""
+        if self.rules is None:
+            # A transaction of its own: seeding the default rules must not hang on a batch's fate.
+            with self.store.unit_of_work() as own:
+                self.rules = load_engine(rules=own.alert_rules, states=own.rule_states, at=self.clock())
 
     def _decode(self, message: InboundMessage, now: datetime) -> Decoded:
         revision = self.catalogue.revision
@@ -180,7 +197,19 @@ class Pipeline:
     # -- store phase: one unit of work -----------------------------------------------------------------------------
 
     def _store(self, decoded: Sequence[Decoded], now: datetime, tally: dict[str, int]) -> None:
-        """Store decoded messages in one unit of work, adding to tally only if it commits."""
+        """Store decoded messages in one unit of work, adding to tally (and moving the rules) only if it commits."""
+        try:
+            own = self._store_in_one(decoded, now)
+        except BaseException:
+            self._uncommitted.clear()
+            raise
+        # Committed: the engine takes on the states this transaction stored.
+        self.rules.commit(*self._uncommitted)  # type: ignore[union-attr]
+        self._uncommitted.clear()
+        for name, value in own.items():
+            tally[name] += value
+
+    def _store_in_one(self, decoded: Sequence[Decoded], now: datetime) -> dict[str, int]:
         own = _tally()
         with self.store.unit_of_work() as uow:
             # The revision check rides in this transaction (a separate one cost ~2 ms a batch); the catalogue
@@ -202,13 +231,15 @@ class Pipeline:
                 if new:
                     devices = {r.device_id: self.catalogue.get(r.device_id) for r in new}
                     self._on_new_readings(uow, new, devices, now, own)  # type: ignore[arg-type]
+            positions: list[TeamPosition] = []
             for item in decoded:
                 if item.unknown_device is not None:
                     self._on_unknown_device(uow, item.message, item.unknown_device, now, own)
-                elif item.position is not None:
-                    self._store_position(uow, item, now, own)
-        for name, value in own.items():
-            tally[name] += value
+                elif item.position is not None and self._store_position(uow, item, now, own):
+                    positions.append(item.position)
+            if positions:
+                self._on_new_positions(uow, positions, now, own)
+        return own
 
     def _store_apart(self, decoded: Sequence[Decoded], now: datetime, tally: dict[str, int],
                      error: Exception) -> None:
@@ -241,30 +272,36 @@ class Pipeline:
         tally["dead_letters"] += 1
         tally["store_errors"] += 1
 
-    def _store_position(self, uow: UnitOfWork, item: Decoded, now: datetime, tally: dict[str, int]) -> None:
+    def _store_position(self, uow: UnitOfWork, item: Decoded, now: datetime, tally: dict[str, int]) -> bool:
+        """Store a team's position; return whether it was new."""
         position = item.position
         assert position is not None
         if uow.teams.get(position.team_id) is None:
             uow.dead_letters.add(self._letter(item.message, now, f"topic {item.message.topic!r}: unknown team "
                                                                  f"{position.team_id!r}"))
             tally["dead_letters"] += 1
-            return
-        self._on_position(uow, position, now, tally)
+            return False
+        return self._on_position(uow, position, now, tally)
 
     # -- seams: what the stages do with what was stored (kept small; other work replaces their bodies) ----------
 
     def _on_new_readings(self, uow: UnitOfWork, readings: Sequence[Reading], devices: dict[str, Device], now: datetime,
                          tally: dict[str, int]) -> None:
-        """Raise alerts (and cases) for readings stored for the first time."""
-        for reading in readings:
-            device = devices[reading.device_id]
-            for exceedance in exceedances(reading, device.kind, DEFAULT_THRESHOLDS):
-                outcome = open_case_from_alert(uow, locator=self.locator, device=device, reading=reading,
-                                               exceedance=exceedance, at=now, linking=self.alert_linking)
-                tally["alerts"] += int(outcome.is_new)
-                # A case opens when the policy is met, maybe on a later reading; an alert that joined a case opened none.
-                tally["cases"] += int(outcome.case is not None and not outcome.linked)
-                tally["dispatched"] += int(outcome.dispatched)
+        """Evaluate readings stored for the first time against the alert rules, in the batch's transaction."""
+        assert self.rules is not None  # _load_rules ran before the batch
+        evaluation, counts = evaluate_and_signal(uow, self.rules, self.locator, readings, devices, now,
+                                                 self.alert_linking)
+        self._uncommitted.append(evaluation)
+        _add(tally, counts)
+
+    def _on_new_positions(self, uow: UnitOfWork, positions: Sequence[TeamPosition], now: datetime,
+                          tally: dict[str, int]) -> None:
+        """Evaluate team positions stored for the first time against the geofences."""
+        assert self.rules is not None
+        evaluation, counts = evaluate_positions_and_signal(uow, self.rules, self.locator, positions, now,
+                                                           self.alert_linking)
+        self._uncommitted.append(evaluation)
+        _add(tally, counts)
 
     def _on_unknown_device(self, uow: UnitOfWork, message: InboundMessage, device_id: str, now: datetime,
                            tally: dict[str, int]) -> None:
@@ -274,12 +311,18 @@ class Pipeline:
                                                         " (quarantined)"))
         tally["dead_letters"] += 1
 
-    def _on_position(self, uow: UnitOfWork, position: TeamPosition, now: datetime, tally: dict[str, int]) -> None:
-        """Move a known team to its reported position and keep it in the team's track."""
+    def _on_position(self, uow: UnitOfWork, position: TeamPosition, now: datetime, tally: dict[str, int]) -> bool:
+        """Move a known team to its reported position and keep it in the team's track; return whether it was new."""
         outcome = move_team_and_announce(uow, team_id=position.team_id, lon=position.lon, lat=position.lat,
                                          at=position.ts, announced_at=now)
         # A redelivered position is already in the track: a duplicate, as a redelivered reading is.
         tally["positions" if outcome.recorded else "duplicates"] += 1
+        return outcome.recorded
+
+
+def _add(tally: dict[str, int], counts: dict[str, int]) -> None:
+    for name, value in counts.items():
+        tally[name] += value
 
 
 def _tally(**start: int) -> dict[str, int]:

@@ -37,6 +37,7 @@ class JobSettings(BaseSettings):
     retention_timeout_minutes: int = Field(30, ge=1, le=1440, description="A retention run longer than this is reported as a timeout.")
     retention_batch: int = Field(5000, ge=100, le=100_000, description="Rows deleted per transaction.")
     index_refresh_seconds: int = Field(30, ge=1, le=3600, description="How often each process refreshes its in-memory indexes.")
+    alert_clock_seconds: int = Field(30, ge=1, le=3600, description="How often the alert rules that run on the clock (silent devices) are evaluated.")
     worker_processes: int = Field(2, ge=1, le=64, description="Processes of the worker pool (CPU-bound work, work that can hang).")
 
 

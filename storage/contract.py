@@ -7,6 +7,7 @@ from typing import Protocol
 
 from access.repository import ApiKeyRepository, SessionRepository, UserRepository
 from alerts.repository import AlertRepository
+from alerts.rule_repository import AlertRuleRepository, RuleStateRepository
 from audit.repository import AuditRepository
 from cases.repository import AssignmentRepository, CaseRepository, TeamRepository, TeamTrackRepository
 from feed import FeedRepository
@@ -35,6 +36,8 @@ class UnitOfWork(Protocol):
     cameras: CameraRepository
     camera_health: CameraHealthRepository
     alerts: AlertRepository
+    alert_rules: AlertRuleRepository
+    rule_states: RuleStateRepository
     cases: CaseRepository
     teams: TeamRepository
     team_positions: TeamTrackRepository

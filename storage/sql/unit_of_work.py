@@ -7,6 +7,7 @@ from typing import Any
 from storage import revisions
 from storage.revisions import PendingRevisions
 from storage.sql.access import SqlApiKeyRepository, SqlSessionRepository, SqlUserRepository
+from storage.sql.alert_rules import SqlAlertRuleRepository, SqlRuleStateRepository
 from storage.sql.alerts import SqlAlertRepository
 from storage.sql.assignments import SqlAssignmentRepository
 from storage.sql.audit import SqlAuditRepository
@@ -40,6 +41,8 @@ class SqlUnitOfWork:
         # No revisions here: a probe must not make every process rebuild its camera index.
         self.camera_health = SqlCameraHealthRepository(db)
         self.alerts = SqlAlertRepository(db)
+        self.alert_rules = SqlAlertRuleRepository(db, self._revisions)
+        self.rule_states = SqlRuleStateRepository(db, self._revisions)
         self.cases = SqlCaseRepository(db)
         self.teams = SqlTeamRepository(db, self._revisions)
         self.team_positions = SqlTeamTrackRepository(db)

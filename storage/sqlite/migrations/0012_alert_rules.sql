@@ -1,0 +1,16 @@
+-- Alert rules people set (issue 9): each rule whole as JSON (alerts.rule_parse reads and checks it), and what
+-- each rule remembers of each subject that is not idle (raised, waiting to raise or to clear), so a restart
+-- resumes where the last commit left off. Idle subjects have no row: most readings write nothing here.
+CREATE TABLE alert_rules (
+    id          TEXT PRIMARY KEY,
+    definition  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+
+CREATE TABLE alert_rule_states (
+    rule_id     TEXT NOT NULL,
+    subject_id  TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (rule_id, subject_id)
+);
