@@ -150,12 +150,11 @@ def _params(fields: _Fields, kind: RuleKind) -> Params:
             raise fields.fail("clear_rate_per_min", f"{clear:g} must be at or below rate_per_min {rate:g}")
         return RateParams(rate, clear, fields.number("max_gap_s", 900.0, positive=True))
     if kind is RuleKind.SILENCE:
-        return SilenceParams(fields.number("intervals", 3.0, positive=True),
-                             fields.number("interval_s", positive=True))
+        interval_s = fields.number("interval_s", positive=True) if fields.data.get("interval_s") is not None else None
+        return SilenceParams(fields.number("intervals", 3.0, positive=True), interval_s)
     if kind is RuleKind.RANGE:
+        # Bounds left out are the device's (kind catalogue with its overrides), resolved by the engine.
         low, high = fields.optional_number("min"), fields.optional_number("max")
-        if low is None and high is None:
-            raise fields.fail("min", "give min, max or both")
         if low is not None and high is not None and low >= high:
             raise fields.fail("max", f"{high:g} must be above min {low:g}")
         return RangeParams(low, high)
