@@ -20,7 +20,7 @@ from alerts.models import Severity
 from alerts.rule_model import (STREAM_KINDS, TEAM_KIND, AlertRule, Direction, GeofenceParams, RangeParams, RateParams,
                                RuleKind, SilenceParams, ThresholdParams, Trigger)
 from alerts.rule_state import RuleState, StateKey, Step, due_clear, step
-from alerts.signals import AlertPurpose, AlertSignal, SignalKind
+from alerts.signals import FENCE_METRIC, AlertPurpose, AlertSignal, SignalKind
 from iot.kinds import Catalogue, default_catalogue
 from iot.models import Device, Reading, TeamPosition
 
@@ -324,7 +324,7 @@ class RuleEngine:
         alarm = inside if rule.params.trigger is Trigger.ENTER else not inside  # type: ignore[union-attr]
         if not alarm and work.get(key) is None:
             return
-        raised = _raised(rule, subject_id, subject_kind, name, "inside_fence", 0.5, rule.severity, lon, lat)
+        raised = _raised(rule, subject_id, subject_kind, name, FENCE_METRIC, 0.5, rule.severity, lon, lat)
         verb = "inside" if inside else "outside"
         self._apply(work, key, rule, step(work.get(key), past_raise=alarm, past_clear=not alarm, at=at, for_s=0.0,
                                           clear_delay_s=rule.clear_delay_s, raised=raised),

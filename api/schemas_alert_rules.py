@@ -27,7 +27,7 @@ class CasePolicyBody(Strict):
     open_case: bool = True
     min_severity: Severity = Severity.WARNING
     min_duration_s: Annotated[float, Field(ge=0)] = 0.0
-    auto_dispatch: bool = True
+    auto_dispatch: Annotated[bool | None, Field(description="default: true, false for geofence rules")] = None
 
 
 class AlertRuleBody(Strict):

@@ -15,10 +15,10 @@ from alerts.models import Alert, AlertPurpose
 from alerts.repository import AlertRepository
 from alerts.rules import Exceedance
 from alerts.service import acknowledge_alert, clear_open, link_case, raise_or_fold
-from alerts.signals import AlertSignal, SignalKind
+from alerts.signals import FENCE_METRIC, AlertSignal, SignalKind
 from cases import feed as payloads
-from cases.alarm_policy import (CAMERA_KIND, AlertLinking, NearCase, category_for, near_open_case, policy_met,
-                                source_for)
+from cases.alarm_policy import (CAMERA_KIND, AlertLinking, NearCase, category_for, may_dispatch, near_open_case,
+                                policy_met, source_for)
 from cases.errors import NoTeamAvailable
 from cases.lifecycle import Action
 from cases.locator import Locator
@@ -136,6 +136,8 @@ def _open_case(work: CaseWork, *, locator: Locator, alert: Alert, is_new: bool, 
     department = owner_department(signal.owner) if signal.owner else "its owner"
     if maintenance:
         description = f"{signal.subject_id} {signal.detail or signal.metric}; maintained by {department}"
+    elif signal.metric == FENCE_METRIC:
+        description = signal.detail or f"{signal.subject_id} crossed a geofence"
     else:
         description = f"{signal.subject_id} {signal.metric}={alert.value:g} over limit {alert.limit:g}"
         description += f"; {signal.detail}" if signal.detail else ""
@@ -148,8 +150,9 @@ def _open_case(work: CaseWork, *, locator: Locator, alert: Alert, is_new: bool, 
         "sensor alarm, accepted automatically"
     step = take_step_and_announce(work, locator=locator, case_id=case_id, actor=SYSTEM_ACTOR, at=at,
                                   step_in=StepInput(Action.ACCEPT, note=note))
-    # Field teams do not repair devices; and a rule may want a person to judge before anyone goes.
-    if maintenance or not signal.policy.auto_dispatch:
+    # Field teams do not repair devices; a rule may want a person to judge before anyone goes; and a team's own
+    # alert (a geofence) must not send that team to itself.
+    if not may_dispatch(signal):
         return AlarmOutcome(alert, is_new, step, dispatched=False)
     try:
         step = take_step_and_announce(work, locator=locator, case_id=case_id, actor=SYSTEM_ACTOR, at=at,
