@@ -1,4 +1,7 @@
-"""Threshold rules: which metrics of a reading are over their limits."""
+"""The old constant threshold table, kept only as a baseline: bench/rules.py and the default rules' tests compare with it.
+
+Production never calls it: the ingest evaluates the alert rules (alerts/rule_engine.py). Remove it with those two.
+"""
 
 from __future__ import annotations
 
@@ -31,5 +34,6 @@ def exceedances(reading: Reading, kind: SensorKind,
         if value is None or value <= threshold.limit:
             continue
         critical = threshold.limit > 0 and value >= threshold.limit * CRITICAL_FACTOR
-        found.append(Exceedance(threshold.metric, value, threshold.limit, Severity.CRITICAL if critical else Severity.WARNING))
+        severity = Severity.CRITICAL if critical else Severity.WARNING
+        found.append(Exceedance(threshold.metric, value, threshold.limit, severity))
     return found

@@ -13,7 +13,6 @@ from typing import Protocol
 from alerts.camera import METRICS, camera_signal, metric_for, rule_id_for
 from alerts.models import Alert, AlertPurpose
 from alerts.repository import AlertRepository
-from alerts.rules import Exceedance
 from alerts.service import acknowledge_alert, clear_open, link_case, raise_or_fold
 from alerts.signals import FENCE_METRIC, AlertSignal, SignalKind
 from cases import feed as payloads
@@ -27,7 +26,6 @@ from cases.repository import AssignmentRepository, CaseRepository, TeamRepositor
 from cases.routing import CATEGORIES, Category, category_for_sensor, owner_department
 from cases.service import CaseCreate, StepInput, StepResult, report_case, take_step
 from feed import FeedRepository
-from iot.models import Device, Reading
 from video.health import Health
 from video.models import Camera
 
@@ -85,18 +83,6 @@ class AlarmOutcome:
     case: StepResult | None = None
     dispatched: bool = False
     linked: bool = False  # the alert joined an open case nearby instead of opening one
-
-
-def open_case_from_alert(work: CaseWork, *, locator: Locator, device: Device, reading: Reading,
-                         exceedance: Exceedance, at: datetime, linking: AlertLinking = AlertLinking()) -> AlarmOutcome:
-    """Raise or fold the alert of a fixed threshold; a new one opens a case, accepted and dispatched automatically."""
-    signal = AlertSignal(kind=SignalKind.RAISE, rule_id=f"threshold:{exceedance.metric}", subject_id=device.id,
-                         subject_kind=str(device.kind), subject_name=device.name, metric=exceedance.metric,
-                         value=exceedance.value, limit=exceedance.limit, severity=exceedance.severity, at=reading.ts,
-                         lon=reading.lon, lat=reading.lat)
-    outcome = handle_alert_signal(work, locator=locator, signal=signal, at=at, linking=linking)
-    assert outcome is not None  # only a clear answers None
-    return outcome
 
 
 def handle_alert_signal(work: CaseWork, *, locator: Locator, signal: AlertSignal, at: datetime,
