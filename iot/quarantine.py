@@ -18,6 +18,9 @@ from iot.repository import QuarantineRepository
 # Enough to recognise a device by its message; a hostile 1 MB payload must not fill the table.
 PAYLOAD_PREFIX_BYTES = 1024
 MAX_CRS_CHARS = 16
+# Distinct devices held at most: a flood of made-up ids must not grow the table without end (retention prunes
+# by last_seen_at; past the cap a new id is only dead-lettered, and the ingest counts it).
+MAX_ENTRIES = 10_000
 
 
 def sighting(*, device_id: str, topic: str, payload: bytes, at: datetime,
@@ -50,8 +53,13 @@ def fold(sightings: Iterable[QuarantineEntry]) -> list[QuarantineEntry]:
 
 
 def quarantine_message(repo: QuarantineRepository, *, device_id: str, topic: str, payload: bytes, at: datetime,
-                       catalogue: Catalogue | None = None) -> QuarantineEntry:
-    """Record one message of an unknown device in the quarantine; return the sighting recorded."""
+                       catalogue: Catalogue | None = None, max_entries: int = MAX_ENTRIES) -> QuarantineEntry | None:
+    """Record one message of an unknown device in the quarantine; return the sighting, or None when it is full.
+
+    A device already in quarantine is always counted; a new one is refused once max_entries devices are held.
+    """
+    if repo.get(device_id) is None and repo.count() >= max_entries:
+        return None
     entry = sighting(device_id=device_id, topic=topic, payload=payload, at=at, catalogue=catalogue)
     repo.record_many([entry])
     return entry
