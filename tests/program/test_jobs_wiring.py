@@ -57,7 +57,7 @@ def test_prune_deletes_rows_past_each_retention_in_batches_and_keeps_younger_one
         assert [h.probed_at for h in uow.camera_health.history("cam-1")] == [now - 29 * DAY]
         assert [p.ts for p in uow.team_positions.list("gov-1")] == [now - 2 * DAY]
     assert prune(store, policy, now=now) == {"feed": 0, "dead_letters": 0, "readings": 0, "job_runs": 0,
-                                             "camera_health": 0, "team_positions": 0}
+                                             "camera_health": 0, "team_positions": 0, "quarantine": 0}
 
 
 def test_the_runtime_runs_retention_and_the_index_refresh_and_records_both(store: Store) -> None:
