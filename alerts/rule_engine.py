@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -375,8 +375,11 @@ class RuleEngine:
 
     def _plan(self, device: Device) -> _Plan:
         plan = self._plans.get(device.id)
+        if plan is not None and plan.device is not device and plan.device == device:
+            # A reloaded registry hands an equal record: keep the plan, and compare by identity from now on.
+            plan = self._plans[device.id] = replace(plan, device=device)
         # Identity first: the pipeline hands the same record until the registry changes it.
-        if plan is None or (plan.device is not device and plan.device != device):
+        if plan is None or plan.device is not device:
             rules = [r for r in self._rules.values() if r.enabled and r.scope.covers(device.id, str(device.kind))]
             values = tuple(r for r in rules if r.kind in (RuleKind.THRESHOLD, RuleKind.SUSTAINED, RuleKind.RATE,
                                                             RuleKind.RANGE))
