@@ -1,6 +1,7 @@
-"""The old constant threshold table, kept only as a baseline: bench/rules.py and the default rules' tests compare with it.
+"""The old constant threshold table, kept only as a baseline that bench/rules.py and the rules' tests compare with.
 
-Production never calls it: the ingest evaluates the alert rules (alerts/rule_engine.py). Remove it with those two.
+Production never evaluates it (the ingest runs alerts/rule_engine.py); only alerts/service.raise_alert, which the
+alert tests use, still takes its Exceedance. Remove it with the bench's baseline and those tests.
 """
 
 from __future__ import annotations

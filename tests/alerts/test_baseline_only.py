@@ -8,8 +8,8 @@ from pathlib import Path
 from tests.test_architecture import PACKAGES
 
 ROOT = Path(__file__).resolve().parents[2]
-_OLD = re.compile(r"^\s*(from alerts\.rules import|import alerts\.rules\b|from alerts import rules\b)|open_case_from_alert",
-                  re.MULTILINE)
+_OLD = re.compile(r"^\s*(from alerts\.rules import|import alerts\.rules\b|from alerts import rules\b)"
+                  r"|open_case_from_alert", re.MULTILINE)
 
 
 def test_no_production_module_uses_the_old_threshold_table_or_open_case_from_alert() -> None:
