@@ -21,7 +21,7 @@ from iot.models import DEAD_LETTER_PREFIX_BYTES, DeadLetter, Device, Reading, Te
 from iot.mqtt import InboundMessage
 from iot.payloads import guarded, parse_position, parse_reading
 from iot.quarantine import MAX_ENTRIES as QUARANTINE_MAX_ENTRIES
-from iot.quarantine import quarantine_message
+from iot.quarantine import Quarantine
 from iot.topics import DEFAULT_ROOT, TopicKind, check_root, parse_topic
 from storage import Store, StoreUnavailable, UnitOfWork
 
@@ -130,6 +130,7 @@ class Pipeline:
         self.topic_root = check_root(topic_root)
         self.dead_letter_prefix_bytes = dead_letter_prefix_bytes
         self.quarantine_max_entries = quarantine_max_entries
+        self._quarantine: Quarantine | None = None  # the current unit of work's, made at its first unknown device
         self.catalogue = catalogue or DeviceCatalogue()
         self.parse_log = ParseErrorLog()
         self._last_parse_error = ""
@@ -215,6 +216,7 @@ class Pipeline:
     def _store_in_one(self, decoded: Sequence[Decoded], now: datetime) -> dict[str, int]:
         own = _tally()
         with self.store.unit_of_work() as uow:
+            self._quarantine = None
             # The revision check rides in this transaction (a separate one cost ~2 ms a batch); the catalogue
             # changes rarely, and then the batch is decoded again against what the store holds now.
             self._refresh(uow)
@@ -309,8 +311,9 @@ class Pipeline:
     def _on_unknown_device(self, uow: UnitOfWork, message: InboundMessage, device_id: str, now: datetime,
                            tally: dict[str, int]) -> None:
         """Quarantine a message of a device nobody provisioned, and dead-letter it like any refused message."""
-        entry = quarantine_message(uow.quarantine, device_id=device_id, topic=message.topic, payload=message.payload,
-                                   at=now, max_entries=self.quarantine_max_entries)
+        if self._quarantine is None:
+            self._quarantine = Quarantine(uow.quarantine, max_entries=self.quarantine_max_entries)
+        entry = self._quarantine.record(device_id=device_id, topic=message.topic, payload=message.payload, at=now)
         # Past the cap the message is still a dead letter: nothing is lost, only the quarantine stops growing.
         held = "quarantined" if entry is not None else f"quarantine full at {self.quarantine_max_entries} devices"
         uow.dead_letters.add(self._letter(message, now, f"topic {message.topic!r}: unknown device {device_id!r}"

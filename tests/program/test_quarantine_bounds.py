@@ -11,7 +11,7 @@ from gridwatch.metrics import in_flight
 from gridwatch.pipeline import Pipeline
 from gridwatch.retention import RetentionPolicy, prune
 from iot.mqtt import InboundMessage
-from iot.quarantine import sighting
+from iot.quarantine import Quarantine, sighting
 from storage import Store
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -51,3 +51,29 @@ def test_retention_drops_devices_not_heard_from_and_keeps_those_still_publishing
     with store.unit_of_work() as uow:
         assert [e.device_id for e in uow.quarantine.list()] == ["STILL"]
     assert deleted["quarantine"] == 1
+
+
+class _CountingRepo:
+    """A quarantine repository that counts how often the store is asked for the number of entries."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.counts = 0
+
+    def count(self) -> int:
+        self.counts += 1
+        return self.inner.count()  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+def test_a_flood_of_made_up_ids_costs_one_count_per_unit_of_work_not_one_per_message(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        repo = _CountingRepo(uow.quarantine)
+        quarantine = Quarantine(repo, max_entries=5)  # type: ignore[arg-type]
+        kept = [quarantine.record(device_id=f"FAKE-{i}", topic="t", payload=b"{}", at=NOW) for i in range(50)]
+        assert quarantine.record(device_id="FAKE-0", topic="t", payload=b"{}", at=NOW) is not None
+        assert uow.quarantine.count() == 5
+    assert sum(entry is not None for entry in kept) == 5
+    assert repo.counts == 1
