@@ -185,7 +185,8 @@ class Pipeline:
         kind, ident = parse_topic(message.topic, root=self.topic_root)
         # The broker's ACL is the guard; where the broker says who published (Mosquitto does not), check it too.
         if message.username is not None and message.username != ident:
-            raise IngestError(f"topic {message.topic!r}: published by {message.username!r}, not by {ident!r}")
+            owner = "team" if kind is TopicKind.POSITION else "device"
+            raise IngestError(f"topic {message.topic!r}: published by {message.username!r}, not by {owner} {ident!r}")
         if kind is TopicKind.POSITION:
             position = parse_position(message.topic, message.payload, team_id=ident, now=now)
             return Decoded(message, position=position, revision=revision)

@@ -136,7 +136,7 @@ def test_sensor_alarm_becomes_a_located_routed_dispatched_case(running_system, m
         assert dispatch["data"]["distance_m"] == pytest.approx(haversine_m(device.lon, device.lat, *spots[near_team.id]), abs=2)
         alert = http.get(f"/api/alerts/{case['alert_id']}").json()
         assert alert["occurrences"] == 2 and alert["worst_value"] == 270 and alert["severity"] == "critical"
-        assert alert["value"] == 260 and alert["status"] == "raised" and alert["rule_id"] == "threshold:pm25"
+        assert alert["value"] == 260 and alert["status"] == "raised" and alert["rule_id"] == "air-quality-pm25-high"
         assert alert["grid_path"] == located["grid_path"]
 
         wait_for(lambda: {"case.opened", "team.assigned"} <= recorder.kinds_for_case(case["id"]),
