@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +20,8 @@ from alerts.models import Severity
 from alerts.rule_model import (STREAM_KINDS, TEAM_KIND, AlertRule, Direction, GeofenceParams, RangeParams, RateParams,
                                RuleKind, SilenceParams, ThresholdParams, Trigger)
 from alerts.rule_state import RuleState, StateKey, Step, due_clear, step
-from alerts.signals import AlertPurpose, AlertSignal, SignalKind
+from alerts.signals import FENCE_METRIC, AlertPurpose, AlertSignal, SignalKind
+from iot.kinds import Catalogue, default_catalogue
 from iot.models import Device, Reading, TeamPosition
 
 # A rate needs the subject's previous value; kept in memory only (a restart costs one reading's rate).
@@ -38,15 +39,20 @@ class Evaluation:
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """The enabled rules that apply to one subject, sorted by what they need.
+    """The enabled rules that apply to one device, sorted by what they need, with its physical ranges resolved.
+
+    device: the record the plan was made for (a plan is remade when the registry changes the device).
+    bounds: per range rule id, its bounds with what the rule leaves out taken from the device (Catalogue.metrics_of).
 
     quiet: per metric, the interval of values in which no rule of an idle subject can move (at or inside every
     raise limit and the physical range); a reading all of whose values lie there costs no more than that test.
     remembers: a rule needs every reading even when idle (a rate keeps the previous value).
     """
 
+    device: Device
     values: tuple[AlertRule, ...]
     fences: tuple[tuple[AlertRule, Polygon], ...]
+    bounds: Mapping[str, RangeParams]
     ranges: Mapping[str, RangeParams]
     quiet: tuple[tuple[str, float, float], ...]
     remembers: bool
@@ -80,7 +86,9 @@ class RuleEngine:
     """Evaluates the enabled rules against messages and the clock; holds each (rule, subject)'s committed state."""
 
     def __init__(self, rules: Iterable[AlertRule] = (), states: Mapping[StateKey, RuleState] | None = None, *,
-                 revision: int = 0, states_revision: int = 0) -> None:
+                 revision: int = 0, states_revision: int = 0, catalogue: Catalogue | None = None) -> None:
+        # The device catalogue is the one source of physical ranges and reporting intervals; rules only override.
+        self.catalogue = catalogue or default_catalogue()
         self._states: dict[StateKey, RuleState] = {}
         self._busy: dict[str, int] = {}  # subject id → how many of its states are stored (not idle)
         self._clearing: set[StateKey] = set()  # states whose clear delay is running
@@ -173,7 +181,7 @@ class RuleEngine:
             device = devices.get(reading.device_id)
             if device is None:
                 continue
-            plan = self._plan(device.id, str(device.kind))
+            plan = self._plan(device)
             if not plan.remembers and device.id not in self._busy and device.id not in work.touched:
                 # The common case: an idle subject whose values lie where no rule can move.
                 values = reading.values
@@ -237,7 +245,7 @@ class RuleEngine:
                 if not rule.scope.covers(device.id, str(device.kind)):
                     continue
                 params: SilenceParams = rule.params  # type: ignore[assignment]
-                interval = getattr(device, "interval_s", None) or params.interval_s
+                interval = self._interval(device, params)
                 limit = params.intervals * float(interval)
                 silent_s = (now - seen).total_seconds()
                 key = (rule.id, device.id)
@@ -257,6 +265,7 @@ class RuleEngine:
         params = rule.params
         key = (rule.id, device.id)
         if isinstance(params, RangeParams):
+            params = plan.bounds[rule.id]
             outside = params.outside(value)
             if not outside and work.get(key) is None:
                 return
@@ -315,7 +324,7 @@ class RuleEngine:
         alarm = inside if rule.params.trigger is Trigger.ENTER else not inside  # type: ignore[union-attr]
         if not alarm and work.get(key) is None:
             return
-        raised = _raised(rule, subject_id, subject_kind, name, "inside_fence", 0.5, rule.severity, lon, lat)
+        raised = _raised(rule, subject_id, subject_kind, name, FENCE_METRIC, 0.5, rule.severity, lon, lat)
         verb = "inside" if inside else "outside"
         self._apply(work, key, rule, step(work.get(key), past_raise=alarm, past_clear=not alarm, at=at, for_s=0.0,
                                           clear_delay_s=rule.clear_delay_s, raised=raised),
@@ -358,16 +367,30 @@ class RuleEngine:
                 self._apply(work, key, rule, Step(None, SignalKind.CLEAR), value=0.0, at=now,
                             detail="cleared after its clear delay")
 
-    def _plan(self, subject_id: str, subject_kind: str) -> _Plan:
-        plan = self._plans.get(subject_id)
-        if plan is None:
-            rules = [r for r in self._rules.values() if r.enabled and r.scope.covers(subject_id, subject_kind)]
+    def _interval(self, device: Device, params: SilenceParams) -> float:
+        """Return the device's expected reporting interval: its own, else the rule's, else its kind's."""
+        if getattr(device, "interval_s", None) is None and params.interval_s is not None:
+            return params.interval_s
+        return float(self.catalogue.interval_of(device))
+
+    def _plan(self, device: Device) -> _Plan:
+        plan = self._plans.get(device.id)
+        if plan is not None and plan.device is not device and plan.device == device:
+            # A reloaded registry hands an equal record: keep the plan, and compare by identity from now on.
+            plan = self._plans[device.id] = replace(plan, device=device)
+        # Identity first: the pipeline hands the same record until the registry changes it.
+        if plan is None or plan.device is not device:
+            rules = [r for r in self._rules.values() if r.enabled and r.scope.covers(device.id, str(device.kind))]
             values = tuple(r for r in rules if r.kind in (RuleKind.THRESHOLD, RuleKind.SUSTAINED, RuleKind.RATE,
                                                             RuleKind.RANGE))
-            plan = self._plans[subject_id] = _Plan(
-                values=values, fences=tuple((r, self._fences[r.id]) for r in rules if r.kind is RuleKind.GEOFENCE),
-                ranges={r.metric: r.params for r in rules if isinstance(r.params, RangeParams)},  # type: ignore[misc]
-                quiet=_quiet(values), remembers=any(r.kind is RuleKind.RATE for r in values))
+            physical = self.catalogue.metrics_of(device)
+            bounds = {r.id: r.params.resolved(physical.get(r.metric))  # type: ignore[arg-type]
+                      for r in values if isinstance(r.params, RangeParams)}
+            plan = self._plans[device.id] = _Plan(
+                device=device, values=values, bounds=bounds,
+                fences=tuple((r, self._fences[r.id]) for r in rules if r.kind is RuleKind.GEOFENCE),
+                ranges={r.metric: bounds[r.id] for r in values if r.id in bounds},  # type: ignore[misc]
+                quiet=_quiet(values, bounds), remembers=any(r.kind is RuleKind.RATE for r in values))
         return plan
 
 
@@ -377,7 +400,7 @@ def _raised(rule: AlertRule, subject_id: str, subject_kind: str, name: str, metr
                      metric=str(metric), limit=float(limit), lon=lon, lat=lat)
 
 
-def _quiet(rules: Sequence[AlertRule]) -> tuple[tuple[str, float, float], ...]:
+def _quiet(rules: Sequence[AlertRule], ranges: Mapping[str, RangeParams]) -> tuple[tuple[str, float, float], ...]:
     """Return per metric the closed interval of values that moves no rule of an idle subject."""
     bounds: dict[str, tuple[float, float]] = {}
     for rule in rules:
@@ -389,6 +412,7 @@ def _quiet(rules: Sequence[AlertRule]) -> tuple[tuple[str, float, float], ...]:
             else:
                 low = max(low, params.raise_at)
         elif isinstance(params, RangeParams):
+            params = ranges[rule.id]
             low = low if params.min is None else max(low, params.min)
             high = high if params.max is None else min(high, params.max)
         bounds[rule.metric] = (low, high)  # type: ignore[index]

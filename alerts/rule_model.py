@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from alerts.models import Severity
 from alerts.signals import AlertPurpose, CasePolicy
+from iot.models import MetricRange
 
 # Subjects a rule can scope: a sensor kind, or every team (positions), or one device or team by id.
 TEAM_KIND = "team"
@@ -97,18 +98,33 @@ class RateParams:
 
 @dataclass(frozen=True, slots=True)
 class SilenceParams:
-    """Raise after intervals × the expected reporting interval without a reading (interval_s unless the device says)."""
+    """Raise after intervals × the device's expected reporting interval without a reading.
+
+    The interval is the device's own (registry), else this rule's interval_s when given, else its kind's
+    (iot/kinds.yaml): Catalogue.interval_of is the one source, the rule only fills in where a device has none.
+    """
 
     intervals: float
-    interval_s: float
+    interval_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class RangeParams:
-    """The metric's physical range; a value outside it is a sensor fault."""
+    """The metric's physical range; a value outside it is a sensor fault.
 
-    min: float | None
-    max: float | None
+    A bound left out (None) in a rule is the device's own: its kind's range in iot/kinds.yaml with the device's
+    overrides (Catalogue.metrics_of); a bound the rule gives overrides it. resolved() fills them in.
+    """
+
+    min: float | None = None
+    max: float | None = None
+
+    def resolved(self, physical: MetricRange | None) -> RangeParams:
+        """Return these bounds with each one left out taken from the device's physical range (if it has one)."""
+        if physical is None or (self.min is not None and self.max is not None):
+            return self
+        return RangeParams(physical.min if self.min is None else self.min,
+                           physical.max if self.max is None else self.max)
 
     def outside(self, value: float) -> bool:
         """Return whether the value cannot be a real measurement."""

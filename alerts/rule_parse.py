@@ -113,7 +113,7 @@ def parse_rule(data: Any, *, where: str) -> AlertRule:
     return AlertRule(
         id=rule_id, name=fields.text("name", rule_id), kind=kind, scope=_scope(fields, kind), params=params,
         metric=metric, enabled=fields.flag("enabled", True), severity=severity, levels=levels,
-        clear_delay_s=fields.number("clear_delay_s", 0.0, minimum=0.0), policy=_policy(fields),
+        clear_delay_s=fields.number("clear_delay_s", 0.0, minimum=0.0), policy=_policy(fields, kind),
         purpose=fields.choice("purpose", AlertPurpose,
                               AlertPurpose.MAINTENANCE if kind in _MAINTENANCE_KINDS else AlertPurpose.INCIDENT),
     )
@@ -150,12 +150,11 @@ def _params(fields: _Fields, kind: RuleKind) -> Params:
             raise fields.fail("clear_rate_per_min", f"{clear:g} must be at or below rate_per_min {rate:g}")
         return RateParams(rate, clear, fields.number("max_gap_s", 900.0, positive=True))
     if kind is RuleKind.SILENCE:
-        return SilenceParams(fields.number("intervals", 3.0, positive=True),
-                             fields.number("interval_s", positive=True))
+        interval_s = fields.number("interval_s", positive=True) if fields.data.get("interval_s") is not None else None
+        return SilenceParams(fields.number("intervals", 3.0, positive=True), interval_s)
     if kind is RuleKind.RANGE:
+        # Bounds left out are the device's (kind catalogue with its overrides), resolved by the engine.
         low, high = fields.optional_number("min"), fields.optional_number("max")
-        if low is None and high is None:
-            raise fields.fail("min", "give min, max or both")
         if low is not None and high is not None and low >= high:
             raise fields.fail("max", f"{high:g} must be above min {low:g}")
         return RangeParams(low, high)
@@ -198,7 +197,7 @@ def _levels(fields: _Fields, base: Severity, params: Params) -> tuple[Level, ...
     return tuple(levels)
 
 
-def _policy(fields: _Fields) -> CasePolicy:
+def _policy(fields: _Fields, kind: RuleKind) -> CasePolicy:
     policy = _Fields(fields.mapping("case_policy"), f"{fields.where}: case_policy")
     extra = sorted(set(policy.data) - {"open_case", "min_severity", "min_duration_s", "auto_dispatch"})
     if extra:
@@ -207,7 +206,8 @@ def _policy(fields: _Fields) -> CasePolicy:
     return CasePolicy(open_case=policy.flag("open_case", True),
                       min_severity=policy.choice("min_severity", Severity, Severity.WARNING),
                       min_duration_s=policy.number("min_duration_s", 0.0, minimum=0.0),
-                      auto_dispatch=policy.flag("auto_dispatch", True))
+                      # The nearest team to a fence a team crossed is that team: a person decides who goes.
+                      auto_dispatch=policy.flag("auto_dispatch", kind is not RuleKind.GEOFENCE))
 
 
 def rule_to_dict(rule: AlertRule) -> dict[str, Any]:

@@ -1,4 +1,8 @@
-"""Threshold rules: which metrics of a reading are over their limits."""
+"""The old constant threshold table, kept only as a baseline that bench/rules.py and the rules' tests compare with.
+
+Production never evaluates it (the ingest runs alerts/rule_engine.py); only alerts/service.raise_alert, which the
+alert tests use, still takes its Exceedance. Remove it with the bench's baseline and those tests.
+"""
 
 from __future__ import annotations
 
@@ -31,5 +35,6 @@ def exceedances(reading: Reading, kind: SensorKind,
         if value is None or value <= threshold.limit:
             continue
         critical = threshold.limit > 0 and value >= threshold.limit * CRITICAL_FACTOR
-        found.append(Exceedance(threshold.metric, value, threshold.limit, Severity.CRITICAL if critical else Severity.WARNING))
+        severity = Severity.CRITICAL if critical else Severity.WARNING
+        found.append(Exceedance(threshold.metric, value, threshold.limit, severity))
     return found

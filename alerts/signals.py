@@ -8,7 +8,10 @@ from enum import StrEnum
 
 from alerts.models import AlertPurpose, Severity
 
-__all__ = ["AlertPurpose", "AlertSignal", "CasePolicy", "SignalKind"]
+__all__ = ["FENCE_METRIC", "AlertPurpose", "AlertSignal", "CasePolicy", "SignalKind"]
+
+# The metric of every geofence signal: what tells the lifecycle a subject crossed a fence, whatever its kind.
+FENCE_METRIC = "inside_fence"
 
 
 class SignalKind(StrEnum):

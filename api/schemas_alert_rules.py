@@ -27,7 +27,7 @@ class CasePolicyBody(Strict):
     open_case: bool = True
     min_severity: Severity = Severity.WARNING
     min_duration_s: Annotated[float, Field(ge=0)] = 0.0
-    auto_dispatch: bool = True
+    auto_dispatch: Annotated[bool | None, Field(description="default: true, false for geofence rules")] = None
 
 
 class AlertRuleBody(Strict):
@@ -52,9 +52,12 @@ class AlertRuleBody(Strict):
     clear_rate_per_min: Annotated[float | None, Field(ge=0, description="rate: clears at or below it")] = None
     max_gap_s: Annotated[float | None, Field(gt=0, description="rate: readings further apart say nothing")] = None
     intervals: Annotated[float | None, Field(gt=0, description="silence: expected intervals without a reading")] = None
-    interval_s: Annotated[float | None, Field(gt=0, description="silence: expected interval unless the device has one")] = None
-    min: Annotated[float | None, Field(description="range: lowest physical value")] = None
-    max: Annotated[float | None, Field(description="range: highest physical value")] = None
+    interval_s: Annotated[float | None, Field(gt=0, description="silence: expected interval where the device has none "
+                                                                "of its own (default: its kind's, iot/kinds.yaml)")] = None
+    min: Annotated[float | None, Field(description="range: lowest physical value (default: the device's: its kind's "
+                                                         "range with its overrides)")] = None
+    max: Annotated[float | None, Field(description="range: highest physical value (default: the device's: its kind's "
+                                                         "range with its overrides)")] = None
     polygon: Annotated[list[tuple[float, float]] | None, Field(max_length=1000,
                                                                description="geofence: [lon, lat] WGS-84 ring")] = None
     trigger: Annotated[Trigger | None, Field(description="geofence: enter (alarm inside) or exit (alarm outside)")] = None

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from alerts.models import Alert, AlertPurpose, severity_rank
-from alerts.signals import AlertSignal, CasePolicy
+from alerts.rule_model import TEAM_KIND
+from alerts.signals import FENCE_METRIC, AlertSignal, CasePolicy
 from cases.models import Case, CaseSource
 from cases.repository import CaseRepository
 from cases.routing import CATEGORIES, Category, category_for_sensor
@@ -15,6 +16,8 @@ from gis.geometry import bbox_around, haversine_m
 CAMERA_KIND = "camera"
 CAMERA_FAULT = "camera_fault"
 DEVICE_FAULT = "device_fault"
+# A team or a mobile device where it must not be (a restricted river bank): a safety matter for governance.
+FENCE_CATEGORY = "safety_hazard"
 DEFAULT_LINK_RADIUS_M = 150.0
 DEFAULT_LINK_WINDOW = timedelta(minutes=60)
 
@@ -44,10 +47,20 @@ def policy_met(alert: Alert, policy: CasePolicy) -> bool:
 
 
 def category_for(signal: AlertSignal) -> Category:
-    """Return the category of a signal's case: the subject's fault for maintenance, its kind's matter otherwise."""
+    """Return the category of a signal's case: the subject's fault for maintenance, a safety hazard for a fence,
+    its kind's matter otherwise."""
     if signal.purpose is AlertPurpose.MAINTENANCE:
         return CATEGORIES[CAMERA_FAULT if signal.subject_kind == CAMERA_KIND else DEVICE_FAULT]
+    if signal.metric == FENCE_METRIC:
+        return CATEGORIES[FENCE_CATEGORY]
     return category_for_sensor(signal.subject_kind)
+
+
+def may_dispatch(signal: AlertSignal) -> bool:
+    """Return whether the alert's case may go to the nearest team without a person: never for a fault, never when
+    the rule's policy says wait, never for a team's own alert (the nearest team to a team is that team)."""
+    return (signal.purpose is AlertPurpose.INCIDENT and signal.policy.auto_dispatch
+            and signal.subject_kind != TEAM_KIND)
 
 
 def source_for(signal: AlertSignal) -> CaseSource:

@@ -13,12 +13,11 @@ from typing import Protocol
 from alerts.camera import METRICS, camera_signal, metric_for, rule_id_for
 from alerts.models import Alert, AlertPurpose
 from alerts.repository import AlertRepository
-from alerts.rules import Exceedance
 from alerts.service import acknowledge_alert, clear_open, link_case, raise_or_fold
-from alerts.signals import AlertSignal, SignalKind
+from alerts.signals import FENCE_METRIC, AlertSignal, SignalKind
 from cases import feed as payloads
-from cases.alarm_policy import (CAMERA_KIND, AlertLinking, NearCase, category_for, near_open_case, policy_met,
-                                source_for)
+from cases.alarm_policy import (CAMERA_KIND, AlertLinking, NearCase, category_for, may_dispatch, near_open_case,
+                                policy_met, source_for)
 from cases.errors import NoTeamAvailable
 from cases.lifecycle import Action
 from cases.locator import Locator
@@ -27,7 +26,6 @@ from cases.repository import AssignmentRepository, CaseRepository, TeamRepositor
 from cases.routing import CATEGORIES, Category, category_for_sensor, owner_department
 from cases.service import CaseCreate, StepInput, StepResult, report_case, take_step
 from feed import FeedRepository
-from iot.models import Device, Reading
 from video.health import Health
 from video.models import Camera
 
@@ -87,18 +85,6 @@ class AlarmOutcome:
     linked: bool = False  # the alert joined an open case nearby instead of opening one
 
 
-def open_case_from_alert(work: CaseWork, *, locator: Locator, device: Device, reading: Reading,
-                         exceedance: Exceedance, at: datetime, linking: AlertLinking = AlertLinking()) -> AlarmOutcome:
-    """Raise or fold the alert of a fixed threshold; a new one opens a case, accepted and dispatched automatically."""
-    signal = AlertSignal(kind=SignalKind.RAISE, rule_id=f"threshold:{exceedance.metric}", subject_id=device.id,
-                         subject_kind=str(device.kind), subject_name=device.name, metric=exceedance.metric,
-                         value=exceedance.value, limit=exceedance.limit, severity=exceedance.severity, at=reading.ts,
-                         lon=reading.lon, lat=reading.lat)
-    outcome = handle_alert_signal(work, locator=locator, signal=signal, at=at, linking=linking)
-    assert outcome is not None  # only a clear answers None
-    return outcome
-
-
 def handle_alert_signal(work: CaseWork, *, locator: Locator, signal: AlertSignal, at: datetime,
                         linking: AlertLinking = AlertLinking()) -> AlarmOutcome | None:
     """Turn a rule's signal into an alert (raised, folded or cleared) and, by the rule's policy, a case.
@@ -136,6 +122,8 @@ def _open_case(work: CaseWork, *, locator: Locator, alert: Alert, is_new: bool, 
     department = owner_department(signal.owner) if signal.owner else "its owner"
     if maintenance:
         description = f"{signal.subject_id} {signal.detail or signal.metric}; maintained by {department}"
+    elif signal.metric == FENCE_METRIC:
+        description = signal.detail or f"{signal.subject_id} crossed a geofence"
     else:
         description = f"{signal.subject_id} {signal.metric}={alert.value:g} over limit {alert.limit:g}"
         description += f"; {signal.detail}" if signal.detail else ""
@@ -148,8 +136,9 @@ def _open_case(work: CaseWork, *, locator: Locator, alert: Alert, is_new: bool, 
         "sensor alarm, accepted automatically"
     step = take_step_and_announce(work, locator=locator, case_id=case_id, actor=SYSTEM_ACTOR, at=at,
                                   step_in=StepInput(Action.ACCEPT, note=note))
-    # Field teams do not repair devices; and a rule may want a person to judge before anyone goes.
-    if maintenance or not signal.policy.auto_dispatch:
+    # Field teams do not repair devices; a rule may want a person to judge before anyone goes; and a team's own
+    # alert (a geofence) must not send that team to itself.
+    if not may_dispatch(signal):
         return AlarmOutcome(alert, is_new, step, dispatched=False)
     try:
         step = take_step_and_announce(work, locator=locator, case_id=case_id, actor=SYSTEM_ACTOR, at=at,

@@ -19,6 +19,8 @@ _COUNTERS = (
     ("received", "gridwatch_ingest_received", "Deliveries taken in by the ingest (redeliveries count again)."),
     ("duplicates", "gridwatch_ingest_duplicates", "Deliveries already stored before (QoS 1 redelivery)."),
     ("dead_letters", "gridwatch_ingest_dead_letters", "Deliveries kept as dead letters (unreadable or refused)."),
+    ("quarantine_full", "gridwatch_ingest_quarantine_full",
+     "Dead letters of unknown devices not quarantined because the quarantine was full."),
     ("store_pauses", "gridwatch_ingest_store_unavailable_pauses", "Times the ingest paused because the store did not answer."),
     ("alerts", "gridwatch_ingest_alerts", "Alerts raised by the ingest."),
     ("cases", "gridwatch_ingest_cases", "Cases opened by the ingest."),

@@ -20,7 +20,8 @@ from iot.errors import IngestError
 from iot.models import DEAD_LETTER_PREFIX_BYTES, DeadLetter, Device, Reading, TeamPosition, refused
 from iot.mqtt import InboundMessage
 from iot.payloads import guarded, parse_position, parse_reading
-from iot.quarantine import quarantine_message
+from iot.quarantine import MAX_ENTRIES as QUARANTINE_MAX_ENTRIES
+from iot.quarantine import Quarantine
 from iot.topics import DEFAULT_ROOT, TopicKind, check_root, parse_topic
 from storage import Store, StoreUnavailable, UnitOfWork
 
@@ -30,7 +31,7 @@ logger = logging.getLogger(__name__)
 PARSE_LOG_INTERVAL_S = 60.0
 
 TALLY_NAMES = ("received", "readings", "duplicates", "positions", "dead_letters", "parse_errors", "alerts", "cases",
-               "dispatched", "store_errors", "fallbacks")
+               "dispatched", "store_errors", "fallbacks", "quarantine_full")
 
 
 @dataclass
@@ -56,6 +57,7 @@ class IngestStats:
     fallbacks: int = 0
     store_pauses: int = 0
     paused: int = 0
+    quarantine_full: int = 0  # dead letters of unknown devices the full quarantine did not take (within dead_letters)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, other: dict[str, int]) -> None:
@@ -119,7 +121,7 @@ class Pipeline:
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC), topic_root: str = DEFAULT_ROOT,
                  dead_letter_prefix_bytes: int = DEAD_LETTER_PREFIX_BYTES,
                  catalogue: DeviceCatalogue | None = None, alert_linking: AlertLinking | None = None,
-                 rules: RuleEngine | None = None) -> None:
+                 rules: RuleEngine | None = None, quarantine_max_entries: int = QUARANTINE_MAX_ENTRIES) -> None:
         self.store = store
         self.alert_linking = alert_linking or AlertLinking()
         self.locator = locator
@@ -127,6 +129,8 @@ class Pipeline:
         self.clock = clock
         self.topic_root = check_root(topic_root)
         self.dead_letter_prefix_bytes = dead_letter_prefix_bytes
+        self.quarantine_max_entries = quarantine_max_entries
+        self._quarantine: Quarantine | None = None  # the current unit of work's, made at its first unknown device
         self.catalogue = catalogue or DeviceCatalogue()
         self.parse_log = ParseErrorLog()
         self._last_parse_error = ""
@@ -181,8 +185,8 @@ class Pipeline:
         kind, ident = parse_topic(message.topic, root=self.topic_root)
         # The broker's ACL is the guard; where the broker says who published (Mosquitto does not), check it too.
         if message.username is not None and message.username != ident:
-            who = "team" if kind is TopicKind.POSITION else "device"
-            raise IngestError(f"topic {message.topic!r}: published by {message.username!r}, not by {who} {ident!r}")
+            owner = "team" if kind is TopicKind.POSITION else "device"
+            raise IngestError(f"topic {message.topic!r}: published by {message.username!r}, not by {owner} {ident!r}")
         if kind is TopicKind.POSITION:
             position = parse_position(message.topic, message.payload, team_id=ident, now=now)
             return Decoded(message, position=position, revision=revision)
@@ -213,6 +217,7 @@ class Pipeline:
     def _store_in_one(self, decoded: Sequence[Decoded], now: datetime) -> dict[str, int]:
         own = _tally()
         with self.store.unit_of_work() as uow:
+            self._quarantine = None
             # The revision check rides in this transaction (a separate one cost ~2 ms a batch); the catalogue
             # changes rarely, and then the batch is decoded again against what the store holds now.
             self._refresh(uow)
@@ -307,10 +312,15 @@ class Pipeline:
     def _on_unknown_device(self, uow: UnitOfWork, message: InboundMessage, device_id: str, now: datetime,
                            tally: dict[str, int]) -> None:
         """Quarantine a message of a device nobody provisioned, and dead-letter it like any refused message."""
-        quarantine_message(uow.quarantine, device_id=device_id, topic=message.topic, payload=message.payload, at=now)
+        if self._quarantine is None:
+            self._quarantine = Quarantine(uow.quarantine, max_entries=self.quarantine_max_entries)
+        entry = self._quarantine.record(device_id=device_id, topic=message.topic, payload=message.payload, at=now)
+        # Past the cap the message is still a dead letter: nothing is lost, only the quarantine stops growing.
+        held = "quarantined" if entry is not None else f"quarantine full at {self.quarantine_max_entries} devices"
         uow.dead_letters.add(self._letter(message, now, f"topic {message.topic!r}: unknown device {device_id!r}"
-                                                        " (quarantined)"))
+                                                        f" ({held})"))
         tally["dead_letters"] += 1
+        tally["quarantine_full"] += int(entry is None)
 
     def _on_position(self, uow: UnitOfWork, position: TeamPosition, now: datetime, tally: dict[str, int]) -> bool:
         """Move a known team to its reported position and keep it in the team's track; return whether it was new."""

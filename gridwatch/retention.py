@@ -1,4 +1,5 @@
-"""Retention: delete what is kept only for a while (feed, dead letters, readings, job runs, camera probes, team tracks) in batches.
+"""Retention: delete what is kept only for a while (feed, dead letters, readings, job runs, camera probes, team
+tracks, quarantined devices not heard from) in batches.
 
 The audit log is not pruned here. Its entries are hash-chained and append-only (triggers, and on PostGIS the
 app role's grants), `audit_retention_days` is a floor of 180 days, not a deadline, and cutting the chain's
@@ -29,6 +30,7 @@ class RetentionPolicy:
     job_runs: timedelta
     camera_health: timedelta = timedelta(days=90)
     team_positions: timedelta = timedelta(days=30)
+    quarantine: timedelta = timedelta(days=30)  # by last_seen_at: a device still publishing stays
     batch: int = 5000
     # One run stops after this many batches of a table; the next run goes on where it stopped.
     max_batches: int = 1000
@@ -41,7 +43,8 @@ class RetentionPolicy:
                    readings=timedelta(days=settings.reading_retention_days),
                    job_runs=timedelta(days=settings.job_run_retention_days),
                    camera_health=timedelta(days=settings.camera_health_retention_days),
-                   team_positions=timedelta(days=settings.team_position_retention_days), batch=settings.retention_batch)
+                   team_positions=timedelta(days=settings.team_position_retention_days),
+                   quarantine=timedelta(days=settings.quarantine_retention_days), batch=settings.retention_batch)
 
 
 _TABLES: dict[str, Callable[[UnitOfWork], Any]] = {
@@ -51,6 +54,7 @@ _TABLES: dict[str, Callable[[UnitOfWork], Any]] = {
     "job_runs": lambda uow: uow.job_runs,
     "camera_health": lambda uow: uow.camera_health,
     "team_positions": lambda uow: uow.team_positions,
+    "quarantine": lambda uow: uow.quarantine,
 }
 
 

@@ -20,6 +20,7 @@ from gridwatch.metrics import CONTENT_TYPE, registry_for, render, serve_metrics
 from gridwatch.pipeline import IngestStats, Pipeline
 from gridwatch.settings import Settings
 from iot.models import DEAD_LETTER_PREFIX_BYTES
+from iot.quarantine import MAX_ENTRIES as QUARANTINE_MAX_ENTRIES
 from iot.mqtt import MqttSubscriber
 from iot.topics import DEFAULT_ROOT, status_topic, subscriptions
 from storage import Store, open_store
@@ -50,10 +51,12 @@ def start_ingest(core: Core, *, mqtt_url: str, client_id: str, batch_size: int, 
                  topic_root: str = DEFAULT_ROOT, protocol: str = "5", max_in_flight: int = 2000,
                  session_expiry_s: int = 7 * 24 * 3600, share_group: str = "",
                  backoff_max_s: float = BACKOFF_CAP_S,
-                 dead_letter_prefix_bytes: int = DEAD_LETTER_PREFIX_BYTES) -> IngestWorker:
+                 dead_letter_prefix_bytes: int = DEAD_LETTER_PREFIX_BYTES,
+                 quarantine_max_entries: int = QUARANTINE_MAX_ENTRIES) -> IngestWorker:
     """Subscribe to the sensor and team topics under topic_root and start storing what arrives."""
     pipeline = Pipeline(store=core.store, locator=core.locator, stats=core.stats, topic_root=topic_root,
-                        dead_letter_prefix_bytes=dead_letter_prefix_bytes, alert_linking=core.alert_linking)
+                        dead_letter_prefix_bytes=dead_letter_prefix_bytes, alert_linking=core.alert_linking,
+                        quarantine_max_entries=quarantine_max_entries)
     subscriber = MqttSubscriber(mqtt_url, client_id=client_id, topics=subscriptions(topic_root), persistent=persistent,
                                 protocol=protocol, max_in_flight=max_in_flight, session_expiry_s=session_expiry_s,
                                 share_group=share_group, status_topic=status_topic(topic_root, client_id))
@@ -114,7 +117,8 @@ def run_services(settings: Settings, *, http: bool, ingest: bool) -> None:
                                   session_expiry_s=settings.mqtt_session_expiry_s,
                                   share_group=settings.ingest_share_group,
                                   backoff_max_s=settings.ingest_backoff_max_s,
-                                  dead_letter_prefix_bytes=settings.dead_letter_prefix_bytes)
+                                  dead_letter_prefix_bytes=settings.dead_letter_prefix_bytes,
+                                  quarantine_max_entries=settings.quarantine_max_entries)
             stack.callback(worker.stop)
         if http:
             logger.info("serving http://%s", settings.http_bind)

@@ -30,6 +30,7 @@ class JobSettings(BaseSettings):
     job_run_retention_days: int = Field(30, ge=1, description="Records of job runs older than this are deleted.")
     camera_health_retention_days: int = Field(90, ge=1, description="Camera probe results older than this are deleted.")
     team_position_retention_days: int = Field(30, ge=1, description="Team track positions taken longer ago than this are deleted.")
+    quarantine_retention_days: int = Field(30, ge=1, description="Quarantined unknown devices not heard from for this long are deleted.")
     team_silent_after_s: int = Field(300, ge=10, le=86_400, description="A team on duty whose phone has not reported "
                                                                       "for this long is marked silent.")
     team_silence_check_seconds: int = Field(30, ge=1, le=3600, description="How often teams are checked for silence.")
@@ -143,6 +144,7 @@ class Settings(BaseSettings):
     ingest_batch_size: int = Field(200, ge=1, le=10_000, description="Messages written per transaction at most.")
     dead_letter_prefix_bytes: int = Field(4096, ge=0, le=1024 * 1024,
                                           description="Bytes of a refused payload kept; size and SHA-256 keep the rest.")
+    quarantine_max_entries: int = Field(10_000, ge=1, le=10_000_000, description="Distinct unknown devices the quarantine holds at most; past it a new one's messages are only dead-lettered (and counted as quarantine_full).")
     mqtt_protocol: Literal["5", "3.1.1"] = Field("5", description="MQTT version of the ingest: 5 (Receive Maximum bounds the inbox) or 3.1.1 (brokers without 5, like the demo's).")
     mqtt_session_expiry_s: int = Field(7 * 24 * 3600, ge=60, description="How long the broker keeps the ingest's session and its queued messages while it is away (MQTT 5).")
     ingest_max_in_flight: int = Field(2000, ge=1, le=65535, description="Messages delivered but not yet acknowledged at most (MQTT 5 Receive Maximum; the inbox bound).")

@@ -18,6 +18,9 @@ from iot.repository import QuarantineRepository
 # Enough to recognise a device by its message; a hostile 1 MB payload must not fill the table.
 PAYLOAD_PREFIX_BYTES = 1024
 MAX_CRS_CHARS = 16
+# Distinct devices held at most: a flood of made-up ids must not grow the table without end (retention prunes
+# by last_seen_at; past the cap a new id is only dead-lettered, and the ingest counts it).
+MAX_ENTRIES = 10_000
 
 
 def sighting(*, device_id: str, topic: str, payload: bytes, at: datetime,
@@ -49,12 +52,31 @@ def fold(sightings: Iterable[QuarantineEntry]) -> list[QuarantineEntry]:
     return list(merged.values())
 
 
-def quarantine_message(repo: QuarantineRepository, *, device_id: str, topic: str, payload: bytes, at: datetime,
-                       catalogue: Catalogue | None = None) -> QuarantineEntry:
-    """Record one message of an unknown device in the quarantine; return the sighting recorded."""
-    entry = sighting(device_id=device_id, topic=topic, payload=payload, at=at, catalogue=catalogue)
-    repo.record_many([entry])
-    return entry
+class Quarantine:
+    """One unit of work's quarantine with its cap: a device already held always counts, a new one only while
+    fewer than max_entries are held.
+
+    The store is counted once per unit of work, not once per message: a flood of made-up ids past the cap must
+    not cost a count each. Workers in parallel may overshoot the cap by what their open batches add.
+    """
+
+    def __init__(self, repo: QuarantineRepository, *, max_entries: int = MAX_ENTRIES) -> None:
+        self.repo = repo
+        self.max_entries = max_entries
+        self._held: int | None = None
+
+    def record(self, *, device_id: str, topic: str, payload: bytes, at: datetime,
+               catalogue: Catalogue | None = None) -> QuarantineEntry | None:
+        """Record one message of an unknown device; return the sighting, or None when the quarantine is full."""
+        if self.repo.get(device_id) is None:
+            if self._held is None:
+                self._held = self.repo.count()
+            if self._held >= self.max_entries:
+                return None
+            self._held += 1
+        entry = sighting(device_id=device_id, topic=topic, payload=payload, at=at, catalogue=catalogue)
+        self.repo.record_many([entry])
+        return entry
 
 
 def adoption_draft(entry: QuarantineEntry, **given: Any) -> DeviceDraft:

@@ -46,6 +46,10 @@ class QuarantineRepository(Protocol):
         """Remove an entry (adopted or dismissed); return whether it existed."""
         ...
 
+    def delete_older_than(self, cutoff: datetime, *, limit: int = 1000) -> int:
+        """Delete at most limit entries last seen before cutoff, oldest first; return how many were deleted."""
+        ...
+
 
 class ReadingRepository(Protocol):
     def add_many(self, readings: Iterable[Reading]) -> int:

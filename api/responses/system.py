@@ -37,6 +37,8 @@ class IngestCounts(ReadModel):
     fallbacks: Annotated[int, Field(description="batches the store refused whole and that were stored in halves")]
     store_pauses: int
     paused: int
+    quarantine_full: Annotated[int, Field(description="dead letters of unknown devices the full quarantine did not "
+                                                      "take (GRIDWATCH_QUARANTINE_MAX_ENTRIES)")]
 
 
 class HealthRead(ReadModel):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from iot.models import QuarantineEntry, SensorKind
-from storage.sql.db import Db
+from storage.sql.db import Db, delete_oldest
 from storage.values import page
 
 _COLUMNS = ("device_id", "topic", "first_seen_at", "last_seen_at", "messages", "payload_prefix", "lon", "lat", "crs",
@@ -76,3 +77,9 @@ class SqlQuarantineRepository:
             return False
         self._db.execute("DELETE FROM device_quarantine WHERE device_id = ?", (device_id,))
         return True
+
+    def delete_older_than(self, cutoff: datetime, *, limit: int = 1000) -> int:
+        """Delete at most limit entries last seen before cutoff, oldest first; return how many were deleted."""
+        # device_quarantine_last_seen_idx (migration 0010) serves both the cutoff and the order.
+        return delete_oldest(self._db, table="device_quarantine", key="device_id", time_column="last_seen_at",
+                             order="last_seen_at, device_id", cutoff=cutoff, limit=limit)

@@ -46,9 +46,9 @@ def test_prune_deletes_rows_past_each_retention_in_batches_and_keeps_younger_one
     deleted = prune(store, policy, now=now)
 
     assert deleted == {"feed": 3, "dead_letters": 1, "readings": 3, "job_runs": 1, "camera_health": 1,
-                       "team_positions": 2}
+                       "team_positions": 2, "quarantine": 0}
     assert describe(deleted) == ("deleted feed 3, dead_letters 1, readings 3, job_runs 1, camera_health 1,"
-                                 " team_positions 2")
+                                 " team_positions 2, quarantine 0")
     with store.unit_of_work() as uow:
         assert sorted(r.ts for r in uow.readings.list(device_id="aq-001")) == [now - 364 * DAY, now - DAY]
         assert [d.reason for d in uow.dead_letters.list()] == ["89 days"]
@@ -57,7 +57,7 @@ def test_prune_deletes_rows_past_each_retention_in_batches_and_keeps_younger_one
         assert [h.probed_at for h in uow.camera_health.history("cam-1")] == [now - 29 * DAY]
         assert [p.ts for p in uow.team_positions.list("gov-1")] == [now - 2 * DAY]
     assert prune(store, policy, now=now) == {"feed": 0, "dead_letters": 0, "readings": 0, "job_runs": 0,
-                                             "camera_health": 0, "team_positions": 0}
+                                             "camera_health": 0, "team_positions": 0, "quarantine": 0}
 
 
 def test_the_runtime_runs_retention_and_the_index_refresh_and_records_both(store: Store) -> None:
