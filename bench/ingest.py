@@ -3,7 +3,8 @@
 Prints one JSON line: the end-to-end rate (received, rules, committed) of readings pre-queued in the ingest's
 persistent session, the rate a bare paho subscriber drains the same stream at (same protocol, QoS 1, acks) in
 the same run, their ratio; the same with half of the messages hostile; publish-to-alert-stored latency at a
-steady rate; and the rate of two ingest workers on a shared subscription.
+steady rate; and the rate of one and of two ingest workers on a shared subscription while publishers run,
+with the CPU each process used.
 
 Usage: python bench/ingest.py [--readings 200000] [--devices 1000] [--steady-rate 2000] [--steady-seconds 10]
 Needs PostgreSQL with PostGIS on 127.0.0.1:5432 (trust) and /usr/sbin/mosquitto; starts its own broker.
@@ -387,7 +388,7 @@ def measure_shared(store_url: str, url: str, root: str, messages: list[tuple[str
     for ready in readies:
         ready.wait(30)
     broker_before, pg_pids = cpu_seconds([broker_pid]), backend_pids(store_url)
-    pg_before = cpu_seconds(pg_pids)
+    pg_before, children_before = cpu_seconds(pg_pids), os.times()
     started = time.perf_counter()
     publisher = threading.Thread(target=publish_all, args=(url, messages))
     publisher.start()
@@ -395,6 +396,10 @@ def measure_shared(store_url: str, url: str, root: str, messages: list[tuple[str
     elapsed = time.perf_counter() - started
     broker, pg = cpu_seconds([broker_pid]) - broker_before, cpu_seconds(pg_pids) - pg_before
     publisher.join()
+    # The publisher processes are children of this one, counted once joined.
+    children = os.times()
+    publishers = (children.children_user + children.children_system - children_before.children_user
+                  - children_before.children_system)
     stop.set()
     for process in processes:
         process.join(30)
@@ -402,6 +407,7 @@ def measure_shared(store_url: str, url: str, root: str, messages: list[tuple[str
         raise SystemExit(f"shared workers stalled at {[c.value for c in counters]} of {len(messages)}")
     # CPU seconds per wall second: each worker process (from its ready), the broker, the database's backends.
     return {"rate": len(messages) / elapsed, "cpu": {"workers": [round(c.value / elapsed, 2) for c in cpus],
+                                                     "publishers": round(publishers / elapsed, 2),
                                                      "mosquitto": round(broker / elapsed, 2),
                                                      "postgres_backends": round(pg / elapsed, 2)}}
 
@@ -461,11 +467,15 @@ def main() -> None:
         core.store.close()
         if "shared" not in args.skip:
             root = f"bench/{run}/shared"
-            shared = measure_shared(store_url, url, root, stream(root, args.readings, args.devices,
-                                                                 offset=3 * args.readings, base_ms=base_ms),
-                                    args.batch_size, args.max_in_flight, broker_pid)
-            result.update({"two_workers_shared_per_s": round(float(shared["rate"])),  # type: ignore[arg-type]
-                           "cpu_per_s_two_workers": shared["cpu"]})
+            for workers, name in ((1, "one"), (2, "two")):
+                # One worker in the same set-up (publishing while it ingests) is what two must be compared with.
+                shared = measure_shared(store_url, url, f"{root}/{workers}",
+                                        stream(f"{root}/{workers}", args.readings, args.devices,
+                                               offset=(2 + workers) * args.readings, base_ms=base_ms),
+                                        args.batch_size, args.max_in_flight, broker_pid, workers=workers)
+                result.update({f"{name}_worker{'s' if workers > 1 else ''}_shared_per_s":
+                               round(float(shared["rate"])),  # type: ignore[arg-type]
+                               f"cpu_per_s_{name}_worker{'s' if workers > 1 else ''}_shared": shared["cpu"]})
     print(json.dumps(result))
 
 
