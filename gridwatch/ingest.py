@@ -101,7 +101,11 @@ class IngestWorker:
             self._held = []
             self._wait(self._backoff.next())
             return False
-        self.subscriber.ack(batch)
+        try:
+            self.subscriber.ack(batch)
+        except Exception:
+            # Stored already: the broker sends them again after a reconnect, and they count as duplicates.
+            logger.exception("acknowledging %d stored messages failed; they will come again", len(batch))
         self._held = []
         self._backoff.reset()
         if self._paused:
@@ -122,4 +126,10 @@ class IngestWorker:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.step()
+            try:
+                self.step()
+            except Exception:
+                # Whatever fails (an ack, the source), the worker thread must live on: a batch still held is
+                # stored again (a duplicate) and acked at the next step.
+                logger.exception("ingest step failed; retrying")
+                self._wait(self._backoff.next())

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -31,17 +30,27 @@ _METRIC = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _T = TypeVar("_T")
 
 
-@contextmanager
-def parse_guard(topic: str) -> Iterator[None]:
-    """Let only IngestError leave parsing: anything else becomes a parse error naming the topic, never a crash."""
-    try:
-        yield
-    except IngestError:
-        raise
-    except RecursionError:
-        raise IngestError(f"topic {topic!r}: parse error: payload nests too deeply") from None
-    except Exception as exc:  # noqa: BLE001 - the last resort the brief asks for: one bad message, one dead letter
-        raise IngestError(f"topic {topic!r}: parse error: {type(exc).__name__}: {str(exc)[:200]}") from None
+class parse_guard:  # noqa: N801 - used like the function it replaced: `with parse_guard(topic):`
+    """Let only IngestError leave parsing: anything else becomes a parse error naming the topic, never a crash.
+
+    A class, not @contextmanager: it runs once or twice per message and the generator version cost ~3 µs each.
+    """
+
+    __slots__ = ("topic",)
+
+    def __init__(self, topic: str) -> None:
+        self.topic = topic
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _tb: object) -> bool:
+        if exc is None or isinstance(exc, IngestError) or not isinstance(exc, Exception):
+            return False
+        if isinstance(exc, RecursionError):
+            raise IngestError(f"topic {self.topic!r}: parse error: payload nests too deeply") from None
+        # The last resort the brief asks for: one bad message, one dead letter.
+        raise IngestError(f"topic {self.topic!r}: parse error: {type(exc).__name__}: {str(exc)[:200]}") from None
 
 
 def guarded(topic: str, parse: Callable[[], _T]) -> _T:
@@ -69,6 +78,10 @@ def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number")
 
 
+# What json.loads(..., parse_constant=...) builds anew at every call, built once.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def load_json_object(topic: str, payload: bytes) -> dict[str, Any]:
     """Decode a payload into a JSON object, refusing oversize, non-UTF-8, NaN and non-object bodies."""
     if not isinstance(payload, (bytes, bytearray, memoryview)):
@@ -76,7 +89,7 @@ def load_json_object(topic: str, payload: bytes) -> dict[str, Any]:
     if len(payload) > MAX_PAYLOAD_BYTES:
         raise IngestError(f"topic {topic!r}: payload of {len(payload)} bytes exceeds {MAX_PAYLOAD_BYTES}")
     try:
-        body = json.loads(payload.decode("utf-8"), parse_constant=_reject_constant)
+        body = _DECODER.decode(payload.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise IngestError(f"topic {topic!r}: payload is not UTF-8 ({exc.reason} at byte {exc.start})") from None
     except ValueError as exc:

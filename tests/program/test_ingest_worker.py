@@ -122,3 +122,25 @@ def test_stop_during_an_outage_acks_nothing() -> None:
         time.sleep(0.005)
     worker.stop(timeout_s=5)
     assert worker.paused and inbound.acked == []
+
+
+
+class FlakyAckInbound(FakeInbound):
+    """An Inbound whose first ack fails, as a socket going away between commit and PUBACK would."""
+
+    failed = False
+
+    def ack(self, messages: Sequence[InboundMessage]) -> None:
+        if not self.failed:
+            self.failed = True
+            raise OSError("socket closed")
+        super().ack(messages)
+
+
+def test_a_failing_ack_costs_a_redelivery_not_the_worker() -> None:
+    inbound = FlakyAckInbound(6)
+    pipeline = ScriptedPipeline([])
+    worker = _worker(inbound, pipeline, [])
+    # Stored, but the PUBACKs never left: the broker sends them again later and they count as duplicates.
+    assert worker.step() is True and worker.step() is True
+    assert pipeline.calls == [[1, 2, 3], [4, 5, 6]] and inbound.acked == [4, 5, 6]

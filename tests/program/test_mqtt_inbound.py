@@ -133,3 +133,40 @@ def test_status_topic_is_online_while_connected_and_offline_after_a_clean_stop(m
     host, port = mosquitto_url.rsplit("//", 1)[1].rsplit(":", 1)
     # An empty retained message removes it from the shared broker.
     paho_publish.single(topic, b"", qos=1, retain=True, hostname=host, port=int(port))
+
+
+def test_a_batch_acked_in_one_call_is_not_delivered_again_and_the_rest_is(mosquitto_url: str) -> None:
+    # The PUBACKs of a batch go out back to back in one write; each must still settle its own message.
+    root = f"gridwatch-test/{uuid.uuid4().hex[:10]}"
+    client_id = f"test-acks-{uuid.uuid4().hex[:8]}"
+
+    def session() -> MqttSubscriber:
+        subscriber = MqttSubscriber(mosquitto_url, client_id=client_id, topics=(f"{root}/x",), max_in_flight=100,
+                                    session_expiry_s=60)
+        subscriber.start(wait_s=5)
+        return subscriber
+
+    def take(subscriber: MqttSubscriber, count: int) -> list:
+        got: list = []
+        deadline = time.monotonic() + 10
+        while len(got) < count and time.monotonic() < deadline:
+            got += subscriber.next_batch(count - len(got), 0.2)
+        return got
+
+    first = session()
+    try:
+        _publish(mosquitto_url, f"{root}/x", 30)
+        batch = take(first, 30)
+        assert [m.payload for m in batch] == [str(n).encode() for n in range(30)]
+        first.ack(batch[:20])
+    finally:
+        first.stop()
+    second = session()
+    try:
+        again = take(second, 10)
+        time.sleep(0.5)  # room for a wrongly unacknowledged message to come too
+        again += second.next_batch(100, 0.1)
+        assert sorted(int(m.payload) for m in again) == list(range(20, 30))
+        second.ack(again)
+    finally:
+        second.stop()

@@ -157,3 +157,16 @@ def test_dead_letter_keeps_a_prefix_with_the_whole_size_and_hash(store: Store) -
     assert whole.sha256 == hashlib.sha256(big).hexdigest()
     assert small.payload == b"{bad" and small.size == 4 and not small.truncated
     assert small.sha256 == hashlib.sha256(b"{bad").hexdigest()
+
+
+def test_readings_add_new_stores_every_field_exactly(store: Store) -> None:
+    # PostGIS sends the batch as one JSON document: times to the microsecond, floats and the position must survive.
+    ts = at(0) + timedelta(microseconds=123457)
+    readings = [make_reading(ts=ts, values={"pm25": 0.1, "pm10": 1e-7, "big": 123456789.125}, lon=120.123456789,
+                             lat=-32.987654321),
+                make_reading("aq-002", ts=ts, values={"db": -40.0}, lon=-0.5, lat=89.999999999)]
+    with store.unit_of_work() as uow:
+        uow.devices.upsert_many([make_device(), make_device("aq-002")])
+        assert uow.readings.add_new(readings) == readings
+    with store.unit_of_work() as uow:
+        assert uow.readings.list(device_id="aq-001") + uow.readings.list(device_id="aq-002") == readings

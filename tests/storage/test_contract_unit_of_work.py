@@ -138,3 +138,16 @@ def test_feed_ids_become_visible_in_order_while_writers_overlap(store: Store) ->
         final = [entry.id for entry in uow.feed.since(0)]
     assert final == [1, 2]
     assert all(ids == final[: len(ids)] for ids in seen), f"a reader saw ids out of order: {seen}"
+
+
+def test_a_counter_read_before_a_change_in_the_same_unit_of_work_is_read_anew_after_it(store: Store) -> None:
+    # The counters are read together once per unit of work; a change made in it must still show at once.
+    with store.unit_of_work() as uow:
+        grids, teams = uow.grids.revision(), uow.teams.revision()
+        uow.grids.upsert_many([make_grid("T01")])
+        assert uow.grids.revision() == grids + 1
+        uow.teams.upsert_many([make_team("gov-1")])
+        assert uow.teams.revision() == teams + 1
+        assert uow.grids.revision() == grids + 1
+    with store.unit_of_work() as uow:
+        assert (uow.grids.revision(), uow.teams.revision()) == (grids + 1, teams + 1)
