@@ -156,8 +156,6 @@ class Pipeline:
         self.stats.add(tally)
         self.parse_log.note(tally["parse_errors"], self._last_parse_error)
 
-    # -- decode phase: no store, no transaction ------------------------------------------------------------------
-
     def _refresh(self, uow: UnitOfWork) -> None:
         self.locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
         self.catalogue.refresh(uow.devices)
@@ -172,6 +170,8 @@ class Pipeline:
             # A transaction of its own: seeding the default rules must not hang on a batch's fate.
             with self.store.unit_of_work() as own:
                 self.rules = load_engine(rules=own.alert_rules, states=own.rule_states, at=self.clock())
+
+    # -- decode phase: no store, no transaction ------------------------------------------------------------------
 
     def _decode(self, message: InboundMessage, now: datetime) -> Decoded:
         revision = self.catalogue.revision
