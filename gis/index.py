@@ -10,6 +10,7 @@ import numpy as np
 import shapely
 from shapely.strtree import STRtree
 
+from gis.errors import GisError
 from gis.geometry import haversine_many_m, metres_per_degree
 from gis.models import Grid, GridLevel, GridPath
 
@@ -26,6 +27,10 @@ class GridIndex:
         self._tree = STRtree([g.geometry for g in self._leaves])
         for leaf in self._leaves:
             shapely.prepare(leaf.geometry)
+        # Leaf codes and paths by tree index, built once so bulk lookups are array indexing, not a walk per point.
+        self._leaf_codes = np.array([leaf.code for leaf in self._leaves] + [""], dtype=object)
+        self._leaf_paths = np.empty(len(self._leaves) + 1, dtype=object)
+        self._leaf_paths[:] = [self._path(leaf) for leaf in self._leaves] + [GridPath()]
 
     def __len__(self) -> int:
         return len(self._by_code)
@@ -40,7 +45,39 @@ class GridIndex:
         if len(hits) == 0:
             return GridPath()
         # A point on a shared edge touches two leaves; the lowest code wins so the answer is stable.
-        leaf = self._leaves[int(min(hits))]
+        return self._path(self._leaves[int(min(hits))])
+
+    def locate_many(self, lons: Sequence[float] | np.ndarray, lats: Sequence[float] | np.ndarray) -> np.ndarray:
+        """Return the finest grid code of each point (object array), "" for a point outside every grid.
+
+        Same answers as locate point by point (shared edge: lowest code), in one bulk tree query.
+        """
+        return self._leaf_codes[self._leaf_slots(lons, lats)]
+
+    def locate_paths_many(self, lons: Sequence[float] | np.ndarray,
+                          lats: Sequence[float] | np.ndarray) -> np.ndarray:
+        """Return the GridPath of each point (object array), an empty GridPath outside every grid."""
+        return self._leaf_paths[self._leaf_slots(lons, lats)]
+
+    def _leaf_slots(self, lons: Sequence[float] | np.ndarray, lats: Sequence[float] | np.ndarray) -> np.ndarray:
+        """Return each point's leaf index, len(leaves) for a point outside every leaf (NaN included)."""
+        try:
+            xs, ys = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise GisError(f"locate_many: coordinates must be numbers: {exc}") from None
+        if xs.ndim != 1 or ys.ndim != 1 or xs.shape != ys.shape:
+            raise GisError(f"locate_many: lons and lats must be 1-D and of one length, got {xs.shape} and {ys.shape}")
+        miss = len(self._leaves)
+        slots = np.full(xs.shape[0], miss, dtype=np.intp)
+        if xs.shape[0] == 0 or miss == 0:
+            return slots
+        points, leaves = self._tree.query(shapely.points(xs, ys), predicate="intersects")
+        # A point on a shared edge has a pair per leaf it touches; the lowest index (lowest code) wins, as in locate.
+        np.minimum.at(slots, points, leaves)
+        return slots
+
+    def _path(self, leaf: Grid) -> GridPath:
+        """Return the codes from the town down to this leaf, coarsest first."""
         chain: list[str] = []
         grid: Grid | None = leaf
         while grid is not None and grid.code not in chain:
