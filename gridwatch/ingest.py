@@ -129,7 +129,7 @@ class IngestWorker:
             try:
                 self.step()
             except Exception:
-                # Whatever fails (an ack, the source), the worker thread must live on: a batch still held is
-                # stored again (a duplicate) and acked at the next step.
+                # Whatever else fails (the source, a bug), the worker thread must live on: a batch still held
+                # is tried again at the next step (a stored one comes back as duplicates).
                 logger.exception("ingest step failed; retrying")
                 self._wait(self._backoff.next())
