@@ -112,3 +112,21 @@ def make_assignment(case_id: int, team_id: str = "gov-1", **overrides: Any) -> A
     fields: dict[str, Any] = dict(case_id=case_id, team_id=team_id, platform=Platform.GOVERNANCE,
                                   role=AssignmentRole.LEAD, dispatched_at=T0, task="go and see")
     return Assignment(**{**fields, **overrides})
+
+
+def make_box_town() -> list[Grid]:
+    """Return a town of two villages and three natural villages drawn as boxes (shared edges at 120.1 and 32.05)."""
+    return [
+        Grid("T", "镇", GridLevel.TOWN, None, box(120.0, 32.0, 120.2, 32.1)),
+        Grid("T1", "东村", GridLevel.VILLAGE, "T", box(120.1, 32.0, 120.2, 32.1)),
+        Grid("T0", "西村", GridLevel.VILLAGE, "T", box(120.0, 32.0, 120.1, 32.1)),
+        Grid("T0a", "西村一组", GridLevel.NATURAL_VILLAGE, "T0", box(120.0, 32.0, 120.1, 32.05)),
+        Grid("T0b", "西村二组", GridLevel.NATURAL_VILLAGE, "T0", box(120.0, 32.05, 120.1, 32.1)),
+        Grid("T1a", "东村一组", GridLevel.NATURAL_VILLAGE, "T1", box(120.1, 32.0, 120.2, 32.1)),
+    ]
+
+
+def handle_as_worker(pipeline: Any, batch: list[Any]) -> None:
+    """Hand a batch to a pipeline as the ingest worker does: received is counted when the delivery enters."""
+    pipeline.stats.add({"received": len(batch)})
+    pipeline.handle(batch)

@@ -5,23 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
-from shapely.geometry import box
 
 from gis.errors import GisError
 from gis.index import GridIndex
-from gis.models import Grid, GridLevel, GridPath
+from gis.models import GridLevel, GridPath
+from tests.factories import make_box_town
 from town.generate import generate_town
 
-
-def _boxes() -> list[Grid]:
-    return [
-        Grid("T", "镇", GridLevel.TOWN, None, box(120.0, 32.0, 120.2, 32.1)),
-        Grid("T1", "东村", GridLevel.VILLAGE, "T", box(120.1, 32.0, 120.2, 32.1)),
-        Grid("T0", "西村", GridLevel.VILLAGE, "T", box(120.0, 32.0, 120.1, 32.1)),
-        Grid("T0a", "西村一组", GridLevel.NATURAL_VILLAGE, "T0", box(120.0, 32.0, 120.1, 32.05)),
-        Grid("T0b", "西村二组", GridLevel.NATURAL_VILLAGE, "T0", box(120.0, 32.05, 120.1, 32.1)),
-        Grid("T1a", "东村一组", GridLevel.NATURAL_VILLAGE, "T1", box(120.1, 32.0, 120.2, 32.1)),
-    ]
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +51,7 @@ def test_points_on_shared_edges_and_vertices_get_locates_lowest_code(town_index:
 
 
 def test_shared_edge_and_corner_go_to_the_lowest_code() -> None:
-    index = GridIndex(_boxes())
+    index = GridIndex(make_box_town())
     lons = np.array([120.05, 120.1, 120.1, 120.1])
     lats = np.array([32.05, 32.05, 32.02, 32.1])
     assert list(index.locate_many(lons, lats)) == ["T0a", "T0a", "T0a", "T0b"]
@@ -69,15 +59,15 @@ def test_shared_edge_and_corner_go_to_the_lowest_code() -> None:
 
 
 def test_points_outside_are_flagged_not_dropped() -> None:
-    index = GridIndex(_boxes())
+    index = GridIndex(make_box_town())
     codes = index.locate_many([121.0, 120.05, np.nan, 120.15], [33.0, 32.07, 32.07, 32.05])
     assert list(codes) == ["", "T0b", "", "T1a"]
     assert index.locate_paths_many([121.0], [33.0])[0] == GridPath()
 
 
 def test_empty_input_and_empty_index_give_empty_or_outside_answers() -> None:
-    assert GridIndex(_boxes()).locate_many(np.array([]), np.array([])).shape == (0,)
-    assert GridIndex(_boxes()).locate_paths_many([], []).shape == (0,)
+    assert GridIndex(make_box_town()).locate_many(np.array([]), np.array([])).shape == (0,)
+    assert GridIndex(make_box_town()).locate_paths_many([], []).shape == (0,)
     assert list(GridIndex([]).locate_many([120.05], [32.07])) == [""]
 
 
@@ -88,4 +78,4 @@ def test_empty_input_and_empty_index_give_empty_or_outside_answers() -> None:
 ])
 def test_bad_input_is_a_clear_gis_error(lons: object, lats: object, says: str) -> None:
     with pytest.raises(GisError, match=says):
-        GridIndex(_boxes()).locate_many(lons, lats)  # type: ignore[arg-type]
+        GridIndex(make_box_town()).locate_many(lons, lats)  # type: ignore[arg-type]

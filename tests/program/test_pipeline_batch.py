@@ -13,6 +13,7 @@ from gridwatch.pipeline import ParseErrorLog, Pipeline
 from iot.models import Device, SensorKind
 from iot.mqtt import InboundMessage
 from storage import StorageError, Store, StoreUnavailable
+from tests.factories import handle_as_worker
 from tests.unit.hostile import HOSTILE_READINGS
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -31,11 +32,6 @@ def _reading(device_id: str, ms: int, db: float = 50.0) -> InboundMessage:
     return InboundMessage(topic=f"gridwatch/sensors/{device_id}/readings", payload=payload, received_at=NOW)
 
 
-def _handle(pipeline: Pipeline, batch: list[InboundMessage]) -> None:
-    """Hand a batch to the pipeline as the worker does: received is counted when the delivery enters."""
-    pipeline.stats.add({"received": len(batch)})
-    pipeline.handle(batch)
-
 
 def _balanced(stats: dict[str, int]) -> bool:
     return stats["received"] == stats["readings"] + stats["positions"] + stats["duplicates"] + stats["dead_letters"]
@@ -45,8 +41,8 @@ def test_a_batch_is_stored_in_bulk_and_redelivery_counts_as_duplicates(store: St
     devices = _devices(store)
     batch = [_reading(d.id, ms) for ms in range(40) for d in devices]
     pipeline = Pipeline(store=store, locator=Locator(), clock=lambda: NOW)
-    _handle(pipeline, batch)
-    _handle(pipeline, batch[:50] + [_reading(devices[0].id, 10_000)])
+    handle_as_worker(pipeline, batch)
+    handle_as_worker(pipeline, batch[:50] + [_reading(devices[0].id, 10_000)])
     stats = pipeline.stats.snapshot()
     with store.unit_of_work() as uow:
         assert uow.readings.count() == 201
@@ -63,7 +59,7 @@ def test_hostile_payloads_are_parse_errors_in_the_same_transaction_without_fallb
     batch.append(_reading("NOBODY", 1))
     batch.append(InboundMessage(topic="gridwatch/sensors/bad id!/readings", payload=b"{}", received_at=NOW))
     pipeline = Pipeline(store=store, locator=Locator(), clock=lambda: NOW, dead_letter_prefix_bytes=64)
-    _handle(pipeline, batch)
+    handle_as_worker(pipeline, batch)
     stats = pipeline.stats.snapshot()
     with store.unit_of_work() as uow:
         letters = uow.dead_letters.list(limit=1000)
@@ -94,7 +90,7 @@ def test_store_failure_dead_letters_only_the_culprit_by_halving(store: Store) ->
     devices = _devices(store, 8)
     pipeline = PoisonedPipeline(store=store, locator=Locator(), clock=lambda: NOW)
     pipeline.poisoned = devices[5].id
-    _handle(pipeline, [_reading(d.id, ms) for ms in range(8) for d in devices])
+    handle_as_worker(pipeline, [_reading(d.id, ms) for ms in range(8) for d in devices])
     stats = pipeline.stats.snapshot()
     with store.unit_of_work() as uow:
         assert uow.readings.count() == 56
@@ -116,9 +112,9 @@ def test_store_unavailable_propagates_and_counts_nothing(store: Store) -> None:
 
 def test_a_device_provisioned_between_batches_is_known_to_the_next_batch(store: Store) -> None:
     pipeline = Pipeline(store=store, locator=Locator(), clock=lambda: NOW)
-    _handle(pipeline, [_reading("N-000", 0)])
+    handle_as_worker(pipeline, [_reading("N-000", 0)])
     _devices(store, 1)
-    _handle(pipeline, [_reading("N-000", 1)])
+    handle_as_worker(pipeline, [_reading("N-000", 1)])
     stats = pipeline.stats.snapshot()
     assert (stats["dead_letters"], stats["readings"]) == (1, 1)
 
@@ -127,8 +123,8 @@ def test_only_new_readings_raise_alerts(store: Store) -> None:
     [device] = _devices(store, 1)
     pipeline = Pipeline(store=store, locator=Locator(), clock=lambda: NOW)
     alarm = _reading(device.id, 0, db=99.0)
-    _handle(pipeline, [alarm, alarm])
-    _handle(pipeline, [alarm])
+    handle_as_worker(pipeline, [alarm, alarm])
+    handle_as_worker(pipeline, [alarm])
     stats = pipeline.stats.snapshot()
     with store.unit_of_work() as uow:
         assert uow.alerts.count() == 1
@@ -143,10 +139,10 @@ def test_parse_errors_are_summarised_once_per_interval_not_logged_each(store: St
     pipeline.parse_log = ParseErrorLog(interval_s=60, monotonic=lambda: clock[0])
     garbage = [InboundMessage(topic=f"gridwatch/sensors/{device.id}/readings", payload=b"{", received_at=NOW)] * 50
     with caplog.at_level(logging.DEBUG, logger="gridwatch.pipeline"):
-        _handle(pipeline, garbage)
-        _handle(pipeline, garbage)
+        handle_as_worker(pipeline, garbage)
+        handle_as_worker(pipeline, garbage)
         clock[0] = 61.0
-        _handle(pipeline, garbage)
+        handle_as_worker(pipeline, garbage)
     lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert lines[0].startswith("50 messages refused by the parser") and lines[1].startswith("100 messages refused")
     assert len(lines) == 2 and not any(r.exc_info for r in caplog.records)

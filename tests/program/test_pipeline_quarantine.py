@@ -13,7 +13,7 @@ from iot.mqtt import InboundMessage
 from iot.provisioning import device_or_error
 from iot.quarantine import PAYLOAD_PREFIX_BYTES, adoption_draft
 from storage import Store
-from tests.factories import make_device
+from tests.factories import handle_as_worker, make_device
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 TS_MS = int(NOW.timestamp() * 1000) - 60_000
@@ -24,15 +24,10 @@ def _message(device_id: str, body: dict | bytes) -> InboundMessage:
     return InboundMessage(topic=f"gridwatch/sensors/{device_id}/readings", payload=payload, received_at=NOW)
 
 
-def _handle(pipeline: Pipeline, batch: list[InboundMessage]) -> None:
-    """Hand a batch to the pipeline as the worker does: received is counted when the delivery enters."""
-    pipeline.stats.add({"received": len(batch)})
-    pipeline.handle(batch)
-
 
 def test_unknown_device_is_quarantined_and_dead_lettered_then_adopted_and_stored(store: Store) -> None:
     pipeline = Pipeline(store=store, locator=Locator(), clock=lambda: NOW)
-    _handle(pipeline, [_message("WL-NEW", {"ts": TS_MS, "values": {"level_m": 1.2}, "lon": 120.1, "lat": 30.2,
+    handle_as_worker(pipeline, [_message("WL-NEW", {"ts": TS_MS, "values": {"level_m": 1.2}, "lon": 120.1, "lat": 30.2,
                                            "crs": "gcj02"}),
                        _message("WL-NEW", {"ts": TS_MS + 1000, "values": {"level_m": 1.3}}),
                        _message("WL-NEW", b"not json at all" * 200)])
@@ -53,7 +48,7 @@ def test_unknown_device_is_quarantined_and_dead_lettered_then_adopted_and_stored
         uow.devices.upsert_many([device])
         uow.quarantine.delete(device.id)
 
-    _handle(pipeline, [_message("WL-NEW", {"ts": TS_MS + 2000, "values": {"level_m": 1.4}})])
+    handle_as_worker(pipeline, [_message("WL-NEW", {"ts": TS_MS + 2000, "values": {"level_m": 1.4}})])
     with store.read_only() as uow:
         assert uow.readings.count(device_id="WL-NEW") == 1
         assert uow.quarantine.get("WL-NEW") is None

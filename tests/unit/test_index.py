@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-from shapely.geometry import box
 
 from gis.index import GridIndex, PointIndex, SectorIndex
-from gis.models import Grid, GridLevel
+from tests.factories import make_box_town
 
-
-def _grids() -> list[Grid]:
-    return [
-        Grid("T", "镇", GridLevel.TOWN, None, box(120.0, 32.0, 120.2, 32.1)),
-        Grid("T1", "东村", GridLevel.VILLAGE, "T", box(120.1, 32.0, 120.2, 32.1)),
-        Grid("T0", "西村", GridLevel.VILLAGE, "T", box(120.0, 32.0, 120.1, 32.1)),
-        Grid("T0a", "西村一组", GridLevel.NATURAL_VILLAGE, "T0", box(120.0, 32.0, 120.1, 32.05)),
-        Grid("T0b", "西村二组", GridLevel.NATURAL_VILLAGE, "T0", box(120.0, 32.05, 120.1, 32.1)),
-        Grid("T1a", "东村一组", GridLevel.NATURAL_VILLAGE, "T1", box(120.1, 32.0, 120.2, 32.1)),
-    ]
 
 
 def test_point_is_located_in_all_its_grid_levels() -> None:
-    assert GridIndex(_grids()).locate(120.05, 32.07).codes == ("T", "T0", "T0b")
+    assert GridIndex(make_box_town()).locate(120.05, 32.07).codes == ("T", "T0", "T0b")
 
 
 def test_point_outside_every_grid_has_an_empty_path() -> None:
-    path = GridIndex(_grids()).locate(121.0, 33.0)
+    path = GridIndex(make_box_town()).locate(121.0, 33.0)
     assert path.codes == () and path.finest is None
 
 
 def test_point_on_a_shared_edge_gets_one_stable_answer() -> None:
-    assert GridIndex(_grids()).locate(120.05, 32.05).codes == ("T", "T0", "T0a")
+    assert GridIndex(make_box_town()).locate(120.05, 32.05).codes == ("T", "T0", "T0a")
 
 
 def test_nearest_respects_the_filter_and_orders_by_distance() -> None:
