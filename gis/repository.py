@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Protocol
 
-from gis.models import Grid, GridLevel
+from gis.models import Grid, GridLevel, GridSet, GridStaff
 
 BBox = tuple[float, float, float, float]
 
@@ -26,4 +27,21 @@ class GridRepository(Protocol):
     def count(self, *, level: GridLevel | None = None, parent_code: str | None = None, bbox: BBox | None = None) -> int: ...
     def revision(self) -> int:
         """Return a number that changes whenever any grid changes."""
+        ...
+
+    # Issue 10: versioned grid sets and staff (the storage helper implements these).
+    def replace_set(self, grids: Iterable[Grid], *, source: str, note: str = "", created_at: datetime) -> GridSet:
+        """Keep the active set as an earlier version and make these grids the active set, in the caller's unit of work."""
+        ...
+
+    def sets(self) -> list[GridSet]:
+        """Return every grid set, newest first; the first is the active one."""
+        ...
+
+    def set_grids(self, set_id: int) -> list[Grid]:
+        """Return the grids of one set (active or earlier), ordered by code."""
+        ...
+
+    def set_staff(self, code: str, staff: Sequence[GridStaff]) -> None:
+        """Make these the grid's staff (kept by code, so they survive a new set that keeps the code)."""
         ...

@@ -11,6 +11,7 @@ from rich.console import Console
 from gridwatch.cli_access import apikeys_app, audit_app, users_app
 from gridwatch.cli_cameras import cameras_app
 from gridwatch.cli_devices import devices_app
+from gridwatch.cli_grids import grids_app
 from gridwatch.cli_jobs import jobs_app
 from gridwatch.logs import configure_logging
 from gridwatch.settings import Settings, load_settings
@@ -27,6 +28,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(cameras_app, name="cameras")
 app.add_typer(devices_app, name="devices")
+app.add_typer(grids_app, name="grids")
 console = Console()
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
-from gis.models import Grid, GridLevel
+from gis.models import Grid, GridLevel, GridSet, GridStaff
 from storage import revisions
 from storage.revisions import PendingRevisions
 from storage.sql.db import Db, equals, upsert_set, where
@@ -78,3 +79,19 @@ class SqlGridRepository:
     def revision(self) -> int:
         """Return a number that changes whenever any grid changes."""
         return self._revisions.current(revisions.GRIDS)
+
+    def replace_set(self, grids: Iterable[Grid], *, source: str, note: str = "", created_at: datetime) -> GridSet:
+        """Keep the active set as an earlier version and make these grids the active set, in the caller's unit of work."""
+        raise NotImplementedError("grid sets: issue 10, storage helper")
+
+    def sets(self) -> list[GridSet]:
+        """Return every grid set, newest first; the first is the active one."""
+        raise NotImplementedError("grid sets: issue 10, storage helper")
+
+    def set_grids(self, set_id: int) -> list[Grid]:
+        """Return the grids of one set (active or earlier), ordered by code."""
+        raise NotImplementedError("grid sets: issue 10, storage helper")
+
+    def set_staff(self, code: str, staff: Sequence[GridStaff]) -> None:
+        """Make these the grid's staff (kept by code, so they survive a new set that keeps the code)."""
+        raise NotImplementedError("grid staff: issue 10, storage helper")

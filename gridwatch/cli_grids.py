@@ -1,0 +1,7 @@
+"""`gridwatch grids …`: the grid hierarchy, its staff, and boundary files in and out."""
+
+from __future__ import annotations
+
+import typer
+
+grids_app = typer.Typer(help="Grids: the hierarchy and its staff, boundary files in and out.", no_args_is_help=True)
