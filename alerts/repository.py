@@ -34,14 +34,15 @@ class AlertRepository(Protocol):
         """Return the alerts linked to a case, oldest first."""
         ...
 
-    def list(self, *, status: StatusFilter | None = None, bbox: BBox | None = None, limit: int = 100,
+    def list(self, *, status: StatusFilter | None = None, bbox: BBox | None = None,
+             raised_since: datetime | None = None, raised_until: datetime | None = None, limit: int = 100,
              offset: int = 0) -> list[Alert]:
-        """Return alerts, newest first."""
+        """Return alerts, newest first (raised_since, raised_until: bounds on raised_at, both inclusive)."""
         ...
 
     def count(self, *, status: StatusFilter | None = None, bbox: BBox | None = None,
-              raised_since: datetime | None = None) -> int:
-        """Return how many alerts match the filters (raised_since: raised at or after that instant)."""
+              raised_since: datetime | None = None, raised_until: datetime | None = None) -> int:
+        """Return how many alerts match the filters (raised_since, raised_until: bounds on raised_at, inclusive)."""
         ...
 
     def count_by_grid(self, *, status: StatusFilter | None = None) -> dict[str, int]:

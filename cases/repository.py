@@ -27,12 +27,18 @@ class CaseRepository(Protocol):
 
     def list(self, *, status: CaseStatus | None = None, platform: Platform | None = None,
              grid_code: str | None = None, any_grid: Sequence[str] | None = None, bbox: BBox | None = None,
-             limit: int = 100, offset: int = 0) -> list[Case]:
-        """Return cases newest first; grid_code matches a grid at any level, any_grid any of several (none: none)."""
+             category: str | None = None, created_since: datetime | None = None,
+             created_until: datetime | None = None, limit: int = 100, offset: int = 0) -> list[Case]:
+        """Return cases newest first; grid_code matches a grid at any level, any_grid any of several (none: none).
+
+        created_since and created_until bound created_at, both inclusive.
+        """
         ...
 
     def count(self, *, status: CaseStatus | None = None, platform: Platform | None = None,
-              grid_code: str | None = None, any_grid: Sequence[str] | None = None, bbox: BBox | None = None) -> int: ...
+              grid_code: str | None = None, any_grid: Sequence[str] | None = None, bbox: BBox | None = None,
+              category: str | None = None, created_since: datetime | None = None,
+              created_until: datetime | None = None) -> int: ...
 
     def open_near(self, *, category: str, bbox: BBox, created_since: datetime, limit: int = 20) -> list[Case]:
         """Return cases of the category not closed, lying in the WGS-84 bbox, created at or after created_since."""

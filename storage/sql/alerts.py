@@ -91,6 +91,13 @@ class SqlAlertRepository:
         if cur.rowcount == 0:
             raise StorageError(f"alert {alert.id}: not found, nothing updated")
 
+    def _where(self, status: StatusFilter | None, bbox: BBox | None, since: datetime | None,
+               until: datetime | None) -> tuple[str, list[Any]]:
+        bounds = [None if at is None else (clause, [self._d.time_to_db(at, where=f"alert list {name}")])
+                  for clause, at, name in (("raised_at >= ?", since, "raised_since"),
+                                           ("raised_at <= ?", until, "raised_until"))]
+        return where(_statuses(status), None if bbox is None else self._d.point_in_bbox(bbox), *bounds)
+
     def get(self, alert_id: int, *, for_update: bool = False) -> Alert | None:
         """Return the alert; for_update locks it until the unit of work ends (PostGIS)."""
         lock = self._d.for_update if for_update else ""
@@ -108,19 +115,18 @@ class SqlAlertRepository:
         """Return the alerts linked to a case, oldest first."""
         return [self._alert(r) for r in self._db.execute(f"{_SELECT} WHERE case_id = ? ORDER BY id", (case_id,))]
 
-    def list(self, *, status: StatusFilter | None = None, bbox: BBox | None = None, limit: int = 100,
+    def list(self, *, status: StatusFilter | None = None, bbox: BBox | None = None,
+             raised_since: datetime | None = None, raised_until: datetime | None = None, limit: int = 100,
              offset: int = 0) -> list[Alert]:
-        """Return alerts, newest first."""
-        clause, params = where(_statuses(status), None if bbox is None else self._d.point_in_bbox(bbox))
+        """Return alerts, newest first (raised_since, raised_until: bounds on raised_at, both inclusive)."""
+        clause, params = self._where(status, bbox, raised_since, raised_until)
         sql = f"{_SELECT}{clause} ORDER BY raised_at DESC, id DESC LIMIT ? OFFSET ?"
         return [self._alert(r) for r in self._db.execute(sql, (*params, *page(limit, offset)))]
 
     def count(self, *, status: StatusFilter | None = None, bbox: BBox | None = None,
-              raised_since: datetime | None = None) -> int:
-        """Return how many alerts match the filters (raised_since: raised at or after that instant)."""
-        since = None if raised_since is None else (
-            "raised_at >= ?", [self._d.time_to_db(raised_since, where="alert count raised_since")])
-        clause, params = where(_statuses(status), None if bbox is None else self._d.point_in_bbox(bbox), since)
+              raised_since: datetime | None = None, raised_until: datetime | None = None) -> int:
+        """Return how many alerts match the filters (raised_since, raised_until: bounds on raised_at, inclusive)."""
+        clause, params = self._where(status, bbox, raised_since, raised_until)
         return self._db.scalar(f"SELECT count(*) FROM alerts{clause}", params)
 
     def count_by_grid(self, *, status: StatusFilter | None = None) -> dict[str, int]:

@@ -168,3 +168,16 @@ def test_alert_count_raised_since_counts_from_that_instant_on_in_any_timezone(st
         assert uow.alerts.count(raised_since=beijing) == 4
         assert uow.alerts.count(raised_since=at(0), status=AlertStatus.RAISED) == 3
         assert uow.alerts.count(raised_since=at(61)) == 0
+
+
+def test_alert_list_and_count_bound_raised_at_on_both_ends_inclusive(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        added = [uow.alerts.add(make_alert(f"aq-{minutes}", raised_at=at(minutes), last_seen_at=at(minutes)))
+                 for minutes in (-1, 0, 30, 60, 61)]
+    beijing = at(60).astimezone(ZoneInfo("Asia/Shanghai"))
+    with store.read_only() as uow:
+        assert uow.alerts.list(raised_since=at(0), raised_until=beijing) == [added[3], added[2], added[1]]
+        assert uow.alerts.count(raised_since=at(0), raised_until=at(60)) == 3
+        assert uow.alerts.list(raised_until=at(0)) == [added[1], added[0]]
+        assert uow.alerts.list(raised_since=at(30), raised_until=at(60), limit=1, offset=1) == [added[2]]
+        assert uow.alerts.count(raised_since=at(61), raised_until=at(60)) == 0

@@ -6,6 +6,7 @@ import dataclasses
 import threading
 import time
 from datetime import timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -169,3 +170,19 @@ def test_open_near_finds_open_cases_of_the_category_in_the_box_created_since(sto
         assert uow.cases.open_near(category="noise_nuisance", bbox=box, created_since=at(0)) == [wanted, older]
         assert uow.cases.open_near(category="noise_nuisance", bbox=box, created_since=at(6)) == [wanted]
         assert uow.cases.open_near(category="noise_nuisance", bbox=box, created_since=at(0), limit=1) == [wanted]
+
+
+def test_case_list_and_count_filter_by_category_and_created_at_both_ends_inclusive(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        a = uow.cases.add(make_case("a", created_at=at(0)))
+        b = uow.cases.add(make_case("b", created_at=at(10), category="noise"))
+        c = uow.cases.add(make_case("c", created_at=at(20)))
+        uow.cases.add(make_case("d", created_at=at(21)))
+    beijing = at(20).astimezone(ZoneInfo("Asia/Shanghai"))
+    with store.read_only() as uow:
+        assert uow.cases.list(created_since=at(0), created_until=beijing) == [c, b, a]
+        assert uow.cases.list(created_since=at(10)) == uow.cases.list(limit=3)
+        assert uow.cases.list(created_until=at(10), category="safety_hazard") == [a]
+        assert uow.cases.count(category="noise") == 1
+        assert uow.cases.count(created_since=at(1), created_until=at(20)) == 2
+        assert uow.cases.list(category="noise", created_since=at(11)) == []
