@@ -22,6 +22,7 @@ from api.inputs import install_input_guards
 from api.routes import (alert_rules, alerts, assignments, attachments, audit, auth, cases, devices, docs, events, grids,
                         health, jobs, live, page, resources, tracks)
 from api.routes import metrics as metrics_route
+from api.routes import ogc
 from cases.locator import Locator
 from storage import Store
 from video.relay import RelayHub, RelaySettings
@@ -79,6 +80,7 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
                    live, events, audit, jobs, metrics_route, page, docs):
         app.include_router(module.router)
     app.include_router(auth.users_router)
+    ogc.install(app)
     docs.mount_docs_assets(app)
     page.mount_assets(app)
     return app

@@ -18,7 +18,8 @@ logger = logging.getLogger(__name__)
 
 # Reads whose answers carry reporters' names and phone numbers (cases, their files, the feed) or raw device payloads.
 PERSONAL_READS = frozenset({"/api/cases", "/api/cases/{case_id}", "/api/cases/{case_id}/attachments/{sha256}",
-                            "/api/events", "/api/events/stream", "/api/dead-letters"})
+                            "/api/events", "/api/events/stream", "/api/dead-letters",
+                            "/ogc/collections/cases/items", "/ogc/collections/cases/items/{featureId}"})
 OUTCOMES = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 409: "refused", 422: "invalid", 423: "locked",
             429: "rate_limited"}
 
