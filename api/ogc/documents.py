@@ -14,7 +14,8 @@ from api.ogc.sources import Extent, Source
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
-OPENAPI = "application/vnd.oai.openapi+json;version=3.1"
+# FastAPI writes OpenAPI 3.1, and GDAL accepts no vnd.oai type but 3.0's: plain JSON is what both agree on.
+OPENAPI = "application/json"
 QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 SCHEMA_JSON = "application/schema+json"
 CONFORMANCE = [
@@ -34,7 +35,7 @@ def landing_page(request: Request, *, html: bool) -> dict[str, Any]:
         "description": "The town's grids by level, cases, alerts, cameras and teams, under the API's access rules.",
         "links": [
             *self_and_alternate(f"{root}/", [], json_type=JSON, html=html, title="This document"),
-            link(f"{root}/api", "service-desc", OPENAPI, "The API definition (OpenAPI)"),
+            link(f"{root}/api", "service-desc", OPENAPI, "The API definition (OpenAPI 3.1)"),
             link(str(request.base_url).rstrip("/") + "/docs", "service-doc", HTML, "The API documentation"),
             link(f"{root}/conformance", "conformance", JSON, "Conformance classes implemented"),
             link(f"{root}/collections", "data", JSON, "The collections"),
