@@ -10,11 +10,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Path, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
 from access.errors import Forbidden
 from access.models import Principal
 from access.scopes import has_scope
 from api.deps import StoreDep
+from api.errors import ErrorBody, InvalidBody
 from api.ogc import documents, html
 from api.ogc.errors import OgcError, install_ogc_errors, not_found
 from api.ogc.query import DEFAULT_LIMIT, MAX_LIMIT, parse_format, parse_items_query, single_values, wants_html
@@ -38,9 +40,19 @@ class SchemaJSONResponse(JSONResponse):
 
 
 HTML_ANSWER = {"text/html": {"schema": {"type": "string"}}}
+
+
+def _json_body(model: type[BaseModel], description: str) -> dict[str, Any]:
+    # Spelt out as application/json: a model alone would be documented in the route's own media type (GeoJSON).
+    return {"description": description, "content": {"application/json": {"schema": model.model_json_schema()}}}
+
+
 REFUSALS: dict[int | str, dict[str, Any]] = {
-    400: {"model": OgcException, "description": "A query parameter the API cannot honour"},
-    404: {"model": OgcException, "description": "No such collection or feature within your reach"},
+    400: _json_body(OgcException, "A query parameter the API cannot honour"),
+    401: _json_body(ErrorBody, "No valid credentials"),
+    403: _json_body(ErrorBody, "The caller's role may not read this collection"),
+    404: _json_body(OgcException, "No such collection or feature within your reach"),
+    422: _json_body(InvalidBody, "A NUL character in the path or query (refused before any route)"),
 }
 F_PARAMETER = {"name": "f", "in": "query", "required": False, "description": "json or html (else by Accept)",
                "schema": {"type": "string", "enum": ["json", "html"]}}
