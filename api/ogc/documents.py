@@ -43,6 +43,18 @@ def landing_page(request: Request, *, html: bool) -> dict[str, Any]:
     }
 
 
+def api_definition(whole: dict[str, Any], request: Request) -> dict[str, Any]:
+    """Return the OpenAPI document of the OGC API alone: its paths relative to /ogc, which is its server.
+
+    Clients read an items path's parameters as "/collections/{collectionId}/items" under the API's root (GDAL
+    then sends queryables to the server instead of filtering every page itself).
+    """
+    paths = {path[len("/ogc"):] or "/": item for path, item in whole["paths"].items()
+             if path == "/ogc/" or path.startswith("/ogc/")}
+    return {**whole, "info": {**whole["info"], "title": "gridwatch OGC API - Features"},
+            "servers": [{"url": base_url(request)}], "paths": paths}
+
+
 def conformance_links(request: Request, *, html: bool) -> list[dict[str, Any]]:
     """Return the conformance document's own links."""
     return self_and_alternate(f"{base_url(request)}/conformance", [], json_type=JSON, html=html, title="Conformance")

@@ -1,4 +1,4 @@
-"""Read the query of an items request: limit, offset, bbox, datetime, f and queryables, or a 400 naming the parameter."""
+"""Read an items request's query: limit, offset, bbox, datetime, f and queryables, or a 400 naming the parameter."""
 
 from __future__ import annotations
 

@@ -65,7 +65,7 @@ def _numeric_id(feature_id: str) -> int | None:
     return int(feature_id) if feature_id.isdigit() and 0 < int(feature_id) <= MAX_ID else None
 
 
-class GridLevelSource(Source):
+class GridLevelFeatures(Source):
     """The grids of one level, with their boundaries."""
 
     queryables = {"parent_code": Queryable("parent_code", "code of the parent grid")}
@@ -90,7 +90,7 @@ class GridLevelSource(Source):
         return Extent(bounds([g.geometry.bounds for g in uow.grids.all() if g.level == self.level]))
 
 
-class CaseSource(Source):
+class CaseFeatures(Source):
     """Cases within the caller's reach, reporters masked for roles that may not read them."""
 
     id = "cases"
@@ -132,8 +132,8 @@ class CaseSource(Source):
         return _case_feature(principal, case) if case is not None and can_see_case(principal, case) else None
 
     def extent(self, uow: UnitOfWork, principal: Principal, town: BBox | None) -> Extent:
-        filters = self._filters(principal, ItemsQuery()) or {}
-        total = uow.cases.count(**filters) if filters else 0
+        filters = self._filters(principal, ItemsQuery()) or {}  # an empty query is never out of reach
+        total = uow.cases.count(**filters)
         if not total:
             return Extent(town)
         newest = uow.cases.list(**filters, limit=1)[0]
@@ -146,7 +146,7 @@ def _case_feature(principal: Principal, case: Any) -> dict[str, Any]:
     return point_feature(fields, feature_id=fields["id"])
 
 
-class AlertSource(Source):
+class AlertFeatures(Source):
     """Alerts of sensors and cameras, where they were raised; datetime filters raised_at."""
 
     id = "alerts"
@@ -180,7 +180,7 @@ class AlertSource(Source):
         return Extent(town, (oldest.raised_at, newest.raised_at))
 
 
-class CameraSource(Source):
+class CameraFeatures(Source):
     """Cameras with their latest health; stream URLs carry no credentials, as everywhere in the API."""
 
     id = "cameras"
@@ -201,7 +201,7 @@ class CameraSource(Source):
                              feature_id=camera.id)
 
 
-class TeamSource(Source):
+class TeamFeatures(Source):
     """Field teams at their last reported positions (a town has tens, so they are filtered and paged here)."""
 
     id = "teams"
@@ -226,7 +226,7 @@ class TeamSource(Source):
         return None if team is None else point_feature(team_dict(team), feature_id=team.id)
 
 
-FIXED: tuple[Source, ...] = (CaseSource(), AlertSource(), CameraSource(), TeamSource())
+FIXED: tuple[Source, ...] = (CaseFeatures(), AlertFeatures(), CameraFeatures(), TeamFeatures())
 
 
 def grid_levels(uow: UnitOfWork) -> list[int]:
@@ -236,7 +236,7 @@ def grid_levels(uow: UnitOfWork) -> list[int]:
 
 def all_sources(uow: UnitOfWork) -> list[Source]:
     """Return every collection: one per grid level the store holds, then cases, alerts, cameras and teams."""
-    return [*(GridLevelSource(level) for level in grid_levels(uow)), *FIXED]
+    return [*(GridLevelFeatures(level) for level in grid_levels(uow)), *FIXED]
 
 
 def find_source(uow: UnitOfWork, collection_id: str) -> Source | None:
@@ -244,7 +244,7 @@ def find_source(uow: UnitOfWork, collection_id: str) -> Source | None:
     match = GRID_COLLECTION.fullmatch(collection_id)
     if match:
         level = int(match.group(1))
-        return GridLevelSource(level) if uow.grids.count(level=level) else None  # type: ignore[arg-type]
+        return GridLevelFeatures(level) if uow.grids.count(level=level) else None  # type: ignore[arg-type]
     return next((s for s in FIXED if s.id == collection_id), None)
 
 

@@ -115,8 +115,8 @@ def landing_without_slash(request: Request, _who: AnyUser) -> Response:
 
 @router.get("/api", include_in_schema=False)
 def api_definition(request: Request, _who: AnyUser) -> Response:
-    """Return the OpenAPI document of the whole API, the OGC part included."""
-    return JSONResponse(request.app.openapi(), media_type=documents.OPENAPI)
+    """Return the OpenAPI document of the OGC API, its paths relative to /ogc."""
+    return JSONResponse(documents.api_definition(request.app.openapi(), request), media_type=documents.OPENAPI)
 
 
 @router.get("/conformance", response_model=Conformance, responses={200: {"content": HTML_ANSWER}},

@@ -86,7 +86,13 @@ def test_landing_page_links_the_api_definition_conformance_and_collections(seede
     rels = {l["rel"]: l for l in doc["links"]}
     assert {"self", "alternate", "service-desc", "conformance", "data"} <= set(rels)
     assert rels["data"]["href"].endswith("/ogc/collections") and rels["conformance"]["href"].endswith("/conformance")
-    assert _get(client, "viewer", rels["service-desc"]["href"]).json()["paths"]["/ogc/collections/{collectionId}/items"]
+    definition = _get(client, "viewer", rels["service-desc"]["href"]).json()
+    assert definition["servers"] == [{"url": "http://testserver/ogc"}]
+    assert {"/", "/conformance", "/collections", "/collections/{collectionId}/items"} <= set(definition["paths"])
+    assert not any(path.startswith("/api") for path in definition["paths"])
+    limit = next(p for p in definition["paths"]["/collections/{collectionId}/items"]["get"]["parameters"]
+                 if p["name"] == "limit")
+    assert limit["schema"]["maximum"] == 10_000
     assert _get(client, "viewer", "/ogc").json() == doc
 
 
@@ -251,7 +257,8 @@ def test_unknown_collections_and_features_are_404_exceptions(seeded: Any) -> Non
 
 def test_every_route_needs_credentials(seeded: Any) -> None:
     client, _ = seeded
-    for url in ("/ogc/", "/ogc/conformance", "/ogc/collections", "/ogc/collections/cases", ITEMS.format("grids-level-1"),
+    for url in ("/ogc/", "/ogc/conformance", "/ogc/collections", "/ogc/collections/cases",
+                ITEMS.format("grids-level-1"),
                 "/ogc/collections/alerts/items/1", "/ogc/api"):
         assert client.get(url).status_code == 401, url
 

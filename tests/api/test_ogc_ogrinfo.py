@@ -49,7 +49,8 @@ def _seed(store: Store) -> dict[str, str]:
         for i in range(23):
             village = villages[i % len(villages)]
             centre = village.geometry.representative_point()
-            uow.cases.add(make_case(f"case {i}", lon=centre.x, lat=centre.y, grid_path=(village.parent_code, village.code),
+            uow.cases.add(make_case(f"case {i}", lon=centre.x, lat=centre.y,
+                                    grid_path=(village.parent_code, village.code),
                                     created_at=T0 + timedelta(hours=i), updated_at=T0 + timedelta(hours=i),
                                     platform=Platform.MARKET if i % 4 == 0 else Platform.GOVERNANCE))
         for i in range(9):
@@ -74,10 +75,19 @@ def served(store: Store, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]
 
 def _run(ogrinfo: str, key: str, *args: str) -> str:
     """Run ogrinfo with the API key header; return its output, failing on any error it reports."""
+    return _ogrinfo(ogrinfo, key, *args).stdout
+
+
+def _ogrinfo(ogrinfo: str, key: str, *args: str) -> subprocess.CompletedProcess[str]:
     done = subprocess.run([ogrinfo, "-ro", *args, "--config", "GDAL_HTTP_HEADERS", f"X-API-Key: {key}",
                            "--config", "GDAL_HTTP_TIMEOUT", "30"], capture_output=True, text=True, timeout=240)
     assert done.returncode == 0 and "ERROR" not in done.stderr, done.stderr
-    return done.stdout
+    return done
+
+
+def _fetched(done: subprocess.CompletedProcess[str]) -> list[str]:
+    """Return the URLs GDAL fetched (its HTTP debug lines)."""
+    return re.findall(r"HTTP: Fetch\((\S+)\)", done.stderr)
 
 
 def _features(output: str, layer: str) -> list[str]:
@@ -126,15 +136,23 @@ def test_ogrinfo_sees_only_the_keys_reach_and_people_masked_for_a_viewer(ogrinfo
     assert operator.count("reporter_phone (String) = 13800000000") == 23
 
 
-def test_ogrinfo_filters_by_a_bbox_the_server_applies_and_by_an_attribute(ogrinfo: str, served: Any, store: Store) -> None:
+def test_ogrinfo_sends_a_queryable_and_a_bbox_for_the_server_to_apply(ogrinfo: str, served: Any,
+                                                                      store: Store) -> None:
     root, keys = served
     with store.read_only() as uow:
         market = uow.cases.count(platform=Platform.MARKET)
         grid = uow.grids.list(level=2, limit=1)[0]  # type: ignore[arg-type]
         min_lon, min_lat, max_lon, max_lat = grid.geometry.bounds
         cameras_in = uow.cameras.count(bbox=(min_lon, min_lat, max_lon, max_lat))
-    output = _run(ogrinfo, keys["operator"], "-oo", "PAGE_SIZE=3", "-where", "platform = 'market'", root, "cases")
-    assert len(_features(output, "cases")) == market > 0
-    output = _run(ogrinfo, keys["operator"], "-spat", str(min_lon), str(min_lat), str(max_lon), str(max_lat),
-                  root, "cameras")
-    assert len(_features(output, "cameras")) == cameras_in > 0
+    done = _ogrinfo(ogrinfo, keys["operator"], "-oo", "PAGE_SIZE=3", "-where", "platform = 'market'", root, "cases",
+                    "--config", "CPL_DEBUG", "ON")
+    assert len(_features(done.stdout, "cases")) == market > 0
+    # GDAL found the queryable among the items path's parameters in /ogc/api and let the server filter.
+    # (Its first request, which learns the layer's fields, comes before the filter is set.)
+    filtered = [url for url in _fetched(done) if "/collections/cases/items" in url and "platform=market" in url]
+    assert len(filtered) >= market / 3, _fetched(done)
+    assert all("platform=market" in url for url in _fetched(done) if "offset=" in url), _fetched(done)
+    done = _ogrinfo(ogrinfo, keys["operator"], "-spat", str(min_lon), str(min_lat), str(max_lon), str(max_lat),
+                    root, "cameras", "--config", "CPL_DEBUG", "ON")
+    assert len(_features(done.stdout, "cameras")) == cameras_in > 0
+    assert any("/collections/cameras/items" in url and "bbox=" in url for url in _fetched(done)), _fetched(done)
