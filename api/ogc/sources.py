@@ -26,6 +26,14 @@ Features = tuple[list[dict[str, Any]], int]
 
 
 @dataclass(frozen=True, slots=True)
+class TownBounds:
+    """The box around every grid and around each level's grids, read once per request."""
+
+    box: BBox | None
+    by_level: dict[int, BBox]
+
+
+@dataclass(frozen=True, slots=True)
 class Extent:
     """Where (CRS84 bbox) and when (first and last instant) a collection's features lie; None where unknown."""
 
@@ -51,9 +59,9 @@ class Source:
         """Return one feature, or None when it does not exist within the principal's reach."""
         raise NotImplementedError
 
-    def extent(self, uow: UnitOfWork, principal: Principal, town: BBox | None) -> Extent:
+    def extent(self, uow: UnitOfWork, principal: Principal, town: TownBounds) -> Extent:
         """Return the collection's extent; point collections take the town's (its grids') box."""
-        return Extent(town)
+        return Extent(town.box)
 
 
 def _enum(name: str, description: str, values: Any) -> Queryable:
@@ -86,8 +94,8 @@ class GridLevelFeatures(Source):
         grid = uow.grids.get(feature_id)
         return grid_feature(grid) if grid is not None and grid.level == self.level else None
 
-    def extent(self, uow: UnitOfWork, principal: Principal, town: BBox | None) -> Extent:
-        return Extent(bounds([g.geometry.bounds for g in uow.grids.all() if g.level == self.level]))
+    def extent(self, uow: UnitOfWork, principal: Principal, town: TownBounds) -> Extent:
+        return Extent(town.by_level.get(self.level))
 
 
 class CaseFeatures(Source):
@@ -131,14 +139,14 @@ class CaseFeatures(Source):
         case = None if case_id is None else uow.cases.get(case_id)
         return _case_feature(principal, case) if case is not None and can_see_case(principal, case) else None
 
-    def extent(self, uow: UnitOfWork, principal: Principal, town: BBox | None) -> Extent:
+    def extent(self, uow: UnitOfWork, principal: Principal, town: TownBounds) -> Extent:
         filters = self._filters(principal, ItemsQuery()) or {}  # an empty query is never out of reach
         total = uow.cases.count(**filters)
         if not total:
-            return Extent(town)
+            return Extent(town.box)
         newest = uow.cases.list(**filters, limit=1)[0]
         oldest = uow.cases.list(**filters, limit=1, offset=total - 1)[0]
-        return Extent(town, (oldest.created_at, newest.created_at))
+        return Extent(town.box, (oldest.created_at, newest.created_at))
 
 
 def _case_feature(principal: Principal, case: Any) -> dict[str, Any]:
@@ -172,12 +180,12 @@ class AlertFeatures(Source):
         alert = None if alert_id is None else uow.alerts.get(alert_id)
         return None if alert is None else point_feature(alert_dict(alert), feature_id=alert.id)
 
-    def extent(self, uow: UnitOfWork, principal: Principal, town: BBox | None) -> Extent:
+    def extent(self, uow: UnitOfWork, principal: Principal, town: TownBounds) -> Extent:
         total = uow.alerts.count()
         if not total:
-            return Extent(town)
+            return Extent(town.box)
         newest, oldest = uow.alerts.list(limit=1)[0], uow.alerts.list(limit=1, offset=total - 1)[0]
-        return Extent(town, (oldest.raised_at, newest.raised_at))
+        return Extent(town.box, (oldest.raised_at, newest.raised_at))
 
 
 class CameraFeatures(Source):
@@ -229,14 +237,18 @@ class TeamFeatures(Source):
 FIXED: tuple[Source, ...] = (CaseFeatures(), AlertFeatures(), CameraFeatures(), TeamFeatures())
 
 
-def grid_levels(uow: UnitOfWork) -> list[int]:
-    """Return the grid levels the store holds, coarsest first."""
-    return sorted({g.level for g in uow.grids.all()})
+def town_bounds(uow: UnitOfWork) -> TownBounds:
+    """Return the boxes around the store's grids, all and per level (no level: no grids)."""
+    boxes: dict[int, list[tuple[float, float, float, float]]] = {}
+    for grid in uow.grids.all():
+        boxes.setdefault(int(grid.level), []).append(grid.geometry.bounds)
+    by_level = {level: _around(found) for level, found in boxes.items()}
+    return TownBounds(_around(list(by_level.values())) if by_level else None, by_level)
 
 
-def all_sources(uow: UnitOfWork) -> list[Source]:
-    """Return every collection: one per grid level the store holds, then cases, alerts, cameras and teams."""
-    return [*(GridLevelFeatures(level) for level in grid_levels(uow)), *FIXED]
+def all_sources(town: TownBounds) -> list[Source]:
+    """Return every collection: one per grid level held, coarsest first, then cases, alerts, cameras, teams."""
+    return [*(GridLevelFeatures(level) for level in sorted(town.by_level)), *FIXED]
 
 
 def find_source(uow: UnitOfWork, collection_id: str) -> Source | None:
@@ -248,13 +260,5 @@ def find_source(uow: UnitOfWork, collection_id: str) -> Source | None:
     return next((s for s in FIXED if s.id == collection_id), None)
 
 
-def town_bbox(uow: UnitOfWork) -> BBox | None:
-    """Return the box around every grid, or None without grids."""
-    return bounds([g.geometry.bounds for g in uow.grids.all()])
-
-
-def bounds(boxes: list[tuple[float, float, float, float]]) -> BBox | None:
-    """Return the box around these boxes, or None for none."""
-    if not boxes:
-        return None
+def _around(boxes: list[tuple[float, float, float, float]]) -> BBox:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))

@@ -20,7 +20,7 @@ from api.errors import ErrorBody, InvalidBody
 from api.ogc import documents, html
 from api.ogc.errors import OgcError, install_ogc_errors, not_found
 from api.ogc.query import DEFAULT_LIMIT, MAX_LIMIT, parse_format, parse_items_query, single_values, wants_html
-from api.ogc.sources import Source, all_sources, find_source, town_bbox
+from api.ogc.sources import Source, all_sources, find_source, town_bounds
 from api.responses.ogc import (AnyItem, Collections, CollectionRead, Conformance, LandingPage, OgcException,
                                OgcFeatureCollection, Queryables)
 from api.security import AnyUser, OpsReader
@@ -136,9 +136,9 @@ def collections(request: Request, store: StoreDep, principal: OpsReader) -> Resp
     """Return every collection the caller may read: a grid level each, cases, alerts, cameras, teams."""
     as_html = _html(request)
     with store.read_only() as uow:
-        town = town_bbox(uow)
+        town = town_bounds(uow)
         described = [documents.describe(request, s, s.extent(uow, principal, town), html=None)
-                     for s in all_sources(uow) if _readable(principal, s)]
+                     for s in all_sources(town) if _readable(principal, s)]
     doc = {"links": documents.collections_links(request, html=as_html), "collections": described}
     return html.collections_html(doc) if as_html else JSONResponse(doc)
 
@@ -150,7 +150,7 @@ def collection(request: Request, store: StoreDep, principal: OpsReader, collecti
     as_html = _html(request)
     with store.read_only() as uow:
         source = _source(uow, principal, collection_id)
-        doc = documents.describe(request, source, source.extent(uow, principal, town_bbox(uow)), html=as_html)
+        doc = documents.describe(request, source, source.extent(uow, principal, town_bounds(uow)), html=as_html)
     return html.collection_html(doc) if as_html else JSONResponse(doc)
 
 
