@@ -74,19 +74,19 @@ def parse_items_query(items: Sequence[tuple[str, str]], *, queryables: Mapping[s
     values = single_values(items, allowed=[*CORE_PARAMETERS, *queryables])
     filters = {name: _queryable_value(queryables[name], values[name]) for name in queryables if name in values}
     interval = parse_datetime(values["datetime"]) if "datetime" in values else None
-    # A collection without a time ignores datetime, as Part 1 says (/req/core/fc-time-response).
-    return ItemsQuery(limit=parse_limit(values.get("limit")), offset=_integer("offset", values.get("offset"), 0,
-                                                                               0, MAX_OFFSET),
-                      bbox=parse_bbox(values["bbox"]) if "bbox" in values else None,
+    offset = _integer("offset", values.get("offset"), default=0, low=0, high=MAX_OFFSET)
+    bbox = parse_bbox(values["bbox"]) if "bbox" in values else None
+    # A collection without a time ignores datetime, as Part 1 says (/req/core/fc-time-response), once it is valid.
+    return ItemsQuery(limit=parse_limit(values.get("limit")), offset=offset, bbox=bbox,
                       interval=interval if temporal else None, filters=filters, format=parse_format(values.get("f")))
 
 
 def parse_limit(value: str | None) -> int:
     """Return the page size; above the maximum it is the maximum, as Part 1 requires (no error)."""
-    return min(_integer("limit", value, DEFAULT_LIMIT, 1, None), MAX_LIMIT)
+    return min(_integer("limit", value, default=DEFAULT_LIMIT, low=1, high=None), MAX_LIMIT)
 
 
-def _integer(name: str, value: str | None, default: int, low: int, high: int | None) -> int:
+def _integer(name: str, value: str | None, *, default: int, low: int, high: int | None) -> int:
     if value is None:
         return default
     try:
@@ -157,10 +157,10 @@ def _instant(text: str, *, end: bool) -> datetime:
 
 
 def _queryable_value(queryable: Queryable, value: str) -> str:
-    if queryable.values and value not in queryable.values:
-        raise bad_parameter(f"query parameter {queryable.name!r} {value!r}: use one of {', '.join(queryable.values)}")
     if not value or len(value) > 100:
         raise bad_parameter(f"query parameter {queryable.name!r}: 1 to 100 characters expected")
+    if queryable.values and value not in queryable.values:
+        raise bad_parameter(f"query parameter {queryable.name!r} {value!r}: use one of {', '.join(queryable.values)}")
     return value
 
 

@@ -24,7 +24,7 @@ from api.ogc.sources import Source, all_sources, find_source, town_bounds
 from api.responses.ogc import (AnyItem, Collections, CollectionRead, Conformance, LandingPage, OgcException,
                                OgcFeatureCollection, Queryables)
 from api.security import AnyUser, OpsReader
-from storage import UnitOfWork
+from storage import Store, UnitOfWork
 
 
 class GeoJSONResponse(JSONResponse):
@@ -163,7 +163,7 @@ def queryables(request: Request, store: StoreDep, principal: OpsReader, collecti
     return SchemaJSONResponse(documents.queryables(request, source))
 
 
-def _items(request: Request, store: Any, principal: Principal, collection_id: str) -> Response:
+def _items(request: Request, store: Store, principal: Principal, collection_id: str) -> Response:
     with store.read_only() as uow:
         source = _source(uow, principal, collection_id)
         query = parse_items_query(list(request.query_params.multi_items()), queryables=source.queryables,
@@ -177,7 +177,7 @@ def _items(request: Request, store: Any, principal: Principal, collection_id: st
     return GeoJSONResponse(doc)
 
 
-def _item(request: Request, store: Any, principal: Principal, collection_id: str, feature_id: str) -> Response:
+def _item(request: Request, store: Store, principal: Principal, collection_id: str, feature_id: str) -> Response:
     as_html = _html(request)
     with store.read_only() as uow:
         source = _source(uow, principal, collection_id)
