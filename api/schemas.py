@@ -34,7 +34,9 @@ class CaseReport(Strict):
     description: Annotated[str, Field(max_length=4000)] = ""
     lon: float
     lat: float
-    crs: Annotated[str, Field(description="wgs84 (default), gcj02 or bd09")] = "wgs84"
+    crs: Annotated[str, Field(max_length=64, description="wgs84 (default), gcj02, bd09, cgcs2000, or an EPSG code: "
+                              "EPSG:4326, EPSG:4490, a CGCS2000 Gauss-Krüger zone EPSG:4491..4554 (then lon is "
+                              "the easting, lat the northing, in metres)")] = "wgs84"
     source: Annotated[CaseSource | None, Field(description="default: grid_staff for people, citizen for API keys")] = None
     reporter: Annotated[str, Field(max_length=64)] = ""
     reporter_phone: Annotated[str, Field(max_length=32, pattern=r"^[0-9+\- ]*$")] = ""
