@@ -11,7 +11,7 @@ import shapely
 from shapely.strtree import STRtree
 
 from gis.errors import GisError
-from gis.geometry import haversine_many_m, metres_per_degree
+from gis.geometry import bbox_around, haversine_many_m, metres_per_degree
 from gis.leaf_raster import LeafRaster
 from gis.models import Grid, GridLevel, GridPath
 
@@ -170,18 +170,62 @@ class PointIndex(Generic[T]):
         return moved
 
     def nearest(self, lon: float, lat: float, *, where: Callable[[T], bool] = lambda _: True, limit: int = 5) -> list[Ranked[T]]:
-        """Return up to limit items passing where, nearest first."""
-        if not self._items:
+        """Return up to limit items passing where, nearest first (equal distances: the earlier item first)."""
+        if not self._items or limit < 1:
             return []
         distances = haversine_many_m(lon, lat, self._lons, self._lats)
-        ranked: list[Ranked[T]] = []
-        for i in np.argsort(distances, kind="stable"):
-            item = self._items[int(i)]
-            if where(item):
-                ranked.append(Ranked(item, float(distances[i])))
-                if len(ranked) >= limit:
-                    break
-        return ranked
+        return self._ranked(distances, np.arange(distances.size), where, limit)
+
+    def within(self, lon: float, lat: float, radius_m: float, *, where: Callable[[T], bool] = lambda _: True,
+               limit: int | None = None) -> list[Ranked[T]]:
+        """Return the items passing where no further than radius_m (haversine metres) from (lon, lat), nearest first."""
+        if radius_m < 0 or not np.isfinite(radius_m):
+            raise GisError(f"within: radius_m must be a finite number >= 0, got {radius_m}")
+        if not self._items:
+            return []
+        # A box in degrees first (cheap), then the exact distance on the few inside it.
+        min_lon, min_lat, max_lon, max_lat = bbox_around(lon, lat, radius_m)
+        box = np.flatnonzero((self._lons >= min_lon) & (self._lons <= max_lon)
+                             & (self._lats >= min_lat) & (self._lats <= max_lat))
+        distances = haversine_many_m(lon, lat, self._lons[box], self._lats[box])
+        close = distances <= radius_m
+        return self._ranked(distances[close], box[close], where, len(box) if limit is None else limit)
+
+    def in_bbox(self, bbox: tuple[float, float, float, float], *, where: Callable[[T], bool] = lambda _: True) -> list[T]:
+        """Return the items passing where that lie in the WGS-84 bbox (edges included), in index order."""
+        min_lon, min_lat, max_lon, max_lat = _check_bbox(bbox)
+        inside = np.flatnonzero((self._lons >= min_lon) & (self._lons <= max_lon)
+                                & (self._lats >= min_lat) & (self._lats <= max_lat))
+        return [item for item in (self._items[int(i)] for i in inside) if where(item)]
+
+    def _ranked(self, distances: np.ndarray, slots: np.ndarray, where: Callable[[T], bool], limit: int) -> list[Ranked[T]]:
+        """Return up to limit of these items passing where, nearest first, ties by slot.
+
+        A full sort costs n log n per query; argpartition finds the k nearest in O(n), and k grows fourfold only
+        while the filter rejects too many of them.
+        """
+        n = distances.size
+        if limit < 1:
+            return []
+        k = min(limit, n)
+        while True:
+            if k >= n:
+                chosen = np.arange(n)
+            else:
+                # Every item at the k-th distance is kept, so ties break by slot as a full stable sort would.
+                kth = distances[np.argpartition(distances, k - 1)[k - 1]]
+                chosen = np.flatnonzero(distances <= kth)
+            ordered = chosen[np.lexsort((slots[chosen], distances[chosen]))]
+            ranked: list[Ranked[T]] = []
+            for i in ordered:
+                item = self._items[int(slots[i])]
+                if where(item):
+                    ranked.append(Ranked(item, float(distances[i])))
+                    if len(ranked) >= limit:
+                        return ranked
+            if k >= n:
+                return ranked
+            k = min(n, k * 4)
 
 
 # Ranking: a point at the edge of a fixed camera's frame counts as this much further away than one in its centre.
@@ -258,6 +302,20 @@ class SectorIndex(Generic[T]):
                  tier: Callable[[T], int] | None = None) -> list[Coverage[T]]:
         """Return up to limit items whose view covers (lon, lat), best first (lower tier, then lower score)."""
         return rank(self.hits(lon, lat), limit=limit, tier=tier)
+
+    def within(self, lon: float, lat: float, radius_m: float) -> list[Ranked[T]]:
+        """Return the items standing no further than radius_m (haversine metres) from (lon, lat), nearest first.
+
+        Where the item stands, not what it sees: "cameras within 300 m" for the command room's map.
+        """
+        if radius_m < 0 or not np.isfinite(radius_m):
+            raise GisError(f"within: radius_m must be a finite number >= 0, got {radius_m}")
+        if not self._items:
+            return []
+        distances = haversine_many_m(lon, lat, self._lons, self._lats)
+        close = np.flatnonzero(distances <= radius_m)
+        order = close[np.lexsort((close, distances[close]))]
+        return [Ranked(self._items[int(i)], float(distances[i])) for i in order]
 
 
 def rank(hits: Iterable[Coverage[T]], *, limit: int | None = None,
