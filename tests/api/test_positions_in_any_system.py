@@ -70,3 +70,15 @@ def test_a_position_in_an_unknown_or_wrong_system_is_a_clear_400(store: Store, a
     swapped = app_client.post("/api/cases", headers=headers, json={
         "title": "t", "category": "dispute", "lon": 3_550_000.0, "lat": 40_500_000.0, "crs": "EPSG:4528"})
     assert swapped.status_code in (400, 422) and "swapped" in swapped.text
+
+
+def test_an_alert_outside_every_grid_is_listed_and_flagged(store: Store, app_client: TestClient) -> None:
+    from tests.factories import make_alert
+
+    with store.unit_of_work() as uow:
+        uow.alerts.add(make_alert("out-1", lon=121.5, lat=33.0, grid_path=()))
+        uow.alerts.add(make_alert("in-1", grid_path=("T", "T0")))
+    answer = app_client.get("/api/alerts", headers=login(app_client, "operator"))
+    assert answer.status_code == 200, answer.text
+    flags = {a["device_id"]: a["outside_jurisdiction"] for a in answer.json()["items"]}
+    assert flags == {"out-1": True, "in-1": False}
