@@ -39,6 +39,7 @@ class LeafRaster:
             self._cells = np.zeros((1, 1), dtype=np.int32)
             self._x0 = self._y0 = 0.0
             self._step = 1.0
+            self._starts, self._candidates = np.zeros(2, dtype=np.intp), np.zeros(0, dtype=np.intp)
             return
         minx, miny, maxx, maxy = (float(v) for v in shapely.total_bounds(leaves))
         width, height = max(maxx - minx, 1e-9), max(maxy - miny, 1e-9)
@@ -47,6 +48,7 @@ class LeafRaster:
         nx, ny = math.ceil(width / self._step) + 1, math.ceil(height / self._step) + 1
         self._x0, self._y0 = minx, miny
         self._cells = _cell_answers(leaves, minx, miny, self._step, nx, ny)
+        self._starts, self._candidates = _mixed_candidates(leaves, self._cells, minx, miny, self._step)
 
     @property
     def clean_share(self) -> float:
@@ -85,13 +87,16 @@ class LeafRaster:
         ny, nx = self._cells.shape
         if not (0 <= fx < nx and 0 <= fy < ny):
             return self.miss
-        cell = int(self._cells[int(fy), int(fx)])
+        row, col = int(fy), int(fx)
+        cell = int(self._cells[row, col])
         if cell != MIXED:
             return cell
-        # Candidates by box, then the exact test on the prepared polygons, lowest index first.
-        for leaf in sorted(self._tree.query(shapely.Point(x, y)).tolist()):
+        # The cell's candidates (leaves whose box comes near it), lowest index first, then the exact test on the
+        # prepared polygon: no Point to build and no tree to walk.
+        flat = row * nx + col
+        for leaf in self._candidates[self._starts[flat]:self._starts[flat + 1]].tolist():
             if shapely.intersects_xy(self._leaves[leaf], x, y):
-                return int(leaf)
+                return leaf
         return self.miss
 
 
@@ -122,3 +127,28 @@ def _cell_answers(leaves: Sequence[BaseGeometry], x0: float, y0: float, step: fl
         answer[rows[inside], cols[inside]] = index
         assigned[rows[inside], cols[inside]] = True
     return answer
+
+
+def _mixed_candidates(leaves: Sequence[BaseGeometry], cells: np.ndarray, x0: float, y0: float,
+                      step: float) -> tuple[np.ndarray, np.ndarray]:
+    """Return, for every mixed cell, the leaves whose bounding box comes within a cell of it, as (starts, leaves).
+
+    Row-major cell f has candidates leaves[starts[f]:starts[f + 1]], ascending. One cell of slack on each side
+    covers rounding: a point whose index rounds into the next cell still finds every leaf that may hold it.
+    """
+    ny, nx = cells.shape
+    mixed = cells == MIXED
+    flats, owners = [], []
+    for index, leaf in enumerate(leaves):
+        lx0, ly0, lx1, ly1 = leaf.bounds
+        cx0, cx1 = max(int((lx0 - x0) // step) - 1, 0), min(int((lx1 - x0) // step) + 2, nx)
+        cy0, cy1 = max(int((ly0 - y0) // step) - 1, 0), min(int((ly1 - y0) // step) + 2, ny)
+        rows, cols = np.nonzero(mixed[cy0:cy1, cx0:cx1])
+        flats.append((rows + cy0) * nx + cols + cx0)
+        owners.append(np.full(rows.size, index, dtype=np.intp))
+    flat = np.concatenate(flats) if flats else np.zeros(0, dtype=np.intp)
+    owner = np.concatenate(owners) if owners else np.zeros(0, dtype=np.intp)
+    order = np.lexsort((owner, flat))
+    starts = np.zeros(nx * ny + 1, dtype=np.intp)
+    np.cumsum(np.bincount(flat, minlength=nx * ny), out=starts[1:])
+    return starts, owner[order]
