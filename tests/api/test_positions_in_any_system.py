@@ -82,3 +82,16 @@ def test_an_alert_outside_every_grid_is_listed_and_flagged(store: Store, app_cli
     assert answer.status_code == 200, answer.text
     flags = {a["device_id"]: a["outside_jurisdiction"] for a in answer.json()["items"]}
     assert flags == {"out-1": True, "in-1": False}
+
+
+def test_a_device_provisioned_in_a_gauss_kruger_zone_gets_its_grid(store: Store, app_client: TestClient) -> None:
+    _seed_grids(store)
+    x, y = from_wgs84(120.15, 32.03, ZONE)
+    answer = app_client.post("/api/devices", headers=login(app_client, "admin"), json={
+        "id": "WL-9", "kind": "water_level", "name": "北河水位", "lon": x, "lat": y, "crs": "EPSG:4528"})
+    assert answer.status_code == 201, answer.text
+    device = answer.json()
+    assert device["grid_code"] == "T1a" and abs(device["lon"] - 120.15) < 1e-8 and abs(device["lat"] - 32.03) < 1e-8
+    refused = app_client.post("/api/devices", headers=login(app_client, "admin"), json={
+        "id": "WL-10", "kind": "water_level", "name": "x", "lon": x, "lat": y, "crs": "EPSG:2385"})
+    assert refused.status_code == 422 and "EPSG:2385 is not supported" in refused.text
