@@ -77,7 +77,8 @@ class Locator:
         with self._lock:
             revision = grids.revision()
             if revision != self._revisions["grids"]:
-                self._grids = GridIndex(grids.all())
+                # Prepared here, once per change of grids, so no lookup of a batch or request pays for it.
+                self._grids = GridIndex(grids.all()).prepare()
                 self._revisions["grids"] = revision
                 logger.info("grid index rebuilt: %d grids", len(self._grids))
             revision = cameras.revision()

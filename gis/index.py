@@ -87,6 +87,11 @@ class GridIndex:
             raster = self.__dict__["_leaf_raster"] = LeafRaster([g.geometry for g in self._leaves], self._tree)
         return raster
 
+    def prepare(self) -> GridIndex:
+        """Build the lookup raster now (tens of milliseconds for a town), not in the first lookup; return self."""
+        self._raster()
+        return self
+
     def _grids_tree(self) -> tuple[list[Grid], STRtree]:
         built = self.__dict__.get("_all_grids_tree")
         if built is None:

@@ -109,3 +109,9 @@ def test_points_outside_every_grid_get_an_empty_path_never_an_error():
 def test_box_town_corners_and_shared_edges_go_to_the_lowest_code(x, y, code):
     index = GridIndex(make_box_town())
     assert index.locate(x, y).finest == code == index.locate_many([x], [y])[0]
+
+
+def test_prepare_builds_the_raster_up_front_and_answers_stay_the_same():
+    index = GridIndex(make_box_town())
+    assert index.prepare() is index and "_leaf_raster" in index.__dict__
+    assert index.locate(120.05, 32.02).codes == ("T", "T0", "T0a")
