@@ -53,12 +53,16 @@ def _wgs_gcj(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     # prcoords.wgs_gcj term for term, without the box test (callers mask).
     x, y = lon - 105.0, lat - 35.0
     pi = np.pi
-    d_lat_m = (-100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x)) + (
-        2 * np.sin(x * 6 * pi) + 2 * np.sin(x * 2 * pi) + 2 * np.sin(y * pi) + 4 * np.sin(y / 3 * pi)
-        + 16 * np.sin(y / 12 * pi) + 32 * np.sin(y / 30 * pi)) * 20 / 3)
-    d_lon_m = (300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x)) + (
-        2 * np.sin(x * 6 * pi) + 2 * np.sin(x * 2 * pi) + 2 * np.sin(x * pi) + 4 * np.sin(x / 3 * pi)
-        + 15 * np.sin(x / 12 * pi) + 30 * np.sin(x / 30 * pi)) * 20 / 3)
+    # Terms both offsets share, computed once (the inverse calls this five times per point).
+    shared = 2 * np.sin(x * 6 * pi) + 2 * np.sin(x * 2 * pi)
+    root_x = np.sqrt(np.abs(x))
+    xy = 0.1 * x * y
+    d_lat_m = (-100 + 2 * x + 3 * y + 0.2 * y * y + xy + 0.2 * root_x + (
+        shared + 2 * np.sin(y * pi) + 4 * np.sin(y / 3 * pi) + 16 * np.sin(y / 12 * pi) + 32 * np.sin(y / 30 * pi))
+        * 20 / 3)
+    d_lon_m = (300 + x + 2 * y + 0.1 * x * x + xy + 0.1 * root_x + (
+        shared + 2 * np.sin(x * pi) + 4 * np.sin(x / 3 * pi) + 15 * np.sin(x / 12 * pi) + 30 * np.sin(x / 30 * pi))
+        * 20 / 3)
     rad_lat = np.radians(lat)
     magic = 1 - _EE * np.sin(rad_lat) ** 2
     lat_deg_arclen = np.radians((_A * (1 - _EE)) / magic ** 1.5)
