@@ -63,6 +63,17 @@ class BinPlane:
 
 
 @dataclass(frozen=True, slots=True)
+class Reach:
+    """Bounds on the records counted: a platform (cases only; alerts have none) and grids any of which they lie in.
+
+    None means no bound; an empty tuple of grids matches nothing (as access.policy.CaseReach).
+    """
+
+    platform: str | None = None
+    any_grid: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class HeatBin:
     """One non-empty heatmap bin: its indexes on the plane, its centre in WGS-84 and how many records fell in it."""
 
@@ -123,11 +134,14 @@ def fold_paths(rows: Sequence[tuple[tuple[str, ...], int]], *, level: int | None
 
 class SpatialStatsRepository(Protocol):
     def heatmap(self, *, of: StatsOf, since: datetime, until: datetime, cell_m: float, bbox: BBox | None = None,
-                category: str | None = None) -> Heatmap:
-        """Return the non-empty bins of records in [since, until) on the plane of bbox (default: the records' extent)."""
+                category: str | None = None, reach: Reach | None = None) -> Heatmap:
+        """Return the non-empty bins of records in [since, until) on the plane of bbox (default: the records' extent).
+
+        reach bounds what is counted (a caller who may see only some cases sees only their bins).
+        """
         ...
 
     def counts_by_grid(self, *, of: StatsOf, level: int | None = None, since: datetime | None = None,
-                       until: datetime | None = None) -> GridCounts:
+                       until: datetime | None = None, reach: Reach | None = None) -> GridCounts:
         """Return counts per grid (up the hierarchy) of records in [since, until), from one grouped query."""
         ...

@@ -11,7 +11,9 @@ from api.deps import BBoxDep, ClockDep, LocatorDep, StoreDep
 from api.errors import BadQuery
 from api.responses.spatial import GridCountsRead, HeatmapRead, NearbyRead
 from api.security import OpsReader
-from cases.spatial_stats import BinPlane, StatsOf
+from access.models import Principal
+from access.policy import case_reach
+from cases.spatial_stats import BinPlane, Reach, StatsOf
 from gis.crs import normalise_position
 from iot.payloads import CHINA_TZ
 
@@ -37,20 +39,29 @@ def _period(since: datetime | None, until: datetime | None, now: datetime) -> tu
     return since, until
 
 
+def _reach(principal: Principal, of: StatsOf) -> Reach | None:
+    """Return the bounds of what the caller may count: cases within its reach; alerts, as /api/alerts, all."""
+    if of is not StatsOf.CASES:
+        return None
+    reach = case_reach(principal)
+    return Reach(platform=None if reach.platform is None else str(reach.platform), any_grid=reach.grid_codes)
+
+
 @router.get("/api/stats/heatmap", response_model=HeatmapRead)
-def heatmap(store: StoreDep, _who: OpsReader, clock: ClockDep, bbox: BBoxDep,
+def heatmap(store: StoreDep, who: OpsReader, clock: ClockDep, bbox: BBoxDep,
             of: Annotated[StatsOf, Query(description="cases (by created_at) or alerts (by raised_at)")] = StatsOf.CASES,
             since: When = None, until: When = None,
             cell_m: Annotated[float, Query(ge=10, le=50_000, description="bin size in metres")] = 250.0,
             category: Annotated[str | None, Query(max_length=64, description="a case category, or an alert's sensor kind")] = None,
             ) -> dict[str, Any]:
-    """Return the non-empty heatmap bins of cases or alerts in [since, until) (default: the last 7 days)."""
+    """Return the non-empty heatmap bins of cases (within the caller's reach) or alerts in [since, until) (default: 7 days)."""
     since, until = _period(since, until, clock())
     if bbox is not None and BinPlane.over(bbox, cell_m).bins_across(bbox) > MAX_HEAT_BINS:
         raise BadQuery(f"query parameters bbox and cell_m: {BinPlane.over(bbox, cell_m).bins_across(bbox)} bins, "
                        f"at most {MAX_HEAT_BINS}; give a smaller bbox or a larger cell_m")
     with store.read_only() as uow:
-        heat = uow.spatial_stats.heatmap(of=of, since=since, until=until, cell_m=cell_m, bbox=bbox, category=category)
+        heat = uow.spatial_stats.heatmap(of=of, since=since, until=until, cell_m=cell_m, bbox=bbox, category=category,
+                                         reach=_reach(who, of))
     if len(heat.bins) > MAX_HEAT_BINS:
         raise BadQuery(f"the records' extent makes {len(heat.bins)} bins, at most {MAX_HEAT_BINS}; give a bbox")
     return {"of": of, "since": since, "until": until, "cell_m": cell_m, "category": category,
@@ -60,14 +71,14 @@ def heatmap(store: StoreDep, _who: OpsReader, clock: ClockDep, bbox: BBoxDep,
 
 
 @router.get("/api/stats/grid-counts", response_model=GridCountsRead)
-def grid_counts(store: StoreDep, _who: OpsReader, clock: ClockDep,
+def grid_counts(store: StoreDep, who: OpsReader, clock: ClockDep,
                 of: Annotated[StatsOf, Query(description="cases (by created_at) or alerts (by raised_at)")] = StatsOf.CASES,
                 level: Annotated[int | None, Query(ge=1, le=12, description="grids of this depth only")] = None,
                 since: When = None, until: When = None) -> dict[str, Any]:
     """Return counts per grid (a grid counts its finer grids) of cases or alerts in [since, until) (default: 7 days)."""
     since, until = _period(since, until, clock())
     with store.read_only() as uow:
-        counts = uow.spatial_stats.counts_by_grid(of=of, level=level, since=since, until=until)
+        counts = uow.spatial_stats.counts_by_grid(of=of, level=level, since=since, until=until, reach=_reach(who, of))
     return {"of": of, "level": level, "total": counts.total, "outside_jurisdiction": counts.outside,
             "grids": [{"code": g.code, "level": g.level, "count": g.count} for g in counts.grids]}
 

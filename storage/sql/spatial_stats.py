@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from cases.spatial_stats import BBox, BinPlane, GridCounts, Heatmap, HeatBin, StatsOf, fold_paths
+from cases.spatial_stats import BBox, BinPlane, GridCounts, Heatmap, HeatBin, Reach, StatsOf, fold_paths
+from storage.contract import StorageError
 from storage.sql.db import Condition, Db, equals, where
 from storage.values import bbox_floats
 
@@ -25,11 +26,23 @@ class SqlSpatialStatsRepository:
         return [None if since is None else (f"{column} >= ?", [d.time_to_db(since, where="since")]),
                 None if until is None else (f"{column} < ?", [d.time_to_db(until, where="until")])]
 
+    def _reach(self, of: StatsOf, table: str, reach: Reach | None) -> list[Condition | None]:
+        if reach is None:
+            return []
+        if reach.platform is not None and of is not StatsOf.CASES:
+            raise StorageError(f"{of} have no platform: a reach by platform bounds cases only")
+        grids: Condition | None = None
+        if reach.any_grid is not None:
+            grids = ("1 = 0", []) if not reach.any_grid else (
+                self._d.path_overlaps(f"{table}.grid_path"), [self._d.path_to_db(tuple(reach.any_grid))])
+        return [equals("platform", reach.platform), grids]
+
     def heatmap(self, *, of: StatsOf, since: datetime, until: datetime, cell_m: float, bbox: BBox | None = None,
-                category: str | None = None) -> Heatmap:
+                category: str | None = None, reach: Reach | None = None) -> Heatmap:
         """Return the non-empty bins of records in [since, until) on the plane of bbox (default: the records' extent)."""
         table, time_column, category_column = _SOURCES[StatsOf(of)]
-        filters = [*self._period(time_column, since, until), equals(category_column, category)]
+        filters = [*self._period(time_column, since, until), equals(category_column, category),
+                   *self._reach(StatsOf(of), table, reach)]
         if bbox is None:
             clause, params = where(*filters)
             row = self._db.one(f"SELECT min(lon) AS x0, min(lat) AS y0, max(lon) AS x1, max(lat) AS y1"
@@ -54,10 +67,10 @@ class SqlSpatialStatsRepository:
                                             int(r["n"])) for r in rows))
 
     def counts_by_grid(self, *, of: StatsOf, level: int | None = None, since: datetime | None = None,
-                       until: datetime | None = None) -> GridCounts:
+                       until: datetime | None = None, reach: Reach | None = None) -> GridCounts:
         """Return counts per grid (up the hierarchy) of records in [since, until), from one grouped query."""
         table, time_column, _ = _SOURCES[StatsOf(of)]
-        clause, params = where(*self._period(time_column, since, until))
+        clause, params = where(*self._period(time_column, since, until), *self._reach(StatsOf(of), table, reach))
         rows: list[Any] = self._db.execute(
             f"SELECT grid_path, count(*) AS n FROM {table}{clause} GROUP BY grid_path", params).fetchall()
         return fold_paths([(self._d.path_from_db(r["grid_path"]), int(r["n"])) for r in rows], level=level)

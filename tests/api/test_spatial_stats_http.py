@@ -80,3 +80,16 @@ def test_nearby_lists_teams_and_cameras_within_the_radius(store: Store, app_clie
     too_far = app_client.get("/api/nearby", headers=login(app_client, "operator"),
                              params={"lon": LON, "lat": LAT, "radius_m": 50_000})
     assert too_far.status_code == 422
+
+
+def test_grid_staff_count_only_the_cases_within_their_reach(store: Store, app_client: TestClient) -> None:
+    with store.unit_of_work() as uow:
+        uow.cases.add(make_case("mine", lon=120.01, lat=32.01, grid_path=("T01", "V01")))
+        uow.cases.add(make_case("not mine", lon=120.05, lat=32.05, grid_path=("T01", "V02")))
+    window = {"since": T0.isoformat(), "until": (T0 + timedelta(hours=1)).isoformat()}
+    staff = login(app_client, "staff")  # grid staff of V01
+    heat = app_client.get("/api/stats/heatmap", headers=staff, params={**window, "bbox": BBOX}).json()
+    counts = app_client.get("/api/stats/grid-counts", headers=staff, params=window).json()
+    assert heat["total"] == 1 and counts["total"] == 1 and {g["code"] for g in counts["grids"]} == {"T01", "V01"}
+    everyone = app_client.get("/api/stats/grid-counts", headers=login(app_client, "operator"), params=window).json()
+    assert everyone["total"] == 2

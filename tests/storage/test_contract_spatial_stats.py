@@ -111,3 +111,23 @@ def test_case_bbox_queries_use_the_gist_index_on_postgis(store: Store) -> None:
         db.execute("SET LOCAL enable_seqscan = off")
         plan = "\n".join(r["QUERY PLAN"] for r in db.execute(f"EXPLAIN SELECT id FROM cases WHERE {clause}", params))
     assert "cases_geom_gist" in plan, plan
+
+
+def test_a_reach_bounds_what_is_counted(store: Store) -> None:
+    from cases.models import Platform
+    from cases.spatial_stats import Reach
+    from storage import StorageError
+
+    with store.unit_of_work() as uow:
+        uow.cases.add(make_case("a", lon=120.01, lat=32.01, grid_path=("T", "T0"), platform=Platform.MARKET))
+        uow.cases.add(make_case("b", lon=120.01, lat=32.01, grid_path=("T", "T1"), platform=Platform.GOVERNANCE))
+        uow.cases.add(make_case("c", lon=120.05, lat=32.05, grid_path=(), platform=Platform.MARKET))
+    period = {"since": T0, "until": T0 + timedelta(hours=1)}
+    with store.read_only() as uow:
+        stats = uow.spatial_stats
+        assert stats.heatmap(of=StatsOf.CASES, cell_m=500.0, bbox=BBOX, reach=Reach(any_grid=("T1",)), **period).total == 1
+        assert stats.heatmap(of=StatsOf.CASES, cell_m=500.0, bbox=BBOX, reach=Reach(any_grid=()), **period).total == 0
+        market = stats.counts_by_grid(of=StatsOf.CASES, reach=Reach(platform="market"), **period)
+        assert (market.total, market.outside, {g.code: g.count for g in market.grids}) == (2, 1, {"T": 1, "T0": 1})
+        with pytest.raises(StorageError, match="platform"):
+            stats.counts_by_grid(of=StatsOf.ALERTS, reach=Reach(platform="market"))
