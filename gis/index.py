@@ -51,7 +51,8 @@ class GridIndex:
     def locate_many(self, lons: Sequence[float] | np.ndarray, lats: Sequence[float] | np.ndarray) -> np.ndarray:
         """Return the finest grid code of each point (object array), "" for a point outside every grid.
 
-        Same answers as locate point by point (shared edge: lowest code), in one bulk tree query.
+        Same answers as locate point by point (shared edge: lowest code): most points by one raster lookup, the
+        points of cells a boundary crosses by one bulk tree query and the exact test (gis.leaf_raster).
         """
         return self._leaf_codes[self._leaf_slots(lons, lats)]
 
