@@ -8,8 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from cases.lifecycle import Action
 from cases.models import CaseSource, Platform
-from gis.crs import Crs
 from iot.models import SensorKind
+
+
+# Checked where the position is used (gis.crs.normalise_position), so an unknown system is a 422 naming them all.
+CRS_HELP = ("the system lon/lat are in, stored in WGS-84: wgs84, gcj02, bd09, cgcs2000, or EPSG:4326, EPSG:4490 or a "
+            "CGCS2000 Gauss-Krüger zone EPSG:4491..4554 (then lon is the easting, lat the northing, in metres)")
 
 
 class Strict(BaseModel):
@@ -34,7 +38,7 @@ class CaseReport(Strict):
     description: Annotated[str, Field(max_length=4000)] = ""
     lon: float
     lat: float
-    crs: Annotated[str, Field(description="wgs84 (default), gcj02 or bd09")] = "wgs84"
+    crs: Annotated[str, Field(max_length=64, description=CRS_HELP)] = "wgs84"
     source: Annotated[CaseSource | None, Field(description="default: grid_staff for people, citizen for API keys")] = None
     reporter: Annotated[str, Field(max_length=64)] = ""
     reporter_phone: Annotated[str, Field(max_length=32, pattern=r"^[0-9+\- ]*$")] = ""
@@ -69,9 +73,9 @@ class DeviceFields(Strict):
 
     kind: Annotated[SensorKind, Field(description="a kind of the catalogue")]
     name: Annotated[str, Field(min_length=1, max_length=200)]
-    lon: Annotated[float | None, Field(ge=-180, le=180)] = None
-    lat: Annotated[float | None, Field(ge=-90, le=90)] = None
-    crs: Annotated[Crs, Field(description="the system lon/lat are in; stored in WGS-84")] = Crs.WGS84
+    lon: Annotated[float | None, Field(allow_inf_nan=False, description="lon, or the easting in a projected crs")] = None
+    lat: Annotated[float | None, Field(allow_inf_nan=False, description="lat, or the northing in a projected crs")] = None
+    crs: Annotated[str, Field(max_length=64, description=CRS_HELP)] = "wgs84"
     mobile: Annotated[bool, Field(description="true: its messages carry its position; lon/lat optional")] = False
     grid_code: Annotated[str, Field(max_length=64, description="empty: located from the position")] = ""
     department: Annotated[str, Field(max_length=100, description="owner department")] = ""
@@ -90,9 +94,9 @@ class DeviceAdopt(Strict):
 
     kind: Annotated[SensorKind | None, Field(description="default: the suggested kind")] = None
     name: Annotated[str | None, Field(min_length=1, max_length=200, description="default: the id")] = None
-    lon: Annotated[float | None, Field(ge=-180, le=180)] = None
-    lat: Annotated[float | None, Field(ge=-90, le=90)] = None
-    crs: Annotated[Crs | None, Field(description="default: the message's, else wgs84")] = None
+    lon: Annotated[float | None, Field(allow_inf_nan=False, description="lon, or the easting in a projected crs")] = None
+    lat: Annotated[float | None, Field(allow_inf_nan=False, description="lat, or the northing in a projected crs")] = None
+    crs: Annotated[str | None, Field(max_length=64, description="default: the message's, else wgs84")] = None
     mobile: bool | None = None
     grid_code: Annotated[str | None, Field(max_length=64)] = None
     department: Annotated[str | None, Field(max_length=100)] = None

@@ -32,8 +32,8 @@ def grid_dict(grid: Grid, *, with_geometry: bool = False) -> dict[str, Any]:
 
 
 def case_dict(case: Case) -> dict[str, Any]:
-    """Return a case's fields."""
-    return record(case)
+    """Return a case's fields, and whether it lies outside every grid (its path is empty)."""
+    return {**record(case), "outside_jurisdiction": not case.grid_path}
 
 
 def event_dict(event: CaseEvent) -> dict[str, Any]:
@@ -47,8 +47,8 @@ def assignment_dict(assignment: Assignment) -> dict[str, Any]:
 
 
 def alert_dict(alert: Alert) -> dict[str, Any]:
-    """Return an alert's fields."""
-    return record(alert)
+    """Return an alert's fields, and whether it lies outside every grid (its path is empty)."""
+    return {**record(alert), "outside_jurisdiction": not alert.grid_path}
 
 
 def team_dict(team: Team) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from cases.models import Platform, Team, TeamStatus
 from cases.repository import TeamRepository
 from gis.index import Coverage, GridIndex, PointIndex, Ranked, SectorIndex, rank
+from gis.models import Grid
 from gis.repository import GridRepository
 from video.health import Health
 from video.models import Camera, Mount
@@ -76,7 +77,8 @@ class Locator:
         with self._lock:
             revision = grids.revision()
             if revision != self._revisions["grids"]:
-                self._grids = GridIndex(grids.all())
+                # Prepared here, once per change of grids, so no lookup of a batch or request pays for it.
+                self._grids = GridIndex(grids.all()).prepare()
                 self._revisions["grids"] = revision
                 logger.info("grid index rebuilt: %d grids", len(self._grids))
             revision = cameras.revision()
@@ -133,6 +135,26 @@ class Locator:
         )
         # A stable sort keeps distance order within each group.
         return sorted(candidates, key=lambda r: r.item.silent)[:limit]
+
+
+    # Issue 10, lookups for the command room: teams and cameras within a radius, grids near a point outside.
+    def teams_within(self, lon: float, lat: float, radius_m: float, *, platform: Platform | None = None,
+                     limit: int | None = None) -> list[Ranked[Team]]:
+        """Return the teams (of a platform, or all) within radius_m of a WGS-84 point, nearest first; any status."""
+        return self._teams.within(lon, lat, radius_m, where=lambda t: platform is None or t.platform == platform,
+                                  limit=limit)
+
+    def cameras_within(self, lon: float, lat: float, radius_m: float) -> list[Ranked[Camera]]:
+        """Return the cameras standing within radius_m of a WGS-84 point, nearest first, whatever they face."""
+        return self._cameras.within(lon, lat, radius_m)
+
+    def nearest_grids(self, lon: float, lat: float, k: int = 3, *, level: int | None = None) -> list[Ranked[Grid]]:
+        """Return the k finest grids (or of a level) nearest to a point, in metres: where an outsider is closest to."""
+        return self._grids.nearest(lon, lat, k, level=level)
+
+    def grids_in_bbox(self, bbox: tuple[float, float, float, float], *, level: int | None = None) -> list[Grid]:
+        """Return the grids (of a level, or all) meeting the WGS-84 bbox, by code."""
+        return self._grids.in_bbox(bbox, level=level)
 
 
 def _covering(hit: Coverage[Camera], health: Health | None) -> CoveringCamera:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 from enum import StrEnum
 
 import prcoords
 
 from gis.errors import GisError
+from gis.projection import GaussKruger, gauss_kruger, from_lon_lat, to_lon_lat
 
 
 class Crs(StrEnum):
@@ -19,15 +21,32 @@ class Crs(StrEnum):
     CGCS2000 = "cgcs2000"
 
 
-def parse_crs(value: str | None, *, where: str = "crs") -> Crs:
-    """Return the Crs named by value (default WGS-84), or raise GisError naming where it came from."""
+# A system a coordinate may come in: a named one, or a projected CGCS2000 Gauss-Krüger zone (x = easting, y = northing).
+CoordinateSystem = Crs | GaussKruger
+# EPSG:4326, epsg:4490, 4527, urn:ogc:def:crs:EPSG::4527 (the URN form GIS tools write).
+_EPSG = re.compile(r"^(?:urn:ogc:def:crs:epsg:[0-9.]*:|epsg:?)?([0-9]{4,6})$")
+_EPSG_NAMED = {4326: Crs.WGS84, 4490: Crs.CGCS2000}
+ALLOWED = ("wgs84, gcj02, bd09, cgcs2000, EPSG:4326, EPSG:4490 or a CGCS2000 Gauss-Krüger zone EPSG:4491..4554 "
+           "(3-degree: 4513..4533 zone-prefixed easting, 4534..4554 by central meridian)")
+
+
+def parse_crs(value: str | None, *, where: str = "crs") -> CoordinateSystem:
+    """Return the system named by value (default WGS-84), or raise GisError naming where it came from."""
     if value is None or value == "":
         return Crs.WGS84
+    text = str(value).strip().lower()
     try:
-        return Crs(str(value).strip().lower().replace("-", "").replace("_", ""))
+        return Crs(text.replace("-", "").replace("_", ""))
     except ValueError:
-        allowed = ", ".join(c.value for c in Crs)
-        raise GisError(f"{where}: unknown coordinate system {value!r}; use one of {allowed}") from None
+        pass
+    match = _EPSG.match(text.replace(" ", ""))
+    if match:
+        code = int(match.group(1))
+        system = _EPSG_NAMED.get(code) or gauss_kruger(code)
+        if system is not None:
+            return system
+        raise GisError(f"{where}: unknown coordinate system {value!r} (EPSG:{code} is not supported); use {ALLOWED}")
+    raise GisError(f"{where}: unknown coordinate system {value!r}; use {ALLOWED}")
 
 
 def check_lon_lat(lon: object, lat: object, *, where: str = "position") -> tuple[float, float]:
@@ -62,12 +81,15 @@ def _forward(lon: float, lat: float, crs: Crs) -> tuple[float, float]:
     return out.lon, out.lat
 
 
-def to_wgs84(lon: float, lat: float, crs: Crs) -> tuple[float, float]:
+def to_wgs84(lon: float, lat: float, crs: CoordinateSystem) -> tuple[float, float]:
     """Convert a (lon, lat) in crs to WGS-84; GCJ-02 and BD-09 are inverted by fixed-point iteration below 1 mm.
 
     A point outside China (prcoords' box, tested on the point as given) comes back unchanged, as the forward
     conversion leaves it: iterating the unchecked forward formula there would shift it by hundreds of metres.
+    In a Gauss-Krüger zone lon/lat are easting/northing in metres (gis.projection).
     """
+    if isinstance(crs, GaussKruger):
+        return to_lon_lat(lon, lat, crs)
     if crs in (Crs.WGS84, Crs.CGCS2000) or not in_china(lon, lat):
         return lon, lat
     fwd_lon, fwd_lat = _forward(lon, lat, crs)
@@ -81,8 +103,10 @@ def to_wgs84(lon: float, lat: float, crs: Crs) -> tuple[float, float]:
     return w_lon, w_lat
 
 
-def from_wgs84(lon: float, lat: float, crs: Crs) -> tuple[float, float]:
-    """Convert a WGS-84 (lon, lat) into crs; a point outside China is returned unchanged in every system."""
+def from_wgs84(lon: float, lat: float, crs: CoordinateSystem) -> tuple[float, float]:
+    """Convert a WGS-84 (lon, lat) into crs; a point outside China is returned unchanged in every named system."""
+    if isinstance(crs, GaussKruger):
+        return from_lon_lat(lon, lat, crs)
     if crs in (Crs.WGS84, Crs.CGCS2000) or not in_china(lon, lat):
         # prcoords would still add Baidu's fixed offset outside China; we never shift such a point.
         return lon, lat
@@ -90,7 +114,23 @@ def from_wgs84(lon: float, lat: float, crs: Crs) -> tuple[float, float]:
 
 
 def normalise_position(lon: object, lat: object, crs: str | None, *, where: str = "position") -> tuple[float, float]:
-    """Validate a coordinate in any supported system and return it in WGS-84 (lon, lat)."""
+    """Validate a coordinate in any supported system and return it in WGS-84 (lon, lat).
+
+    In a Gauss-Krüger zone lon is the easting and lat the northing in metres; the result is checked as lon/lat.
+    """
     system = parse_crs(crs, where=f"{where}.crs")
+    if isinstance(system, GaussKruger):
+        x, y = _finite(lon, lat, where=where, what="easting/northing")
+        return check_lon_lat(*to_lon_lat(x, y, system, where=where), where=where)
     lon_f, lat_f = check_lon_lat(lon, lat, where=where)
     return to_wgs84(lon_f, lat_f, system)
+
+
+def _finite(a: object, b: object, *, where: str, what: str) -> tuple[float, float]:
+    try:
+        a_f, b_f = float(a), float(b)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise GisError(f"{where}: {what} must be numbers, got {a!r}, {b!r}") from None
+    if not (math.isfinite(a_f) and math.isfinite(b_f)):
+        raise GisError(f"{where}: {what} must be finite, got {a_f}, {b_f}")
+    return a_f, b_f

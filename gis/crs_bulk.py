@@ -1,7 +1,8 @@
-"""Vectorised WGS-84 <-> GCJ-02 / BD-09 conversion of numpy arrays, agreeing with gis.crs within a millimetre.
+"""Vectorised WGS-84 <-> GCJ-02 / BD-09 / CGCS2000 Gauss-Krüger conversion of numpy arrays, agreeing with gis.crs.
 
-CGCS2000 is the identity here as in gis.crs: its ellipsoid differs from WGS-84's only in flattening (about 1e-11,
-under 0.1 mm in latitude) and the two frames agree to a few centimetres, far below a phone's or GPS's error.
+CGCS2000 geographic is the identity here as in gis.crs: its ellipsoid differs from WGS-84's only in flattening
+(about 1e-11, under 0.1 mm in latitude) and the two frames agree to a few centimetres, far below a phone's or GPS's
+error (see gis.projection, which projects within CGCS2000 only).
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 import prcoords
 
-from gis.crs import Crs
+from gis.crs import CoordinateSystem, Crs
 from gis.errors import GisError
+from gis.projection import GaussKruger, from_lon_lat_many, to_lon_lat_many
 
 # The same constants as prcoords (Krasovsky 1940 ellipsoid, Baidu's fixed offsets, the "in China" box).
 _A = float(prcoords.GCJ_A)
@@ -51,12 +53,16 @@ def _wgs_gcj(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     # prcoords.wgs_gcj term for term, without the box test (callers mask).
     x, y = lon - 105.0, lat - 35.0
     pi = np.pi
-    d_lat_m = (-100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x)) + (
-        2 * np.sin(x * 6 * pi) + 2 * np.sin(x * 2 * pi) + 2 * np.sin(y * pi) + 4 * np.sin(y / 3 * pi)
-        + 16 * np.sin(y / 12 * pi) + 32 * np.sin(y / 30 * pi)) * 20 / 3)
-    d_lon_m = (300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x)) + (
-        2 * np.sin(x * 6 * pi) + 2 * np.sin(x * 2 * pi) + 2 * np.sin(x * pi) + 4 * np.sin(x / 3 * pi)
-        + 15 * np.sin(x / 12 * pi) + 30 * np.sin(x / 30 * pi)) * 20 / 3)
+    # Terms both offsets share, computed once (the inverse calls this five times per point).
+    shared = 2 * np.sin(x * 6 * pi) + 2 * np.sin(x * 2 * pi)
+    root_x = np.sqrt(np.abs(x))
+    xy = 0.1 * x * y
+    d_lat_m = (-100 + 2 * x + 3 * y + 0.2 * y * y + xy + 0.2 * root_x + (
+        shared + 2 * np.sin(y * pi) + 4 * np.sin(y / 3 * pi) + 16 * np.sin(y / 12 * pi) + 32 * np.sin(y / 30 * pi))
+        * 20 / 3)
+    d_lon_m = (300 + x + 2 * y + 0.1 * x * x + xy + 0.1 * root_x + (
+        shared + 2 * np.sin(x * pi) + 4 * np.sin(x / 3 * pi) + 15 * np.sin(x / 12 * pi) + 30 * np.sin(x / 30 * pi))
+        * 20 / 3)
     rad_lat = np.radians(lat)
     magic = 1 - _EE * np.sin(rad_lat) ** 2
     lat_deg_arclen = np.radians((_A * (1 - _EE)) / magic ** 1.5)
@@ -76,9 +82,14 @@ def _forward(lon: np.ndarray, lat: np.ndarray, crs: Crs) -> tuple[np.ndarray, np
     return (g_lon, g_lat) if crs is Crs.GCJ02 else _gcj_bd(g_lon, g_lat)
 
 
-def from_wgs84_many(lons: object, lats: object, crs: Crs) -> tuple[np.ndarray, np.ndarray]:
-    """Convert WGS-84 arrays into crs (float64, same shape); points outside China are returned unchanged."""
+def from_wgs84_many(lons: object, lats: object, crs: CoordinateSystem) -> tuple[np.ndarray, np.ndarray]:
+    """Convert WGS-84 arrays into crs (float64, same shape); points outside China are returned unchanged.
+
+    A Gauss-Krüger zone gives (easting, northing) arrays in metres.
+    """
     lon, lat = _arrays(lons, lats, "from_wgs84_many")
+    if isinstance(crs, GaussKruger):
+        return from_lon_lat_many(lon, lat, crs)
     if crs in (Crs.WGS84, Crs.CGCS2000):
         return lon.copy(), lat.copy()
     inside = in_china_many(lon, lat)
@@ -88,8 +99,13 @@ def from_wgs84_many(lons: object, lats: object, crs: Crs) -> tuple[np.ndarray, n
     return out_lon, out_lat
 
 
-def to_wgs84_many(lons: object, lats: object, crs: Crs) -> tuple[np.ndarray, np.ndarray]:
-    """Convert arrays in crs to WGS-84 by a fixed number of vectorised fixed-point steps; outside China unchanged."""
+def to_wgs84_many(lons: object, lats: object, crs: CoordinateSystem) -> tuple[np.ndarray, np.ndarray]:
+    """Convert arrays in crs to WGS-84 by a fixed number of vectorised fixed-point steps; outside China unchanged.
+
+    From a Gauss-Krüger zone, lons/lats are eastings/northings in metres (pyproj, one cached Transformer per zone).
+    """
+    if isinstance(crs, GaussKruger):
+        return to_lon_lat_many(lons, lats, crs, where="to_wgs84_many")
     lon, lat = _arrays(lons, lats, "to_wgs84_many")
     if crs in (Crs.WGS84, Crs.CGCS2000):
         return lon.copy(), lat.copy()

@@ -11,7 +11,8 @@ import shapely
 from shapely.strtree import STRtree
 
 from gis.errors import GisError
-from gis.geometry import haversine_many_m, metres_per_degree
+from gis.geometry import bbox_around, haversine_many_m, metres_per_degree
+from gis.leaf_raster import LeafRaster
 from gis.models import Grid, GridLevel, GridPath
 
 T = TypeVar("T")
@@ -40,17 +41,18 @@ class GridIndex:
         return self._by_code.get(code)
 
     def locate(self, lon: float, lat: float) -> GridPath:
-        """Return the codes of every grid containing (lon, lat), coarsest first."""
-        hits = self._tree.query(shapely.Point(lon, lat), predicate="intersects")
-        if len(hits) == 0:
-            return GridPath()
-        # A point on a shared edge touches two leaves; the lowest code wins so the answer is stable.
-        return self._path(self._leaves[int(min(hits))])
+        """Return the codes of every grid containing (lon, lat), coarsest first.
+
+        A point on a shared edge touches two leaves; the lowest code wins so the answer is stable (see
+        gis.leaf_raster, which answers most points from a raster cell without a polygon test).
+        """
+        return self._leaf_paths[self._raster().slot(lon, lat)]
 
     def locate_many(self, lons: Sequence[float] | np.ndarray, lats: Sequence[float] | np.ndarray) -> np.ndarray:
         """Return the finest grid code of each point (object array), "" for a point outside every grid.
 
-        Same answers as locate point by point (shared edge: lowest code), in one bulk tree query.
+        Same answers as locate point by point (shared edge: lowest code): most points by one raster lookup, the
+        points of cells a boundary crosses by one bulk tree query and the exact test (gis.leaf_raster).
         """
         return self._leaf_codes[self._leaf_slots(lons, lats)]
 
@@ -67,14 +69,7 @@ class GridIndex:
             raise GisError(f"locate_many: coordinates must be numbers: {exc}") from None
         if xs.ndim != 1 or ys.ndim != 1 or xs.shape != ys.shape:
             raise GisError(f"locate_many: lons and lats must be 1-D and of one length, got {xs.shape} and {ys.shape}")
-        miss = len(self._leaves)
-        slots = np.full(xs.shape[0], miss, dtype=np.intp)
-        if xs.shape[0] == 0 or miss == 0:
-            return slots
-        points, leaves = self._tree.query(shapely.points(xs, ys), predicate="intersects")
-        # A point on a shared edge has a pair per leaf it touches; the lowest index (lowest code) wins, as in locate.
-        np.minimum.at(slots, points, leaves)
-        return slots
+        return self._raster().slots(xs, ys)
 
     def _path(self, leaf: Grid) -> GridPath:
         """Return the codes from the town down to this leaf, coarsest first."""
@@ -84,6 +79,57 @@ class GridIndex:
             chain.append(grid.code)
             grid = self._by_code.get(grid.parent_code) if grid.parent_code else None
         return GridPath(tuple(reversed(chain)))
+
+    # Issue 10, lookups: built on first use from the leaves and grids __init__ indexed, then kept (an index is
+    # rebuilt, never changed, when grids change). Two threads building at once both get an equal answer.
+    def _raster(self) -> LeafRaster:
+        raster = self.__dict__.get("_leaf_raster")
+        if raster is None:
+            raster = self.__dict__["_leaf_raster"] = LeafRaster([g.geometry for g in self._leaves], self._tree)
+        return raster
+
+    def prepare(self) -> GridIndex:
+        """Build the lookup raster now (tens of milliseconds for a town), not in the first lookup; return self."""
+        self._raster()
+        return self
+
+    def _grids_tree(self) -> tuple[list[Grid], STRtree]:
+        built = self.__dict__.get("_all_grids_tree")
+        if built is None:
+            grids = sorted(self._by_code.values(), key=lambda g: g.code)
+            built = self.__dict__["_all_grids_tree"] = (grids, STRtree([g.geometry for g in grids]))
+        return built
+
+    def in_bbox(self, bbox: tuple[float, float, float, float], *, level: int | None = None) -> list[Grid]:
+        """Return the grids (of one level, or all) whose outline meets the WGS-84 bbox, ordered by code."""
+        min_lon, min_lat, max_lon, max_lat = _check_bbox(bbox)
+        grids, tree = self._grids_tree()
+        hits = tree.query(shapely.box(min_lon, min_lat, max_lon, max_lat), predicate="intersects")
+        return [grids[i] for i in sorted(hits.tolist()) if level is None or grids[i].level == level]
+
+    def nearest(self, lon: float, lat: float, k: int = 1, *, level: int | None = None) -> list[Ranked[Grid]]:
+        """Return the k grids (leaves, or of one level) nearest to a WGS-84 point, nearest first, distance in metres.
+
+        A grid containing the point is at 0 m. Distances are measured on a plane tangent at the point (metres per
+        degree of the WGS-84 ellipsoid there): within 0.1 % for tens of kilometres, which is what "how far outside
+        the town" needs. Ties go to the lower code.
+        """
+        if k < 1:
+            raise GisError(f"nearest: k must be at least 1, got {k}")
+        grids = self._leaves if level is None else [g for g in self._grids_tree()[0] if g.level == level]
+        if not grids:
+            return []
+        geoms = np.array([g.geometry for g in grids], dtype=object)
+        degrees = shapely.distance(shapely.Point(lon, lat), geoms)
+        east, north = (float(v) for v in metres_per_degree(np.array(lat)))
+        low, high = min(east, north), max(east, north)
+        # Metres lie between low and high times the degree distance: keep every grid that could be among the k.
+        cutoff = np.partition(degrees, min(k, len(grids)) - 1)[min(k, len(grids)) - 1] * high
+        keep = np.flatnonzero(degrees * low <= cutoff * (1 + 1e-12))
+        local = shapely.transform(geoms[keep], lambda xy: (xy - (lon, lat)) * (east, north))
+        metres = shapely.distance(shapely.Point(0.0, 0.0), local)
+        order = sorted(range(keep.size), key=lambda i: (float(metres[i]), grids[int(keep[i])].code))[:k]
+        return [Ranked(grids[int(keep[i])], float(metres[i])) for i in order]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,18 +176,62 @@ class PointIndex(Generic[T]):
         return moved
 
     def nearest(self, lon: float, lat: float, *, where: Callable[[T], bool] = lambda _: True, limit: int = 5) -> list[Ranked[T]]:
-        """Return up to limit items passing where, nearest first."""
-        if not self._items:
+        """Return up to limit items passing where, nearest first (equal distances: the earlier item first)."""
+        if not self._items or limit < 1:
             return []
         distances = haversine_many_m(lon, lat, self._lons, self._lats)
-        ranked: list[Ranked[T]] = []
-        for i in np.argsort(distances, kind="stable"):
-            item = self._items[int(i)]
-            if where(item):
-                ranked.append(Ranked(item, float(distances[i])))
-                if len(ranked) >= limit:
-                    break
-        return ranked
+        return self._ranked(distances, np.arange(distances.size), where, limit)
+
+    def within(self, lon: float, lat: float, radius_m: float, *, where: Callable[[T], bool] = lambda _: True,
+               limit: int | None = None) -> list[Ranked[T]]:
+        """Return the items passing where no further than radius_m (haversine metres) from (lon, lat), nearest first."""
+        if radius_m < 0 or not np.isfinite(radius_m):
+            raise GisError(f"within: radius_m must be a finite number >= 0, got {radius_m}")
+        if not self._items:
+            return []
+        # A box in degrees first (cheap), then the exact distance on the few inside it.
+        min_lon, min_lat, max_lon, max_lat = bbox_around(lon, lat, radius_m)
+        box = np.flatnonzero((self._lons >= min_lon) & (self._lons <= max_lon)
+                             & (self._lats >= min_lat) & (self._lats <= max_lat))
+        distances = haversine_many_m(lon, lat, self._lons[box], self._lats[box])
+        close = distances <= radius_m
+        return self._ranked(distances[close], box[close], where, len(box) if limit is None else limit)
+
+    def in_bbox(self, bbox: tuple[float, float, float, float], *, where: Callable[[T], bool] = lambda _: True) -> list[T]:
+        """Return the items passing where that lie in the WGS-84 bbox (edges included), in index order."""
+        min_lon, min_lat, max_lon, max_lat = _check_bbox(bbox)
+        inside = np.flatnonzero((self._lons >= min_lon) & (self._lons <= max_lon)
+                                & (self._lats >= min_lat) & (self._lats <= max_lat))
+        return [item for item in (self._items[int(i)] for i in inside) if where(item)]
+
+    def _ranked(self, distances: np.ndarray, slots: np.ndarray, where: Callable[[T], bool], limit: int) -> list[Ranked[T]]:
+        """Return up to limit of these items passing where, nearest first, ties by slot.
+
+        A full sort costs n log n per query; argpartition finds the k nearest in O(n), and k grows fourfold only
+        while the filter rejects too many of them.
+        """
+        n = distances.size
+        if limit < 1:
+            return []
+        k = min(limit, n)
+        while True:
+            if k >= n:
+                chosen = np.arange(n)
+            else:
+                # Every item at the k-th distance is kept, so ties break by slot as a full stable sort would.
+                kth = distances[np.argpartition(distances, k - 1)[k - 1]]
+                chosen = np.flatnonzero(distances <= kth)
+            ordered = chosen[np.lexsort((slots[chosen], distances[chosen]))]
+            ranked: list[Ranked[T]] = []
+            for i in ordered:
+                item = self._items[int(slots[i])]
+                if where(item):
+                    ranked.append(Ranked(item, float(distances[i])))
+                    if len(ranked) >= limit:
+                        return ranked
+            if k >= n:
+                return ranked
+            k = min(n, k * 4)
 
 
 # Ranking: a point at the edge of a fixed camera's frame counts as this much further away than one in its centre.
@@ -219,9 +309,36 @@ class SectorIndex(Generic[T]):
         """Return up to limit items whose view covers (lon, lat), best first (lower tier, then lower score)."""
         return rank(self.hits(lon, lat), limit=limit, tier=tier)
 
+    def within(self, lon: float, lat: float, radius_m: float) -> list[Ranked[T]]:
+        """Return the items standing no further than radius_m (haversine metres) from (lon, lat), nearest first.
+
+        Where the item stands, not what it sees: "cameras within 300 m" for the command room's map.
+        """
+        if radius_m < 0 or not np.isfinite(radius_m):
+            raise GisError(f"within: radius_m must be a finite number >= 0, got {radius_m}")
+        if not self._items:
+            return []
+        distances = haversine_many_m(lon, lat, self._lons, self._lats)
+        close = np.flatnonzero(distances <= radius_m)
+        order = close[np.lexsort((close, distances[close]))]
+        return [Ranked(self._items[int(i)], float(distances[i])) for i in order]
+
 
 def rank(hits: Iterable[Coverage[T]], *, limit: int | None = None,
          tier: Callable[[T], int] | None = None) -> list[Coverage[T]]:
     """Order coverages by tier (e.g. healthy before unhealthy), then by score, then distance; keep limit."""
     ordered = sorted(hits, key=lambda c: (tier(c.item) if tier else 0, c.score, c.distance_m))
     return ordered if limit is None else ordered[:limit]
+
+
+def _check_bbox(bbox: Sequence[float]) -> tuple[float, float, float, float]:
+    """Return a WGS-84 (min_lon, min_lat, max_lon, max_lat) as floats, or raise GisError saying what is wrong."""
+    try:
+        min_lon, min_lat, max_lon, max_lat = (float(v) for v in bbox)
+    except (TypeError, ValueError):
+        raise GisError(f"bbox must be four numbers (min_lon, min_lat, max_lon, max_lat), got {bbox!r}") from None
+    if not all(np.isfinite([min_lon, min_lat, max_lon, max_lat])):
+        raise GisError(f"bbox must be finite, got {bbox!r}")
+    if min_lon > max_lon or min_lat > max_lat:
+        raise GisError(f"bbox min must not exceed max, got {bbox!r}")
+    return min_lon, min_lat, max_lon, max_lat

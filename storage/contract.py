@@ -10,6 +10,7 @@ from alerts.repository import AlertRepository
 from alerts.rule_repository import AlertRuleRepository, RuleStateRepository
 from audit.repository import AuditRepository
 from cases.repository import AssignmentRepository, CaseRepository, TeamRepository, TeamTrackRepository
+from cases.spatial_stats import SpatialStatsRepository
 from feed import FeedRepository
 from gis.repository import GridRepository
 from iot.repository import DeadLetterRepository, DeviceRepository, QuarantineRepository, ReadingRepository
@@ -48,6 +49,7 @@ class UnitOfWork(Protocol):
     api_keys: ApiKeyRepository
     audit: AuditRepository
     job_runs: JobRunRepository
+    spatial_stats: SpatialStatsRepository
 
 
 class Store(Protocol):

@@ -9,7 +9,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TypeVar
 
-from gis.crs import check_lon_lat, parse_crs, to_wgs84
+from gis.crs import normalise_position, parse_crs
 from gis.errors import GisError
 from town.errors import TownFileError
 
@@ -102,8 +102,9 @@ class Row:
         lon = self.number("lon", -math.inf, math.inf)
         lat = self.number("lat", -math.inf, math.inf)
         try:
-            system = parse_crs(self.raw("crs"), where=f"{self.where}: crs")
-            return to_wgs84(*check_lon_lat(lon, lat, where=self.where), system)
+            parse_crs(self.raw("crs"), where=f"{self.where}: crs")  # refused here, naming the column
+            # normalise_position: the crs may be a projected zone, whose easting/northing are no lon/lat to check.
+            return normalise_position(lon, lat, self.raw("crs"), where=self.where)
         except GisError as exc:
             raise TownFileError(str(exc)) from None
 

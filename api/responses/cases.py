@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, computed_field
 
 from access.models import Role
 from api.responses.common import FeatureCollection, Instant, Page, PointFeature, ReadModel
@@ -33,6 +33,11 @@ class CaseRead(ReadModel):
     reporter_phone: str
     alert_id: Annotated[int | None, Field(description="the sensor alert that opened the case")]
     satisfaction: Annotated[int | None, Field(ge=1, le=5, description="the reporter's satisfaction, once evaluated")]
+
+    @computed_field(description="true when the case lies in no grid (empty grid_path): kept and shown, never dropped")
+    def outside_jurisdiction(self) -> bool:
+        """Return whether the case lies outside every grid."""
+        return not self.grid_path
 
 
 class CaseEventRead(ReadModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, computed_field
 
 from alerts.models import AlertPurpose, AlertStatus, Severity
 from api.responses.common import (AreaGeometry, FeatureCollection, Instant, Page, PointFeature, PolygonGeometry,
@@ -79,6 +79,11 @@ class AlertRead(ReadModel):
     ack_note: str
     cleared_at: Instant | None
     case_id: int | None
+
+    @computed_field(description="true when the alert lies in no grid (empty grid_path): kept and shown, never dropped")
+    def outside_jurisdiction(self) -> bool:
+        """Return whether the alert lies outside every grid."""
+        return not self.grid_path
 
 
 class AlertPage(Page[AlertRead]):

@@ -121,3 +121,7 @@ class Dialect(ABC):
 
     def lock_job_claims(self, db: Db, job: str) -> None:
         """Make claims of one job take turns, so a claim sees the unfinished run committed just before it."""
+
+    def floor_int(self, expr: str) -> str:
+        """Return SQL for the largest integer not above a numeric expression (heatmap bins)."""
+        return f"CAST(floor({expr}) AS BIGINT)"

@@ -20,6 +20,7 @@ from storage.sql.feed import SqlFeedRepository
 from storage.sql.grids import SqlGridRepository
 from storage.sql.iot import SqlDeadLetterRepository, SqlDeviceRepository, SqlReadingRepository
 from storage.sql.quarantine import SqlQuarantineRepository
+from storage.sql.spatial_stats import SqlSpatialStatsRepository
 from storage.sql.jobs import SqlJobRunRepository
 from storage.sql.team_positions import SqlTeamTrackRepository
 from storage.sql.teams import SqlTeamRepository
@@ -55,6 +56,7 @@ class SqlUnitOfWork:
         self.api_keys = SqlApiKeyRepository(db)
         self.audit = SqlAuditRepository(db)
         self.job_runs = SqlJobRunRepository(db)
+        self.spatial_stats = SqlSpatialStatsRepository(db)
 
     def flush(self) -> None:
         """Write what is pending (revision bumps) before the commit."""

@@ -89,5 +89,10 @@ class SqliteDialect(Dialect):
     def lock_feed_for_append(self, db: Db) -> None:
         """Take no lock: BEGIN IMMEDIATE already serialises writers, so feed ids commit in order."""
 
+    def floor_int(self, expr: str) -> str:
+        """Return floor as integer arithmetic: SQLite has floor() only when built with its math functions."""
+        # CAST truncates toward zero; one less when that went up (a negative value with a fraction).
+        return f"(CAST(({expr}) AS INTEGER) - (CAST(({expr}) AS INTEGER) > ({expr})))"
+
 
 DIALECT = SqliteDialect()
