@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from pyproj import CRS, Transformer
-from pyproj.exceptions import CRSError
+from pyproj.exceptions import CRSError, ProjError
 
 from gis.crs import Crs
 from gis.crs_bulk import to_wgs84_many
@@ -88,8 +88,9 @@ def to_wgs84(geometries: np.ndarray, source: SourceCrs, *, where: str) -> np.nda
     if not source.crs.equals(WGS84, ignore_axis_order=True):
         try:
             transformer = Transformer.from_crs(source.crs, WGS84, always_xy=True)
-        except CRSError as exc:
-            raise GisError(f"{where}: cannot convert {source.label} to WGS-84: {exc}") from None
+        except (CRSError, ProjError) as exc:
+            reason = str(exc).split("(Internal Proj Error: ")[-1].rstrip(")")
+            raise GisError(f"{where}: cannot convert {source.label} to WGS-84: {reason}") from None
         geometries = shapely.transform(geometries, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
     if source.shift is not None:
         geometries = shapely.transform(geometries, lambda xy: _unshift(xy, source.shift, where))  # type: ignore[arg-type]

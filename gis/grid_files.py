@@ -98,7 +98,9 @@ def read_grid_file(path: Path, *, fields: FieldMap = DEFAULT_FIELDS, crs: str | 
 def file_layers(path: Path) -> list[str]:
     """Return the names of the file's layers, or raise GisError naming the file."""
     try:
-        return [str(name) for name, _ in pyogrio.list_layers(path)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return [str(name) for name, _ in pyogrio.list_layers(path)]
     except (DataSourceError, OSError, ValueError) as exc:
         raise GisError(f"{path.name}: cannot read the file: {_first_line(exc)}") from None
 

@@ -153,14 +153,18 @@ def _gaps(rows: GridRows, frame: MetricFrame, tolerance: float) -> list[Finding]
     groups: dict[int, list[int]] = defaultdict(list)
     for child, parent in zip(children, parents, strict=True):
         groups[int(parent)].append(int(child))
+    # A child refused for its own geometry is missing from the union: its parent's gap would only repeat that error.
+    refused = {p for i, p in enumerate(rows.parents) if p and not frame.usable[i]}
+    groups = {p: kids for p, kids in groups.items() if rows.codes[p] not in refused}
     owners = np.array(sorted(groups), dtype=np.intp)
     unions = np.array([shapely.union_all(frame.geometries[groups[int(p)]]) for p in owners], dtype=object)
     holes = shapely.difference(frame.geometries[owners], unions) if owners.size else np.empty(0, dtype=object)
     where = [(int(p), f"inside {rows.codes[p]!r}, not covered by any of its {len(groups[int(p)])} children")
              for p in owners]
     pieces, owner_of = _parts(holes)
-    top = np.flatnonzero(frame.usable & (rows.levels == rows.levels[frame.usable].min()))
-    if top.size > 1:
+    top_level = rows.levels[frame.usable].min()
+    top = np.flatnonzero(frame.usable & (rows.levels == top_level))
+    if top.size > 1 and frame.usable[rows.levels == top_level].all():
         merged = shapely.union_all(frame.geometries[top])
         rings = [shapely.Polygon(r) for poly in shapely.get_parts(merged) for r in poly.interiors]
         pieces = np.concatenate([pieces, np.array(rings, dtype=object)]) if rings else pieces

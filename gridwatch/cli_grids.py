@@ -5,3 +5,5 @@ from __future__ import annotations
 import typer
 
 grids_app = typer.Typer(help="Grids: the hierarchy and its staff, boundary files in and out.", no_args_is_help=True)
+
+from gridwatch.cli_grid_files import register; register(grids_app)  # noqa: E402,E702  import/export of boundary files
