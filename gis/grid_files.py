@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pyogrio
+import shapely
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 
 from gis.errors import GisError
@@ -90,7 +91,7 @@ def read_grid_file(path: Path, *, fields: FieldMap = DEFAULT_FIELDS, crs: str | 
     parents = [_text(v) or None for v in frame[parent_col]] if parent_col else [None] * len(frame)
     staff = [_text(v) for v in frame[staff_col]] if staff_col else [""] * len(frame)
     geometries = np.asarray(frame.geometry.values, dtype=object)
-    geometries = to_wgs84(geometries, source, where=where)
+    geometries = _single_parts(to_wgs84(geometries, source, where=where))
     logger.info("read %d features from %s in %s", len(frame), where, source.label)
     return GridRows(where, codes, names, levels, parents, geometries, rows, staff, tuple(problems))
 
@@ -149,6 +150,15 @@ def _optional(columns: set[str], wanted: str, default: str) -> str | None:
         if name.lower() in by_lower:
             return by_lower[name.lower()]
     return None
+
+
+def _single_parts(geometries: np.ndarray) -> np.ndarray:
+    """Return the geometries with one-part multipolygons as polygons (GeoPackage and Shapefile writers promote them)."""
+    single = (shapely.get_type_id(geometries) == shapely.GeometryType.MULTIPOLYGON) & (
+        shapely.get_num_geometries(geometries) == 1)
+    out = geometries.copy()
+    out[single] = shapely.get_geometry(geometries[single], 0)
+    return out
 
 
 def _text(value: Any) -> str:
