@@ -8,7 +8,6 @@ level in QGIS). Shapefile: a .zip holding .shp/.shx/.dbf/.prj/.cpg (UTF-8), fiel
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import tempfile
 import zipfile
@@ -22,6 +21,7 @@ import shapely
 
 from gis.errors import GisError
 from gis.models import Grid
+from gis.staff_text import staff_text
 
 # 9 decimals of a degree are about 0.1 mm: far inside the 1 cm a round trip must keep.
 DECIMALS = 9
@@ -35,14 +35,6 @@ class ExportFormat(StrEnum):
     GEOJSON = "geojson"
     GPKG = "gpkg"
     SHP = "shp"
-
-
-def staff_text(staff: object) -> str:
-    """Return a grid's staff as JSON text (kept as it is when the grid already holds text)."""
-    if isinstance(staff, str):
-        return staff
-    people = [dataclasses.asdict(p) if dataclasses.is_dataclass(p) else p for p in (staff or ())]  # type: ignore[arg-type]
-    return json.dumps(people, ensure_ascii=False, default=str) if people else ""
 
 
 def export_grids(grids: Sequence[Grid], *, fmt: ExportFormat | str, out: Path, set_id: int | None = None,

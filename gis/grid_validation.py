@@ -13,7 +13,9 @@ import numpy as np
 import shapely
 
 from gis.grid_report import Finding, GridRows, ValidationReport, error, warning
+from gis.errors import GisError
 from gis.grid_topology import MetricFrame, check_topology
+from gis.staff_text import staff_from_text
 
 # A feature touching this box around 0,0 (degrees) is taken for missing coordinates ("null island").
 NULL_ISLAND_DEG = 1.0
@@ -160,7 +162,12 @@ def _check_outliers(rows: GridRows, usable: np.ndarray, findings: list[Finding])
 
 
 def _check_hierarchy(rows: GridRows, findings: list[Finding]) -> None:
-    """Find duplicate codes, missing parents, parents not one level up, and grids above the finest with no children."""
+    """Find unreadable staff, duplicate codes, missing parents, parents not one level up, and grids above the finest with no children."""
+    for i, text in enumerate(rows.staff):
+        try:
+            staff_from_text(text, where="staff")
+        except GisError as exc:
+            findings.append(error("bad_staff", str(exc).removeprefix("staff: "), **_where(rows, i)))
     first_row: dict[str, int] = {}
     for i, code in enumerate(rows.codes):
         if not code:

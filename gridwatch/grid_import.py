@@ -23,6 +23,7 @@ from gis.grid_report import GridRows, ValidationReport
 from gis.grid_validation import validate_grids
 from gis.index import GridIndex
 from gis.models import Grid, GridSet
+from gis.staff_text import staff_from_text
 from gridwatch.grid_moves import SHOWN, MoveSummary, what_moves
 from storage import Store
 
@@ -103,7 +104,7 @@ def import_grid_file(store: Store, path: Path, *, options: ImportOptions = Impor
     if not report.ok:
         logger.info("refused %s: %d errors", rows.source, len(report.errors))
         return result
-    new_grids = _grids(report.rows, {g.code: g for g in active})
+    new_grids = _grids(report.rows)
     old_index, new_index = GridIndex(active), GridIndex(new_grids)
     tick("relocating", 0, 1)
     with store.read_only() as uow:
@@ -140,18 +141,13 @@ def _with_kept(rows: GridRows, kept: list[Grid]) -> GridRows:
         parents=rows.parents + [g.parent_code for g in kept],
         geometries=np.concatenate([rows.geometries, np.array([g.geometry for g in kept], dtype=object)]),
         rows=np.concatenate([rows.rows, np.zeros(len(kept), dtype=rows.rows.dtype)]),
-        staff=(rows.staff or [""] * len(rows)) + [_staff(g) for g in kept],
+        # Kept grids carry no staff: the store keeps the staff of every code the new set keeps.
+        staff=(rows.staff or [""] * len(rows)) + [""] * len(kept),
     )
 
 
-def _staff(grid: Grid) -> str:
-    return grid.staff if isinstance(grid.staff, str) else ""
-
-
-def _grids(rows: GridRows, active: dict[str, Grid]) -> list[Grid]:
-    """Return the grids of validated rows; a grid without staff in the file keeps the active grid's of its code."""
-    grids = []
-    for i, code in enumerate(rows.codes):
-        staff = (rows.staff[i] if rows.staff else "") or (active[code].staff if code in active else "")
-        grids.append(Grid(code, rows.names[i], int(rows.levels[i]), rows.parents[i], rows.geometries[i], staff))
-    return grids
+def _grids(rows: GridRows) -> list[Grid]:
+    """Return the grids of validated rows; a grid without staff in the file keeps the staff its code has."""
+    return [Grid(code, rows.names[i], int(rows.levels[i]), rows.parents[i], rows.geometries[i],
+                 staff_from_text(rows.staff[i] if rows.staff else "", where=f"row {int(rows.rows[i])}"))
+            for i, code in enumerate(rows.codes)]

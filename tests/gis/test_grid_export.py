@@ -16,11 +16,13 @@ from shapely.geometry import MultiPolygon, Polygon, box
 from gis.errors import GisError
 from gis.grid_export import export_grids
 from gis.grid_files import read_grid_file
-from gis.models import Grid
+from gis.models import Grid, GridStaff, StaffRole
+from gis.staff_text import staff_from_text, staff_text
 from tests.gis.grid_builders import town_features
 from tests.gis.test_grid_files import hausdorff_m
 
-STAFF = json.dumps([{"role": "head", "name": "王芳", "phone": "13800000000"}], ensure_ascii=False)
+STAFF = (GridStaff(StaffRole.HEAD, "王芳", "13800000000", "wang.fang"), GridStaff(StaffRole.MEMBER, "李雷"),
+         GridStaff(StaffRole.INSPECTOR, "韩梅梅", "13900000000"))
 SUFFIX = {"geojson": ".geojson", "gpkg": ".gpkg", "shp": ".zip"}
 
 
@@ -29,7 +31,7 @@ def grids() -> list[Grid]:
     out = [Grid(f["code"], f["name"], f["level"], f["parent_code"], f["geometry"], STAFF) for f in town_features()]
     x0, y0, x1, y1 = out[2].geometry.bounds
     clockwise = Polygon([(x0, y0), (x0, y1), (x1 + 1 / 3e3 - 1 / 3e3, y1), (x1, y0)])
-    out[2] = Grid(out[2].code, out[2].name, 3, out[2].parent_code, clockwise, "")
+    out[2] = Grid(out[2].code, out[2].name, 3, out[2].parent_code, clockwise, ())
     holed = box(*out[3].geometry.bounds).difference(out[3].geometry.centroid.buffer(0.001))
     out[3] = Grid(out[3].code, out[3].name, 3, out[3].parent_code, holed, STAFF)
     a, b, c, d = out[4].geometry.bounds
@@ -48,7 +50,8 @@ def test_export_then_read_keeps_every_attribute_and_geometry_within_a_centimetre
     assert sorted(rows.codes) == sorted(by_code)
     for i, code in enumerate(rows.codes):
         grid = by_code[code]
-        assert (rows.names[i], int(rows.levels[i]), rows.parents[i], rows.staff[i]) == (
+        staff = staff_from_text(rows.staff[i], where=code)
+        assert (rows.names[i], int(rows.levels[i]), rows.parents[i], staff) == (
             grid.name, grid.level, grid.parent_code, grid.staff)
         assert hausdorff_m(rows.geometries[i], grid.geometry) < 0.01
         assert rows.geometries[i].geom_type == grid.geometry.geom_type
@@ -95,6 +98,16 @@ def test_bad_export_requests_are_refused(tmp_path: Path) -> None:
         export_grids(grids(), fmt="kml", out=tmp_path / "x.kml")
     with pytest.raises(GisError, match="no grids to export at level 9"):
         export_grids(grids(), fmt="gpkg", out=tmp_path / "x.gpkg", level=9)
-    long_staff = [Grid("T", "t", 1, None, box(0, 0, 1, 1), "x" * 300)]
-    with pytest.raises(GisError, match="grid T: staff is 300 bytes.*GeoPackage"):
+    long_staff = [Grid("T", "t", 1, None, box(0, 0, 1, 1), (GridStaff(StaffRole.MEMBER, "x" * 300),))]
+    with pytest.raises(GisError, match="grid T: staff is 3.. bytes.*GeoPackage"):
         export_grids(long_staff, fmt="shp", out=tmp_path / "x.zip")
+
+
+def test_staff_text_round_trips_and_bad_staff_is_named() -> None:
+    assert staff_from_text(staff_text(STAFF), where="x") == STAFF and staff_text(()) == ""
+    for text, message in (("[{", "staff is not JSON"), ('{"name": "a"}', "JSON list"),
+                          ('[{"role": "boss", "name": "a"}]', "role 'boss' is not one of"),
+                          ('[{"role": "head"}]', "staff 1 needs a name"),
+                          ('[{"role": "head", "name": "a", "age": 3}]', "unknown fields age")):
+        with pytest.raises(GisError, match=f"row 4: .*{message}"):
+            staff_from_text(text, where="row 4")

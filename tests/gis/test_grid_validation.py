@@ -166,3 +166,10 @@ def test_five_thousand_cells_validate_in_seconds_without_findings(tmp_path: Path
     # Not a timing assertion (bench/grid_import.py measures): a guard that the vectorised path handles the size.
     report = validate(town_features(villages=(10, 10), cells=(7, 7), size=0.007), tmp_path)
     assert len(report.rows) == 1 + 100 + 4900 and report.findings == ()
+
+
+def test_unreadable_staff_is_an_error_naming_the_row(tmp_path: Path) -> None:
+    features = town_features()
+    features[3] = dict(features[3], staff='[{"role": "boss", "name": "x"}]')
+    found = validate(features, tmp_path).of_kind("bad_staff")
+    assert [(f.row, f.code) for f in found] == [(4, features[3]["code"])] and "role 'boss'" in found[0].message
