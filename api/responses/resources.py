@@ -10,20 +10,33 @@ from alerts.models import AlertPurpose, AlertStatus, Severity
 from api.responses.common import (AreaGeometry, FeatureCollection, Instant, Page, PointFeature, PolygonGeometry,
                                   ReadModel)
 from cases.models import Platform, TeamStatus
-from gis.models import GridLevel
+from gis.models import StaffRole
 from iot.models import SensorKind
 from video.health import Health
 from video.models import Mount
 
 
+class GridStaffRead(ReadModel):
+    """One person serving a grid: head (网格长), member (网格员) or inspector (巡查员)."""
+
+    role: StaffRole
+    name: str
+    phone: Annotated[str, Field(description="masked (138****0000) for callers who may not read personal data")]
+    username: Annotated[str, Field(description="their gridwatch account, empty when they have none")]
+
+
+GridLevelNumber = Annotated[int, Field(ge=1, description="1 is the coarsest level (the seeds: 1 town, 2 village, "
+                                                         "3 natural village); any depth below")]
+
+
 class GridRead(ReadModel):
-    """A grid: code, name, level (1 town, 2 village, 3 natural village), parent and staff."""
+    """A grid: code, name, level, parent and staff."""
 
     code: str
     name: str
-    level: GridLevel
+    level: GridLevelNumber
     parent_code: str | None
-    staff: str
+    staff: list[GridStaffRead]
 
 
 class GridPage(Page[GridRead]):

@@ -12,16 +12,15 @@ from api.responses import GridFeature, GridList, GridLocation
 from api.security import OpsReader
 from api.serialize import feature_collection, grid_dict, grid_feature, page
 from gis.crs import normalise_position
-from gis.models import GridLevel
 
 router = APIRouter(prefix="/api/grids", tags=["grids"])
 
 
 @router.get("", response_model=GridList)
 def list_grids(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBoxDep, format: Format = "json",
-               level: Annotated[int | None, Query(ge=1, le=3)] = None, parent: str | None = None) -> dict[str, Any]:
+               level: Annotated[int | None, Query(ge=1)] = None, parent: str | None = None) -> dict[str, Any]:
     """List grids by code; geojson returns their boundaries."""
-    grid_level = GridLevel(level) if level else None
+    grid_level = level
     with store.read_only() as uow:
         grids = uow.grids.list(level=grid_level, parent_code=parent, bbox=bbox, limit=paging.limit, offset=paging.offset)
         total = uow.grids.count(level=grid_level, parent_code=parent, bbox=bbox)
