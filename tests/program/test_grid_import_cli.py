@@ -204,3 +204,46 @@ def test_export_then_import_through_the_store_keeps_attributes_and_geometry(cli_
     assert {c: g[:3] for c, g in after["grids"].items()} == {c: g[:3] for c, g in before["grids"].items()}
     for code, (_, _, _, wkb) in after["grids"].items():
         assert hausdorff_m(shapely.from_wkb(wkb), shapely.from_wkb(before["grids"][code][3])) < 0.01, code
+
+
+def test_a_write_that_fails_half_way_leaves_the_store_as_it_was(cli_store: str, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime
+
+    from gridwatch.grid_import import import_grid_file
+    from storage.sql.cameras import SqlCameraRepository
+
+    before = snapshot(cli_store)
+
+    def broken(self: Any, cameras: Any, credentials: Any = None) -> int:
+        raise RuntimeError("disk full")
+
+    # The cameras are written last, after the new set and the devices: a failure there must undo both.
+    monkeypatch.setattr(SqlCameraRepository, "upsert_many", broken)
+    store = open_store(cli_store)
+    try:
+        with pytest.raises(RuntimeError, match="disk full"):
+            import_grid_file(store, write(shifted(), tmp_path / "shifted.gpkg"), now=datetime.now(UTC))
+    finally:
+        store.close()
+    assert snapshot(cli_store) == before
+
+
+def test_staff_survive_an_import_that_keeps_their_code(cli_store: str, tmp_path: Path) -> None:
+    from gis.models import GridStaff, StaffRole
+
+    code = town_features()[2]["code"]
+    head = (GridStaff(StaffRole.HEAD, "王芳", "13800000000"),)
+    store = open_store(cli_store)
+    try:
+        with store.unit_of_work() as uow:
+            uow.grids.set_staff(code, head)
+    finally:
+        store.close()
+    assert runner.invoke(app, ["grids", "import", str(write(shifted(), tmp_path / "s.gpkg"))]).exit_code == 0
+    store = open_store(cli_store)
+    try:
+        with store.read_only() as uow:
+            assert uow.grids.get(code).staff == head
+    finally:
+        store.close()
