@@ -66,10 +66,11 @@ def to_metres(pieces: np.ndarray) -> np.ndarray:
 
 def check_topology(rows: GridRows, frame: MetricFrame, *, tolerance_m2: float) -> list[Finding]:
     """Return overlaps between grids of a level, children outside their parent, and gaps, over the tolerance."""
+    suspects: set[int] = set()  # rows in an overlap or reaching outside their parent: their parent gets a union
     findings: list[Finding] = []
-    findings += _overlaps(rows, frame, tolerance_m2)
-    findings += _outside_parents(rows, frame, tolerance_m2)
-    findings += _gaps(rows, frame, tolerance_m2)
+    findings += _overlaps(rows, frame, tolerance_m2, suspects)
+    findings += _outside_parents(rows, frame, tolerance_m2, suspects)
+    findings += _gaps(rows, frame, tolerance_m2, suspects)
     return findings
 
 
@@ -86,7 +87,7 @@ def _summary(kind: str, scope: str, small: list[float], tolerance: float) -> lis
                     f"tolerance of {tolerance:g} m², {sum(small):.4f} m² in all; ignored")]
 
 
-def _overlaps(rows: GridRows, frame: MetricFrame, tolerance: float) -> list[Finding]:
+def _overlaps(rows: GridRows, frame: MetricFrame, tolerance: float, suspects: set[int]) -> list[Finding]:
     """Find pairs of grids of one level whose interiors overlap, with the overlap's area and a point in it."""
     findings: list[Finding] = []
     for level in np.unique(rows.levels[frame.usable]):
@@ -99,6 +100,7 @@ def _overlaps(rows: GridRows, frame: MetricFrame, tolerance: float) -> list[Find
         # Interiors meeting in an area (DE-9IM 2 in the first cell): touching along an edge is not an overlap.
         inner = shapely.relate_pattern(shapes[left], shapes[right], "2********")
         left, right = left[inner], right[inner]
+        suspects.update(members[left].tolist(), members[right].tolist())
         pieces = shapely.intersection(shapes[left], shapes[right])
         areas, widths = frame.measure(pieces)
         big = areas > tolerance
@@ -124,7 +126,7 @@ def _parent_index(rows: GridRows, frame: MetricFrame) -> tuple[np.ndarray, np.nd
     return arr[:, 0], arr[:, 1]
 
 
-def _outside_parents(rows: GridRows, frame: MetricFrame, tolerance: float) -> list[Finding]:
+def _outside_parents(rows: GridRows, frame: MetricFrame, tolerance: float, suspects: set[int]) -> list[Finding]:
     """Find children reaching outside their parent by more than the tolerance."""
     children, parents = _parent_index(rows, frame)
     if children.size == 0:
@@ -132,6 +134,7 @@ def _outside_parents(rows: GridRows, frame: MetricFrame, tolerance: float) -> li
     kids, mothers = frame.geometries[children], frame.geometries[parents]
     shapely.prepare(mothers)
     loose = ~shapely.covers(mothers, kids)
+    suspects.update(children[loose].tolist())
     outside = shapely.difference(kids[loose], mothers[loose])
     areas, _ = frame.measure(outside)
     big = areas > tolerance
@@ -147,7 +150,7 @@ def _outside_parents(rows: GridRows, frame: MetricFrame, tolerance: float) -> li
     return findings
 
 
-def _gaps(rows: GridRows, frame: MetricFrame, tolerance: float) -> list[Finding]:
+def _gaps(rows: GridRows, frame: MetricFrame, tolerance: float, suspects: set[int]) -> list[Finding]:
     """Find the parts of each parent its children leave uncovered, and holes between the top-level grids."""
     children, parents = _parent_index(rows, frame)
     groups: dict[int, list[int]] = defaultdict(list)
@@ -156,7 +159,7 @@ def _gaps(rows: GridRows, frame: MetricFrame, tolerance: float) -> list[Finding]
     # A child refused for its own geometry is missing from the union: its parent's gap would only repeat that error.
     refused = {p for i, p in enumerate(rows.parents) if p and not frame.usable[i]}
     groups = {p: kids for p, kids in groups.items() if rows.codes[p] not in refused}
-    owners = np.array(sorted(groups), dtype=np.intp)
+    owners = _uncovered(frame, groups, suspects)
     unions = np.array([shapely.union_all(frame.geometries[groups[int(p)]]) for p in owners], dtype=object)
     holes = shapely.difference(frame.geometries[owners], unions) if owners.size else np.empty(0, dtype=object)
     where = [(int(p), f"inside {rows.codes[p]!r}, not covered by any of its {len(groups[int(p)])} children")
@@ -189,6 +192,23 @@ def _gaps(rows: GridRows, frame: MetricFrame, tolerance: float) -> list[Finding]
                                   lon=float(places[k, 0]), lat=float(places[k, 1]), area_m2=area))
     findings += _summary("small_gaps", "all levels", [float(a) for a in areas[~big] if a > 0], tolerance)
     return findings
+
+
+def _uncovered(frame: MetricFrame, groups: dict[int, list[int]], suspects: set[int]) -> np.ndarray:
+    """Return the parents whose children may leave part of them uncovered, the only ones worth a union.
+
+    Children that neither overlap nor reach outside cover their parent exactly when their areas add up to its
+    area: then no gap can hide there, and the union (the costly step) is skipped.
+    """
+    owners = np.array(sorted(groups), dtype=np.intp)
+    if owners.size == 0:
+        return owners
+    sums = np.array([shapely.area(frame.geometries[groups[int(p)]]).sum() for p in owners])
+    deficit = shapely.area(frame.geometries[owners]) - sums
+    lat = shapely.bounds(frame.geometries[owners])[:, [1, 3]].mean(axis=1)
+    east, north = metres_per_degree(lat)
+    clean = np.array([not suspects.intersection(groups[int(p)]) for p in owners], dtype=bool)
+    return owners[~clean | (np.abs(deficit) * east * north > NOISE_M2)]
 
 
 def _parts(holes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
