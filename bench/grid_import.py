@@ -5,7 +5,9 @@ cells whose corners are jittered and whose edges carry extra vertices (shared by
 tile exactly, as a surveyor's coverage does). What is timed, in the same run:
 - baseline: `geopandas.read_file` + `shapely.is_valid` of every geometry (reading and the cheapest check);
 - ours: `gis.grid_files.read_grid_file` + `gis.grid_validation.validate_grids` (every check of the report);
-- import: `gridwatch.grid_import.import_grid_file` into a fresh SQLite store (read, validate, relocate, write).
+- import: `gridwatch.grid_import.import_grid_file` into a fresh SQLite store (read, validate, relocate, write);
+- faulty: read + validate of the same file with one cell per village shrunk by 0.1 % (a gap in every village, so
+  every parent takes the union a clean partition skips): the worst case of the gap check.
 
 Prints one JSON line. Usage: python bench/grid_import.py [--cols 50] [--rows 100] [--quick]
 """
@@ -99,14 +101,20 @@ def main() -> None:
             read = gpd.read_file(path, engine="pyogrio")
             assert bool(shapely.is_valid(read.geometry.values).all())
 
-        findings: list[int] = []
+        faulty_path = Path(folder) / "faulty.gpkg"
+        faulty = frame.copy()
+        first_cells = faulty.index[(faulty["level"] == 3) & ~faulty["parent_code"].duplicated()]
+        faulty.loc[first_cells, "geometry"] = faulty.loc[first_cells, "geometry"].scale(0.999, 0.999)
+        faulty.to_file(faulty_path, driver="GPKG", layer="grids", engine="pyogrio")
+        findings: dict[Path, int] = {}
 
-        def ours() -> None:
-            report = validate_grids(read_grid_file(path))
-            findings.append(len(report.errors))
+        def ours(file: Path = path) -> None:
+            report = validate_grids(read_grid_file(file))
+            findings[file] = len(report.errors)
 
         baseline_s = _best_of(args.runs, baseline)
         ours_s = _best_of(args.runs, ours)
+        faulty_s = _best_of(args.runs, lambda: ours(faulty_path))
         store = open_store(f"sqlite:///{Path(folder) / 'store.db'}")
         store.migrate()
         try:
@@ -120,9 +128,11 @@ def main() -> None:
             store.close()
     print(json.dumps({
         "bench": "grid_import", "polygons": len(frame), "cells": args.cols * args.rows,
-        "vertices": int(shapely.get_num_coordinates(frame.geometry.values).sum()), "errors_found": findings[-1],
+        "vertices": int(shapely.get_num_coordinates(frame.geometry.values).sum()), "errors_found": findings[path],
         "baseline_read_is_valid_s": round(baseline_s, 4), "read_validate_s": round(ours_s, 4),
         "ratio_read_validate_to_baseline": round(ours_s / baseline_s, 2),
+        "faulty_read_validate_s": round(faulty_s, 4), "faulty_errors_found": findings[faulty_path],
+        "ratio_faulty_to_baseline": round(faulty_s / baseline_s, 2),
         "import_sqlite_s": None if import_s != import_s else round(import_s, 4), "import_written": written,
         "ratio_import_to_baseline": None if import_s != import_s else round(import_s / baseline_s, 2),
     }))
