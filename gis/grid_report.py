@@ -30,8 +30,10 @@ class Finding:
     area_m2: float | None = None
 
     def __str__(self) -> str:
-        feature = f"row {self.row}" if self.row else "kept grid"
-        who = f"{feature} (code {self.code})" if self.code else feature
+        if self.row:
+            who = f"row {self.row}" + (f" (code {self.code})" if self.code else "")
+        else:
+            who = f"kept grid {self.code}" if self.code else "the file"
         where = f" at {self.lon:.6f}, {self.lat:.6f}" if self.lon is not None and self.lat is not None else ""
         area = f", {self.area_m2:.2f} m²" if self.area_m2 is not None else ""
         return f"{self.severity}: {self.kind}: {who}{where}{area}: {self.message}"

@@ -247,3 +247,48 @@ def test_staff_survive_an_import_that_keeps_their_code(cli_store: str, tmp_path:
             assert uow.grids.get(code).staff == head
     finally:
         store.close()
+
+
+def test_an_import_racing_another_change_of_the_grids_is_refused_and_writes_nothing(cli_store: str,
+                                                                                   tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from gridwatch.grid_import import GridImportError, import_grid_file
+
+    store = open_store(cli_store)
+
+    def meanwhile(stage: str, done: int, total: int) -> None:
+        # Another import lands between the check and the write: the new name must survive, ours must not.
+        if stage == "writing" and done == 0:
+            with store.unit_of_work() as uow:
+                grid = uow.grids.get(town_features()[1]["code"])
+                uow.grids.upsert_many([Grid(grid.code, "改名", grid.level, grid.parent_code, grid.geometry)])
+
+    try:
+        before = snapshot(cli_store)
+        with pytest.raises(GridImportError, match="shifted.gpkg: the grids changed while the file was checked"):
+            import_grid_file(store, write(shifted(), tmp_path / "shifted.gpkg"), now=datetime.now(UTC),
+                             progress=meanwhile)
+    finally:
+        store.close()
+    after = snapshot(cli_store)
+    assert after["grids"][town_features()[1]["code"]][0] == "改名"
+    assert {k: v for k, v in after.items() if k not in ("grids", "sets")} == {
+        k: v for k, v in before.items() if k not in ("grids", "sets")}
+    assert after["sets"] == before["sets"]
+
+
+def test_export_of_an_earlier_set_and_of_one_that_does_not_exist(cli_store: str, tmp_path: Path) -> None:
+    first = snapshot(cli_store)["sets"][-1][0]
+    assert runner.invoke(app, ["grids", "import", str(write(shifted(), tmp_path / "s.gpkg"))]).exit_code == 0
+    out = tmp_path / "old.geojson"
+    done = runner.invoke(app, ["grids", "export", "--format", "geojson", "--out", str(out), "--set", str(first),
+                               "--level", "3"])
+    assert done.exit_code == 0, done.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    cell = next(f for f in data["features"] if f["properties"]["code"] == town_features()[2]["code"])
+    assert hausdorff_m(shapely.geometry.shape(cell["geometry"]), town_features()[2]["geometry"]) < 0.01  # the old one
+    assert {f["properties"]["set_id"] for f in data["features"]} == {first}
+    missing = runner.invoke(app, ["grids", "export", "--format", "gpkg", "--out", str(tmp_path / "x.gpkg"),
+                                  "--set", "999"])
+    assert missing.exit_code == 1 and "--set 999: no such grid set" in missing.output
