@@ -76,7 +76,8 @@ def partition(cols: int, rows: int, block: tuple[int, int], seed: int) -> gpd.Ge
     town = shapely.coverage_union_all(np.array([c[4] for c in cells], dtype=object))
     records.append(("321283101", "杨胜镇", 1, None, town))
     for code, polys in villages.items():
-        records.append((code, f"村{code[-3:]}", 2, "321283101", shapely.coverage_union_all(np.array(polys, dtype=object))))
+        village = shapely.coverage_union_all(np.array(polys, dtype=object))
+        records.append((code, f"村{code[-3:]}", 2, "321283101", village))
     records += cells
     return gpd.GeoDataFrame(records, columns=["code", "name", "level", "parent_code", "geometry"], crs="EPSG:4326")
 

@@ -74,7 +74,8 @@ def check_zone_eastings(geometries: np.ndarray, source: SourceCrs, *, where: str
     median = float(np.median(xs))
     if abs(median - false_easting) > ZONE_HALF_WIDTH_M:
         raise GisError(
-            f"{where}: eastings around {median:,.0f} m do not fit {source.label} (false easting {false_easting:,.0f} m):"
+            f"{where}: eastings around {median:,.0f} m do not fit {source.label} "
+            f"(false easting {false_easting:,.0f} m):"
             " a Gauss-Krüger file with the zone number in front of the easting is EPSG:4513-4533, one without it"
             " EPSG:4534-4554; give the right one with --crs")
 
@@ -91,9 +92,11 @@ def to_wgs84(geometries: np.ndarray, source: SourceCrs, *, where: str) -> np.nda
         except (CRSError, ProjError) as exc:
             reason = str(exc).split("(Internal Proj Error: ")[-1].rstrip(")")
             raise GisError(f"{where}: cannot convert {source.label} to WGS-84: {reason}") from None
-        geometries = shapely.transform(geometries, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+        geometries = shapely.transform(
+            geometries, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
     if source.shift is not None:
-        geometries = shapely.transform(geometries, lambda xy: _unshift(xy, source.shift, where))  # type: ignore[arg-type]
+        shift = source.shift
+        geometries = shapely.transform(geometries, lambda xy: _unshift(xy, shift, where))
     return geometries
 
 

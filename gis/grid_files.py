@@ -114,7 +114,8 @@ def _layer(path: Path, layer: str | None) -> str | None:
             raise GisError(f"{path.name}: no layer {layer!r}; its layers are {', '.join(layers)}")
         return layer
     if len(layers) > 1:
-        raise GisError(f"{path.name}: the file holds {len(layers)} layers ({', '.join(layers)}); choose one with --layer")
+        raise GisError(f"{path.name}: the file holds {len(layers)} layers ({', '.join(layers)}); "
+                       "choose one with --layer")
     return None
 
 

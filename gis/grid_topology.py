@@ -112,7 +112,8 @@ def _overlaps(rows: GridRows, frame: MetricFrame, tolerance: float, suspects: se
             findings.append(error(kind, f"overlaps {rows.codes[j]!r} (row {int(rows.rows[j])}) by {area:.2f} m²"
                                   + (f", {thin}" if thin else ""), code=rows.codes[i], row=int(rows.rows[i]),
                                   lon=float(places[k, 0]), lat=float(places[k, 1]), area_m2=area))
-        findings += _summary("small_overlaps", f"level {int(level)}", [float(a) for a in areas[~big] if a > 0], tolerance)
+        small = [float(a) for a in areas[~big] if a > 0]
+        findings += _summary("small_overlaps", f"level {int(level)}", small, tolerance)
     return findings
 
 

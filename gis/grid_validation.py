@@ -130,8 +130,17 @@ def _check_outliers(rows: GridRows, usable: np.ndarray, findings: list[Finding])
     out_of_range = finite & ~in_range & polygonal
     candidates = usable | out_of_range
     keep = np.ones(len(rows), dtype=bool)
-    if not usable.any():
-        return keep
+    if usable.any():
+        _flag_far(rows, usable, candidates, out_of_range, bounds, centres, keep, findings)
+    for i in np.flatnonzero(out_of_range & keep):
+        findings.append(error("bad_coordinates", "coordinates outside lon -180..180, lat -90..90: a projected file "
+                              "read as lon/lat (give --crs), or lat/lon swapped", **_where(rows, i)))
+    return keep
+
+
+def _flag_far(rows: GridRows, usable: np.ndarray, candidates: np.ndarray, out_of_range: np.ndarray,
+              bounds: np.ndarray, centres: np.ndarray, keep: np.ndarray, findings: list[Finding]) -> None:
+    """Report the features far from the others' median centre (clearing keep), and a set outside China."""
     median = np.median(centres[usable], axis=0)
     distance = np.hypot(*(centres - median).T)
     spread = float(np.median(distance[usable]))
@@ -155,14 +164,10 @@ def _check_outliers(rows: GridRows, usable: np.ndarray, findings: list[Finding])
         if not (CHINA[0] <= x0 and x1 <= CHINA[2] and CHINA[1] <= y0 and y1 <= CHINA[3]):
             findings.append(warning("outside_china", f"the grids lie outside China ({extent}): lat/lon swapped, "
                                     "or the wrong --crs?", lon=float(median[0]), lat=float(median[1])))
-    for i in np.flatnonzero(out_of_range & keep):
-        findings.append(error("bad_coordinates", "coordinates outside lon -180..180, lat -90..90: a projected file "
-                              "read as lon/lat (give --crs), or lat/lon swapped", **_where(rows, i)))
-    return keep
 
 
 def _check_hierarchy(rows: GridRows, findings: list[Finding]) -> None:
-    """Find unreadable staff, duplicate codes, missing parents, parents not one level up, and grids above the finest with no children."""
+    """Find unreadable staff, duplicate codes, missing parents, parents not one level up, childless non-leaves."""
     for i, text in enumerate(rows.staff):
         try:
             staff_from_text(text, where="staff")

@@ -1,4 +1,4 @@
-"""A grid's staff as the JSON text boundary files carry: [{"role": "head", "name": "王芳", "phone": "", "username": ""}]."""
+"""A grid's staff as the JSON text boundary files carry: [{"role": "head", "name": "王芳", "phone": "", ...}]."""
 
 from __future__ import annotations
 

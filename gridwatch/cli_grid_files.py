@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from gis.grid_report import ValidationReport
+    from gis.models import Grid
+    from gridwatch.grid_moves import MoveSummary
+    from storage.contract import UnitOfWork
 
 console = Console()
 MAX_ROWS = 200
@@ -25,7 +32,8 @@ def register(grids_app: typer.Typer) -> None:
 
 def grids_import(
     file: Annotated[Path, typer.Argument(help="A .geojson, a zipped Shapefile (.zip) or a GeoPackage (.gpkg).")],
-    level: Annotated[int | None, typer.Option(help="The file holds this one level: replace it, keep the others.")] = None,
+    level: Annotated[int | None, typer.Option(
+        help="The file holds this one level: replace it, keep the others.")] = None,
     crs: Annotated[str | None, typer.Option(
         help="The file's system when it declares none (or a wrong one): EPSG:4490, EPSG:4528, wgs84, cgcs2000, "
              "gcj02, bd09.")] = None,
@@ -35,7 +43,8 @@ def grids_import(
     level_field: Annotated[str, typer.Option(help="Field holding the level (1 = coarsest).")] = "level",
     layer: Annotated[str | None, typer.Option(help="Layer to read from a GeoPackage with several.")] = None,
     repair: Annotated[bool, typer.Option(help="Repair invalid geometries (make_valid, polygonal parts).")] = False,
-    tolerance_m2: Annotated[float, typer.Option(help="Gaps, overlaps and overhangs up to this area are allowed.")] = 1.0,
+    tolerance_m2: Annotated[float, typer.Option(
+        help="Gaps, overlaps and overhangs up to this area (m²) are allowed.")] = 1.0,
     note: Annotated[str, typer.Option(help="A note kept with the new grid set.")] = "",
     dry_run: Annotated[bool, typer.Option(help="Validate and show what would move; write nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON document.")] = False,
@@ -53,10 +62,9 @@ def grids_import(
                             tolerance_m2, note)
     store = open_migrated_store(load_settings().effective_store_url)
     try:
-        with _progress(as_json) as (progress, tick):
+        with ImportProgress(quiet=as_json) as progress:
             result = import_grid_file(store, file, options=options, now=datetime.now(UTC), dry_run=dry_run,
-                                      progress=tick)
-            progress.stop()
+                                      progress=progress.tick)
     except GisError as exc:
         _refuse(f"{exc}; nothing was written", as_json)
     finally:
@@ -103,7 +111,7 @@ def grids_export(
     console.print(f"[green]wrote[/] {count} grids to {escape(str(out))}")
 
 
-def _set_grids(uow, set_id: int | None) -> tuple[list, int | None]:  # type: ignore[no-untyped-def]
+def _set_grids(uow: UnitOfWork, set_id: int | None) -> tuple[list[Grid], int | None]:
     """Return the grids of the set asked for (the active one by default) and its id."""
     from gis.errors import GisError
 
@@ -126,28 +134,29 @@ def _refuse(message: str, as_json: bool) -> None:
     raise typer.Exit(1)
 
 
-class _progress:
-    """A rich progress bar per stage (reading, validating, relocating, writing) while the import runs."""
+class ImportProgress:
+    """A rich progress bar per stage (reading, validating, relocating, writing) while an import runs."""
 
-    def __init__(self, quiet: bool) -> None:
+    def __init__(self, *, quiet: bool) -> None:
         self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
                             transient=True, disable=quiet or not console.is_terminal)
         self.tasks: dict[str, TaskID] = {}
 
     def tick(self, stage: str, done: int, total: int) -> None:
+        """Show how far a stage is."""
         if stage not in self.tasks:
             self.tasks[stage] = self.bar.add_task(stage, total=total)
         self.bar.update(self.tasks[stage], completed=done, total=total)
 
-    def __enter__(self) -> tuple[Progress, object]:
+    def __enter__(self) -> ImportProgress:
         self.bar.start()
-        return self.bar, self.tick
+        return self
 
     def __exit__(self, *exc: object) -> None:
         self.bar.stop()
 
 
-def _print_findings(report) -> None:  # type: ignore[no-untyped-def]
+def _print_findings(report: ValidationReport) -> None:
     if not report.findings:
         console.print(f"[green]no findings[/] (tolerance {report.tolerance_m2:g} m²)")
         return
@@ -166,7 +175,7 @@ def _print_findings(report) -> None:  # type: ignore[no-untyped-def]
         console.print(f"… and {len(ordered) - MAX_ROWS} more findings (use --json for all)")
 
 
-def _print_moves(moves) -> None:  # type: ignore[no-untyped-def]
+def _print_moves(moves: Sequence[MoveSummary]) -> None:
     if not moves:
         return
     table = Table(title="what the new set moves")

@@ -60,7 +60,8 @@ def relocate(kind: str, ids: Sequence[str], lons: Sequence[float], lats: Sequenc
     xs, ys = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
     before, after = old.locate_many(xs, ys), new.locate_many(xs, ys)
     moved = np.flatnonzero(before != after)
-    examples = tuple(Move(str(ids[i]), float(xs[i]), float(ys[i]), str(before[i]), str(after[i])) for i in moved[:shown])
+    examples = tuple(Move(str(ids[i]), float(xs[i]), float(ys[i]), str(before[i]), str(after[i]))
+                     for i in moved[:shown])
     return MoveSummary(kind, len(ids), int(moved.size), examples, follows_new_set), after
 
 

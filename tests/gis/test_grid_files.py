@@ -68,7 +68,7 @@ def test_numeric_codes_read_as_text_without_a_decimal_point(tmp_path: Path) -> N
 def test_a_geopackage_with_several_layers_needs_layer(tmp_path: Path) -> None:
     path = write(town_features(), tmp_path / "two.gpkg", layer="grids_2024")
     write(town_features(lon0=LON0 + 1), path, layer="grids_2025")
-    with pytest.raises(GisError, match=r"two.gpkg: the file holds 2 layers \(grids_2024, grids_2025\); choose one with --layer"):
+    with pytest.raises(GisError, match=r"two.gpkg: the file holds 2 layers \(grids_2024, grids_2025\); choose one"):
         read_grid_file(path)
     rows = read_grid_file(path, layer="grids_2025")
     assert rows.geometries[0].bounds[0] == pytest.approx(LON0 + 1)

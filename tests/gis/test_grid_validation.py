@@ -173,3 +173,10 @@ def test_unreadable_staff_is_an_error_naming_the_row(tmp_path: Path) -> None:
     features[3] = dict(features[3], staff='[{"role": "boss", "name": "x"}]')
     found = validate(features, tmp_path).of_kind("bad_staff")
     assert [(f.row, f.code) for f in found] == [(4, features[3]["code"])] and "role 'boss'" in found[0].message
+
+
+def test_a_whole_file_with_lat_and_lon_swapped_is_refused_feature_by_feature(tmp_path: Path) -> None:
+    features = [dict(f, geometry=shapely.transform(f["geometry"], lambda xy: xy[:, ::-1])) for f in town_features()]
+    report = validate(features, tmp_path, "swapped.geojson")
+    assert {f.kind for f in report.errors} == {"bad_coordinates"} and len(report.errors) == len(features)
+    assert "lat/lon swapped" in report.errors[0].message and report.errors[0].row == 1

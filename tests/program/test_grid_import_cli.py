@@ -73,10 +73,12 @@ def snapshot(url: str) -> dict[str, Any]:
                 sets = [(s.id, s.active, s.grid_count) for s in uow.grids.sets()]
             except NotImplementedError:
                 sets = []
-            return {"grids": {g.code: (g.name, int(g.level), g.parent_code, g.geometry.wkb_hex) for g in uow.grids.all()},
+            grids = {g.code: (g.name, int(g.level), g.parent_code, g.geometry.wkb_hex) for g in uow.grids.all()}
+            return {"grids": grids,
                     "devices": {d.id: d.grid_code for d in uow.devices.all()},
                     "cameras": {c.id: c.grid_code for c in uow.cameras.all()},
-                    "cases": [c.grid_path for c in uow.cases.list()], "alerts": [a.grid_path for a in uow.alerts.list()],
+                    "cases": [c.grid_path for c in uow.cases.list()],
+                    "alerts": [a.grid_path for a in uow.alerts.list()],
                     "sets": sets}
     finally:
         store.close()
