@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import warnings
@@ -166,6 +167,9 @@ def _text(value: Any) -> str:
     """Return a property as text: whole numbers without ".0" (spreadsheets turn codes into numbers), None as ""."""
     if value is None:
         return ""
+    if isinstance(value, (list, tuple, dict, np.ndarray)):
+        # A JSON array or object (staff, as the town file writes it) comes back parsed: back to JSON text.
+        return json.dumps(value.tolist() if isinstance(value, np.ndarray) else value, ensure_ascii=False)
     if isinstance(value, float):
         if math.isnan(value):
             return ""

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from gis.errors import GisError
+from gis.hierarchy import check_staff
 from gis.models import GridStaff, StaffRole
 
 FIELDS = ("role", "name", "phone", "username")
@@ -20,9 +21,12 @@ def staff_text(staff: Any) -> str:
 
 
 def staff_from_text(text: str, *, where: str) -> tuple[GridStaff, ...]:
-    """Return the staff a JSON text lists ("" for none), or raise GisError saying what is wrong and where."""
+    """Return the staff a JSON text lists ("" none, plain text one head), or raise GisError saying what and where."""
     if not text.strip():
         return ()
+    if not text.lstrip().startswith(("[", "{")):
+        # Files written before staff had roles name one person: the grid head (as the town file reads them).
+        return (GridStaff(StaffRole.HEAD, text.strip()),)
     try:
         people = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -43,4 +47,5 @@ def staff_from_text(text: str, *, where: str) -> tuple[GridStaff, ...]:
                            f"{', '.join(StaffRole)}") from None
         staff.append(GridStaff(role, person["name"].strip(), str(person.get("phone") or ""),
                                str(person.get("username") or "")))
+    check_staff(staff, where=where)
     return tuple(staff)

@@ -105,7 +105,9 @@ def test_bad_export_requests_are_refused(tmp_path: Path) -> None:
 
 def test_staff_text_round_trips_and_bad_staff_is_named() -> None:
     assert staff_from_text(staff_text(STAFF), where="x") == STAFF and staff_text(()) == ""
-    for text, message in (("[{", "staff is not JSON"), ('{"name": "a"}', "JSON list"),
+    assert staff_from_text(" 王芳 ", where="x") == (GridStaff(StaffRole.HEAD, "王芳"),)  # the old town-file text
+    for text, message in (("[{", "staff is not JSON"),
+                          ('[{"role": "head", "name": "a"}, {"role": "head", "name": "b"}]', "2 heads"), ('{"name": "a"}', "JSON list"),
                           ('[{"role": "boss", "name": "a"}]', "role 'boss' is not one of"),
                           ('[{"role": "head"}]', "staff 1 needs a name"),
                           ('[{"role": "head", "name": "a", "age": 3}]', "unknown fields age")):

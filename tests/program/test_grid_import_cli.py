@@ -294,3 +294,22 @@ def test_export_of_an_earlier_set_and_of_one_that_does_not_exist(cli_store: str,
     missing = runner.invoke(app, ["grids", "export", "--format", "gpkg", "--out", str(tmp_path / "x.gpkg"),
                                   "--set", "999"])
     assert missing.exit_code == 1 and "--set 999: no such grid set" in missing.output
+
+
+def test_the_town_files_grids_import_cleanly_with_their_staff(cli_store: str, tmp_path: Path) -> None:
+    from town.files import write_town
+    from town.generate import generate_town
+
+    town = generate_town(7)
+    write_town(town, tmp_path / "town")
+    result = runner.invoke(app, ["grids", "import", str(tmp_path / "town" / "grids.geojson"), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["written"] and report["errors"] == 0
+    store = open_store(cli_store)
+    try:
+        with store.read_only() as uow:
+            stored = {g.code: g.staff for g in uow.grids.all()}
+    finally:
+        store.close()
+    assert stored == {g.code: g.staff for g in town.grids} and any(stored.values())
