@@ -313,3 +313,16 @@ def test_the_town_files_grids_import_cleanly_with_their_staff(cli_store: str, tm
     finally:
         store.close()
     assert stored == {g.code: g.staff for g in town.grids} and any(stored.values())
+
+
+@pytest.mark.parametrize(("epsg", "suffix"), [(4528, ".gpkg"), (4549, ".zip")])
+def test_a_gauss_kruger_file_imports_to_the_right_place(cli_store: str, tmp_path: Path, epsg: int,
+                                                      suffix: str) -> None:
+    from tests.gis.grid_builders import frame
+
+    path = write(frame(town_features()).to_crs(f"EPSG:{epsg}"), tmp_path / f"gk{epsg}{suffix}")
+    result = runner.invoke(app, ["grids", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    stored = snapshot(cli_store)["grids"]
+    for f in town_features():
+        assert hausdorff_m(shapely.from_wkb(stored[f["code"]][3]), f["geometry"]) < 0.01, f["code"]
