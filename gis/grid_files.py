@@ -17,7 +17,7 @@ from pyogrio.errors import DataLayerError, DataSourceError, FieldError, Geometry
 
 from gis.errors import GisError
 from gis.grid_crs import SourceCrs, from_file, resolve_crs, to_wgs84
-from gis.grid_report import Finding, GridRows, error
+from gis.grid_report import Finding, GridRows, error, warning
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def read_grid_file(path: Path, *, fields: FieldMap = DEFAULT_FIELDS, crs: str | 
     parent_col = _optional(columns, fields.parent, DEFAULT_FIELDS.parent)
     staff_col = _optional(columns, fields.staff, DEFAULT_FIELDS.staff)
     rows = np.arange(1, len(frame) + 1)
-    problems: list[Finding] = []
+    problems: list[Finding] = _override_warning(frame.crs, source)
     codes = [_text(v) for v in frame[code_col]]
     names = [_text(v) for v in frame[name_col]]
     for i in np.flatnonzero([not c for c in codes]):
@@ -129,6 +129,16 @@ def _source_crs(file_crs: Any, given: str | None, where: str) -> SourceCrs:
         raise GisError(f"{where}: the file declares no coordinate system (a Shapefile without .prj?); "
                        "give it with --crs (EPSG:4490, EPSG:4528, wgs84, cgcs2000, gcj02, bd09)")
     return declared
+
+
+def _override_warning(file_crs: Any, source: SourceCrs) -> list[Finding]:
+    """Warn when --crs overrides a file's own system that differs in more than the datum's name."""
+    declared = from_file(file_crs, where="")
+    if declared is None or declared.crs.equals(source.crs, ignore_axis_order=True):
+        return []
+    if declared.crs.is_geographic and source.crs.is_geographic:
+        return []  # WGS-84 and CGCS2000 lon/lat (GeoJSON always says WGS-84): nothing to tell
+    return [warning("crs_override", f"the file declares {declared.label}; read as {source.label} (--crs)")]
 
 
 def _column(columns: set[str], wanted: str, what: str, option: str, where: str, hint: str = "") -> str:

@@ -115,6 +115,10 @@ def test_a_zone_prefix_that_does_not_fit_the_crs_is_refused(tmp_path: Path) -> N
     path = write(projected, tmp_path / "unprefixed.gpkg")
     with pytest.raises(GisError, match=r"unprefixed.gpkg.*eastings around .* do not fit EPSG:4528.*4534-4554"):
         read_grid_file(path, crs="EPSG:4528")
+    assert read_grid_file(path).problems == ()
+    overridden = read_grid_file(path, crs="EPSG:4490")  # a wrong --crs is read as told, and said so
+    assert [(p.kind, p.message) for p in overridden.problems] == [
+        ("crs_override", "the file declares EPSG:4549; read as EPSG:4490 (--crs)")]
 
 
 def test_gcj02_boundaries_convert_to_wgs84_vectorised(tmp_path: Path) -> None:
