@@ -14,6 +14,9 @@ import numpy as np
 import pyogrio
 import shapely
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
+from pyogrio.raw import read as read_raw
+from pyproj import CRS
+from pyproj.exceptions import CRSError
 
 from gis.errors import GisError
 from gis.grid_crs import SourceCrs, from_file, resolve_crs, to_wgs84
@@ -60,22 +63,26 @@ def read_grid_file(path: Path, *, fields: FieldMap = DEFAULT_FIELDS, crs: str | 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's notes on odd files; errors still raise
-            frame = pyogrio.read_dataframe(path, layer=chosen)
+            meta, _, wkb, values = read_raw(path, layer=chosen)
     except (DataSourceError, DataLayerError, FieldError, GeometryError, OSError, ValueError) as exc:
         raise GisError(f"{where}: cannot read the file: {_first_line(exc)}") from None
     where = f"{where} layer {chosen}" if chosen else where
-    if len(frame) == 0:
+    if wkb is None:
+        raise GisError(f"{where}: the layer has no geometry column: not a layer of boundaries")
+    if len(wkb) == 0:
         raise GisError(f"{where}: the file holds no features")
-    source = _source_crs(frame.crs, crs, where)
-    columns = {str(c) for c in frame.columns if c != "geometry"}
+    frame = {str(name): column for name, column in zip(meta["fields"], values, strict=True)}
+    source = _source_crs(_file_crs(meta["crs"], where), crs, where)
+    columns = set(frame)
     code_col = _column(columns, fields.code, "code", "--code-field", where)
     name_col = _column(columns, fields.name, "name", "--name-field", where)
     level_col = None if level is not None else _column(columns, fields.level, "level", "--level-field", where,
                                                       hint="or give --level N when the file holds one level")
     parent_col = _optional(columns, fields.parent, DEFAULT_FIELDS.parent)
     staff_col = _optional(columns, fields.staff, DEFAULT_FIELDS.staff)
-    rows = np.arange(1, len(frame) + 1)
-    problems: list[Finding] = _override_warning(frame.crs, source)
+    count = len(wkb)
+    rows = np.arange(1, count + 1)
+    problems: list[Finding] = _override_warning(_file_crs(meta["crs"], where), source)
     codes = [_text(v) for v in frame[code_col]]
     names = [_text(v) for v in frame[name_col]]
     for i in np.flatnonzero([not c for c in codes]):
@@ -83,17 +90,20 @@ def read_grid_file(path: Path, *, fields: FieldMap = DEFAULT_FIELDS, crs: str | 
     for i in np.flatnonzero([not n for n in names]):
         problems.append(error("missing_name", f"field {name_col!r} is empty", code=codes[i], row=int(rows[i])))
     if level_col is None:
-        levels = np.full(len(frame), int(level), dtype=np.int64)  # type: ignore[arg-type]
+        levels = np.full(count, int(level), dtype=np.int64)
     else:
         levels = np.array([_level(v) for v in frame[level_col]], dtype=np.int64)
         for i in np.flatnonzero(levels < 1):
-            problems.append(error("bad_level", f"field {level_col!r} is {frame[level_col].iloc[i]!r}, not a whole "
+            problems.append(error("bad_level", f"field {level_col!r} is {_text(frame[level_col][i])!r}, not a whole "
                                   "number from 1", code=codes[i], row=int(rows[i])))
-    parents = [_text(v) or None for v in frame[parent_col]] if parent_col else [None] * len(frame)
-    staff = [_text(v) for v in frame[staff_col]] if staff_col else [""] * len(frame)
-    geometries = np.asarray(frame.geometry.values, dtype=object)
-    geometries = _single_parts(to_wgs84(geometries, source, where=where))
-    logger.info("read %d features from %s in %s", len(frame), where, source.label)
+    parents = [_text(v) or None for v in frame[parent_col]] if parent_col else [None] * count
+    staff = [_text(v) for v in frame[staff_col]] if staff_col else [""] * count
+    geometries = shapely.from_wkb(wkb, on_invalid="ignore")
+    for i in np.flatnonzero(shapely.is_missing(geometries) & np.array([w is not None for w in wkb])):
+        problems.append(error("malformed_geometry", "the geometry cannot be read (a ring of fewer than 4 points?)",
+                              code=codes[i], row=int(rows[i])))
+    geometries = _single_parts(to_wgs84(np.asarray(geometries, dtype=object), source, where=where))
+    logger.info("read %d features from %s in %s", count, where, source.label)
     return GridRows(where, codes, names, levels, parents, geometries, rows, staff, tuple(problems))
 
 
@@ -129,6 +139,17 @@ def _source_crs(file_crs: Any, given: str | None, where: str) -> SourceCrs:
         raise GisError(f"{where}: the file declares no coordinate system (a Shapefile without .prj?); "
                        "give it with --crs (EPSG:4490, EPSG:4528, wgs84, cgcs2000, gcj02, bd09)")
     return declared
+
+
+def _file_crs(text: str | None, where: str) -> CRS | None:
+    """Return the system a file declares (EPSG code or WKT), None for none; one pyproj cannot read is refused."""
+    if not text:
+        return None
+    try:
+        return CRS.from_user_input(text)
+    except CRSError:
+        raise GisError(f"{where}: the file declares a coordinate system pyproj does not know ({text[:80]}); "
+                       "give the right one with --crs") from None
 
 
 def _override_warning(file_crs: Any, source: SourceCrs) -> list[Finding]:

@@ -72,7 +72,10 @@ def _check_features(rows: GridRows, repair: bool, findings: list[Finding]) -> tu
     in_range = finite & (bounds[:, 0] >= -180) & (bounds[:, 2] <= 180) & (bounds[:, 1] >= -90) & (bounds[:, 3] <= 90)
     d = NULL_ISLAND_DEG
     at_null = finite & (bounds[:, 0] <= d) & (bounds[:, 2] >= -d) & (bounds[:, 1] <= d) & (bounds[:, 3] >= -d)
+    malformed = {f.row for f in rows.problems if f.kind == "malformed_geometry"}
     for i in np.flatnonzero(missing):
+        if int(rows.rows[i]) in malformed:
+            continue
         findings.append(error("empty_geometry", "the feature has no geometry (empty or null)", **_where(rows, i)))
     for i in np.flatnonzero(~missing & ~polygonal):
         kind = shapely.get_type_id(geometries[i])

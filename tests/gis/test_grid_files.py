@@ -4,9 +4,11 @@ included, against an independent meridian-arc reference), GCJ-02, and broken or 
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
+import pyogrio
 import pytest
 import shapely
 from pyproj import Geod
@@ -172,3 +174,23 @@ def test_rows_with_missing_code_or_bad_level_become_findings(tmp_path: Path) -> 
     assert "not a whole number" in next(p.message for p in rows.problems if p.kind == "bad_level")
     json.loads(path.read_text())  # the planted file itself is valid GeoJSON
     assert LAT0 < rows.geometries[0].bounds[1] + 1
+
+
+def test_files_without_boundaries_or_with_unreadable_geometry_are_named_not_crashed_on(tmp_path: Path) -> None:
+    import pandas as pd
+
+    table = tmp_path / "table.gpkg"
+    pyogrio.write_dataframe(pd.DataFrame({"code": ["a"], "name": ["b"], "level": [1]}), table, layer="t")
+    with pytest.raises(GisError, match="table.gpkg: the layer has no geometry column"):
+        read_grid_file(table)
+    bundle = tmp_path / "csv.zip"
+    with zipfile.ZipFile(bundle, "w") as z:
+        z.writestr("a.csv", "x,y\n1,2\n")
+    with pytest.raises(GisError, match="csv.zip: the layer has no geometry column"):
+        read_grid_file(bundle)
+    ring = {"type": "Polygon", "coordinates": [[[120.0, 32.3]]]}
+    bad = tmp_path / "ring.geojson"
+    bad.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "A", "name": "a", "level": 1}, "geometry": ring}]}))
+    rows = read_grid_file(bad)
+    assert [(p.kind, p.row, p.code) for p in rows.problems] == [("malformed_geometry", 1, "A")]
