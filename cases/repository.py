@@ -34,6 +34,14 @@ class CaseRepository(Protocol):
     def count(self, *, status: CaseStatus | None = None, platform: Platform | None = None,
               grid_code: str | None = None, any_grid: Sequence[str] | None = None, bbox: BBox | None = None) -> int: ...
 
+    def count_open_by_grid(self, *, platform: Platform | None = None,
+                           any_grid: Sequence[str] | None = None) -> dict[str, int]:
+        """Return, per grid code at any level, how many cases not closed lie in it (a town counts its villages').
+
+        platform and any_grid bound the cases as in list (a caller's reach).
+        """
+        ...
+
     def open_near(self, *, category: str, bbox: BBox, created_since: datetime, limit: int = 20) -> list[Case]:
         """Return cases of the category not closed, lying in the WGS-84 bbox, created at or after created_since."""
         ...

@@ -9,6 +9,8 @@ from gis.models import Grid, GridStaff, StaffRole
 
 # A few problems say what is wrong; hundreds would bury the first under the rest.
 MAX_REPORTED = 5
+# Deeper than any real hierarchy (province to building is under 10), and what PostGIS's smallint column holds.
+MAX_LEVEL = 32767
 
 
 def level_problem(level: object) -> str | None:
@@ -17,6 +19,8 @@ def level_problem(level: object) -> str | None:
         return f"level {level!r} is not a whole number"
     if level < 1:
         return f"level {level} is below 1 (1 is the coarsest level)"
+    if level > MAX_LEVEL:
+        return f"level {level} is above {MAX_LEVEL}"
     return None
 
 
