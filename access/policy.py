@@ -100,3 +100,13 @@ def redact_case(principal: Principal, fields: dict[str, Any]) -> dict[str, Any]:
         return fields
     return {**fields, "reporter": mask_name(fields.get("reporter") or ""),
             "reporter_phone": mask_phone(fields.get("reporter_phone") or "")}
+
+
+def redact_staff(principal: Principal, people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return grid staff fields with phone numbers masked unless the role may read personal data.
+
+    Names stay: grid staff are public officials whose names the village notice board shows.
+    """
+    if has_scope(principal.role, Scope.PERSONAL_READ):
+        return people
+    return [{**person, "phone": mask_phone(person.get("phone") or "")} for person in people]

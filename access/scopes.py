@@ -21,6 +21,7 @@ class Scope(StrEnum):
     AUDIT_READ = "audit:read"          # the audit log
     USERS_ADMIN = "users:admin"        # accounts and API keys
     RULES_WRITE = "rules:write"        # create, change and delete alert rules
+    GRIDS_ADMIN = "grids:admin"        # rename and re-parent grids, set their staff (boundaries: a new grid set)
 
 
 _READ = {Scope.OPS_READ, Scope.CASES_READ}
@@ -29,7 +30,7 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.ADMIN: frozenset(Scope),
     Role.OPERATOR: frozenset(_READ | {Scope.CASES_REPORT, Scope.CASES_COMMAND, Scope.CASES_WORK,
                                       Scope.PERSONAL_READ, Scope.INGEST_READ, Scope.DEVICES_ADMIN,
-                                      Scope.RULES_WRITE}),
+                                      Scope.RULES_WRITE, Scope.GRIDS_ADMIN}),
     Role.PLATFORM_MEMBER: frozenset(_READ | {Scope.CASES_WORK, Scope.PERSONAL_READ}),
     Role.GRID_STAFF: frozenset(_READ | {Scope.CASES_REPORT, Scope.PERSONAL_READ}),
     Role.SUPERVISOR: frozenset(_READ | {Scope.PERSONAL_READ, Scope.INGEST_READ, Scope.AUDIT_READ}),

@@ -13,7 +13,7 @@ from access.errors import AccountLocked, Forbidden, InvalidAccount, NotAuthentic
 from alerts.errors import AlertConflict, AlertError, AlertNotFound, AlertRuleExists, AlertRuleNotFound
 from api.uploads import UploadTooLarge, UploadTypeRefused
 from cases.errors import CaseError, CaseNotFound, IllegalTransition, NoTeamAvailable
-from gis.errors import GisError
+from gis.errors import GisError, GridNotFound
 from iot.errors import DeviceError, DeviceExists, DeviceNotFound, IngestError
 from storage import StorageError
 from video.errors import StreamUnavailable
@@ -24,6 +24,10 @@ class BadQuery(ValueError):
     """Query parameters each valid alone that make no sense together (a window that ends before it starts)."""
 
 
+class TooLarge(ValueError):
+    """A request asking for more than its route serves at once (more points than a bulk locate takes)."""
+
+
 # Most specific first: the first class an error is an instance of decides its status.
 ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (NotAuthenticated, 401),
@@ -32,6 +36,7 @@ ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (RateLimited, 429),
     (InvalidAccount, 422),
     (UploadTooLarge, 413),
+    (TooLarge, 413),
     (UploadTypeRefused, 415),
     (CaseNotFound, 404),
     (IllegalTransition, 409),
@@ -42,6 +47,7 @@ ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (AlertRuleNotFound, 404),
     (AlertRuleExists, 409),
     (AlertError, 422),
+    (GridNotFound, 404),
     (GisError, 422),
     (BadQuery, 422),
     (IngestError, 422),

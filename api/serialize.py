@@ -11,7 +11,7 @@ from alerts.models import Alert
 from cases.feed import team_fields
 from cases.models import Assignment, Case, CaseEvent, Team
 from feed import record
-from gis.models import Grid
+from gis.models import Grid, GridSet, GridStaff
 from iot.kinds import Catalogue, default_catalogue
 from iot.models import DeadLetter, Device, QuarantineEntry
 from video.models import Camera, HealthRecord
@@ -22,10 +22,26 @@ def grid_feature(grid: Grid) -> dict[str, Any]:
     return {"type": "Feature", "id": grid.code, "geometry": mapping(grid.geometry), "properties": grid_dict(grid)}
 
 
+def staff_dict(person: GridStaff) -> dict[str, str]:
+    """Return one grid staff member's fields."""
+    return {"role": str(person.role), "name": person.name, "phone": person.phone, "username": person.username}
+
+
+def grid_ref(grid: Grid) -> dict[str, Any]:
+    """Return what names a grid: code, name, level, parent."""
+    return {"code": grid.code, "name": grid.name, "level": int(grid.level), "parent_code": grid.parent_code}
+
+
+def grid_set_dict(grid_set: GridSet) -> dict[str, Any]:
+    """Return a grid set's fields."""
+    return {"id": grid_set.id, "created_at": grid_set.created_at, "source": grid_set.source, "note": grid_set.note,
+            "grid_count": grid_set.grid_count, "active": grid_set.active}
+
+
 def grid_dict(grid: Grid, *, with_geometry: bool = False) -> dict[str, Any]:
     """Return a grid's fields, optionally with its GeoJSON geometry."""
     out: dict[str, Any] = {"code": grid.code, "name": grid.name, "level": int(grid.level),
-                           "parent_code": grid.parent_code, "staff": grid.staff}
+                           "parent_code": grid.parent_code, "staff": [staff_dict(p) for p in grid.staff]}
     if with_geometry:
         out["geometry"] = mapping(grid.geometry)
     return out

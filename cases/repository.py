@@ -40,6 +40,14 @@ class CaseRepository(Protocol):
               category: str | None = None, created_since: datetime | None = None,
               created_until: datetime | None = None) -> int: ...
 
+    def count_open_by_grid(self, *, platform: Platform | None = None,
+                           any_grid: Sequence[str] | None = None) -> dict[str, int]:
+        """Return, per grid code at any level, how many cases not closed lie in it (a town counts its villages').
+
+        platform and any_grid bound the cases as in list (a caller's reach).
+        """
+        ...
+
     def open_near(self, *, category: str, bbox: BBox, created_since: datetime, limit: int = 20) -> list[Case]:
         """Return cases of the category not closed, lying in the WGS-84 bbox, created at or after created_since."""
         ...

@@ -8,12 +8,14 @@ from typing import Generic, TypeVar
 
 import numpy as np
 import shapely
+from shapely.errors import GEOSException
+from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
 
 from gis.errors import GisError
 from gis.geometry import bbox_around, haversine_many_m, metres_per_degree
 from gis.leaf_raster import LeafRaster
-from gis.models import Grid, GridLevel, GridPath
+from gis.models import Grid, GridPath
 
 T = TypeVar("T")
 
@@ -22,12 +24,22 @@ class GridIndex:
     """Locates a WGS-84 point in the finest grid containing it and that grid's ancestors."""
 
     def __init__(self, grids: Iterable[Grid]) -> None:
+        """Index the grids of any depth: the leaves are the grids without children, whatever their level.
+
+        A village split deeper and one left whole are both located to their finest grid. A parent's area that
+        none of its children covers (a gap in a surveyor's file) is indexed after every leaf as that parent, so
+        a point there is located to the parent, and a point on a leaf's edge still goes to the leaf.
+        """
         self._by_code = {g.code: g for g in grids}
-        finest_level = max((g.level for g in self._by_code.values()), default=GridLevel.TOWN)
-        self._leaves = sorted((g for g in self._by_code.values() if g.level == finest_level), key=lambda g: g.code)
-        self._tree = STRtree([g.geometry for g in self._leaves])
-        for leaf in self._leaves:
-            shapely.prepare(leaf.geometry)
+        parents = {g.parent_code for g in self._by_code.values() if g.parent_code in self._by_code}
+        leaves = sorted((g for g in self._by_code.values() if g.code not in parents), key=lambda g: g.code)
+        shapes = [g.geometry for g in leaves]
+        uncovered = _uncovered_parts(self._by_code, parents)
+        # The position in the tree is the rank: leaves by code first, then parents' gaps (finest, then lowest code).
+        self._leaves = leaves + [grid for grid, _ in uncovered]
+        self._tree = STRtree(shapes + [part for _, part in uncovered])
+        for shape in self._tree.geometries:
+            shapely.prepare(shape)
         # Leaf codes and paths by tree index, built once so bulk lookups are array indexing, not a walk per point.
         self._leaf_codes = np.array([leaf.code for leaf in self._leaves] + [""], dtype=object)
         self._leaf_paths = np.empty(len(self._leaves) + 1, dtype=object)
@@ -85,7 +97,7 @@ class GridIndex:
     def _raster(self) -> LeafRaster:
         raster = self.__dict__.get("_leaf_raster")
         if raster is None:
-            raster = self.__dict__["_leaf_raster"] = LeafRaster([g.geometry for g in self._leaves], self._tree)
+            raster = self.__dict__["_leaf_raster"] = LeafRaster(list(self._tree.geometries), self._tree)
         return raster
 
     def prepare(self) -> GridIndex:
@@ -130,6 +142,30 @@ class GridIndex:
         metres = shapely.distance(shapely.Point(0.0, 0.0), local)
         order = sorted(range(keep.size), key=lambda i: (float(metres[i]), grids[int(keep[i])].code))[:k]
         return [Ranked(grids[int(keep[i])], float(metres[i])) for i in order]
+
+
+def _uncovered_parts(by_code: dict[str, Grid], parents: set[str | None]) -> list[tuple[Grid, BaseGeometry]]:
+    """Return each parent grid with the part of it no child covers, finest parents first, then by code."""
+    children: dict[str, list[BaseGeometry]] = {}
+    for grid in by_code.values():
+        if grid.parent_code in parents:
+            children.setdefault(grid.parent_code, []).append(grid.geometry)
+    found = []
+    for code in sorted(children, key=lambda c: (-by_code[c].level, c)):
+        parent = by_code[code]
+        # Children whose areas add up to their parent's leave no gap worth a union (the costly step); an import's
+        # validation has already refused children that overlap or reach outside.
+        covered = sum(shape.area for shape in children[code])
+        if abs(parent.geometry.area - covered) <= 1e-9 * parent.geometry.area:
+            continue
+        try:
+            rest = shapely.difference(parent.geometry, shapely.union_all(children[code]))
+        except GEOSException:
+            continue  # an invalid shape cannot be differenced; its leaves still locate
+        # Noded coverages leave nothing or only slivers of rounding; a real gap keeps an area.
+        if not rest.is_empty and rest.area > 0:
+            found.append((parent, rest))
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,14 +23,14 @@ class GridLevel(IntEnum):
 
 @dataclass(frozen=True, slots=True)
 class Grid:
-    """One grid cell: its code, name, level, parent and boundary in WGS-84 (lon, lat)."""
+    """One grid cell: its code, name, level (1 the coarsest), parent, boundary in WGS-84 (lon, lat) and staff."""
 
     code: str
     name: str
     level: int
     parent_code: str | None
     geometry: BaseGeometry = field(repr=False, compare=False)
-    staff: str = ""
+    staff: tuple[GridStaff, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

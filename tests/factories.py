@@ -10,7 +10,7 @@ from shapely.geometry import box
 from alerts.models import Alert, AlertStatus, Severity
 from cases.models import (Assignment, AssignmentRole, Case, CaseEvent, CaseSource, CaseStatus, Platform, Team,
                           TeamStatus, TrackPoint)
-from gis.models import Grid, GridLevel
+from gis.models import Grid, GridLevel, GridStaff, StaffRole
 from iot.models import DeadLetter, Device, Reading, SensorKind
 from video.health import Health
 from video.models import Camera, HealthRecord
@@ -28,7 +28,8 @@ def make_grid(code: str = "T01", *, lon: float = LON, lat: float = LAT, size: fl
     """Return a town-level grid: a square of size degrees centred on (lon, lat) unless geometry is given."""
     half = size / 2
     fields: dict[str, Any] = dict(code=code, name=f"Grid {code}", level=GridLevel.TOWN, parent_code=None,
-                                  geometry=box(lon - half, lat - half, lon + half, lat + half), staff="Wang Fang")
+                                  geometry=box(lon - half, lat - half, lon + half, lat + half),
+                                  staff=(GridStaff(StaffRole.HEAD, "Wang Fang", "13800000001"),))
     return Grid(**{**fields, **overrides})
 
 

@@ -96,7 +96,9 @@ def _counts(town: Town) -> dict[str, Any]:
     kinds = Counter(device.kind for device in town.devices)
     platforms = Counter(team.platform for team in town.teams)
     return {
-        "grids": {level.name.lower(): levels[level] for level in GridLevel},
+        # The seeds' levels by name, any deeper level a user's file adds as level_N.
+        "grids": {**{level.name.lower(): levels[level] for level in GridLevel},
+                  **{f"level_{level}": levels[level] for level in sorted(levels) if level > max(GridLevel)}},
         "cameras": len(town.cameras),
         "sensors": {kind.value: kinds[kind] for kind in SensorKind},
         "teams": {platform.value: platforms[platform] for platform in Platform},

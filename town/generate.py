@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 # A Jiangsu plain town north of the Yangtze (seed 001 reports 176 km² and 65 villages).
 CENTRE_LON, CENTRE_LAT = 120.0, 32.3
 AREA_KM2 = 170.0
+# The grid staff's members, inspectors and phones come from a stream of their own (see plan_grids).
+STAFF_STREAM = 1
 
 
 def generate_town(seed: int) -> Town:
@@ -63,7 +65,7 @@ def _plan(seed: int) -> tuple[np.random.Generator, NameBook, LocalFrame, list[Gr
     frame = LocalFrame(CENTRE_LON, CENTRE_LAT)
 
     outline = town_outline(rng, AREA_KM2 * 1e6 * rng.uniform(0.96, 1.04))
-    plans = plan_grids(rng, names, outline)
+    plans = plan_grids(rng, names, outline, NameBook(np.random.default_rng([seed, STAFF_STREAM])))
     river = river_line(rng, outline, names.river())
     seats = [plan.seat for plan in plans if plan.parent_code == plans[0].code]
     road_names = [names.road() for _ in range(int(rng.integers(5, 8)))]

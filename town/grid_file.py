@@ -15,7 +15,8 @@ from shapely.geometry.base import BaseGeometry
 
 from gis.crs import Crs, parse_crs, to_wgs84
 from gis.errors import GisError
-from gis.models import Grid, GridLevel
+from gis.hierarchy import check_staff
+from gis.models import Grid, GridStaff, StaffRole
 from town.errors import TownFileError
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ def write_grids(grids: list[Grid], path: Path) -> Path:
                 "name": grid.name,
                 "level": int(grid.level),
                 "parent_code": grid.parent_code,
-                "staff": grid.staff,
+                "staff": [staff_fields(person) for person in grid.staff],
             },
             "geometry": mapping(grid.geometry),
         }
@@ -77,18 +78,55 @@ def _read_feature(feature: Any, where: str, file_crs: Crs) -> Grid:
     parent_code = None if parent in (None, "") else str(parent)
     system = _crs_of(props["crs"], where=f"{where}: crs") if props.get("crs") else file_crs
     geometry = _geometry(feature.get("geometry"), where, system)
-    staff = props.get("staff") or ""
-    return Grid(code, _text(props, "name", where), level, parent_code, geometry, str(staff))
+    staff = _staff(props.get("staff"), where)
+    return Grid(code, _text(props, "name", where), level, parent_code, geometry, staff)
 
 
-def _level(value: Any, where: str) -> GridLevel:
-    """Return the grid level a property gives as a whole number or digits (1 town, 2 village, 3 natural village)."""
+def staff_fields(person: GridStaff) -> dict[str, str]:
+    """Return one staff member as the file writes them."""
+    return {"role": str(person.role), "name": person.name, "phone": person.phone, "username": person.username}
+
+
+def _staff(value: Any, where: str) -> tuple[GridStaff, ...]:
+    """Return the staff a property lists: a JSON array of {role, name, phone, username}, or the old text (a head)."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        # Files written before staff had roles name one person: the grid head.
+        return (GridStaff(StaffRole.HEAD, value.strip()),)
+    if not isinstance(value, list):
+        raise TownFileError(f"{where}: staff must be a list of {{role, name, phone, username}}, got {value!r}")
+    people = []
+    for number, item in enumerate(value, start=1):
+        at = f"{where}: staff {number}"
+        if not isinstance(item, dict):
+            raise TownFileError(f"{at}: expected an object with role and name, got {item!r}")
+        unknown = set(item) - {"role", "name", "phone", "username"}
+        if unknown:
+            raise TownFileError(f"{at}: unknown field {sorted(unknown)[0]!r}; allowed: role, name, phone, username")
+        role = item.get("role")
+        if role not in set(StaffRole):
+            raise TownFileError(f"{at}: role {role!r} is not one of {', '.join(StaffRole)}")
+        fields = {key: item.get(key) or "" for key in ("name", "phone", "username")}
+        bad = next((key for key, text in fields.items() if not isinstance(text, str)), None)
+        if bad is not None:
+            raise TownFileError(f"{at}: {bad} {item[bad]!r} is not text")
+        people.append(GridStaff(StaffRole(role), fields["name"].strip(), fields["phone"].strip(),
+                                fields["username"].strip()))
+    try:
+        check_staff(people, where=where)
+    except GisError as exc:
+        raise TownFileError(str(exc)) from None
+    return tuple(people)
+
+
+def _level(value: Any, where: str) -> int:
+    """Return the grid level a property gives as a whole number or digits, 1 (the coarsest) or more."""
     whole = isinstance(value, int) and not isinstance(value, bool)
     digits = isinstance(value, str) and value.strip().isdigit()
-    if (whole or digits) and int(value) in set(GridLevel):
-        return GridLevel(int(value))
-    allowed = ", ".join(str(int(member)) for member in GridLevel)
-    raise TownFileError(f"{where}: level {value!r} is not one of {allowed}")
+    if (whole or digits) and int(value) >= 1:
+        return int(value)
+    raise TownFileError(f"{where}: level {value!r} is not a whole number from 1 (1 is the coarsest level)")
 
 
 def _text(props: dict[str, Any], field: str, where: str) -> str:
@@ -147,7 +185,7 @@ def _check_hierarchy(grids: list[Grid], name: str) -> None:
     by_code = {grid.code: grid for grid in grids}
     for number, grid in enumerate(grids, 1):
         where = f"{name} feature {number} (code {grid.code})"
-        if grid.level == GridLevel.TOWN:
+        if grid.level == 1:
             if grid.parent_code is not None:
                 raise TownFileError(f"{where}: parent_code {grid.parent_code!r} on a level-1 grid, which has no parent")
             continue
@@ -163,7 +201,7 @@ def _check_hierarchy(grids: list[Grid], name: str) -> None:
 
 def _warn_unless_partition(grids: list[Grid], name: str) -> None:
     """Log when a level's grids overlap or misalign: surveyors' files often do, and locating then picks one."""
-    for level in GridLevel:
+    for level in sorted({grid.level for grid in grids}):
         layer = [grid.geometry for grid in grids if grid.level == level]
         if len(layer) > 1 and not shapely.coverage_is_valid(layer):
             logger.warning("grids overlap or do not share borders", extra={"file": name, "level": int(level)})

@@ -9,7 +9,7 @@ import numpy as np
 import shapely
 from shapely.geometry import Polygon
 
-from gis.models import Grid, GridLevel
+from gis.models import Grid, GridLevel, GridStaff, StaffRole
 from town.names import NameBook
 from town.partition import node_coverage, partition, spread_points
 from town.projection import LocalFrame
@@ -26,30 +26,45 @@ class GridPlan:
     name: str
     level: GridLevel
     parent_code: str | None
-    staff: str
+    staff: tuple[GridStaff, ...]
     shape: Polygon
     seat: tuple[float, float]
 
 
-def plan_grids(rng: np.random.Generator, names: NameBook, outline: Polygon) -> list[GridPlan]:
-    """Return the town, its ~65 villages and their 3-4 natural villages each, ordered by level then code."""
+def plan_grids(rng: np.random.Generator, names: NameBook, outline: Polygon, crew: NameBook) -> list[GridPlan]:
+    """Return the town, its ~65 villages and their 3-4 natural villages each, ordered by level then code.
+
+    Each grid's head is drawn from names (as before staff had roles, so a seed keeps its town); its members,
+    inspector and phones from crew, a book of its own, so adding people moves nothing else.
+    """
     village_seats, child_seats, child_shapes = _split_town(rng, outline)
     village_shapes = [shapely.coverage_union_all(shapes) for shapes in child_shapes]
     town_shape = shapely.coverage_union_all(village_shapes)
     centre = _xy(town_shape.centroid.coords[0])
-    plans = [GridPlan(TOWN_CODE, names.place("镇"), GridLevel.TOWN, None, names.person(), town_shape, centre)]
+    town_name = names.place("镇")
+    town_staff = _staff(names.person(), crew, GridLevel.TOWN)
+    plans = [GridPlan(TOWN_CODE, town_name, GridLevel.TOWN, None, town_staff, town_shape, centre)]
     children: list[GridPlan] = []
     # Number villages north-west to south-east in 2 km bands, the way a hand-made register tends to run.
     order = sorted(range(len(village_seats)), key=lambda i: (-(village_seats[i][1] // 2000), village_seats[i][0]))
     for number, i in enumerate(order, start=1):
         code = f"{TOWN_CODE}{number:03d}"
-        name, staff = names.place("村"), names.person()
+        name, staff = names.place("村"), _staff(names.person(), crew, GridLevel.VILLAGE)
         seat = _xy(village_seats[i])
         plans.append(GridPlan(code, name, GridLevel.VILLAGE, TOWN_CODE, staff, village_shapes[i], seat))
         for sub, (shape, xy) in enumerate(zip(child_shapes[i], child_seats[i], strict=True), start=1):
-            name, staff = names.natural_village(), names.person()
+            name, staff = names.natural_village(), _staff(names.person(), crew, GridLevel.NATURAL_VILLAGE)
             children.append(GridPlan(f"{code}{sub:03d}", name, GridLevel.NATURAL_VILLAGE, code, staff, shape, _xy(xy)))
     return plans + children
+
+
+def _staff(head: str, crew: NameBook, level: GridLevel) -> tuple[GridStaff, ...]:
+    """Return a grid's "one head, two members" (seed 001), and an inspector (巡查员) for a village."""
+    people = [GridStaff(StaffRole.HEAD, head, crew.phone())]
+    people += [GridStaff(StaffRole.MEMBER, crew.person(), crew.phone()) for _ in range(2)]
+    if level == GridLevel.VILLAGE:
+        people.append(GridStaff(StaffRole.INSPECTOR, crew.person(), crew.phone()))
+    return tuple(people)
 
 
 def _split_town(

@@ -9,9 +9,11 @@ from api.responses.resources import (AlertFeature, AlertFeatureCollection, Alert
                                      CameraFeature, CameraFeatureCollection, CameraHealthRead, CameraList, CameraPage,
                                      CameraRead, CoveringCamera, CoveringRead, DeadLetterPage, DeadLetterRead,
                                      DeviceFeature,
-                                     DeviceFeatureCollection, DeviceList, DevicePage, DeviceRead, GridFeature,
-                                     GridFeatureCollection, GridList, GridLocation, GridPage, GridRead, TeamFeature,
+                                     DeviceFeatureCollection, DeviceList, DevicePage, DeviceRead, TeamFeature,
                                      TeamFeatureCollection, TeamList, TeamPage, TeamRead)
+from api.responses.grids import (GridBulkLocation, GridDetail, GridFeature, GridFeatureCollection, GridList,
+                                 GridLocation, GridPage, GridRead, GridRef, GridSetList, GridSetRead, GridStaffRead,
+                                 GridSummary, LocatedPoint)
 from api.responses.system import (AccountPage, AccountRead, AuditEntryRead, AuditPage, AuditVerifyRead, EventPage,
                                   FeedEntryRead, HealthCounts, HealthRead, HealthUnavailable, IngestCounts,
                                   StreamTicketRead, TokenRead, UserRead)
@@ -23,8 +25,9 @@ __all__ = [
     "CaseEventRead",
     "CaseFeature", "CaseFeatureCollection", "CaseList", "CasePage", "CaseRead", "CategoryRead", "CoveringCamera",
     "CoveringRead", "DeadLetterPage", "DeadLetterRead", "DeviceFeature", "DeviceFeatureCollection", "DeviceList",
-    "DevicePage", "DeviceRead", "EventPage", "FeatureCollection", "FeedEntryRead", "GridFeature",
-    "GridFeatureCollection", "GridList", "GridLocation", "GridPage", "GridRead", "HealthCounts", "HealthRead",
+    "DevicePage", "DeviceRead", "EventPage", "FeatureCollection", "FeedEntryRead", "GridBulkLocation",
+    "GridDetail", "GridFeature", "GridFeatureCollection", "GridList", "GridLocation", "GridPage", "GridRead",
+    "GridRef", "GridSetList", "GridSetRead", "GridStaffRead", "GridSummary", "LocatedPoint", "HealthCounts", "HealthRead",
     "HealthUnavailable", "IngestCounts", "Instant", "LifecycleAction", "LifecycleRead", "MultiPolygonGeometry",
     "Page", "PointFeature", "PointGeometry", "PolygonGeometry", "ReadModel", "ReportAnswer", "StatusLabel",
     "StepAnswer", "StreamTicketRead", "TeamFeature", "TeamFeatureCollection", "TeamList", "TeamPage", "TeamRead",

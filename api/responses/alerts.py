@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from api.responses.common import ReadModel
-from gis.models import GridLevel
 
 # A status, or "open" for raised and acknowledged alike.
 AlertStatusFilter = Literal["raised", "acknowledged", "cleared", "open"]
@@ -18,7 +17,7 @@ class GridAlertCount(ReadModel):
 
     code: str
     name: str
-    level: GridLevel
+    level: Annotated[int, Field(ge=1)]
     parent_code: str | None
     count: Annotated[int, Field(ge=0)]
 
@@ -27,7 +26,7 @@ class AlertCounts(ReadModel):
     """Alert counts per grid of the level (or under the grid) asked, for the map."""
 
     status: AlertStatusFilter
-    level: GridLevel | None
+    level: Annotated[int | None, Field(ge=1)]
     grid: str | None
     total: Annotated[int, Field(ge=0, description="alerts of the status in the town, whatever their grid")]
     grids: list[GridAlertCount]

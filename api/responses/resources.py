@@ -7,49 +7,12 @@ from typing import Annotated, Literal
 from pydantic import Field, computed_field
 
 from alerts.models import AlertPurpose, AlertStatus, Severity
-from api.responses.common import (AreaGeometry, FeatureCollection, Instant, Page, PointFeature, PolygonGeometry,
+from api.responses.common import (FeatureCollection, Instant, Page, PointFeature, PolygonGeometry,
                                   ReadModel)
 from cases.models import Platform, TeamStatus
-from gis.models import GridLevel
 from iot.models import SensorKind
 from video.health import Health
 from video.models import Mount
-
-
-class GridRead(ReadModel):
-    """A grid: code, name, level (1 town, 2 village, 3 natural village), parent and staff."""
-
-    code: str
-    name: str
-    level: GridLevel
-    parent_code: str | None
-    staff: str
-
-
-class GridPage(Page[GridRead]):
-    """A page of grids."""
-
-
-class GridFeature(ReadModel):
-    """A grid as a GeoJSON feature with its boundary."""
-
-    type: Literal["Feature"]
-    id: str
-    geometry: AreaGeometry
-    properties: GridRead
-
-
-class GridFeatureCollection(FeatureCollection[GridFeature]):
-    """A page of grids with their boundaries."""
-
-
-class GridLocation(ReadModel):
-    """The grids containing a point, coarsest first, with the point in WGS-84."""
-
-    lon: float
-    lat: float
-    grid_path: list[str]
-    grids: list[GridRead]
 
 
 class AlertRead(ReadModel):
@@ -292,7 +255,6 @@ class DeadLetterPage(Page[DeadLetterRead]):
 
 # A list route answers a page, or with format=geojson a FeatureCollection. Left to right, a page is told from a
 # collection by its first missing member, without the strict pass a smart union first makes over every item.
-GridList = Annotated[GridPage | GridFeatureCollection, Field(union_mode="left_to_right")]
 AlertList = Annotated[AlertPage | AlertFeatureCollection, Field(union_mode="left_to_right")]
 TeamList = Annotated[TeamPage | TeamFeatureCollection, Field(union_mode="left_to_right")]
 CameraList = Annotated[CameraPage | CameraFeatureCollection, Field(union_mode="left_to_right")]

@@ -16,7 +16,6 @@ from api.schemas import AlertAcknowledge
 from api.security import AlertCommander, OpsReader
 from api.serialize import alert_dict, feature_collection, page, point_feature
 from cases.use_cases import acknowledge_alert_and_announce
-from gis.models import GridLevel
 
 router = APIRouter(tags=["alerts"])
 
@@ -47,7 +46,8 @@ def list_alerts(store: StoreDep, _who: OpsReader, paging: PagingDep, bbox: BBoxD
 
 @router.get("/api/alerts/counts", response_model=AlertCounts)
 def count_alerts(store: StoreDep, _who: OpsReader, status: Annotated[AlertStatusFilter, Query()] = "open",
-                 level: Annotated[GridLevel | None, Query(description="1 town, 2 village, 3 natural village")] = None,
+                 level: Annotated[int | None, Query(ge=1, description="1 the coarsest (the seeds: 1 town, 2 village, "
+                                                                     "3 natural village)")] = None,
                  grid: Annotated[str | None, Query(max_length=64, description="this grid and the grids just under it")]
                  = None) -> dict[str, Any]:
     """Count alerts per grid of a level, or of a grid and its children; a grid's count includes its finer grids'."""

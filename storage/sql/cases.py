@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -123,6 +124,18 @@ class SqlCaseRepository:
         clause, params = self._where(status, platform, grid_code, any_grid, bbox, category, created_since,
                                      created_until)
         return self._db.scalar(f"SELECT count(*) FROM cases{clause}", params)
+
+    def count_open_by_grid(self, *, platform: Platform | None = None,
+                           any_grid: Sequence[str] | None = None) -> dict[str, int]:
+        """Return, per grid code at any level, how many cases not closed lie in it (a town counts its villages')."""
+        clause, params = where(("status <> ?", [str(CaseStatus.CLOSED)]), equals("platform", platform),
+                               self._in_grids(any_grid))
+        # Few distinct paths (one per finest grid), so group by path here and roll up to ancestors in Python.
+        counts: Counter[str] = Counter()
+        for row in self._db.execute(f"SELECT grid_path, count(*) AS n FROM cases{clause} GROUP BY grid_path", params):
+            for code in dict.fromkeys(self._d.path_from_db(row["grid_path"])):
+                counts[code] += row["n"]
+        return dict(counts)
 
     def open_near(self, *, category: str, bbox: BBox, created_since: datetime, limit: int = 20) -> list[Case]:
         """Return cases of the category not closed, lying in the WGS-84 bbox, created at or after created_since."""

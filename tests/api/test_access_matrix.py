@@ -40,6 +40,7 @@ class Check:
 
 
 DEVICE_ADMINS = {"admin", "operator"}
+GRID_ADMINS = {"admin", "operator"}
 DEVICE = {"id": "AQ-NEW", "kind": "air_quality", "name": "新站", "lon": LON, "lat": LAT}
 REPORT = {"title": "占道经营", "category": "unlicensed_trading", "lon": LON - 0.002, "lat": LAT}
 
@@ -47,6 +48,9 @@ REPORT = {"title": "占道经营", "category": "unlicensed_trading", "lon": LON 
 CHECKS = [
     Check("GET", "/api/grids", ALL),
     Check("GET", "/api/grids/locate?lon=120.0&lat=32.3", ALL),
+    Check("POST", "/api/grids/locate", ALL, body={"points": [[120.0, 32.3]]}),
+    Check("GET", "/api/grids/V01", ALL),
+    Check("GET", "/api/grids/sets", ALL),
     Check("GET", "/api/teams", ALL),
     Check("GET", "/api/teams/T-MKT-01/track", ALL),
     Check("GET", "/api/alerts", ALL),
@@ -82,6 +86,8 @@ CHECKS = [
     Check("DELETE", "/api/devices/quarantine/Q-2", DEVICE_ADMINS, ok=204),
     # A JSON body is refused (415) only once the scope check has let the caller in.
     Check("POST", "/api/devices/import", DEVICE_ADMINS, ok=415, body={}),
+    Check("PATCH", "/api/grids/V01", GRID_ADMINS, body={"name": "丰乐村"}),
+    Check("PUT", "/api/grids/V02/staff", GRID_ADMINS, body=[{"role": "head", "name": "张伟"}]),
     # Acknowledging is the command room's judgement: whoever commands cases.
     Check("POST", f"/api/alerts/{ALERT}/acknowledge", {"admin", "operator"}, body={"note": "seen"}),
 ]

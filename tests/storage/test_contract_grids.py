@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shapely.geometry import MultiPolygon, Polygon, box
 
-from gis.models import GridLevel
+from gis.models import GridLevel, GridStaff, StaffRole
 from storage import Store
 from tests.factories import make_grid
 
@@ -23,7 +23,8 @@ def _town_with_villages() -> list:
 
 
 def test_grid_round_trip_keeps_every_field_and_the_shape(store: Store) -> None:
-    grid = make_grid("T01", staff="Zhang Wei")
+    grid = make_grid("T01", staff=(GridStaff(StaffRole.HEAD, "Zhang Wei", "13900000000", "zhangwei"),
+                                   GridStaff(StaffRole.MEMBER, "Li Na")))
     multi = make_grid("V09", level=GridLevel.VILLAGE, parent_code="T01",
                       geometry=MultiPolygon([box(120.0, 32.3, 120.01, 32.31), box(120.02, 32.3, 120.03, 32.31)]))
     with store.unit_of_work() as uow:
@@ -32,7 +33,8 @@ def test_grid_round_trip_keeps_every_field_and_the_shape(store: Store) -> None:
         got, got_multi = uow.grids.get("T01"), uow.grids.get("V09")
         missing = uow.grids.get("nope")
     assert got == grid and got is not None
-    assert got.level is GridLevel.TOWN
+    assert got.level == 1 and type(got.level) is int
+    assert got.staff == grid.staff
     assert got.geometry.equals(grid.geometry)
     assert got_multi == multi and got_multi is not None
     assert got_multi.geometry.geom_type == "MultiPolygon" and got_multi.geometry.equals(multi.geometry)

@@ -193,7 +193,7 @@ def bad_level(features: list[dict[str, Any]]) -> None:
         (unknown_parent, r"^grids\.geojson feature 10 \(code \d+\): parent_code '999' is not the code of any grid"),
         (duplicate_code, r"^grids\.geojson feature 10: code '\d+' is already used by feature 9$"),
         (parent_two_levels_up, r"^grids\.geojson feature \d+ \(code \d+\): parent_code '321283101' is a level-1 grid"),
-        (bad_level, r"^grids\.geojson feature 5 \(code \d+\): level 'village' is not one of 1, 2, 3$"),
+        (bad_level, r"^grids\.geojson feature 5 \(code \d+\): level 'village' is not a whole number from 1 \(1 is the coarsest level\)$"),
     ],
 )
 def test_bad_grid_feature_is_reported_with_file_feature_and_field(

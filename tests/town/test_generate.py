@@ -12,7 +12,7 @@ import shapely
 from pyproj import Transformer
 
 from cases.models import Platform, TeamStatus
-from gis.models import GridLevel
+from gis.models import GridLevel, StaffRole
 from iot.models import SensorKind
 from town.files import write_town
 from town.generate import generate_town
@@ -112,7 +112,16 @@ def test_codes_are_hierarchical_and_names_chinese(town7: Town) -> None:
         assert codes[hamlet.parent_code].level == GridLevel.VILLAGE
         assert hamlet.name[-1] in "组庄垛舍圩"
     assert len({grid.name for grid in town7.grids}) == len(town7.grids)
-    assert all(HAN.match(grid.name) and HAN.match(grid.staff) for grid in town7.grids)
+    assert all(HAN.match(grid.name) for grid in town7.grids)
+    assert all(HAN.match(person.name) and re.fullmatch(r"1\d{10}", person.phone)
+               for grid in town7.grids for person in grid.staff)
+
+
+def test_every_grid_has_one_head_two_members_and_villages_an_inspector(town7: Town) -> None:
+    for grid in town7.grids:
+        roles = [person.role for person in grid.staff]
+        inspectors = [StaffRole.INSPECTOR] if grid.level == GridLevel.VILLAGE else []
+        assert roles == [StaffRole.HEAD, StaffRole.MEMBER, StaffRole.MEMBER, *inspectors], grid.code
 
 
 def test_every_camera_sensor_and_team_is_inside_the_town(town7: Town) -> None:
