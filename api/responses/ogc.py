@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.responses.cases import CaseFeature
 from api.responses.common import Instant
-from api.responses.resources import AlertFeature, CameraFeature, GridFeature, TeamFeature
+from api.responses.grids import GridFeature
+from api.responses.resources import AlertFeature, CameraFeature, TeamFeature
 
 
 class OgcModel(BaseModel):
