@@ -7,12 +7,9 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from cases.models import Platform, Team, TeamStatus
 from cases.repository import TeamRepository
 from gis.index import Coverage, GridIndex, PointIndex, Ranked, SectorIndex, rank
-from gis.models import Grid
 from gis.repository import GridRepository
 from video.health import Health
 from video.models import Camera, Mount
@@ -110,13 +107,10 @@ class Locator:
         """Return the codes of the grids containing a WGS-84 point, coarsest first."""
         return self._grids.locate(lon, lat).codes
 
-    def grid_paths_many(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
-        """Return the GridPath of each WGS-84 point (object array), an empty one outside every grid."""
-        return self._grids.locate_paths_many(lons, lats)
-
-    def grid(self, code: str) -> Grid | None:
-        """Return an indexed grid by code (the active set as of the last refresh)."""
-        return self._grids.get(code)
+    @property
+    def grid_index(self) -> GridIndex:
+        """Return the grid index as of the last refresh: hold it for a request so every answer comes from one set."""
+        return self._grids
 
     def covering_cameras(self, lon: float, lat: float, *, limit: int = 8,
                          health: HealthSource | None = None) -> list[CoveringCamera]:

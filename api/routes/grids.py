@@ -89,8 +89,9 @@ def locate(store: StoreDep, _who: OpsReader, locator: LocatorDep, lon: float, la
     wgs_lon, wgs_lat = normalise_position(lon, lat, crs, where="query parameters lon/lat")
     with store.read_only() as uow:
         locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
-    path = locator.grid_path(wgs_lon, wgs_lat)
-    grids = [grid for grid in (locator.grid(code) for code in path) if grid is not None]
+    index = locator.grid_index
+    path = index.locate(wgs_lon, wgs_lat).codes
+    grids = [grid for grid in (index.get(code) for code in path) if grid is not None]
     return {"lon": wgs_lon, "lat": wgs_lat, "crs": system.value, "grid_path": list(path),
             "grids": [grid_ref(g) for g in grids], "outside_jurisdiction": not path}
 
@@ -107,9 +108,10 @@ def locate_many(store: StoreDep, _who: OpsReader, locator: LocatorDep, body: Loc
     lons, lats = to_wgs84_many(xy[:, 0], xy[:, 1], system)
     with store.read_only() as uow:
         locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
-    paths = locator.grid_paths_many(lons, lats)
+    index = locator.grid_index  # one index for the whole answer, whatever refreshes meanwhile
+    paths = index.locate_paths_many(lons, lats)
     named = {code for path in set(paths.tolist()) for code in path.codes}
-    grids = {code: grid_ref(grid) for code in sorted(named) if (grid := locator.grid(code)) is not None}
+    grids = {code: grid_ref(grid) for code in sorted(named) if (grid := index.get(code)) is not None}
     points = [{"lon": x, "lat": y, "grid_path": list(path.codes), "outside_jurisdiction": not path.codes}
               for x, y, path in zip(lons.tolist(), lats.tolist(), paths.tolist(), strict=True)]
     return {"crs": system.value, "count": len(points), "outside": sum(p["outside_jurisdiction"] for p in points),

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from gis.errors import GridNotFound
+from gis.errors import GisError, GridNotFound
 from gis.hierarchy import check_hierarchy, check_staff
 from gis.models import Grid, GridSet, GridStaff, StaffRole
 from storage import revisions
@@ -87,6 +87,8 @@ class SqlGridRepository:
         by code: a grid given without staff keeps its code's, and staff of codes the new set drops are removed.
         """
         batch = list(grids)
+        if not batch:
+            raise GisError("a grid set needs at least one grid; an empty set would leave every point outside jurisdiction")
         check_hierarchy(batch)
         stamp = self._d.time_to_db(created_at, where="grid set created_at")
         active = self._active_set_id(for_update=True)

@@ -90,6 +90,7 @@ def test_replace_set_is_undone_with_its_unit_of_work(store: Store) -> None:
     ([make_grid("V01", level=2)], "level-2 grid needs a parent_code"),
     ([make_grid("T01", parent_code="T00")], "parent_code 'T00' is not the code"),
     ([make_grid("T01"), make_grid("T01")], "code is given twice"),
+    ([], "a grid set needs at least one grid"),
 ])
 def test_replace_set_refuses_a_broken_hierarchy_and_writes_nothing(store: Store, grids: list, message: str) -> None:
     with store.unit_of_work() as uow:
