@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 import shapely  # noqa: E402
+from bench.timing import best_of  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
 from access.models import Role  # noqa: E402
@@ -43,15 +44,6 @@ from town.generate import generate_town  # noqa: E402
 
 PASSWORD = "Bench-Grid-Api-2026"
 
-
-def _best_of(runs: int, work: Callable[[], object]) -> float:
-    """Return the fastest of runs timings of work() in seconds."""
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def main() -> None:
@@ -88,14 +80,14 @@ def main() -> None:
             answer = http.post("/api/grids/locate", json=body)  # warms the locator
             assert answer.status_code == 200, answer.text
             outside = answer.json()["outside"]
-            http_s = _best_of(args.runs, lambda: http.post("/api/grids/locate", json=body))
-            memory_s = _best_of(args.runs, lambda: index.locate_paths_many(*to_wgs84_many(gcj_lons, gcj_lats,
+            http_s = best_of(args.runs, lambda: http.post("/api/grids/locate", json=body))
+            memory_s = best_of(args.runs, lambda: index.locate_paths_many(*to_wgs84_many(gcj_lons, gcj_lats,
                                                                                            Crs.GCJ02)))
             listing = "/api/grids?level=3&format=geojson&limit=1000"
             assert http.get(listing).status_code == 200
-            list_s = _best_of(args.runs, lambda: http.get(listing))
+            list_s = best_of(args.runs, lambda: http.get(listing))
             with store.read_only() as uow:
-                store_s = _best_of(args.runs, lambda: uow.grids.list(level=3, limit=1000))
+                store_s = best_of(args.runs, lambda: uow.grids.list(level=3, limit=1000))
         store.close()
     print(json.dumps({
         "points": args.points, "outside": outside, "cases": args.cases,

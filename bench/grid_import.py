@@ -29,6 +29,7 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.timing import best_of  # noqa: E402
 from gis.grid_files import read_grid_file  # noqa: E402
 from gis.grid_validation import validate_grids  # noqa: E402
 from gridwatch.grid_import import import_grid_file  # noqa: E402
@@ -117,9 +118,9 @@ def main() -> None:
             report = validate_grids(read_grid_file(file))
             findings[file] = len(report.errors)
 
-        baseline_s = _best_of(args.runs, baseline)
-        ours_s = _best_of(args.runs, ours)
-        faulty_s = _best_of(args.runs, lambda: ours(faulty_path))
+        baseline_s = best_of(args.runs, baseline)
+        ours_s = best_of(args.runs, ours)
+        faulty_s = best_of(args.runs, lambda: ours(faulty_path))
         # The whole import as in production: a store holding a set, devices and cameras, and a new survey (another
         # jitter of the lattice) replacing it, so the relocation has points to move.
         resurvey = Path(folder) / "resurvey.gpkg"
@@ -160,14 +161,6 @@ def _seed_things(store: object, frame: gpd.GeoDataFrame, devices: int, seed: int
         uow.cameras.upsert_many([Camera(f"c{i}", f"c{i}", float(lons[i]), float(lats[i]), 0.0, 60.0, 100.0)
                                  for i in range(0, devices, 5)])
 
-
-def _best_of(runs: int, work: object) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()  # type: ignore[operator]
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 if __name__ == "__main__":

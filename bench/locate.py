@@ -27,18 +27,10 @@ from shapely.strtree import STRtree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.timing import best_of  # noqa: E402
 from gis.index import GridIndex  # noqa: E402
 from town.generate import generate_town  # noqa: E402
 
-
-def _best_of(runs: int, work: Callable[[], object]) -> float:
-    """Return the fastest of runs timings of work() in seconds."""
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def _per_leaf(leaves: list[shapely.Geometry], xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
@@ -95,13 +87,13 @@ def main() -> None:
     minx, miny, maxx, maxy = shapely.total_bounds(leaves)
     lons, lats = rng.uniform(minx, maxx, args.points), rng.uniform(miny, maxy, args.points)
 
-    ours_s = _best_of(args.runs, lambda: index.locate_many(lons, lats))
+    ours_s = best_of(args.runs, lambda: index.locate_many(lons, lats))
     baselines = {
-        "strtree_query_intersects": _best_of(args.runs, lambda: tree.query(shapely.points(lons, lats),
+        "strtree_query_intersects": best_of(args.runs, lambda: tree.query(shapely.points(lons, lats),
                                                                            predicate="intersects")),
-        "strtree_candidates_then_intersects_xy": _best_of(args.runs, lambda: _candidates_then_xy(
+        "strtree_candidates_then_intersects_xy": best_of(args.runs, lambda: _candidates_then_xy(
             tree, leaf_array, lons, lats)),
-        "per_leaf_bbox_then_contains_xy": _best_of(args.runs, lambda: _per_leaf(leaves, lons, lats)),
+        "per_leaf_bbox_then_contains_xy": best_of(args.runs, lambda: _per_leaf(leaves, lons, lats)),
     }
     best_name = min(baselines, key=baselines.__getitem__)
 
