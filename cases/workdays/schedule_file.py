@@ -156,7 +156,7 @@ def check_schedule(lines: Sequence[ScheduleLine], *, year: int | None = None, or
     if not lines and not problems:
         problems.append("file: no days")
     if problems:
-        raise ScheduleInvalid(problems, where=where)
+        raise ScheduleInvalid(sorted(problems, key=_line_order), where=where)
     assert year is not None
     days = tuple(SpecialDay(day, kind, line.name.strip()) for line, day, kind in sorted(parsed, key=lambda p: p[1]))
     return YearSchedule(year=year, days=days, source=CalendarSource.LOADED, origin=origin, note=note)
@@ -173,3 +173,9 @@ def _near_holiday(day: date, holidays: set[date]) -> bool:
         return True  # it may pay for a holiday of the year before or after (30 Dec worked for 1 Jan)
     return any(abs(day - h) <= reach for h in holidays)
 
+
+
+def _line_order(problem: str) -> tuple[int, int]:
+    """Sort problems by line, the file's own last."""
+    head = problem.split(":", 1)[0]
+    return (1, 0) if not head.startswith("line ") else (0, int(head[5:]))
