@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 
-from cases.workdays.calendar import WorkingCalendar
-from cases.workdays.days import CalendarSource
+from cases.workdays.days import CalendarSource, YearSchedule
+from cases.workdays.package import package_schedule
 
 WARN_DAYS_BEFORE_NEW_YEAR = 60  # the State Council publishes the next year's schedule in October to December
 
@@ -34,6 +35,15 @@ def needed_years(today: date, *, warn_days: int = WARN_DAYS_BEFORE_NEW_YEAR) -> 
     return [today.year] + ([today.year + 1] if (next_year - today).days <= warn_days else [])
 
 
-def coverage(calendar: WorkingCalendar, today: date, *, warn_days: int = WARN_DAYS_BEFORE_NEW_YEAR) -> CalendarCoverage:
-    """Return where the calendar of each year deadlines need today comes from."""
-    return CalendarCoverage({y: calendar.source(y) for y in needed_years(today, warn_days=warn_days)})
+def source_of(year: int, loaded: Collection[int], *,
+              package: Callable[[int], YearSchedule | None] = package_schedule) -> CalendarSource:
+    """Return where year's calendar comes from, given the years loaded into the store."""
+    if year in loaded:
+        return CalendarSource.LOADED
+    return CalendarSource.PACKAGE if package(year) is not None else CalendarSource.FALLBACK
+
+
+def coverage(loaded: Collection[int], today: date, *, warn_days: int = WARN_DAYS_BEFORE_NEW_YEAR,
+             package: Callable[[int], YearSchedule | None] = package_schedule) -> CalendarCoverage:
+    """Return where the calendar of each year deadlines need on today comes from (loaded: the store's years)."""
+    return CalendarCoverage({y: source_of(y, loaded, package=package) for y in needed_years(today, warn_days=warn_days)})
