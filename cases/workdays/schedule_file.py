@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -106,37 +106,42 @@ def _read_yaml(text: str) -> tuple[list[ScheduleLine], str]:
 
 
 def check_schedule(lines: Sequence[ScheduleLine], *, year: int | None = None, origin: str = "", note: str = "",
-                   where: str = "schedule") -> YearSchedule:
+                   where: str = "schedule", label: Callable[[int], str] = "line {}".format) -> YearSchedule:
     """Return the checked schedule of one year, or raise ScheduleInvalid naming every bad line.
 
     Dates must be real and in the year (given, or that of the first date), none twice; a workday entry
     must be a Saturday or Sunday within two weeks of a holiday (or of the year's edge, for the next
     New Year); there are no more make-up workdays than holidays on weekdays. A holiday may fall on a
-    weekend (a festival on a Sunday is named, and off anyway: 2015's Mid-Autumn Festival).
+    weekend (a festival on a Sunday is named, and off anyway: 2015's Mid-Autumn Festival). label turns a
+    line number into the words that name it ("line 4", or "days[3]" for an API body).
     """
-    problems: list[str] = []
+    found: list[tuple[int, str]] = []
+
+    def problem(number: int, text: str) -> None:
+        found.append((number, f"{label(number)}: {text}"))
+
     parsed: list[tuple[ScheduleLine, date, EntryKind]] = []
     seen: dict[date, int] = {}
     for line in lines:
         try:
             day = date.fromisoformat(line.date.strip())
         except ValueError:
-            problems.append(f"line {line.line}: date {line.date!r} is no YYYY-MM-DD date")
+            problem(line.line, f"date {line.date!r} is no YYYY-MM-DD date")
             continue
         try:
             kind = EntryKind(line.kind.strip().lower())
         except ValueError:
-            problems.append(f"line {line.line}: kind {line.kind!r} must be holiday or workday")
+            problem(line.line, f"kind {line.kind!r} must be holiday or workday")
             continue
         if len(line.name) > MAX_NAME:
-            problems.append(f"line {line.line}: name is longer than {MAX_NAME} characters")
+            problem(line.line, f"name is longer than {MAX_NAME} characters")
             continue
         year = day.year if year is None else year
         if day.year != year:
-            problems.append(f"line {line.line}: {day} is not in {year}")
+            problem(line.line, f"{day} is not in {year}")
             continue
         if day in seen:
-            problems.append(f"line {line.line}: {day} is already on line {seen[day]}")
+            problem(line.line, f"{day} is already on {label(seen[day])}")
             continue
         seen[day] = line.line
         parsed.append((line, day, kind))
@@ -144,19 +149,19 @@ def check_schedule(lines: Sequence[ScheduleLine], *, year: int | None = None, or
     for line, day, kind in parsed:
         if kind is EntryKind.WORKDAY:
             if day.weekday() < 5:
-                problems.append(f"line {line.line}: workday {day} is a {_WEEKDAYS[day.weekday()]}, already worked; "
+                problem(line.line, f"workday {day} is a {_WEEKDAYS[day.weekday()]}, already worked; "
                                 "only a Saturday or Sunday can be a make-up workday")
             elif not _near_holiday(day, holidays):
-                problems.append(f"line {line.line}: make-up workday {day} is more than {MAKEUP_REACH_DAYS} days "
+                problem(line.line, f"make-up workday {day} is more than {MAKEUP_REACH_DAYS} days "
                                 "from every holiday of the file")
     makeups = sum(1 for _, _, kind in parsed if kind is EntryKind.WORKDAY)
     weekday_holidays = sum(1 for day in holidays if day.weekday() < 5)
     if makeups > weekday_holidays:
-        problems.append(f"file: {makeups} make-up workdays pay for only {weekday_holidays} holidays on weekdays")
-    if not lines and not problems:
-        problems.append("file: no days")
-    if problems:
-        raise ScheduleInvalid(sorted(problems, key=_line_order), where=where)
+        found.append((1 << 62, f"file: {makeups} make-up workdays pay for only {weekday_holidays} holidays on weekdays"))
+    if not lines:
+        found.append((0, "file: no days"))
+    if found:
+        raise ScheduleInvalid([text for _, text in sorted(found, key=lambda f: f[0])], where=where)
     assert year is not None
     days = tuple(SpecialDay(day, kind, line.name.strip()) for line, day, kind in sorted(parsed, key=lambda p: p[1]))
     return YearSchedule(year=year, days=days, source=CalendarSource.LOADED, origin=origin, note=note)
@@ -174,8 +179,3 @@ def _near_holiday(day: date, holidays: set[date]) -> bool:
     return any(abs(day - h) <= reach for h in holidays)
 
 
-
-def _line_order(problem: str) -> tuple[int, int]:
-    """Sort problems by line, the file's own last."""
-    head = problem.split(":", 1)[0]
-    return (1, 0) if not head.startswith("line ") else (0, int(head[5:]))
