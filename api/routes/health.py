@@ -18,7 +18,7 @@ from gis.zone import CHINA_TZ
 router = APIRouter(tags=["health"])
 
 # The command room's day begins at midnight Beijing time.
-LOCAL_TZ = CHINA_TZ
+LOCAL_TZ = CHINA_TZ  # kept for callers of this module; the definition is gis.zone's
 OPEN_STATUSES = tuple(s for s in CaseStatus if s is not CaseStatus.CLOSED)
 
 
