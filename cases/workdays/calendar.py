@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 
 from cases.workdays.days import CalendarSource, DayKind, YearSchedule, kind_of
 from cases.workdays.errors import CalendarError
@@ -33,6 +34,13 @@ class _Year:
         self.first = first.toordinal()
         self.prefix = prefix
         self.total = prefix[-1]
+
+
+@lru_cache(maxsize=256)
+def _year_table(schedule: YearSchedule) -> _Year:
+    # Shared by every calendar built from the same schedule: a request that builds its calendar from the
+    # store pays for a year's table once per process, not once per request.
+    return _Year(schedule)
 
 
 class WorkingCalendar:
@@ -84,7 +92,7 @@ class WorkingCalendar:
         if table is None:
             if not 1 <= year <= 9999:
                 raise CalendarError(f"calendar: year {year} is out of range")
-            table = self._years[year] = _Year(self.schedule(year))
+            table = self._years[year] = _year_table(self.schedule(year))
         return table
 
     def _nth_workday_after(self, day: date, n: int) -> date:
