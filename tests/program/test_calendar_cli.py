@@ -91,3 +91,10 @@ def test_show_and_check_say_when_a_year_only_has_the_fallback(cli_store: str, tm
     assert runner.invoke(app, ["calendar", "load", str(path)]).exit_code == 0
     check = runner.invoke(app, ["calendar", "check"])  # 61 days before 2032: only 2031 is needed
     assert check.exit_code == 0, check.output
+
+
+def test_the_shipped_example_checks_and_says_it_is_an_example(cli_store: str) -> None:
+    path = Path(__file__).resolve().parents[2] / "deploy" / "calendar" / "2027.example.csv"
+    assert "EXAMPLE ONLY" in path.read_text(encoding="utf-8")
+    result = runner.invoke(app, ["calendar", "load", str(path), "--dry-run"])
+    assert result.exit_code == 0 and "2027: 6 holidays, 0 make-up workdays" in result.output
