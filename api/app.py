@@ -21,6 +21,7 @@ from api.feedhub import FeedHub
 from api.inputs import install_input_guards
 from api.routes import (alert_rules, alerts, assignments, attachments, audit, auth, cases, devices, docs, events, grids,
                         health, jobs, live, page, resources, spatial, tracks)
+from api.routes import calendar as calendar_routes
 from api.routes import metrics as metrics_route
 from api.routes import ogc
 from cases.locator import Locator
@@ -77,7 +78,7 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     install_audit_trail(app)
     install_input_guards(app, upload_max_bytes=upload_max_bytes)
     for module in (health, auth, grids, cases, assignments, attachments, alerts, resources, alert_rules, devices, tracks,
-                   live, events, audit, jobs, metrics_route, spatial, page, docs):
+                   live, events, audit, jobs, metrics_route, spatial, calendar_routes, page, docs):
         app.include_router(module.router)
     app.include_router(auth.users_router)
     ogc.install(app)

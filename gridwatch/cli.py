@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from gridwatch.cli_access import apikeys_app, audit_app, users_app
+from gridwatch.cli_calendar import calendar_app
 from gridwatch.cli_cameras import cameras_app
 from gridwatch.cli_devices import devices_app
 from gridwatch.cli_grids import grids_app
@@ -29,6 +30,7 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(cameras_app, name="cameras")
 app.add_typer(devices_app, name="devices")
 app.add_typer(grids_app, name="grids")
+app.add_typer(calendar_app, name="calendar")
 console = Console()
 
 

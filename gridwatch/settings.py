@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from cases.alarm_policy import AlertLinking
+from cases.workdays import CalendarError, OfficeHours, parse_office_hours
 from iot.errors import IngestError
 from iot.topics import DEFAULT_ROOT, check_root
 from video.diagnosis import Thresholds
@@ -130,6 +131,30 @@ class AlertSettings(BaseSettings):
         return AlertLinking(radius_m=self.link_radius_m, window=timedelta(minutes=self.link_window_min))
 
 
+class CalendarSettings(BaseSettings):
+    """The working calendar (GRIDWATCH_CALENDAR_*): office hours of a working day, and when to warn of next year."""
+
+    model_config = SettingsConfigDict(env_prefix="GRIDWATCH_CALENDAR_", env_file=".env", extra="ignore")
+
+    office_hours: str = Field("08:30-12:00,13:30-17:30", description="Sessions of a working day in Beijing time that "
+                                                                     "deadlines in working hours count: HH:MM-HH:MM,...")
+    warn_days: int = Field(60, ge=0, le=366, description="/healthz warns this many days before 1 January when next "
+                                                         "year has no holiday schedule.")
+
+    @field_validator("office_hours")
+    @classmethod
+    def _office_hours(cls, value: str) -> str:
+        try:
+            parse_office_hours(value)
+        except CalendarError as exc:
+            raise ValueError(str(exc)) from exc
+        return value
+
+    def parsed_office_hours(self) -> OfficeHours:
+        """Return the office hours as the calendar takes them."""
+        return parse_office_hours(self.office_hours)
+
+
 class Settings(BaseSettings):
     """Where the store, the broker and the HTTP server are, and where files live."""
 
@@ -171,6 +196,8 @@ class Settings(BaseSettings):
     alerts: AlertSettings = Field(default_factory=AlertSettings, description="How alerts join open cases nearby.")
     video_live: VideoLiveSettings = Field(default_factory=VideoLiveSettings,
                                           description="The live relay and the snapshots of new cases.")
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings,
+                                       description="Office hours and the holiday-schedule warning.")
 
     @field_validator("http_bind")
     @classmethod

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-# China has kept UTC+8 all year since 1991; a fixed offset needs no tz database on the host.
-BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+from gis.zone import CHINA_TZ
+
+BEIJING = CHINA_TZ  # the one definition lives in gis, which every package may import
 
 
 def beijing_time(moment: datetime) -> str:

@@ -8,14 +8,13 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from gis.crs import normalise_position
 from gis.errors import GisError
+from gis.zone import CHINA_TZ
 from iot.errors import IngestError
 from iot.models import Device, Reading, TeamPosition
 
-CHINA_TZ = ZoneInfo("Asia/Shanghai")
 MAX_PAYLOAD_BYTES = 64 * 1024
 MAX_METRICS = 32
 # A device clock ahead of ours by more than this is broken, not early.

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from access.models import Role
+from api.responses.calendar import CalendarHealth
 from api.responses.common import Instant, Page, ReadModel
 from cases.models import Platform
 
@@ -49,6 +50,8 @@ class HealthRead(ReadModel):
     counts: HealthCounts
     last_reading_at: Annotated[Instant | None, Field(description="time of the newest stored reading")]
     ingest: IngestCounts | None
+    calendar: Annotated[CalendarHealth, Field(description="whether the years deadlines need now have a holiday "
+                                                          "schedule; fallback: Monday to Friday are assumed")]
 
 
 class HealthUnavailable(ReadModel):

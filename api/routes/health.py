@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -13,11 +12,13 @@ from alerts.models import OPEN_STATUSES as OPEN_ALERT_STATUSES
 from api.deps import ClockDep, StoreDep
 from api.responses import HealthRead, HealthUnavailable
 from cases.models import CaseStatus
+from cases.workdays import WARN_DAYS_BEFORE_NEW_YEAR, coverage
+from gis.zone import CHINA_TZ
 
 router = APIRouter(tags=["health"])
 
 # The command room's day begins at midnight Beijing time.
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+LOCAL_TZ = CHINA_TZ  # kept for callers of this module; the definition is gis.zone's
 OPEN_STATUSES = tuple(s for s in CaseStatus if s is not CaseStatus.CLOSED)
 
 
@@ -41,8 +42,15 @@ def healthz(request: Request, store: StoreDep, clock: ClockDep) -> dict[str, Any
                 "open_alerts": uow.alerts.count(status=OPEN_ALERT_STATUSES),  # not cleared
                 "dead_letters": uow.dead_letters.count(),
             }
+            loaded = uow.work_calendar.loaded_years()
     except Exception as exc:  # noqa: BLE001 - any failure means unhealthy, and the body says which
         return JSONResponse({"status": "unavailable", "store": store.name, "detail": str(exc)}, status_code=503)
     stats = getattr(request.app.state, "ingest_stats", None)
-    return {"status": "ok", "store": store.name, "counts": counts,
+    # Deadlines count working days: without this year's (or, near its end, next year's) holiday schedule they
+    # are counted Monday to Friday, and the page shows a banner until an admin loads it.
+    warn_days = getattr(request.app.state, "calendar_warn_days", WARN_DAYS_BEFORE_NEW_YEAR)
+    known = coverage(loaded, clock().astimezone(CHINA_TZ).date(), warn_days=warn_days)
+    calendar = {"status": known.status, "uncovered_years": known.uncovered,
+                "sources": {str(y): s for y, s in known.sources.items()}}
+    return {"status": "ok", "store": store.name, "counts": counts, "calendar": calendar,
             "last_reading_at": newest.isoformat() if newest else None, "ingest": stats.snapshot() if stats else None}

@@ -415,6 +415,7 @@ async function pollHealth() {
     health.dataset.state = h.status === "ok" ? "ok" : "degraded";
     health.title = `API ${h.status} · store ${h.store ?? "?"} · last reading ${h.last_reading_at ?? "none"}`;
     health.textContent = h.status === "ok" ? `API ok · ${h.store ?? ""}` : `API ${h.status}`;
+    showCalendarWarning(h.calendar);
   } catch (err) {
     const health = $("#health");
     health.dataset.state = "down";
@@ -440,6 +441,16 @@ function updateLocalCounters() {
     setCounter("#count-dispatched", healthDispatched);
   }
   if (healthOpen == null) setCounter("#count-open", localOpen());
+}
+
+/** Warn while a year deadlines need has no holiday schedule (deadlines then count Monday to Friday). */
+function showCalendarWarning(calendar) {
+  const box = $("#calendar-warning");
+  const years = (calendar && calendar.status === "fallback" && calendar.uncovered_years) || [];
+  box.hidden = years.length === 0;
+  // textContent, never innerHTML: the years come from the server but the page escapes by default.
+  box.textContent = years.length ? `No holiday schedule for ${years.join(", ")}: deadlines count Mon–Fri · ` +
+    `未导入${years.join("、")}年节假日安排 (gridwatch calendar load)` : "";
 }
 
 function setCounter(sel, value) {

@@ -24,6 +24,7 @@ from storage.sql.spatial_stats import SqlSpatialStatsRepository
 from storage.sql.jobs import SqlJobRunRepository
 from storage.sql.team_positions import SqlTeamTrackRepository
 from storage.sql.teams import SqlTeamRepository
+from storage.sql.work_calendar import SqlWorkCalendarRepository
 
 
 class SqlUnitOfWork:
@@ -57,6 +58,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditRepository(db)
         self.job_runs = SqlJobRunRepository(db)
         self.spatial_stats = SqlSpatialStatsRepository(db)
+        self.work_calendar = SqlWorkCalendarRepository(db)
 
     def flush(self) -> None:
         """Write what is pending (revision bumps) before the commit."""
