@@ -12,13 +12,14 @@ from fastapi.responses import JSONResponse
 from alerts.models import OPEN_STATUSES as OPEN_ALERT_STATUSES
 from api.deps import ClockDep, StoreDep
 from api.responses import HealthRead, HealthUnavailable
+from cases.lifecycle import FINISHED
 from cases.models import CaseStatus
 
 router = APIRouter(tags=["health"])
 
 # The command room's day begins at midnight Beijing time.
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-OPEN_STATUSES = tuple(s for s in CaseStatus if s is not CaseStatus.CLOSED)
+OPEN_STATUSES = tuple(s for s in CaseStatus if s not in FINISHED)
 
 
 def start_of_local_day(now: datetime) -> datetime:
