@@ -13,7 +13,7 @@ from cases.lifecycle import Action
 from cases.models import Case, Platform
 
 COMMAND_ACTIONS = frozenset({Action.ACCEPT, Action.ROUTE, Action.DISPATCH, Action.VERIFY, Action.CLOSE,
-                             Action.EVALUATE})
+                             Action.EVALUATE, Action.REJECT, Action.ESCALATE, Action.MERGE, Action.REOPEN})
 WORK_ACTIONS = frozenset({Action.START, Action.FEEDBACK})
 PERSONAL_FIELDS = ("reporter", "reporter_phone")
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from access.errors import AccountLocked, Forbidden, InvalidAccount, NotAuthenticated, RateLimited
 from alerts.errors import AlertConflict, AlertError, AlertNotFound, AlertRuleExists, AlertRuleNotFound
 from api.uploads import UploadTooLarge, UploadTypeRefused
-from cases.errors import CaseError, CaseNotFound, IllegalTransition, NoTeamAvailable
+from cases.errors import CaseError, CaseNotFound, IllegalTransition, NoTeamAvailable, VersionConflict
 from gis.errors import GisError, GridNotFound
 from iot.errors import DeviceError, DeviceExists, DeviceNotFound, IngestError
 from storage import StorageError
@@ -40,6 +40,7 @@ ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (UploadTypeRefused, 415),
     (CaseNotFound, 404),
     (IllegalTransition, 409),
+    (VersionConflict, 409),
     (NoTeamAvailable, 409),
     (CaseError, 422),
     (AlertNotFound, 404),
@@ -65,6 +66,14 @@ class ErrorBody(BaseModel):
     detail: str
 
 
+class ConflictBody(BaseModel):
+    """A 409: why the step cannot be taken now; a stale version also says the case's current version and status."""
+
+    detail: str
+    version: int | None = None
+    status: str | None = None
+
+
 class InvalidBody(BaseModel):
     """A 422: a field that failed validation (a list naming each field's loc) or a domain rule (a message)."""
 
@@ -80,7 +89,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: _doc("No valid credentials"),
     403: _doc("The caller's role may not do this"),
     404: _doc("No such object within the caller's reach"),
-    409: _doc("The step is not allowed now, or the object already exists"),
+    409: _doc("The step is not allowed now, the version is stale, or the object already exists", ConflictBody),
     413: _doc("Upload too large"),
     415: _doc("Upload type not accepted"),
     422: _doc("A field or rule was not met", InvalidBody),
@@ -111,7 +120,16 @@ def error_headers(exc: Exception) -> dict[str, str]:
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(exc, RateLimited):
         headers["Retry-After"] = str(exc.retry_after_s)
+    if isinstance(exc, VersionConflict):
+        headers["ETag"] = f'"{exc.version}"'
     return headers
+
+
+def error_body(exc: Exception) -> dict[str, Any]:
+    """Return the body of an error's answer: the message, and for a stale version the case's current one."""
+    if isinstance(exc, VersionConflict):
+        return {"detail": str(exc), "version": exc.version, "status": exc.status}
+    return {"detail": str(exc)}
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -121,7 +139,7 @@ def install_error_handlers(app: FastAPI) -> None:
         status = status_for(exc)
         if status >= 500:
             logger.error("%s: %s", type(exc).__name__, exc)
-        return JSONResponse({"detail": str(exc)}, status_code=status, headers=error_headers(exc))
+        return JSONResponse(error_body(exc), status_code=status, headers=error_headers(exc))
 
     for cls in (NotFound, *(cls for cls, _ in ERROR_STATUS)):
         app.add_exception_handler(cls, handle)

@@ -50,8 +50,11 @@ class StepRequest(Strict):
     note: Annotated[str, Field(max_length=2000)] = ""
     team_id: Annotated[str | None, Field(max_length=64, description="dispatch: this team instead of the nearest")] = None
     platform: Annotated[Platform | None, Field(description="route: the new lead platform")] = None
-    passed: Annotated[bool, Field(description="verify: false sends the case back to handling")] = True
+    passed: Annotated[bool, Field(description="verify: false returns the case to its team for rework")] = True
     satisfaction: Annotated[int | None, Field(ge=1, le=5, description="evaluate: the reporter's satisfaction")] = None
+    target_case_id: Annotated[int | None, Field(ge=1, le=2**63 - 1, description="merge: the open case it joins")] = None
+    attachments: Annotated[list[Annotated[str, Field(min_length=1, max_length=500)]],
+                           Field(max_length=20, description="ids or URLs of files already stored")] = []
 
 
 ACTIONS = tuple(a.value for a in Action if a is not Action.REPORT)

@@ -15,3 +15,12 @@ class IllegalTransition(CaseError):
 
 class NoTeamAvailable(CaseError):
     """No available team of the platform could be dispatched."""
+
+
+class VersionConflict(CaseError):
+    """The step named a version of the case that is no longer current: someone changed it first."""
+
+    def __init__(self, message: str, *, version: int, status: str) -> None:
+        super().__init__(message)
+        self.version = version
+        self.status = status

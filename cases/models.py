@@ -18,15 +18,29 @@ class Platform(StrEnum):
 
 
 class CaseStatus(StrEnum):
-    """Where a case stands in the closed loop (闭环管理)."""
+    """Where a case stands in the closed loop (闭环管理), GB/T 30428's steps and the side roads off them.
+
+    Three stored values keep their first names (accepted, handling, fed_back) because API clients, the live feed
+    and stored rows already speak them; REGISTERED, IN_PROGRESS and HANDLED are the standard's names for them.
+    """
 
     REPORTED = "reported"
     ACCEPTED = "accepted"
+    ROUTED = "routed"
     DISPATCHED = "dispatched"
     HANDLING = "handling"
     FED_BACK = "fed_back"
     VERIFIED = "verified"
     CLOSED = "closed"
+    EVALUATED = "evaluated"
+    RETURNED = "returned"
+    REJECTED = "rejected"
+    ESCALATED = "escalated"
+    MERGED = "merged"
+    # Aliases (the same members): the standard's names for the stored values.
+    REGISTERED = "accepted"
+    IN_PROGRESS = "handling"
+    HANDLED = "fed_back"
 
 
 class CaseSource(StrEnum):
@@ -66,6 +80,9 @@ class Case:
     reporter_phone: str = ""
     alert_id: int | None = None
     satisfaction: int | None = None
+    # Bumped by every change; a step names the version it saw (optimistic concurrency).
+    version: int = 1
+    merged_into: int | None = None
     id: int | None = None
 
     @property
@@ -86,6 +103,9 @@ class CaseEvent:
     to_status: CaseStatus
     note: str = ""
     data: dict[str, Any] = field(default_factory=dict, hash=False)
+    role: str = ""
+    # Ids or URLs of files already in the file store that the step refers to.
+    attachments: tuple[str, ...] = ()
     id: int | None = None
 
 
@@ -100,7 +120,11 @@ class ReleaseReason(StrEnum):
     """Why an assignment ended and gave its team back."""
 
     FED_BACK = "fed_back"
+    VERIFIED = "verified"
     CASE_CLOSED = "case_closed"
+    REJECTED = "rejected"
+    MERGED = "merged"
+    ESCALATED = "escalated"
     WITHDRAWN = "withdrawn"
 
 

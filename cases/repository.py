@@ -17,8 +17,8 @@ class CaseRepository(Protocol):
         """Store a new case and return it with its id."""
         ...
 
-    def update(self, case: Case) -> None:
-        """Overwrite the stored case with the same id."""
+    def update(self, case: Case) -> Case:
+        """Overwrite the stored case if it is still at case.version; return it with its next version (else StorageError)."""
         ...
 
     def get(self, case_id: int, *, for_update: bool = False) -> Case | None:

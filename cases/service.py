@@ -9,8 +9,8 @@ from typing import Any
 from alerts.repository import AlertRepository
 from alerts.models import Alert
 from alerts.service import clear
-from cases.errors import CaseError, CaseNotFound, NoTeamAvailable
-from cases.lifecycle import Action, next_status
+from cases.errors import CaseError, CaseNotFound, NoTeamAvailable, VersionConflict
+from cases.lifecycle import FINISHED, STEPS, Action, Need, next_status
 from cases.locator import Locator
 from cases.models import (Assignment, AssignmentRole, Case, CaseEvent, CaseSource, CaseStatus, Platform, ReleaseReason,
                           Team, TeamStatus)
@@ -44,6 +44,8 @@ class StepInput:
     platform: Platform | None = None
     passed: bool = True
     satisfaction: int | None = None
+    target_case_id: int | None = None
+    attachments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +62,7 @@ class StepResult:
 
 
 def report_case(*, repo: CaseRepository, case_in: CaseCreate, grid_path: tuple[str, ...], actor: str,
-                at: datetime) -> StepResult:
+                at: datetime, role: str = "") -> StepResult:
     """Open a case in 'reported', routed to its lead platform by category, and log the report."""
     if case_in.category not in CATEGORIES:
         raise CaseError(f"category {case_in.category!r}: unknown; use a code from GET /api/categories")
@@ -72,20 +74,29 @@ def report_case(*, repo: CaseRepository, case_in: CaseCreate, grid_path: tuple[s
     ))
     event = repo.append_event(CaseEvent(
         case_id=case.id, action=Action.REPORT, actor=actor, at=at, from_status=None, to_status=case.status,  # type: ignore[arg-type]
-        note=case_in.description, data={"source": str(case_in.source), "category": case_in.category},
+        note=case_in.description, data={"source": str(case_in.source), "category": case_in.category}, role=role,
     ))
     return StepResult(case, event)
 
 
 def take_step(*, cases: CaseRepository, teams: TeamRepository, assignments: AssignmentRepository,
               alerts: AlertRepository, locator: Locator, case_id: int, step_in: StepInput, actor: str,
-              at: datetime) -> StepResult:
-    """Take one step of the loop on a case, or raise IllegalTransition / CaseError / NoTeamAvailable."""
+              at: datetime, role: str = "", expected_version: int | None = None) -> StepResult:
+    """Take one step of the loop on a case, or raise IllegalTransition / VersionConflict / CaseError / NoTeamAvailable.
+
+    expected_version is the case's version the caller saw (None: whatever is current); a step on an older one is
+    refused before anything changes, so two operators cannot both act on what only one of them saw.
+    """
     case = cases.get(case_id, for_update=True)
     if case is None:
         raise CaseNotFound(f"case {case_id}: no such case")
-    passed = step_in.passed if step_in.action is Action.VERIFY else True
-    to_status = next_status(step_in.action, case.status, case_id=case_id, passed=passed)
+    if expected_version is not None and expected_version != case.version:
+        raise VersionConflict(f"case {case_id}: version {expected_version} is stale; it is now version {case.version}"
+                              f" and '{case.status}'", version=case.version, status=str(case.status))
+    action = step_in.action
+    passed = step_in.passed if action is Action.VERIFY else True
+    to_status = next_status(action, case.status, case_id=case_id, passed=passed)
+    _check_needs(case, step_in)
     changes: dict[str, Any] = {"status": to_status, "updated_at": at}
     data: dict[str, Any] = {}
     team: Team | None = None
@@ -94,46 +105,67 @@ def take_step(*, cases: CaseRepository, teams: TeamRepository, assignments: Assi
     released: tuple[Assignment, ...] = ()
     cleared_alerts: tuple[Alert, ...] = ()
 
-    if step_in.action is Action.ROUTE:
-        if step_in.platform is None:
-            raise CaseError(f"case {case_id}: 'route' needs a platform")
+    if action is Action.ROUTE:
         changes["platform"] = step_in.platform
         data["platform"] = str(step_in.platform)
-    elif step_in.action is Action.DISPATCH:
+    elif action is Action.DISPATCH:
         team, distance = _claim_team(teams=teams, locator=locator, case=case, team_id=step_in.team_id)
         assignment = assignments.add(Assignment(case_id=case_id, team_id=team.id, platform=team.platform,
                                                 role=AssignmentRole.LEAD, dispatched_at=at, task=step_in.note))
         data.update(team_id=team.id, team_name=team.name, assignment_id=assignment.id,
                     distance_m=None if distance is None else round(distance, 1))
-    elif step_in.action is Action.START:
+    elif action is Action.START:
         for active in assignments.for_case(case_id, active_only=True):
             assignments.mark_arrived(active.id, at=at)  # type: ignore[arg-type]
-    elif step_in.action is Action.FEEDBACK:
-        # The team's work is done once it reports back; verification is the command room's.
-        released = _release(teams=teams, assignments=assignments, case_id=case_id, at=at, reason=ReleaseReason.FED_BACK)
-    elif step_in.action is Action.VERIFY:
+    elif action is Action.VERIFY:
         data["passed"] = passed
-    elif step_in.action is Action.CLOSE:
-        released = _release(teams=teams, assignments=assignments, case_id=case_id, at=at,
-                            reason=ReleaseReason.CASE_CLOSED)
-        cleared_alerts = _clear_alerts(alerts=alerts, case=case, at=at)
-    elif step_in.action is Action.EVALUATE:
-        if case.satisfaction is not None:
-            raise CaseError(f"case {case_id}: already evaluated ({case.satisfaction}/5)")
-        if step_in.satisfaction is None or not 1 <= step_in.satisfaction <= 5:
-            raise CaseError(f"case {case_id}: 'evaluate' needs satisfaction from 1 to 5")
+    elif action is Action.EVALUATE:
         changes["satisfaction"] = step_in.satisfaction
         data["satisfaction"] = step_in.satisfaction
+    elif action is Action.MERGE:
+        target = _merge_target(cases, case, step_in.target_case_id)  # type: ignore[arg-type]
+        changes["merged_into"] = target.id
+        data["target_case_id"] = target.id
+    elif action is Action.REOPEN:
+        changes["satisfaction"] = None  # the reporter rates the outcome of the new round
+    reason = STEPS[action].releases
+    if reason is not None and passed:
+        released = _release(teams=teams, assignments=assignments, case_id=case_id, at=at, reason=reason)
+    if to_status is CaseStatus.CLOSED:
+        cleared_alerts = _clear_alerts(alerts=alerts, case=case, at=at)
     if released:
         data["released"] = [{"assignment_id": a.id, "team_id": a.team_id} for a in released]
 
-    updated = replace(case, **changes)
-    cases.update(updated)
+    updated = cases.update(replace(case, **changes))
     event = cases.append_event(CaseEvent(
-        case_id=case_id, action=step_in.action, actor=actor, at=at, from_status=case.status, to_status=to_status,
-        note=step_in.note, data=data,
+        case_id=case_id, action=action, actor=actor, at=at, from_status=case.status, to_status=to_status,
+        note=step_in.note, data=data, role=role, attachments=step_in.attachments,
     ))
     return StepResult(updated, event, team, distance, assignment, released, cleared_alerts)
+
+
+def _check_needs(case: Case, step_in: StepInput) -> None:
+    """Raise CaseError naming the first field the step needs and did not get."""
+    for need in STEPS[step_in.action].needs:
+        missing = {Need.REASON: not step_in.note.strip(), Need.PLATFORM: step_in.platform is None,
+                   Need.TARGET: step_in.target_case_id is None,
+                   Need.SATISFACTION: step_in.satisfaction is None or not 1 <= step_in.satisfaction <= 5}[need]
+        if missing:
+            what = "satisfaction from 1 to 5" if need is Need.SATISFACTION else f"'{need.value}'"
+            raise CaseError(f"case {case.id}: '{step_in.action}' needs {what}")
+
+
+def _merge_target(cases: CaseRepository, case: Case, target_id: int) -> Case:
+    """Return the open case another is merged into; a case cannot merge into itself or into a finished one."""
+    if target_id == case.id:
+        raise CaseError(f"case {case.id}: body field 'target_case_id' is the case itself")
+    target = cases.get(target_id)
+    if target is None:
+        raise CaseNotFound(f"case {case.id}: body field 'target_case_id': no case {target_id}")
+    if target.status in FINISHED:
+        raise CaseError(f"case {case.id}: body field 'target_case_id': case {target_id} is '{target.status}';"
+                        " merge into an open case")
+    return target
 
 
 def _clear_alerts(*, alerts: AlertRepository, case: Case, at: datetime) -> tuple[Alert, ...]:

@@ -19,9 +19,9 @@ from cases import feed as payloads
 from cases.alarm_policy import (CAMERA_KIND, AlertLinking, NearCase, category_for, may_dispatch, near_open_case,
                                 policy_met, source_for)
 from cases.errors import NoTeamAvailable
-from cases.lifecycle import Action
+from cases.lifecycle import FINISHED, Action
 from cases.locator import Locator
-from cases.models import Case, CaseEvent, CaseStatus, Team, TrackPoint
+from cases.models import Case, CaseEvent, Team, TrackPoint
 from cases.repository import AssignmentRepository, CaseRepository, TeamRepository, TeamTrackRepository
 from cases.routing import CATEGORIES, Category, category_for_sensor, owner_department
 from cases.service import CaseCreate, StepInput, StepResult, report_case, take_step
@@ -51,18 +51,19 @@ class CaseWork(Protocol):
 
 
 def report_case_and_announce(work: CaseWork, *, case_in: CaseCreate, grid_path: tuple[str, ...], actor: str,
-                             at: datetime) -> StepResult:
+                             at: datetime, role: str = "") -> StepResult:
     """Open a case from a report and announce it."""
-    result = report_case(repo=work.cases, case_in=case_in, grid_path=grid_path, actor=actor, at=at)
+    result = report_case(repo=work.cases, case_in=case_in, grid_path=grid_path, actor=actor, at=at, role=role)
     work.feed.append(payloads.CASE_OPENED, payloads.case_opened(result.case), at=at)
     return result
 
 
 def take_step_and_announce(work: CaseWork, *, locator: Locator, case_id: int, step_in: StepInput, actor: str,
-                           at: datetime) -> StepResult:
+                           at: datetime, role: str = "", expected_version: int | None = None) -> StepResult:
     """Take one step of the loop and announce the case, the team it dispatched and the teams it released."""
     result = take_step(cases=work.cases, teams=work.teams, assignments=work.assignments, alerts=work.alerts,
-                       locator=locator, case_id=case_id, step_in=step_in, actor=actor, at=at)
+                       locator=locator, case_id=case_id, step_in=step_in, actor=actor, at=at, role=role,
+                       expected_version=expected_version)
     work.feed.append(payloads.CASE_UPDATED, payloads.case_updated(result.case, result.event), at=at)
     if result.team is not None and result.assignment is not None:
         work.feed.append(payloads.TEAM_ASSIGNED, payloads.team_assigned(result.case, result.team, result.assignment,
@@ -159,14 +160,13 @@ def _link_to_case(work: CaseWork, alert: Alert, *, near: NearCase, at: datetime)
         "distance_m": round(near.distance_m, 1)},
         note=f"alert {alert.id} ({alert.device_id} {alert.metric}) linked: {near.distance_m:.0f} m from the case")
     work.feed.append(payloads.ALERT_LINKED, payloads.alert_linked(alert, case.id), at=at)  # type: ignore[arg-type]
-    return alert, StepResult(replace(case, updated_at=at), event)
+    return alert, StepResult(replace(case, updated_at=at, version=case.version + 1), event)
 
 
 def _note_on_case(work: CaseWork, case: Case, *, action: str, at: datetime, note: str,
                   data: dict[str, object]) -> CaseEvent:
     """Append an event off the loop (the status stays) to the case and announce the case as updated."""
-    case = replace(case, updated_at=at)
-    work.cases.update(case)
+    case = work.cases.update(replace(case, updated_at=at))
     event = work.cases.append_event(CaseEvent(case_id=case.id, action=action, actor=SYSTEM_ACTOR, at=at,  # type: ignore[arg-type]
                                               from_status=case.status, to_status=case.status, note=note, data=data))
     work.feed.append(payloads.CASE_UPDATED, payloads.case_updated(case, event), at=at)
@@ -177,7 +177,7 @@ def _announce_cleared(work: CaseWork, alert: Alert, *, at: datetime) -> None:
     """Announce a cleared alert and note it on its case when the case is still open."""
     work.feed.append(payloads.ALERT_CLEARED, payloads.alert_cleared(alert), at=at)
     case = work.cases.get(alert.case_id, for_update=True) if alert.case_id is not None else None
-    if case is None or case.status is CaseStatus.CLOSED:
+    if case is None or case.status in FINISHED:
         return
     data: dict[str, object] = {"alert_id": alert.id, "subject_id": alert.device_id, "metric": alert.metric}
     if alert.sensor_kind == CAMERA_KIND:
@@ -200,8 +200,7 @@ def acknowledge_alert_and_announce(work: CaseWork, *, alert_id: int, note: str, 
         event = CaseEvent(case_id=case.id, action=ALERT_ACKNOWLEDGED_EVENT, actor=actor, at=at,  # type: ignore[arg-type]
                           from_status=case.status, to_status=case.status,
                           note=note or f"alert {alert.id} acknowledged", data={"alert_id": alert.id})
-        case = replace(case, updated_at=at)
-        work.cases.update(case)
+        case = work.cases.update(replace(case, updated_at=at))
         work.feed.append(payloads.CASE_UPDATED, payloads.case_updated(case, work.cases.append_event(event)), at=at)
     return alert
 

@@ -112,10 +112,17 @@ class FieldTeams:
             for case in uow.cases.list(status=CaseStatus.HANDLING, limit=200):
                 if now - case.updated_at > self.handling:
                     self._step(uow, case.id, Action.FEEDBACK, "handled, photos attached 已处置", now)
+            # A team is held until its work is verified; an operator who does not verify in time is stood in for,
+            # or the demo's teams would all end up busy.
+            for case in uow.cases.list(status=CaseStatus.HANDLED, limit=200):
+                if now - case.updated_at > 3 * self.handling:
+                    self._step(uow, case.id, Action.VERIFY, "verified from the photos 核查通过", now,
+                               actor="demo:command-room")
 
-    def _step(self, uow: UnitOfWork, case_id: int, action: Action, note: str, now: datetime) -> None:
+    def _step(self, uow: UnitOfWork, case_id: int, action: Action, note: str, now: datetime, *,
+              actor: str = FIELD_ACTOR) -> None:
         take_step_and_announce(uow, locator=self.core.locator, case_id=case_id, step_in=StepInput(action, note=note),
-                               actor=FIELD_ACTOR, at=now)
+                               actor=actor, at=now)
 
 
 def run_demo(settings: Settings, *, port: int, seed: int, fresh: bool, console: Console) -> None:

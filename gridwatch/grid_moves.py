@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from alerts.models import OPEN_STATUSES
-from cases.models import CaseStatus
+from cases.lifecycle import FINISHED
 from gis.index import GridIndex
 from iot.models import Device
 from video.models import Camera
@@ -69,7 +69,7 @@ def what_moves(uow: Any, old: GridIndex, new: GridIndex, *, shown: int = SHOWN
                ) -> tuple[list[MoveSummary], list[Device], list[Camera]]:
     """Relocate open cases and alerts, devices and cameras; return the summaries and the devices and cameras whose
     grid_code the new set changes."""
-    cases = [c for c in uow.cases.list(limit=max(uow.cases.count(), 1)) if c.status is not CaseStatus.CLOSED]
+    cases = [c for c in uow.cases.list(limit=max(uow.cases.count(), 1)) if c.status not in FINISHED]
     alerts = uow.alerts.list(status=OPEN_STATUSES, limit=max(uow.alerts.count(status=OPEN_STATUSES), 1))
     devices = [d for d in uow.devices.all() if d.lon is not None and d.lat is not None]
     cameras = uow.cameras.all()

@@ -33,6 +33,8 @@ class CaseRead(ReadModel):
     reporter_phone: str
     alert_id: Annotated[int | None, Field(description="the sensor alert that opened the case")]
     satisfaction: Annotated[int | None, Field(ge=1, le=5, description="the reporter's satisfaction, once evaluated")]
+    version: Annotated[int, Field(ge=1, description="bumped by every change; send it back as If-Match: \"<version>\"")]
+    merged_into: Annotated[int | None, Field(description="merged: the case this one joined")]
 
     @computed_field(description="true when the case lies in no grid (empty grid_path): kept and shown, never dropped")
     def outside_jurisdiction(self) -> bool:
@@ -47,11 +49,13 @@ class CaseEventRead(ReadModel):
     case_id: int
     action: Annotated[str, Field(description="a step of the loop, or attach")]
     actor: str
+    role: Annotated[str, Field(description="the actor's role when the step was taken (empty before migration 0017)")]
     at: Instant
     from_status: CaseStatus | None
     to_status: CaseStatus
     note: str
     data: Annotated[dict[str, Any], Field(description="what the step recorded; its members depend on the action")]
+    attachments: Annotated[list[str], Field(description="ids or URLs of stored files the step refers to")]
 
 
 class AssignmentRead(ReadModel):
@@ -131,8 +135,10 @@ class LifecycleAction(ReadModel):
     action: str
     allowed_from: list[CaseStatus]
     leads_to: CaseStatus | None
-    on_fail: Annotated[CaseStatus | None, Field(description="where a failed step leads (verify: handling)")]
-    main_line: Annotated[bool, Field(description="false for side steps such as route")]
+    on_fail: Annotated[CaseStatus | None, Field(description="where a failed step leads (verify: returned)")]
+    main_line: Annotated[bool, Field(description="false for side steps such as route, reject, merge")]
+    requires: Annotated[list[str], Field(description="body fields the step cannot do without (note: a reason)")]
+    releases_teams: Annotated[bool, Field(description="whether the step ends every active assignment")]
     roles: list[Role]
     assigned_team_only: Annotated[list[Role], Field(description="roles that may take it only on their team's case")]
 

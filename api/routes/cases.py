@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 
 from access.errors import Forbidden
 from access.models import Principal, Role
@@ -14,8 +14,8 @@ from api.responses import CaseDetail, CaseList, CategoryRead, LifecycleRead, Rep
 from api.schemas import ACTIONS, CaseReport, StepRequest
 from api.security import AnyUser, CaseReader, CaseReporter, OpsReader
 from api.serialize import assignment_dict, case_dict, event_dict, feature_collection, page, point_feature, team_dict
-from cases.errors import CaseNotFound
-from cases.lifecycle import ON_FAIL, SIDE_STEPS, STATUS_LABELS, STEPS, Action, allowed_actions
+from cases.errors import CaseError, CaseNotFound
+from cases.lifecycle import STATUS_LABELS, STEPS, Action, allowed_actions
 from cases.models import Case, CaseSource, CaseStatus, Platform
 from cases.routing import CATEGORIES
 from cases.service import CaseCreate, StepInput
@@ -72,9 +72,11 @@ def get_lifecycle(_who: AnyUser) -> dict[str, Any]:
         "actions": [{
             "action": action.value,
             "allowed_from": [status.value for status in CaseStatus if status in step.allowed_from],
-            "leads_to": step.leads_to.value if step.leads_to else None,
-            "on_fail": ON_FAIL[action].value if action in ON_FAIL else None,
-            "main_line": action not in SIDE_STEPS,
+            "leads_to": step.leads_to.value,
+            "on_fail": step.on_fail.value if step.on_fail else None,
+            "main_line": step.main_line,
+            "requires": [need.value for need in step.needs],
+            "releases_teams": step.releases is not None,
             "roles": [role.value for role in roles_for_action(action)],
             # A platform member works only on cases its own team is assigned to.
             "assigned_team_only": [Role.PLATFORM_MEMBER.value] if Role.PLATFORM_MEMBER in roles_for_action(action) else [],
@@ -102,8 +104,23 @@ def list_cases(store: StoreDep, principal: CaseReader, paging: PagingDep, bbox: 
     return page(items, total=total, **paging.window)
 
 
+def etag(case: Case) -> str:
+    """Return the case's version as an entity tag: what a step sends back in If-Match."""
+    return f'"{case.version}"'
+
+
+def expected_version(if_match: str | None) -> int | None:
+    """Return the version an If-Match header names ("3", W/"3" or 3), None without one; refuse anything else."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    text = if_match.strip().removeprefix("W/").strip('"')
+    if not text.isdigit() or not 1 <= int(text) <= 2**31:
+        raise CaseError(f"header 'If-Match' {if_match[:40]!r}: give the case's version as ETag sent it, e.g. \"3\"")
+    return int(text)
+
+
 @router.get("/api/cases/{case_id}", response_model=CaseDetail)
-def get_case(store: StoreDep, principal: CaseReader, case_id: IdPath) -> dict[str, Any]:
+def get_case(store: StoreDep, principal: CaseReader, case_id: IdPath, response: Response) -> dict[str, Any]:
     """Return a case with its event log, its assignments, the lead team and the steps the caller may take next."""
     with store.read_only() as uow:
         case = visible_case(uow, principal, case_id)
@@ -112,6 +129,7 @@ def get_case(store: StoreDep, principal: CaseReader, case_id: IdPath) -> dict[st
         active = {a.team_id for a in assignments if a.active}
         lead = next((a for a in reversed(assignments) if a.active and a.role == "lead"), None)
         team = uow.teams.get(lead.team_id) if lead else None
+    response.headers["ETag"] = etag(case)
     return {**redact_case(principal, case_dict(case)), "events": [event_dict(e) for e in events],
             "assignments": [assignment_dict(a) for a in assignments], "team": team_dict(team) if team else None,
             "next_actions": _next_actions(principal, case, active)}
@@ -134,7 +152,7 @@ def create_case(request: Request, store: StoreDep, locator: LocatorDep, clock: C
         result = report_case_and_announce(uow, case_in=CaseCreate(
             title=case_in.title, category=case_in.category, lon=lon, lat=lat, source=source,
             description=case_in.description, reporter=case_in.reporter, reporter_phone=case_in.reporter_phone,
-        ), grid_path=locator.grid_path(lon, lat), actor=principal.actor, at=now)
+        ), grid_path=locator.grid_path(lon, lat), actor=principal.actor, at=now, role=str(principal.role))
     return {**redact_case(principal, case_dict(result.case)), "events": [event_dict(result.event)]}
 
 
@@ -142,18 +160,26 @@ def create_case(request: Request, store: StoreDep, locator: LocatorDep, clock: C
 def act_on_case(store: StoreDep, locator: LocatorDep, clock: ClockDep, principal: CaseReader,
                 case_id: IdPath,
                 action: Annotated[str, Path(description=f"one of {', '.join(ACTIONS)}")],
-                step: StepRequest) -> dict[str, Any]:
+                step: StepRequest, response: Response,
+                if_match: Annotated[str | None, Header(description='the version the caller saw: "<version>" as ETag '
+                                                                   'gave it; a stale one answers 409')] = None,
+                ) -> dict[str, Any]:
     """Take one step of the loop: 403 if the caller's role may not, 409 with the reason if the case cannot now."""
     if action not in ACTIONS:
         raise CaseNotFound(f"path 'action' {action!r}: no such step; use one of {', '.join(ACTIONS)}")
+    version = expected_version(if_match)
+    fields = step.model_dump()
+    fields["attachments"] = tuple(fields["attachments"])
     now = clock()
     with store.unit_of_work() as uow:
         check_action(principal, visible_case(uow, principal, case_id), Action(action),
                      assigned_teams=active_teams(uow, case_id))
         locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
         result = take_step_and_announce(uow, locator=locator, case_id=case_id, actor=principal.actor, at=now,
-                                        step_in=StepInput(Action(action), **step.model_dump()))
+                                        role=str(principal.role), expected_version=version,
+                                        step_in=StepInput(Action(action), **fields))
         teams_now = active_teams(uow, case_id)
+    response.headers["ETag"] = etag(result.case)
     return {**redact_case(principal, case_dict(result.case)), "event": event_dict(result.event),
             "team": team_dict(result.team) if result.team else None, "distance_m": result.distance_m,
             "assignment": assignment_dict(result.assignment) if result.assignment else None,

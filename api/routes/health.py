@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from alerts.models import OPEN_STATUSES as OPEN_ALERT_STATUSES
 from api.deps import ClockDep, StoreDep
 from api.responses import HealthRead, HealthUnavailable
+from cases.lifecycle import FINISHED
 from cases.models import CaseStatus
 from cases.workdays import WARN_DAYS_BEFORE_NEW_YEAR, coverage
 from gis.zone import CHINA_TZ
@@ -19,7 +20,7 @@ router = APIRouter(tags=["health"])
 
 # The command room's day begins at midnight Beijing time.
 LOCAL_TZ = CHINA_TZ  # kept for callers of this module; the definition is gis.zone's
-OPEN_STATUSES = tuple(s for s in CaseStatus if s is not CaseStatus.CLOSED)
+OPEN_STATUSES = tuple(s for s in CaseStatus if s not in FINISHED)
 
 
 def start_of_local_day(now: datetime) -> datetime:

@@ -110,8 +110,10 @@ export const api = {
   categories: () => getJSON("/api/categories"),
   lifecycle: () => getJSON("/api/lifecycle"),
   assignments: () => getJSON("/api/assignments?limit=1000"),
-  caseAction: (id, action, body) =>
-    request(`/api/cases/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, { method: "POST", body }),
+  caseAction: (id, action, body, version) =>
+    request(`/api/cases/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, {
+      method: "POST", body, headers: version != null ? { "If-Match": `"${version}"` } : {},
+    }),
   streamTicket: () => request("/api/auth/stream-ticket", { method: "POST" }),
 };
 

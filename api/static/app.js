@@ -6,7 +6,7 @@ import { CommandMap } from "./map.js";
 import { CaseList } from "./list.js";
 import { CaseDetail } from "./detail.js";
 import { Feed } from "./feed.js";
-import { clockTime, distanceText, esc, fullTime, platformInfo, roleLabel, setLifecycle, statusLabel, actionLabel } from "./labels.js";
+import { clockTime, distanceText, esc, fullTime, platformInfo, roleLabel, setLifecycle, statusLabel, actionLabel, isFinished } from "./labels.js";
 import { store, on, emit, fromFeature, setAssignment, upsertCase, upsertTeam, gridPathText, teamName } from "./store.js";
 
 const HEALTH_EVERY_MS = 5000;
@@ -314,7 +314,7 @@ function handleEvent(kind, data, feedId) {
       const c = r.case;
       const ev = data.event || {};
       feed.push({
-        kind, feedId, caseId: c.id, level: c.status === "closed" ? "done" : "",
+        kind, feedId, caseId: c.id, level: isFinished(c.status) ? "done" : "",
         tag: actionLabel(ev.action) || statusLabel(c.status),
         text: `#${c.id} ${c.title} → ${statusLabel(ev.to_status || c.status)}${ev.actor ? ` · ${ev.actor}` : ""}${ev.note ? ` · ${ev.note}` : ""}`,
         at: ev.at || new Date(),
@@ -427,7 +427,7 @@ async function pollHealth() {
 
 function localOpen() {
   let n = 0;
-  for (const c of store.cases.values()) if (c.status !== "closed") n++;
+  for (const c of store.cases.values()) if (!isFinished(c.status)) n++;
   return n;
 }
 

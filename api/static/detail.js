@@ -3,7 +3,7 @@ import { api, ApiError } from "./api.js";
 import {
   ACTIONS, PLATFORMS, SOURCES, STATUSES, TEAM_STATUSES,
   actionLabel, ageText, allowedActions, distanceText, esc, fullTime, haversine, mayTake, nextActions, platformInfo,
-  statusLabel,
+  statusLabel, isFinished,
 } from "./labels.js";
 import {
   store, emit, caseTeamIds, categoryLabel, gridPathText, hasPosition, setAssignment, teamName, upsertCase, upsertTeam,
@@ -190,7 +190,9 @@ export class CaseDetail {
     this.root.classList.add("busy");
     this._message("", "");
     try {
-      const result = await api.caseAction(id, spec.action, body);
+      // The version this page shows: a step on a case someone changed meanwhile is refused (409), not lost.
+      const shown = store.cases.get(id);
+      const result = await api.caseAction(id, spec.action, body, shown && shown.version);
       if (id !== this.id) return;
       if (result && typeof result === "object" && result.id != null) {
         if (result.team) upsertTeam(result.team);
@@ -261,12 +263,7 @@ export class CaseDetail {
     const teamIds = caseTeamIds(c.id);
     const mine = ACTIONS.filter((a) => mayTake(this.user, a.action, teamIds));
     this.el.actions.hidden = mine.length === 0;
-    const done = c.status === "closed" && c.satisfaction != null;
-    const allowed = done
-      ? []
-      : this.allowed && this.allowed.status === c.status
-        ? this.allowed.actions
-        : allowedActions(c.status);
+    const allowed = this.allowed && this.allowed.status === c.status ? this.allowed.actions : allowedActions(c.status);
     const forward = new Set(nextActions(c.status));
     if (!c.platform) forward.add("route"); // an unrouted case must be routed before anything else
     const isPrimary = (a) => forward.has(a.action) && !(a.extra && a.extra.passed === false);
@@ -277,7 +274,7 @@ export class CaseDetail {
     const others = mine.filter((a) => !allowed.includes(a.action));
     this.el.next.innerHTML = now.length
       ? now.map(btn).join("")
-      : done || c.status === "closed"
+      : isFinished(c.status)
         ? `<span class="muted">Loop complete 已闭环</span>`
         : `<span class="muted">No step for you now 暂无可办理步骤</span>`;
     this.el.more.innerHTML = others.map(btn).join("");
@@ -290,7 +287,7 @@ export class CaseDetail {
     const canDispatch = can("dispatch");
     this.el.teamWrap.hidden = !canDispatch;
     if (canDispatch) this._fillTeams(c);
-    this.el.satisfactionWrap.hidden = !["verified", "closed"].includes(c.status) || done || !mayTake(this.user, "evaluate", teamIds);
+    this.el.satisfactionWrap.hidden = c.status !== "closed" || !mayTake(this.user, "evaluate", teamIds);
   }
 
   _fillTeams(c) {

@@ -8,16 +8,29 @@ export const PLATFORMS = {
 };
 export const UNROUTED = { en: "Unrouted", zh: "待分流", short: "待分流", color: "#b8c2cf" };
 
+// Stored values accepted, handling and fed_back are GB/T 30428's registered, in progress and handled.
 export const STATUSES = {
   reported: { en: "Reported", zh: "上报" },
-  accepted: { en: "Accepted", zh: "受理" },
+  accepted: { en: "Registered", zh: "受理" },
+  routed: { en: "Routed", zh: "分流" },
   dispatched: { en: "Dispatched", zh: "派遣" },
-  handling: { en: "Handling", zh: "处置" },
-  fed_back: { en: "Fed back", zh: "反馈" },
+  handling: { en: "In progress", zh: "处置" },
+  fed_back: { en: "Handled", zh: "反馈" },
+  returned: { en: "Returned", zh: "返工" },
   verified: { en: "Verified", zh: "核查" },
   closed: { en: "Closed", zh: "办结" },
+  evaluated: { en: "Evaluated", zh: "评价" },
+  rejected: { en: "Rejected", zh: "退回" },
+  escalated: { en: "Escalated", zh: "上报上级" },
+  merged: { en: "Merged", zh: "合并" },
 };
 export const STATUS_ORDER = Object.keys(STATUSES);
+
+// Where the town's work on a case is over (cases/lifecycle.py FINISHED): off the map, not counted open.
+const FINISHED = new Set(["closed", "evaluated", "rejected", "escalated", "merged"]);
+export function isFinished(status) {
+  return FINISHED.has(status);
+}
 
 export const SOURCES = {
   sensor: "Sensor 传感器",
@@ -71,6 +84,9 @@ export const ACTIONS = [
   { key: "verify-fail", action: "verify", en: "Verify ✗", zh: "核查不通过", extra: { passed: false } },
   { key: "close", action: "close", en: "Close", zh: "办结" },
   { key: "evaluate", action: "evaluate", en: "Evaluate", zh: "评价" },
+  { key: "reject", action: "reject", en: "Reject (reason)", zh: "不予受理" },
+  { key: "escalate", action: "escalate", en: "Escalate to city (reason)", zh: "上报上级" },
+  { key: "reopen", action: "reopen", en: "Reopen (reason)", zh: "重新办理" },
 ];
 
 export const ACTION_LABELS = {
@@ -85,6 +101,10 @@ export const ACTION_LABELS = {
   close: "Close 办结",
   evaluate: "Evaluate 评价",
   escalate: "Escalate 上报上级",
+  reject: "Reject 不予受理",
+  merge: "Merge 合并",
+  reopen: "Reopen 重新办理",
+  migrate: "Migrated 数据迁移",
 };
 
 export function platformInfo(code) {

@@ -1,5 +1,5 @@
 // The live case list in the side panel: newest first, keyed DOM updates, filters.
-import { PLATFORMS, STATUSES, esc, platformInfo, shortTime, statusLabel, ageText } from "./labels.js";
+import { PLATFORMS, STATUSES, esc, platformInfo, shortTime, statusLabel, ageText, isFinished } from "./labels.js";
 import { store, caseTeamIds, categoryLabel, gridPathText, teamName } from "./store.js";
 
 export class CaseList {
@@ -61,9 +61,9 @@ export class CaseList {
   _visible(c) {
     const scope = this.scopeEl.value;
     const key = String(c.id);
-    if (scope === "active" && c.status === "closed" && !store.closedHere.has(key)) return false;
-    if (scope === "open" && c.status === "closed") return false;
-    if (scope === "closed" && c.status !== "closed") return false;
+    if (scope === "active" && isFinished(c.status) && !store.closedHere.has(key)) return false;
+    if (scope === "open" && isFinished(c.status)) return false;
+    if (scope === "closed" && !isFinished(c.status)) return false;
     const plat = this.platformEl.value;
     if (plat === "none" && c.platform) return false;
     if (plat && plat !== "none" && c.platform !== plat) return false;
@@ -99,7 +99,7 @@ export class CaseList {
       li.dataset.platform = c.platform || "";
       li.style.setProperty("--c", platformInfo(c.platform).color);
       li.classList.toggle("selected", id === store.selectedId);
-      li.classList.toggle("closed", c.status === "closed");
+      li.classList.toggle("closed", isFinished(c.status));
       li.setAttribute("aria-selected", id === store.selectedId ? "true" : "false");
       if (this.fresh.has(id) && !li.classList.contains("fresh")) {
         li.classList.add("fresh");
@@ -108,7 +108,7 @@ export class CaseList {
       if (li !== cursor) this.listEl.insertBefore(li, cursor);
       else cursor = cursor.nextElementSibling;
     }
-    const open = cases.filter((c) => c.status !== "closed").length;
+    const open = cases.filter((c) => !isFinished(c.status)).length;
     this.countEl.textContent = `${cases.length}` + (open !== cases.length ? ` (${open} open 在办)` : "");
     this.listEl.classList.toggle("empty", cases.length === 0);
   }

@@ -1,6 +1,6 @@
 // The town map: grids, teams, cases, cameras and transient alerts, drawn with Leaflet and no tiles.
 /* global L */
-import { PLATFORMS, TEAM_STATUSES, esc, fullTime, platformColor, platformInfo, statusLabel, distanceText } from "./labels.js";
+import { PLATFORMS, TEAM_STATUSES, esc, fullTime, platformColor, platformInfo, statusLabel, distanceText, isFinished } from "./labels.js";
 import { cameraColor, cameraHealth, cameraHtml, caseIcon, isRecent, sector, staffHtml, teamIcon, tween } from "./markers.js";
 import { gridPathText, hasPosition } from "./store.js";
 
@@ -153,7 +153,7 @@ export class CommandMap {
   setCase(c, { fresh = false } = {}) {
     const id = String(c.id);
     let marker = this.caseMarkers.get(id);
-    if (c.status === "closed" || !hasPosition(c)) {
+    if (isFinished(c.status) || !hasPosition(c)) {
       if (marker) {
         this.casesLayer.removeLayer(marker);
         this.caseMarkers.delete(id);

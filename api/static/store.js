@@ -1,4 +1,5 @@
 // The page's one copy of what it knows: cases, teams and grids, plus a tiny publish/subscribe.
+import { isFinished } from "./labels.js";
 
 export const store = {
   cases: new Map(), // id -> case properties + lon, lat
@@ -55,7 +56,7 @@ export function upsertCase(partial) {
     merged.lat = before.lat;
   }
   store.cases.set(key, merged);
-  if (merged.status === "closed" && before && before.status !== "closed") store.closedHere.add(key);
+  if (isFinished(merged.status) && before && !isFinished(before.status)) store.closedHere.add(key);
   return { case: merged, before: before ? { ...before } : null, isNew: !before };
 }
 
@@ -114,5 +115,5 @@ export function categoryLabel(code) {
 }
 
 export function isOpen(c) {
-  return c.status !== "closed";
+  return !isFinished(c.status);
 }

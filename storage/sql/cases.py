@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from cases.lifecycle import FINISHED
 from cases.models import Case, CaseEvent, CaseSource, CaseStatus, Platform
 from storage.contract import StorageError
 from storage.sql.db import Db, equals, where
@@ -16,9 +17,12 @@ from storage.sql.dialect import Dialect
 from storage.values import BBox, page
 
 _WRITTEN = ("title", "category", "source", "status", "platform", "lon", "lat", "grid_path", "created_at", "updated_at",
-            "description", "reporter", "reporter_phone", "alert_id", "satisfaction")
-_SELECT = f"SELECT id, {', '.join(_WRITTEN)} FROM cases"
-_EVENT_SELECT = "SELECT id, case_id, action, actor, at, from_status, to_status, note, data FROM case_events"
+            "description", "reporter", "reporter_phone", "alert_id", "satisfaction", "merged_into")
+_SELECT = f"SELECT id, version, {', '.join(_WRITTEN)} FROM cases"
+_EVENT_SELECT = ("SELECT id, case_id, action, actor, role, at, from_status, to_status, note, data, attachments"
+                 " FROM case_events")
+# Cases the town has finished with: not counted open, not offered as a duplicate's original.
+_FINISHED = tuple(sorted(str(s) for s in FINISHED))
 
 
 def _optional_str(value: object | None) -> str | None:
@@ -27,11 +31,12 @@ def _optional_str(value: object | None) -> str | None:
 
 @functools.cache
 def _writes(dialect: Dialect) -> tuple[str, str]:
-    """Return the INSERT ... RETURNING id and the UPDATE by id of every written column, in this dialect."""
+    """Return the INSERT ... RETURNING id and the versioned UPDATE by id of every written column, in this dialect."""
     params = ["?"] * len(_WRITTEN)
     params[_WRITTEN.index("grid_path")] = dialect.path_param
-    return (f"INSERT INTO cases ({', '.join(_WRITTEN)}) VALUES ({', '.join(params)}) RETURNING id",
-            f"UPDATE cases SET {', '.join(f'{c} = {p}' for c, p in zip(_WRITTEN, params))} WHERE id = ?")
+    sets = ", ".join(f"{c} = {p}" for c, p in zip(_WRITTEN, params))
+    return (f"INSERT INTO cases (version, {', '.join(_WRITTEN)}) VALUES (1, {', '.join(params)}) RETURNING id",
+            f"UPDATE cases SET version = version + 1, {sets} WHERE id = ? AND version = ?")
 
 
 class SqlCaseRepository:
@@ -50,7 +55,8 @@ class SqlCaseRepository:
                     lon=row["lon"], lat=row["lat"], grid_path=d.path_from_db(row["grid_path"]),
                     created_at=d.time_from_db(row["created_at"]), updated_at=d.time_from_db(row["updated_at"]),
                     description=row["description"], reporter=row["reporter"], reporter_phone=row["reporter_phone"],
-                    alert_id=row["alert_id"], satisfaction=row["satisfaction"])
+                    alert_id=row["alert_id"], satisfaction=row["satisfaction"], version=row["version"],
+                    merged_into=row["merged_into"])
 
     def _values(self, case: Case) -> tuple[Any, ...]:
         d = self._d
@@ -58,13 +64,14 @@ class SqlCaseRepository:
         return (case.title, case.category, str(case.source), str(case.status), _optional_str(case.platform), case.lon,
                 case.lat, d.path_to_db(case.grid_path), d.time_to_db(case.created_at, where=f"{where}.created_at"),
                 d.time_to_db(case.updated_at, where=f"{where}.updated_at"), case.description, case.reporter,
-                case.reporter_phone, case.alert_id, case.satisfaction)
+                case.reporter_phone, case.alert_id, case.satisfaction, case.merged_into)
 
     def _event(self, row: Any) -> CaseEvent:
         return CaseEvent(id=row["id"], case_id=row["case_id"], action=row["action"], actor=row["actor"],
                          at=self._d.time_from_db(row["at"]),
                          from_status=None if row["from_status"] is None else CaseStatus(row["from_status"]),
-                         to_status=CaseStatus(row["to_status"]), note=row["note"], data=self._d.json_from_db(row["data"]))
+                         to_status=CaseStatus(row["to_status"]), note=row["note"], data=self._d.json_from_db(row["data"]),
+                         role=row["role"], attachments=tuple(self._d.json_from_db(row["attachments"])))
 
     def _in_grids(self, codes: Sequence[str] | None) -> tuple[str, list[Any]] | None:
         if codes is None:
@@ -90,15 +97,20 @@ class SqlCaseRepository:
         if case.id is not None:
             raise StorageError(f"case {case.id}: already stored; use update")
         row = self._db.insert(self._insert, self._values(case))
-        return dataclasses.replace(case, id=row["id"])
+        return dataclasses.replace(case, id=row["id"], version=1)
 
-    def update(self, case: Case) -> None:
-        """Overwrite the stored case with the same id."""
+    def update(self, case: Case) -> Case:
+        """Overwrite the stored case if it is still at case.version; return it with its next version."""
         if case.id is None:
             raise StorageError(f"case {case.title!r}: has no id; use add")
-        cur = self._db.execute(self._update, (*self._values(case), case.id))
+        cur = self._db.execute(self._update, (*self._values(case), case.id, case.version))
         if cur.rowcount == 0:
-            raise StorageError(f"case {case.id}: not found, nothing updated")
+            stored = self._db.one("SELECT version FROM cases WHERE id = ?", (case.id,))
+            if stored is None:
+                raise StorageError(f"case {case.id}: not found, nothing updated")
+            raise StorageError(f"case {case.id}: version {case.version} is stale (stored: {stored['version']}),"
+                               " nothing updated")
+        return dataclasses.replace(case, version=case.version + 1)
 
     def get(self, case_id: int, *, for_update: bool = False) -> Case | None:
         """Return the case; for_update keeps others from changing it until the unit of work ends."""
@@ -128,7 +140,8 @@ class SqlCaseRepository:
     def count_open_by_grid(self, *, platform: Platform | None = None,
                            any_grid: Sequence[str] | None = None) -> dict[str, int]:
         """Return, per grid code at any level, how many cases not closed lie in it (a town counts its villages')."""
-        clause, params = where(("status <> ?", [str(CaseStatus.CLOSED)]), equals("platform", platform),
+        clause, params = where((f"status NOT IN ({', '.join('?' * len(_FINISHED))})", list(_FINISHED)),
+                               equals("platform", platform),
                                self._in_grids(any_grid))
         # Few distinct paths (one per finest grid), so group by path here and roll up to ancestors in Python.
         counts: Counter[str] = Counter()
@@ -141,8 +154,8 @@ class SqlCaseRepository:
         """Return cases of the category not closed, lying in the WGS-84 bbox, created at or after created_since."""
         since = self._d.time_to_db(created_since, where="open_near created_since")
         # The bbox uses the point index; the caller measures the exact distance on the few rows found.
-        clause, params = where(("category = ? AND status <> ? AND created_at >= ?",
-                                [category, str(CaseStatus.CLOSED), since]), self._d.point_in_bbox(bbox))
+        clause, params = where((f"category = ? AND status NOT IN ({', '.join('?' * len(_FINISHED))}) AND created_at >= ?",
+                                [category, *_FINISHED, since]), self._d.point_in_bbox(bbox))
         sql = f"{_SELECT}{clause} ORDER BY created_at DESC, id DESC LIMIT ?"
         return [self._case(r) for r in self._db.execute(sql, (*params, limit))]
 
@@ -150,11 +163,12 @@ class SqlCaseRepository:
         """Append to the case's event log (never updated or deleted) and return it with its id."""
         where = f"event {event.action!r} of case {event.case_id}"
         row = self._db.insert(
-            "INSERT INTO case_events (case_id, action, actor, at, from_status, to_status, note, data)"
-            f" VALUES (?, ?, ?, ?, ?, ?, ?, {self._d.json_param}) RETURNING id",
-            (event.case_id, event.action, event.actor, self._d.time_to_db(event.at, where=f"{where}.at"),
+            "INSERT INTO case_events (case_id, action, actor, role, at, from_status, to_status, note, data, attachments)"
+            f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, {self._d.json_param}, {self._d.json_param}) RETURNING id",
+            (event.case_id, event.action, event.actor, event.role, self._d.time_to_db(event.at, where=f"{where}.at"),
              _optional_str(event.from_status), str(event.to_status), event.note,
-             self._d.json_to_db(event.data, where=f"{where}.data")),
+             self._d.json_to_db(event.data, where=f"{where}.data"),
+             self._d.json_to_db(list(event.attachments), where=f"{where}.attachments")),
         )
         return dataclasses.replace(event, id=row["id"])
 

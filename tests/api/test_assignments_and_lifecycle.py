@@ -14,13 +14,19 @@ from tests.factories import make_case, make_grid, make_team
 
 def test_lifecycle_describes_every_step_as_the_server_enforces_it(app_client: TestClient) -> None:
     body = app_client.get("/api/lifecycle", headers=login(app_client, "viewer")).json()
-    assert [s["code"] for s in body["statuses"]] == ["reported", "accepted", "dispatched", "handling", "fed_back",
-                                                     "verified", "closed"]
+    assert [s["code"] for s in body["statuses"]] == [
+        "reported", "accepted", "routed", "dispatched", "handling", "fed_back", "verified", "closed", "evaluated",
+        "returned", "rejected", "escalated", "merged"]
+    assert {s["code"]: s["label"] for s in body["statuses"]}["accepted"] == "Registered 受理"
     steps = {a["action"]: a for a in body["actions"]}
     assert {a: set(s["allowed_from"]) for a, s in steps.items()} == {
         a.value: {s.value for s in step.allowed_from} for a, step in STEPS.items()}
-    assert (steps["verify"]["leads_to"], steps["verify"]["on_fail"]) == ("verified", "handling")
-    assert steps["evaluate"]["leads_to"] is None and steps["route"]["main_line"] is False
+    assert (steps["verify"]["leads_to"], steps["verify"]["on_fail"]) == ("verified", "returned")
+    assert steps["evaluate"]["leads_to"] == "evaluated" and steps["route"]["main_line"] is False
+    assert (steps["merge"]["requires"], steps["reject"]["requires"], steps["route"]["requires"]) == (
+        ["target_case_id"], ["note"], ["platform"])
+    assert {a for a, s in steps.items() if s["releases_teams"]} == {"verify", "close", "reject", "escalate", "merge"}
+    assert set(steps["reopen"]["roles"]) == {"admin", "operator"}
     assert set(steps["dispatch"]["roles"]) == {"admin", "operator"}
     assert set(steps["start"]["roles"]) == {"admin", "operator", "platform_member"}
     assert steps["start"]["assigned_team_only"] == ["platform_member"] and steps["close"]["assigned_team_only"] == []
@@ -52,13 +58,18 @@ def test_a_member_works_the_case_only_while_their_teams_assignment_holds(store: 
 
     for action in ("start", "feedback"):
         assert app_client.post(f"/api/cases/{case_id}/actions/{action}", json={}, headers=member).status_code == 200
+    # Verification fails: the case returns to the team, which still holds it, and its member starts again.
+    assert app_client.post(f"/api/cases/{case_id}/actions/verify", json={"passed": False},
+                           headers=operator).json()["status"] == "returned"
+    assert app_client.get(f"/api/cases/{case_id}", headers=member).json()["next_actions"] == ["start"]
+    for action in ("start", "feedback"):
+        assert app_client.post(f"/api/cases/{case_id}/actions/{action}", json={}, headers=member).status_code == 200
+    assert app_client.post(f"/api/cases/{case_id}/actions/verify", json={}, headers=operator).status_code == 200
     assert app_client.get("/api/assignments", headers=operator).json()["items"] == []
     every = app_client.get("/api/assignments", params={"case_id": case_id}, headers=operator).json()["items"]
-    assert [(a["team_id"], a["release_reason"]) for a in every] == [("T-MKT-01", "fed_back")]
+    assert [(a["team_id"], a["release_reason"]) for a in every] == [("T-MKT-01", "verified")]
 
-    # Verification fails and the case goes back to handling: the released team's member may no longer report it.
-    assert app_client.post(f"/api/cases/{case_id}/actions/verify", json={"passed": False},
-                           headers=operator).status_code == 200
+    # Verified, the team is released: its member may no longer act on the case.
     refused = app_client.post(f"/api/cases/{case_id}/actions/feedback", json={}, headers=member)
     assert refused.status_code == 403 and "team dispatched" in refused.json()["detail"]
     assert app_client.get(f"/api/cases/{case_id}", headers=member).json()["next_actions"] == []

@@ -78,7 +78,7 @@ def test_steps_refuse_unknown_actions_and_illegal_order(client: TestClient) -> N
     assert unknown.status_code == 404 and "teleport" in unknown.json()["detail"]
     early = client.post(f"/api/cases/{case_id}/actions/dispatch", json={})
     assert early.status_code == 409
-    assert early.json()["detail"] == f"case {case_id} is 'reported'; 'dispatch' needs 'accepted'"
+    assert early.json()["detail"] == f"case {case_id} is 'reported'; 'dispatch' needs 'accepted' or 'routed'"
     posing = client.post(f"/api/cases/{case_id}/actions/accept", json={"actor": "someone else"})
     assert posing.status_code == 422 and '"actor"' in posing.text
 

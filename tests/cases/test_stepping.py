@@ -34,24 +34,26 @@ def _team_status(store: Store, team_id: str) -> TeamStatus:
         return uow.teams.get(team_id).status  # type: ignore[union-attr]
 
 
-def test_a_second_feedback_does_not_free_a_team_that_moved_on_to_another_case(store: Store) -> None:
+def test_a_failed_verification_returns_the_case_to_the_team_that_still_holds_it(store: Store) -> None:
     locator = Locator()
-    first, second, third = _cases(store, "first", "second", "third")
-    for case_id in (first, second, third):
+    first, second = _cases(store, "first", "second")
+    for case_id in (first, second):
         _step(store, locator, case_id, Action.ACCEPT)
     _step(store, locator, first, Action.DISPATCH, 2)
     _step(store, locator, first, Action.START, 3)
-    _step(store, locator, first, Action.FEEDBACK, 4)
-    # The command room finds the work not done: the first case goes back to handling.
-    assert _step(store, locator, first, Action.VERIFY, 5, passed=False).case.status is CaseStatus.HANDLING
-    # Meanwhile the freed team is sent to the second case.
-    _step(store, locator, second, Action.DISPATCH, 6)
-    # The first case reports back again: it must not free the team, which is busy on the second case.
-    assert _step(store, locator, first, Action.FEEDBACK, 7).released == ()
+    assert _step(store, locator, first, Action.FEEDBACK, 4).released == ()
+    # The command room finds the work not done: the case goes back to the same team, which never let go of it.
+    returned = _step(store, locator, first, Action.VERIFY, 5, passed=False)
+    assert (returned.case.status, returned.released) == (CaseStatus.RETURNED, ())
     assert _team_status(store, "gov-1") is TeamStatus.BUSY
-    # So the third case finds no free team instead of claiming one that is at work elsewhere.
     with pytest.raises(NoTeamAvailable, match="no available team of platform 'governance'"):
-        _step(store, locator, third, Action.DISPATCH, 8)
+        _step(store, locator, second, Action.DISPATCH, 6)
+    assert _step(store, locator, first, Action.START, 7).case.status is CaseStatus.IN_PROGRESS
+    _step(store, locator, first, Action.FEEDBACK, 8)
+    # Verified at last: now the team is free for the second case.
+    assert [a.release_reason for a in _step(store, locator, first, Action.VERIFY, 9).released] == [
+        ReleaseReason.VERIFIED]
+    assert _step(store, locator, second, Action.DISPATCH, 10).team.id == "gov-1"  # type: ignore[union-attr]
 
 
 def test_dispatch_claims_the_nearest_available_team_by_a_lead_assignment_and_announces_it(store: Store) -> None:
@@ -72,15 +74,16 @@ def test_dispatch_claims_the_nearest_available_team_by_a_lead_assignment_and_ann
     assert _team_status(store, "gov-far") is TeamStatus.AVAILABLE
 
 
-def test_start_records_arrival_feedback_releases_and_frees_the_team(store: Store) -> None:
+def test_start_records_arrival_verification_releases_and_frees_the_team(store: Store) -> None:
     locator = Locator()
     (case_id,) = _cases(store, "smoke")
     _step(store, locator, case_id, Action.ACCEPT)
     _step(store, locator, case_id, Action.DISPATCH, 2)
     _step(store, locator, case_id, Action.START, 3)
-    result = _step(store, locator, case_id, Action.FEEDBACK, 4)
+    _step(store, locator, case_id, Action.FEEDBACK, 4)
+    result = _step(store, locator, case_id, Action.VERIFY, 4)
     assert [(a.team_id, a.release_reason, a.released_at) for a in result.released] == [
-        ("gov-1", ReleaseReason.FED_BACK, at(4))]
+        ("gov-1", ReleaseReason.VERIFIED, at(4))]
     with store.unit_of_work() as uow:
         (assignment,) = uow.assignments.for_case(case_id)
         released = [e.payload["team_id"] for e in uow.feed.since(0) if e.kind == "team.released"]
@@ -112,8 +115,9 @@ def test_close_closes_the_alert_and_evaluate_is_taken_once_with_a_score_from_1_t
     for bad in (None, 0, 6):
         with pytest.raises(CaseError, match="satisfaction from 1 to 5"):
             _step(store, locator, case_id, Action.EVALUATE, 3, satisfaction=bad)
-    assert _step(store, locator, case_id, Action.EVALUATE, 3, satisfaction=4).case.satisfaction == 4
-    with pytest.raises(CaseError, match=r"already evaluated \(4/5\)"):
+    evaluated = _step(store, locator, case_id, Action.EVALUATE, 3, satisfaction=4).case
+    assert (evaluated.satisfaction, evaluated.status) == (4, CaseStatus.EVALUATED)
+    with pytest.raises(IllegalTransition, match=f"case {case_id} is 'evaluated'; 'evaluate' needs 'closed'"):
         _step(store, locator, case_id, Action.EVALUATE, 4, satisfaction=1)
     with store.unit_of_work() as uow:
         assert uow.cases.get(case_id).satisfaction == 4  # type: ignore[union-attr]
@@ -123,10 +127,11 @@ def test_close_closes_the_alert_and_evaluate_is_taken_once_with_a_score_from_1_t
 def test_route_needs_a_platform_and_an_illegal_step_names_the_status_it_needs(store: Store) -> None:
     locator = Locator()
     (case_id,) = _cases(store, "stall")
-    with pytest.raises(CaseError, match="'route' needs a platform"):
+    with pytest.raises(CaseError, match="'route' needs 'platform'"):
         _step(store, locator, case_id, Action.ROUTE)
-    assert _step(store, locator, case_id, Action.ROUTE, platform=Platform.MARKET).case.platform is Platform.MARKET
-    with pytest.raises(IllegalTransition, match=f"case {case_id} is 'reported'; 'close' needs 'verified'"):
+    routed = _step(store, locator, case_id, Action.ROUTE, platform=Platform.MARKET).case
+    assert (routed.platform, routed.status) == (Platform.MARKET, CaseStatus.ROUTED)
+    with pytest.raises(IllegalTransition, match=f"case {case_id} is 'routed'; 'close' needs 'verified'"):
         _step(store, locator, case_id, Action.CLOSE)
     with store.unit_of_work() as uow:
         assert [e.action for e in uow.cases.events(case_id)] == ["route"]

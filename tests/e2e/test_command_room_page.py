@@ -8,6 +8,7 @@ import uuid
 
 import paho.mqtt.client as paho
 import pytest
+from playwright.sync_api import expect
 
 from iot.topics import sensor_topic
 from tests.e2e.conftest import OPERATOR, PASSWORD
@@ -69,8 +70,12 @@ def test_page_shows_an_alarm_become_a_dispatched_case_live(running_system, brows
     page.wait_for_selector("#case-detail[data-status=handling]", timeout=10_000)
     page.locator("#action-next button[data-action=feedback]").click()
     page.wait_for_selector("#case-detail[data-status=fed_back]", timeout=10_000)
-    page.wait_for_function("document.querySelectorAll('#map path.assign-line').length === 0", timeout=10_000)
-    page.locator("#action-next button[data-action=verify]").wait_for(timeout=10_000)
+    # The team stays on the case until the command room verifies its work; then the line goes.
+    assert page.locator("#map path.assign-line").count() == 1
+    page.locator("#action-next button[data-action=verify]").first.click()
+    page.wait_for_selector("#case-detail[data-status=verified]", timeout=10_000)
+    expect(page.locator("#map path.assign-line")).to_have_count(0, timeout=10_000)
+    page.locator("#action-next button[data-action=close]").wait_for(timeout=10_000)
 
     foreign = [url for url in requested if not url.startswith(running_system.base_url)]
     assert foreign == [], f"the page fetched from outside the app: {foreign}"

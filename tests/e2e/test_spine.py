@@ -161,7 +161,7 @@ def _walk_the_loop(http: httpx.Client, case_id: int, team_id: str) -> None:
         answer = http.post(f"/api/cases/{case_id}/actions/{action}", json=body)
         assert answer.status_code == 200, answer.text
     case = http.get(f"/api/cases/{case_id}").json()
-    assert case["status"] == "closed" and case["satisfaction"] == 5
+    assert case["status"] == "evaluated" and case["satisfaction"] == 5
     steps = case["events"][-5:]
     assert [e["action"] for e in steps] == ["start", "feedback", "verify", "close", "evaluate"]
     assert {e["actor"] for e in steps} == {"duty-operator"}, "the actor comes from the token, not the body"

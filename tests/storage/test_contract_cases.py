@@ -41,15 +41,23 @@ def test_case_without_platform_round_trips_none(store: Store) -> None:
     assert got == stored and got is not None and got.platform is None and got.grid_path == ()
 
 
-def test_case_update_overwrites_and_unknown_id_is_refused(store: Store) -> None:
+def test_case_update_overwrites_bumps_the_version_and_refuses_a_stale_one_or_an_unknown_id(store: Store) -> None:
     with store.unit_of_work() as uow:
         stored = uow.cases.add(make_case())
+    assert stored.version == 1
     changed = dataclasses.replace(stored, status=CaseStatus.CLOSED, satisfaction=4, updated_at=at(60),
-                                  platform=Platform.MARKET)
+                                  platform=Platform.MARKET, merged_into=None)
     with store.unit_of_work() as uow:
-        uow.cases.update(changed)
+        written = uow.cases.update(changed)
+    assert written == dataclasses.replace(changed, version=2)
     with store.unit_of_work() as uow:
-        assert uow.cases.get(stored.id) == changed  # type: ignore[arg-type]
+        assert uow.cases.get(stored.id) == written  # type: ignore[arg-type]
+    # Written from version 1 again: someone else's change (version 2) would be lost, so nothing is written.
+    with pytest.raises(StorageError, match=f"case {stored.id}: version 1 is stale \\(stored: 2\\)"):
+        with store.unit_of_work() as uow:
+            uow.cases.update(dataclasses.replace(changed, title="lost update"))
+    with store.unit_of_work() as uow:
+        assert uow.cases.get(stored.id) == written  # type: ignore[arg-type]
     with pytest.raises(StorageError, match="case 4242: not found"):
         with store.unit_of_work() as uow:
             uow.cases.update(dataclasses.replace(changed, id=4242))
