@@ -22,6 +22,7 @@ class Scope(StrEnum):
     USERS_ADMIN = "users:admin"        # accounts and API keys
     RULES_WRITE = "rules:write"        # create, change and delete alert rules
     GRIDS_ADMIN = "grids:admin"        # rename and re-parent grids, set their staff (boundaries: a new grid set)
+    TAXONOMY_ADMIN = "taxonomy:admin"  # replace the taxonomy of matters (categories, platforms, time limits)
 
 
 _READ = {Scope.OPS_READ, Scope.CASES_READ}

@@ -88,7 +88,8 @@ def serve_http(core: Core, settings: Settings, *, host: str, port: int, with_ing
                      metrics=metrics_text(ingest_snapshot(core, worker)),
                      token_policy=token_policy(settings), data_dir=settings.data_dir,
                      upload_max_bytes=settings.upload_max_mb * 1024 * 1024, url_policy=settings.url_policy(),
-                     relay_settings=settings.video_live.relay_settings())
+                     relay_settings=settings.video_live.relay_settings(),
+                     classify_min_confidence=settings.classify_min_confidence)
     try:
         # The audit log records client addresses, so forwarded ones are believed only from configured proxies.
         proxies = settings.trusted_proxies.strip()

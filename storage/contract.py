@@ -11,6 +11,7 @@ from alerts.rule_repository import AlertRuleRepository, RuleStateRepository
 from audit.repository import AuditRepository
 from cases.repository import AssignmentRepository, CaseRepository, TeamRepository, TeamTrackRepository
 from cases.spatial_stats import SpatialStatsRepository
+from cases.taxonomy_store import CorrectionRepository, TaxonomyRepository
 from feed import FeedRepository
 from gis.repository import GridRepository
 from iot.repository import DeadLetterRepository, DeviceRepository, QuarantineRepository, ReadingRepository
@@ -50,6 +51,8 @@ class UnitOfWork(Protocol):
     audit: AuditRepository
     job_runs: JobRunRepository
     spatial_stats: SpatialStatsRepository
+    taxonomy_versions: TaxonomyRepository
+    classification_corrections: CorrectionRepository
 
 
 class Store(Protocol):

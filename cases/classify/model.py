@@ -6,11 +6,6 @@ from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import Pipeline
-from sklearn.svm import LinearSVC
-
 from cases.classify.data import LabelledReport
 
 CALIBRATION_FOLDS = 3
@@ -20,6 +15,12 @@ class TextModel:
     """A fitted TF-IDF + calibrated linear SVM over the sub-categories with enough training reports."""
 
     def __init__(self, rows: Sequence[LabelledReport]) -> None:
+        # Imported here: the API and the CLI load this package at start-up, and most processes never train.
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import Pipeline
+        from sklearn.svm import LinearSVC
+
         counts = Counter(r.category for r in rows)
         # Calibration cross-validates: a sub-category needs a report per fold; rarer ones are left to the rules.
         rows = [r for r in rows if counts[r.category] >= CALIBRATION_FOLDS]
