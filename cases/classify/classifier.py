@@ -80,7 +80,7 @@ class Classifier:
         return {c: w / total for c, w in weights.items() if c}, {h.code: h.matched for h in hits}
 
     def classify(self, text: str, *, use_rules: bool = True, use_model: bool = True) -> Classification:
-        """Classify one text; below the threshold the answer asks for triage."""
+        """Classify one text; below the threshold, or filed under "other", the answer asks for triage."""
         text = (text or "").strip()
         if not text:
             return Classification(FALLBACK_CODE, 0.0, True, (), ())
@@ -90,7 +90,9 @@ class Classifier:
             return Classification(FALLBACK_CODE, 0.0, True, (), ())
         code, confidence = ranked[0]
         confidence = min(1.0, max(0.0, confidence))
-        return Classification(code=code, confidence=round(confidence, 4), triage=confidence < self.min_confidence,
+        # "other" names no platform's matter: however sure, a person decides where it goes.
+        triage = confidence < self.min_confidence or code == FALLBACK_CODE
+        return Classification(code=code, confidence=round(confidence, 4), triage=triage,
                               alternatives=tuple((c, round(s, 4)) for c, s in ranked[1:4]),
                               matched_keywords=matches.get(code, ()))
 

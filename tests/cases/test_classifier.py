@@ -73,6 +73,12 @@ def test_text_the_classifier_cannot_place_goes_to_triage() -> None:
         assert answer.triage and answer.confidence < 0.6, (text, answer)
 
 
+def test_a_report_filed_under_other_goes_to_triage_however_sure() -> None:
+    answer = build_classifier().classify("你好")
+    assert answer.code != "other" or answer.triage
+    assert build_classifier().classify("你们这个平台挺好用的，给个好评").triage
+
+
 def test_the_threshold_decides_triage(labelled: list[LabelledReport]) -> None:
     taxonomy = shipped_taxonomy()
     never = Classifier(taxonomy, labelled, min_confidence=0.0)
