@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from cases.classify.data import CHANNELS, LabelledReport
@@ -24,11 +26,18 @@ def active_taxonomy(*, versions: TaxonomyRepository) -> tuple[Taxonomy, Taxonomy
     if latest is None:
         return shipped_taxonomy(), None
     try:
-        return parse_taxonomy(latest.doc), latest
+        return _parsed(json.dumps(latest.doc, sort_keys=True, ensure_ascii=False)), latest
     except TaxonomyError as exc:
         # Stored under older validation: keep working on the shipped taxonomy rather than refuse every report.
         logger.error("taxonomy version %s no longer validates, using the shipped taxonomy: %s", latest.id, exc)
         return shipped_taxonomy(), None
+
+
+@lru_cache(maxsize=8)
+def _parsed(doc: str) -> Taxonomy:
+    # Keyed by the document's text: every request reads the active taxonomy, and one object per document lets
+    # the classifier cache find its model without hashing the training set again.
+    return parse_taxonomy(json.loads(doc))
 
 
 def replace_taxonomy(*, versions: TaxonomyRepository, cases: CaseRepository, doc: dict[str, Any], who: str,

@@ -7,6 +7,7 @@ import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cases.classify.data import LabelledReport, fingerprint, load_labelled
 from cases.classify.model import TextModel
@@ -97,7 +98,9 @@ class Classifier:
                               matched_keywords=matches.get(code, ()))
 
 
-_cache: dict[tuple[str, float], Classifier] = {}
+_cache: dict[str, Classifier] = {}
+# The same taxonomy and rows objects again (the usual case): no hashing. Holding them keeps their ids unique.
+_by_identity: dict[tuple[int, int, float], tuple[Taxonomy, Sequence[LabelledReport], Classifier]] = {}
 _cache_lock = threading.Lock()
 
 
@@ -105,17 +108,28 @@ def build_classifier(taxonomy: Taxonomy | None = None, rows: Sequence[LabelledRe
                      min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> Classifier:
     """Return a classifier for the taxonomy and labelled set (shipped ones by default), trained once per their hash."""
     taxonomy = taxonomy or shipped_taxonomy()
-    rows = load_labelled() if rows is None else rows
-    key = (fingerprint(rows, json.dumps(taxonomy.doc, sort_keys=True, ensure_ascii=False)), min_confidence)
+    rows = _shipped_rows() if rows is None else rows
+    quick = (id(taxonomy), id(rows), min_confidence)
     with _cache_lock:
-        if key in _cache:
-            return _cache[key]
-    classifier = Classifier(taxonomy, rows, min_confidence=min_confidence)
+        if (held := _by_identity.get(quick)) is not None and held[0] is taxonomy and held[1] is rows:
+            return held[2]
+    key = fingerprint(rows, json.dumps(taxonomy.doc, sort_keys=True, ensure_ascii=False), str(min_confidence))
     with _cache_lock:
-        if len(_cache) >= _CACHE_SIZE:
-            _cache.pop(next(iter(_cache)))
+        classifier = _cache.get(key)
+    if classifier is None:
+        classifier = Classifier(taxonomy, rows, min_confidence=min_confidence)
+    with _cache_lock:
+        for cache in (_cache, _by_identity):
+            if len(cache) >= _CACHE_SIZE:
+                cache.pop(next(iter(cache)))
         _cache[key] = classifier
+        _by_identity[quick] = (taxonomy, rows, classifier)
     return classifier
+
+
+@lru_cache(maxsize=1)
+def _shipped_rows() -> tuple[LabelledReport, ...]:
+    return tuple(load_labelled())
 
 
 def classify(text: str, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> Classification:

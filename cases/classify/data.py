@@ -7,6 +7,7 @@ import hashlib
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from cases.errors import CaseError
@@ -46,7 +47,13 @@ def read_labelled_csv(text: str, *, where: str = "labelled reports") -> list[Lab
 
 def load_labelled(path: Path = LABELLED_PATH) -> list[LabelledReport]:
     """Return the labelled reports of a CSV file (the shipped set by default)."""
-    return read_labelled_csv(path.read_text(encoding="utf-8"), where=str(path))
+    return list(_load(path, path.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path, _mtime_ns: int) -> tuple[LabelledReport, ...]:
+    # Read once per file version: the intake classifies every report and must not parse the CSV each time.
+    return tuple(read_labelled_csv(path.read_text(encoding="utf-8"), where=str(path)))
 
 
 def write_labelled_csv(rows: Iterable[LabelledReport]) -> str:
