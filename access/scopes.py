@@ -23,6 +23,7 @@ class Scope(StrEnum):
     RULES_WRITE = "rules:write"        # create, change and delete alert rules
     GRIDS_ADMIN = "grids:admin"        # rename and re-parent grids, set their staff (boundaries: a new grid set)
     CALENDAR_ADMIN = "calendar:admin"  # load a year's holiday schedule (the working calendar deadlines count by)
+    TAXONOMY_ADMIN = "taxonomy:admin"  # replace the taxonomy of matters (categories, platforms, time limits)
 
 
 _READ = {Scope.OPS_READ, Scope.CASES_READ}

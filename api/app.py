@@ -20,10 +20,11 @@ from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.feedhub import FeedHub
 from api.inputs import install_input_guards
 from api.routes import (alert_rules, alerts, assignments, attachments, audit, auth, cases, devices, docs, events, grids,
-                        health, jobs, live, page, resources, spatial, tracks)
+                        health, jobs, live, page, resources, spatial, taxonomy, tracks)
 from api.routes import calendar as calendar_routes
 from api.routes import metrics as metrics_route
 from api.routes import ogc
+from cases.classify import DEFAULT_MIN_CONFIDENCE
 from cases.locator import Locator
 from storage import Store
 from video.relay import RelayHub, RelaySettings
@@ -35,7 +36,8 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
                data_dir: Path = Path("gridwatch-data"), upload_max_bytes: int = 10 * 1024 * 1024,
                rate_clock: Callable[[], float] = time.monotonic, url_policy: UrlPolicy | None = None,
                relay_settings: RelaySettings | None = None,
-               metrics: Callable[[], tuple[bytes, str]] | None = None) -> FastAPI:
+               metrics: Callable[[], tuple[bytes, str]] | None = None,
+               classify_min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> FastAPI:
     """Return the app serving the store; whoever opened the store closes it.
 
     metrics, when given, renders this process's Prometheus text and its content type for GET /metrics.
@@ -60,6 +62,8 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     app.state.ingest_stats = ingest_stats
     app.state.metrics = metrics
     app.state.clock = clock
+    # Below it, POST /api/classify answers triage: a person files the report (GRIDWATCH_CLASSIFY_MIN_CONFIDENCE).
+    app.state.classify_min_confidence = classify_min_confidence
     # One poller of the live feed for every event stream of this process; it starts with the first stream.
     app.state.feed_hub = FeedHub(store)
     # Without a configured key, tokens are signed with one that dies with the process.
@@ -78,7 +82,7 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     install_audit_trail(app)
     install_input_guards(app, upload_max_bytes=upload_max_bytes)
     for module in (health, auth, grids, cases, assignments, attachments, alerts, resources, alert_rules, devices, tracks,
-                   live, events, audit, jobs, metrics_route, spatial, calendar_routes, page, docs):
+                   live, events, audit, jobs, metrics_route, spatial, calendar_routes, taxonomy, page, docs):
         app.include_router(module.router)
     app.include_router(auth.users_router)
     ogc.install(app)

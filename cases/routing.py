@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cases.models import Platform
+from cases.taxonomy import shipped_taxonomy
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,35 +17,9 @@ class Category:
     platform: Platform
 
 
-CATEGORIES: dict[str, Category] = {c.code: c for c in (
-    # Raised by sensors.
-    Category("fire_hazard", "烟感报警 / 火灾隐患", Platform.GOVERNANCE),
-    Category("flood_risk", "水位超警 / 防汛隐患", Platform.GOVERNANCE),
-    Category("air_pollution", "大气污染", Platform.ENFORCEMENT),
-    Category("noise_nuisance", "噪声扰民", Platform.ENFORCEMENT),
-    Category("cold_chain_breach", "冷链温度超标", Platform.MARKET),
-    Category("elderly_emergency", "老人紧急呼叫", Platform.SERVICE),
-    # Raised by camera probes: the 雪亮工程 / 天眼 video network is run by comprehensive governance (综治).
-    Category("camera_fault", "视频监控故障 / 设备维护", Platform.GOVERNANCE),
-    # A sensor reading outside its physical range: the device is broken, its owner repairs it (a maintenance alert).
-    Category("device_fault", "感知设备故障 / 设备维护", Platform.GOVERNANCE),
-    # Reported by grid staff and citizens.
-    Category("public_order", "治安问题", Platform.GOVERNANCE),
-    Category("dispute", "矛盾纠纷", Platform.GOVERNANCE),
-    Category("safety_hazard", "安全隐患", Platform.GOVERNANCE),
-    Category("food_safety", "食品安全", Platform.MARKET),
-    Category("unlicensed_trading", "无证经营", Platform.MARKET),
-    Category("product_quality", "产品质量", Platform.MARKET),
-    Category("illegal_construction", "违章建筑", Platform.ENFORCEMENT),
-    Category("environment", "环境污染", Platform.ENFORCEMENT),
-    Category("city_appearance", "市容环境", Platform.ENFORCEMENT),
-    Category("work_safety", "安全生产", Platform.ENFORCEMENT),
-    Category("social_security", "社会保障", Platform.SERVICE),
-    Category("civil_relief", "民政救助", Platform.SERVICE),
-    Category("elderly_care", "养老服务", Platform.SERVICE),
-    Category("consulting", "政策咨询", Platform.SERVICE),
-    Category("other", "其他", Platform.GOVERNANCE),
-)}
+# One source of truth: the shipped taxonomy (cases/taxonomy.yaml) names every category and its platform.
+CATEGORIES: dict[str, Category] = {
+    sub.code: Category(sub.code, sub.zh, sub.platform) for sub in shipped_taxonomy().subcategories.values()}
 
 CATEGORY_BY_SENSOR_KIND: dict[str, str] = {
     "smoke": "fire_hazard",

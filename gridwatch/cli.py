@@ -11,6 +11,7 @@ from rich.console import Console
 from gridwatch.cli_access import apikeys_app, audit_app, users_app
 from gridwatch.cli_calendar import calendar_app
 from gridwatch.cli_cameras import cameras_app
+from gridwatch.cli_classifier import classifier_app
 from gridwatch.cli_devices import devices_app
 from gridwatch.cli_grids import grids_app
 from gridwatch.cli_jobs import jobs_app
@@ -31,6 +32,7 @@ app.add_typer(cameras_app, name="cameras")
 app.add_typer(devices_app, name="devices")
 app.add_typer(grids_app, name="grids")
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(classifier_app, name="classifier")
 console = Console()
 
 

@@ -88,7 +88,8 @@ def serve_http(core: Core, settings: Settings, *, host: str, port: int, with_ing
                      metrics=metrics_text(ingest_snapshot(core, worker)),
                      token_policy=token_policy(settings), data_dir=settings.data_dir,
                      upload_max_bytes=settings.upload_max_mb * 1024 * 1024, url_policy=settings.url_policy(),
-                     relay_settings=settings.video_live.relay_settings())
+                     relay_settings=settings.video_live.relay_settings(),
+                     classify_min_confidence=settings.classify_min_confidence)
     app.state.office_hours = settings.calendar.parsed_office_hours()
     app.state.calendar_warn_days = settings.calendar.warn_days
     try:

@@ -186,6 +186,8 @@ class Settings(BaseSettings):
     audit_retention_days: int = Field(180, ge=180, description="Audit entries are kept at least this long (six months by law).")
     trusted_proxies: str = Field("", description="Comma-separated proxy addresses whose X-Forwarded-For is believed; empty: none.")
     upload_max_mb: int = Field(10, ge=1, le=100, description="Largest attachment accepted.")
+    classify_min_confidence: float = Field(0.6, ge=0.0, le=1.0, description="Below this confidence the classifier "
+                                           "sends a report to the triage queue (a person files it).")
     jobs: JobSettings = Field(default_factory=JobSettings, description="Periodic jobs, retention, worker pool.")
     video_sources: VideoSourceSettings = Field(default_factory=VideoSourceSettings,
                                                description="The SSRF guard of camera stream URLs.")

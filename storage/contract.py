@@ -12,6 +12,7 @@ from audit.repository import AuditRepository
 from cases.repository import AssignmentRepository, CaseRepository, TeamRepository, TeamTrackRepository
 from cases.spatial_stats import SpatialStatsRepository
 from cases.workdays.repository import WorkCalendarRepository
+from cases.taxonomy_store import CorrectionRepository, TaxonomyRepository
 from feed import FeedRepository
 from gis.repository import GridRepository
 from iot.repository import DeadLetterRepository, DeviceRepository, QuarantineRepository, ReadingRepository
@@ -52,6 +53,8 @@ class UnitOfWork(Protocol):
     job_runs: JobRunRepository
     spatial_stats: SpatialStatsRepository
     work_calendar: WorkCalendarRepository
+    taxonomy_versions: TaxonomyRepository
+    classification_corrections: CorrectionRepository
 
 
 class Store(Protocol):

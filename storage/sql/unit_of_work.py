@@ -22,6 +22,7 @@ from storage.sql.iot import SqlDeadLetterRepository, SqlDeviceRepository, SqlRea
 from storage.sql.quarantine import SqlQuarantineRepository
 from storage.sql.spatial_stats import SqlSpatialStatsRepository
 from storage.sql.jobs import SqlJobRunRepository
+from storage.sql.taxonomy import SqlCorrectionRepository, SqlTaxonomyRepository
 from storage.sql.team_positions import SqlTeamTrackRepository
 from storage.sql.teams import SqlTeamRepository
 from storage.sql.work_calendar import SqlWorkCalendarRepository
@@ -59,6 +60,8 @@ class SqlUnitOfWork:
         self.job_runs = SqlJobRunRepository(db)
         self.spatial_stats = SqlSpatialStatsRepository(db)
         self.work_calendar = SqlWorkCalendarRepository(db)
+        self.taxonomy_versions = SqlTaxonomyRepository(db)
+        self.classification_corrections = SqlCorrectionRepository(db)
 
     def flush(self) -> None:
         """Write what is pending (revision bumps) before the commit."""
