@@ -114,7 +114,7 @@ def _list(node: Any, where: str, *, allow_empty: bool = False) -> list[Any]:
 
 
 def _words(node: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
-    words = _list(node.get(key, []), f"{where}.{key}", allow_empty=True)
+    words = _list(node.get(key) or [], f"{where}.{key}", allow_empty=True)
     for i, word in enumerate(words):
         if not isinstance(word, str) or not word.strip():
             raise TaxonomyError(f"{where}.{key}[{i}]: must be a non-empty string")
@@ -122,7 +122,7 @@ def _words(node: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
 
 
 def _limits(node: Any, where: str, *, partial: bool) -> dict[str, str]:
-    limits = _mapping(node, where)
+    limits = _mapping({} if node is None else node, where)
     for key in limits:
         if key not in STEPS:
             raise TaxonomyError(f"{where}.{key}: unknown step; steps are {', '.join(STEPS)}")
@@ -130,7 +130,8 @@ def _limits(node: Any, where: str, *, partial: bool) -> dict[str, str]:
         for step in STEPS:
             if step not in limits:
                 raise TaxonomyError(f"{where}.{step}: missing")
-    return {k: check_time_limit(v, where=f"{where}.{k}") for k, v in limits.items()}
+    # A step given as null (a document read back from the API) takes the default, like one left out.
+    return {k: check_time_limit(v, where=f"{where}.{k}") for k, v in limits.items() if v is not None}
 
 
 _SUB_KEYS = {"code", "zh", "en", "platform", "department", "priority", "time_limits", "keywords", "phrases"}
@@ -149,7 +150,7 @@ def _sub(node: Any, where: str, group: str, defaults: dict[str, dict[str, str]])
         raise TaxonomyError(f"{where}.platform: {node.get('platform')!r} is not one of "
                             f"{', '.join(p.value for p in Platform)}") from None
     try:
-        priority = Priority(node.get("priority", "normal"))
+        priority = Priority(node.get("priority") or "normal")
     except ValueError:
         raise TaxonomyError(f"{where}.priority: {node.get('priority')!r} is not one of "
                             f"{', '.join(p.value for p in Priority)}") from None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field
 
 from api.responses.common import Instant, Page, ReadModel
@@ -44,6 +42,47 @@ class CategoryRead(ReadModel):
     sub: list[SubCategoryRead]
 
 
+class TimeLimitsDoc(ReadModel):
+    """Time limits as a document gives them: a step left out (null) takes its priority's."""
+
+    accept: str | None = None
+    dispatch: str | None = None
+    handle: str | None = None
+    feedback: str | None = None
+
+
+class SubCategoryDoc(ReadModel):
+    """A sub-category as the document gives it (null: the default)."""
+
+    code: str
+    zh: str
+    en: str
+    platform: str
+    department: str | None = None
+    priority: str | None = None
+    time_limits: TimeLimitsDoc | None = None
+    keywords: list[str] = []
+    phrases: list[str] = []
+
+
+class CategoryDoc(ReadModel):
+    """A category as the document gives it."""
+
+    code: str
+    cls: str = Field(alias="class")
+    zh: str
+    en: str
+    sub: list[SubCategoryDoc]
+
+
+class TaxonomyDoc(ReadModel):
+    """The taxonomy document: what PUT /api/taxonomy takes back."""
+
+    version: int = 1
+    time_limits_by_priority: dict[Priority, TimeLimitsDoc] = {}
+    categories: list[CategoryDoc]
+
+
 class TaxonomyRead(ReadModel):
     """The active taxonomy: the document as stored (edit it and PUT it back) and its categories resolved."""
 
@@ -52,7 +91,7 @@ class TaxonomyRead(ReadModel):
     created_at: Instant | None
     created_by: str | None
     note: str
-    taxonomy: dict[str, Any]
+    taxonomy: TaxonomyDoc
     categories: list[CategoryRead]
 
 

@@ -28,6 +28,7 @@ def test_the_shipped_taxonomy_is_active_until_an_admin_stores_a_version(app_clie
     components = shipped["categories"][0]
     assert components["class"] == "component" and components["sub"][0]["time_limits"]["handle"]
     doc = copy.deepcopy(shipped["taxonomy"])
+    assert doc["categories"][0]["sub"][0]["time_limits"] is None  # the priority's limits; PUT back as given
     doc["categories"][0]["sub"][0]["priority"] = "urgent"
     put = app_client.put("/api/taxonomy", json={"taxonomy": doc, "note": "井盖改为紧急"}, headers=admin)
     assert put.status_code == 200, put.text
