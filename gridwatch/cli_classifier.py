@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -12,22 +10,11 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from gridwatch.runtime import open_migrated_store
-from gridwatch.settings import load_settings
-from storage import Store
+from gridwatch.runtime import configured_store
 
 classifier_app = typer.Typer(help="The report classifier: export corrections, retrain and measure.",
                              no_args_is_help=True)
 console = Console()
-
-
-@contextmanager
-def _store() -> Iterator[Store]:
-    store = open_migrated_store(load_settings().effective_store_url)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 @classifier_app.command("export")
@@ -40,7 +27,7 @@ def classifier_export(out: Annotated[Path, typer.Option("--out", help="CSV file 
     if out.exists() and out.is_dir():
         console.print(f"[red]refused:[/] --out {escape(str(out))} is a folder")
         raise typer.Exit(1)
-    with _store() as store, store.read_only() as uow:
+    with configured_store() as store, store.read_only() as uow:
         corrections = all_corrections(corrections=uow.classification_corrections)
     try:
         out.write_text(write_labelled_csv(corrections_as_training(corrections)), encoding="utf-8")
@@ -60,7 +47,7 @@ def classifier_train(with_corrections: Annotated[bool, typer.Option(
     from cases.classify.evaluate import evaluate
     from cases.taxonomy_service import active_taxonomy, all_corrections, corrections_as_training
 
-    with _store() as store, store.read_only() as uow:
+    with configured_store() as store, store.read_only() as uow:
         taxonomy, _ = active_taxonomy(versions=uow.taxonomy_versions)
         corrections = all_corrections(corrections=uow.classification_corrections) if with_corrections else []
     extra = corrections_as_training(corrections)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Annotated, TypeVar
 
 import typer
@@ -14,23 +13,12 @@ from rich.table import Table
 from gis.errors import GisError
 from gis.grid_edits import assign_staff, edit_grid, grid_or_error
 from gis.models import Grid, GridStaff, StaffRole
-from gridwatch.runtime import open_migrated_store
-from gridwatch.settings import load_settings
+from gridwatch.runtime import configured_store
 from gridwatch.zone import beijing_time
-from storage import Store
 
 grids_app = typer.Typer(help="Grids: the hierarchy and its staff, boundary files in and out.", no_args_is_help=True)
 console = Console()
 T = TypeVar("T")
-
-
-@contextmanager
-def _store() -> Iterator[Store]:
-    store = open_migrated_store(load_settings().effective_store_url)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def _refusing(action: Callable[[], T]) -> T:
@@ -50,7 +38,7 @@ def _people(grid: Grid) -> str:
 def grids_list(level: Annotated[int | None, typer.Option(min=1, help="Only this level (1 the coarsest).")] = None,
                parent: Annotated[str | None, typer.Option(help="Only the grids under this code.")] = None) -> None:
     """List the active set's grids by level and code, with their staff."""
-    with _store() as store, store.read_only() as uow:
+    with configured_store() as store, store.read_only() as uow:
         total = uow.grids.count(level=level, parent_code=parent)
         grids = uow.grids.list(level=level, parent_code=parent, limit=total) if total else []
     table = Table("code", "name", "level", "parent", "staff", title=f"{len(grids)} grids")
@@ -62,7 +50,7 @@ def grids_list(level: Annotated[int | None, typer.Option(min=1, help="Only this 
 @grids_app.command("show")
 def grids_show(code: Annotated[str, typer.Argument(help="The grid's code.")]) -> None:
     """Show one grid: name, level, parent, the grids just under it, and its staff with phones."""
-    with _store() as store, store.read_only() as uow:
+    with configured_store() as store, store.read_only() as uow:
         grid = _refusing(lambda: grid_or_error(uow.grids, code))
         children = uow.grids.count(parent_code=code)
         codes = [g.code for g in uow.grids.list(parent_code=code, limit=children)] if children else []
@@ -78,7 +66,7 @@ def grids_show(code: Annotated[str, typer.Argument(help="The grid's code.")]) ->
 def grids_rename(code: Annotated[str, typer.Argument(help="The grid's code.")],
                  name: Annotated[str, typer.Argument(help="Its new name.")]) -> None:
     """Rename a grid (its boundary changes only by importing a new grid set)."""
-    with _store() as store, store.unit_of_work() as uow:
+    with configured_store() as store, store.unit_of_work() as uow:
         old = _refusing(lambda: grid_or_error(uow.grids, code)).name
         grid = _refusing(lambda: edit_grid(grids=uow.grids, code=code, name=name))
     console.print(f"[green]renamed[/] {grid.code}: {escape(old)} → {escape(grid.name)}")
@@ -109,7 +97,7 @@ def grids_staff(code: Annotated[str, typer.Argument(help="The grid's code.")],
         raise typer.Exit(1)
     staff = [GridStaff(role, name.strip(), phones[i].strip() if i < len(phones) else "")
              for i, (role, name) in enumerate(people)]
-    with _store() as store, store.unit_of_work() as uow:
+    with configured_store() as store, store.unit_of_work() as uow:
         grid = _refusing(lambda: assign_staff(grids=uow.grids, code=code, staff=staff))
     console.print(f"[green]staff of {grid.code} {escape(grid.name)}:[/] {escape(_people(grid))}")
 
@@ -117,7 +105,7 @@ def grids_staff(code: Annotated[str, typer.Argument(help="The grid's code.")],
 @grids_app.command("sets")
 def grids_sets() -> None:
     """List the grid sets, newest (the active one) first; earlier sets are kept when a new one is imported."""
-    with _store() as store, store.read_only() as uow:
+    with configured_store() as store, store.read_only() as uow:
         sets = uow.grids.sets()
     table = Table("id", "created", "source", "note", "grids", "active", title=f"{len(sets)} grid sets")
     for grid_set in sets:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 
 import uvicorn
@@ -18,7 +18,7 @@ from gridwatch.jobs_wiring import start_worker_runtime
 from gridwatch.keys import token_policy
 from gridwatch.metrics import CONTENT_TYPE, registry_for, render, serve_metrics
 from gridwatch.pipeline import IngestStats, Pipeline
-from gridwatch.settings import Settings
+from gridwatch.settings import Settings, load_settings
 from iot.models import DEAD_LETTER_PREFIX_BYTES
 from iot.quarantine import MAX_ENTRIES as QUARANTINE_MAX_ENTRIES
 from iot.mqtt import MqttSubscriber
@@ -35,6 +35,16 @@ def open_migrated_store(url: str, *, timeout_s: float | None = None) -> Store:
     if applied:
         logger.info("store %s: applied migrations %s", store.name, ", ".join(applied))
     return store
+
+
+@contextmanager
+def configured_store() -> Iterator[Store]:
+    """Open the store the settings name (GRIDWATCH_STORE_URL), migrated, for one CLI command; close it after."""
+    store = open_migrated_store(load_settings().effective_store_url)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 @dataclass
