@@ -16,9 +16,7 @@ import argparse
 import json
 import sys
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import numpy as np
@@ -28,11 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import psycopg  # noqa: E402
 
+from bench.spine import scratch_store_url  # noqa: E402
 from gis.index import GridIndex  # noqa: E402
 from storage import open_store  # noqa: E402
 from town.generate import generate_town  # noqa: E402
 
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 ONE = ("SELECT code FROM grids WHERE level = %s AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint(%s, %s), 4326))"
        " ORDER BY code LIMIT 1")
 # Set-based: the points in a table with a GIST index (as stored cases are), grids outer so each polygon is
@@ -43,17 +41,9 @@ BULK = ("SELECT p.i, min(g.code) FROM grids g JOIN pts p ON ST_Intersects(g.geom
         " GROUP BY p.i")
 
 
-@contextmanager
-def scratch_database() -> Iterator[str]:
-    """Create a database of this run; yield its URL; drop it."""
-    name = f"bench_locate_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def scratch_database() -> AbstractContextManager[str]:
+    """Create a PostGIS database of this run; yield its URL; drop it (the spine benchmark's scratch store)."""
+    return scratch_store_url("postgis")
 
 
 def main() -> None:
