@@ -51,6 +51,7 @@ class CaseSource(StrEnum):
     GRID_STAFF = "grid_staff"
     CITIZEN = "citizen"
     HOTLINE = "hotline"
+    CITY = "city"  # handed down by the city platform (交办)
 
 
 class TeamStatus(StrEnum):
@@ -83,6 +84,25 @@ class Case:
     # Bumped by every change; a step names the version it saw (optimistic concurrency).
     version: int = 1
     merged_into: int | None = None
+    # From the taxonomy at intake: how urgent, which department answers for it.
+    priority: str = ""
+    department: str = ""
+    # The clock (working-day deadlines): the step the case waits on and when it is due; None once finished.
+    due_step: str = ""
+    due_at: datetime | None = None
+    # The reporter must hear back by then (5 working days, seed 003).
+    feedback_due_at: datetime | None = None
+    # Stamped once, for assessment: when the lead fed back and closed, working hours from report to handled,
+    # and whether handling met the handle limit.
+    handled_at: datetime | None = None
+    closed_at: datetime | None = None
+    handling_wh: float | None = None
+    on_time: bool | None = None
+    # The classifier's confidence in the category; triage: an operator must confirm it.
+    confidence: float | None = None
+    triage: bool = False
+    # Supervision (督办): 0 none, 1 due soon, 2 overdue, 3 escalated to the platform head, 4 to the leader.
+    supervision_level: int = 0
     id: int | None = None
 
     @property
@@ -126,6 +146,16 @@ class ReleaseReason(StrEnum):
     MERGED = "merged"
     ESCALATED = "escalated"
     WITHDRAWN = "withdrawn"
+    DECLINED = "declined"  # the team turned the offer down
+    TIMED_OUT = "timed_out"  # the team did not answer the offer in time
+
+
+class TaskState(StrEnum):
+    """Where one team's task on a case stands: offered until it accepts, then accepted until its work is done."""
+
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    DONE = "done"
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +171,13 @@ class Assignment:
     arrived_at: datetime | None = None
     released_at: datetime | None = None
     release_reason: ReleaseReason | None = None
+    state: TaskState = TaskState.ACCEPTED
+    # An offer lapses at this time when the team has not answered (then the next nearest is offered).
+    offer_expires_at: datetime | None = None
+    done_at: datetime | None = None
+    # How far the team was when sent, and the expected travel time (road network where loaded).
+    distance_m: float | None = None
+    eta_s: float | None = None
     id: int | None = None
 
     @property

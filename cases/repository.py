@@ -6,8 +6,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from cases.models import (Assignment, Case, CaseEvent, CaseStatus, Platform, ReleaseReason, Team, TeamStatus,
-                          TrackPoint)
+from cases.models import (Assignment, Case, CaseEvent, CaseStatus, Platform, ReleaseReason, TaskState, Team,
+                          TeamStatus, TrackPoint)
 
 BBox = tuple[float, float, float, float]
 
@@ -144,4 +144,9 @@ class AssignmentRepository(Protocol):
 
     def release(self, assignment_id: int, *, at: datetime, reason: ReleaseReason) -> bool:
         """End an active assignment; return False if it had already ended."""
+        ...
+
+    def set_state(self, assignment_id: int, *, state: TaskState, at: datetime,
+                  expected: TaskState | None = None) -> bool:
+        """Move an active assignment's task to state (done stamps done_at); with expected, only from that state."""
         ...

@@ -5,13 +5,15 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from cases.models import Assignment, AssignmentRole, Platform, ReleaseReason
+from datetime import datetime
+
+from cases.models import Assignment, AssignmentRole, Platform, ReleaseReason, TaskState
 from storage.contract import StorageError
 from storage.sql.db import Db
 from storage.values import page
 
 _WRITTEN = ("case_id", "team_id", "platform", "role", "task", "dispatched_at", "arrived_at", "released_at",
-            "release_reason")
+            "release_reason", "state", "offer_expires_at", "done_at", "distance_m", "eta_s")
 _SELECT = f"SELECT id, {', '.join(_WRITTEN)} FROM assignments"
 
 
@@ -30,7 +32,10 @@ class SqlAssignmentRepository:
                           dispatched_at=d.time_from_db(row["dispatched_at"]),
                           arrived_at=d.optional_time_from_db(row["arrived_at"]),
                           released_at=d.optional_time_from_db(row["released_at"]),
-                          release_reason=None if reason is None else ReleaseReason(reason))
+                          release_reason=None if reason is None else ReleaseReason(reason),
+                          state=TaskState(row["state"]), offer_expires_at=d.optional_time_from_db(row["offer_expires_at"]),
+                          done_at=d.optional_time_from_db(row["done_at"]), distance_m=row["distance_m"],
+                          eta_s=row["eta_s"])
 
     def add(self, assignment: Assignment) -> Assignment:
         """Store a new assignment; a team already holding an active one is refused by the store."""
@@ -44,7 +49,10 @@ class SqlAssignmentRepository:
              d.time_to_db(assignment.dispatched_at, where=f"{where}.dispatched_at"),
              d.optional_time_to_db(assignment.arrived_at, where=f"{where}.arrived_at"),
              d.optional_time_to_db(assignment.released_at, where=f"{where}.released_at"),
-             None if assignment.release_reason is None else str(assignment.release_reason)))
+             None if assignment.release_reason is None else str(assignment.release_reason), str(assignment.state),
+             d.optional_time_to_db(assignment.offer_expires_at, where=f"{where}.offer_expires_at"),
+             d.optional_time_to_db(assignment.done_at, where=f"{where}.done_at"), assignment.distance_m,
+             assignment.eta_s))
         return dataclasses.replace(assignment, id=row["id"])
 
     def for_case(self, case_id: int, *, active_only: bool = False) -> list[Assignment]:
@@ -75,4 +83,15 @@ class SqlAssignmentRepository:
         stamp = self._d.time_to_db(at, where=f"assignment {assignment_id}.released_at")
         cur = self._db.execute("UPDATE assignments SET released_at = ?, release_reason = ?"
                                " WHERE id = ? AND released_at IS NULL", (stamp, str(reason), assignment_id))
+        return cur.rowcount == 1
+
+    def set_state(self, assignment_id: int, *, state: TaskState, at: datetime,
+                  expected: TaskState | None = None) -> bool:
+        """Move an active assignment's task to state (done stamps done_at); with expected, only from that state."""
+        where = f"assignment {assignment_id}"
+        done_at = self._d.time_to_db(at, where=f"{where}.done_at") if state is TaskState.DONE else None
+        guard, params = ("", ()) if expected is None else (" AND state = ?", (str(expected),))
+        cur = self._db.execute("UPDATE assignments SET state = ?, done_at = COALESCE(?, done_at)"
+                               f" WHERE id = ? AND released_at IS NULL{guard}",
+                               (str(state), done_at, assignment_id, *params))
         return cur.rowcount == 1

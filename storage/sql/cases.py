@@ -17,7 +17,9 @@ from storage.sql.dialect import Dialect
 from storage.values import BBox, page
 
 _WRITTEN = ("title", "category", "source", "status", "platform", "lon", "lat", "grid_path", "created_at", "updated_at",
-            "description", "reporter", "reporter_phone", "alert_id", "satisfaction", "merged_into")
+            "description", "reporter", "reporter_phone", "alert_id", "satisfaction", "merged_into", "priority", "department", "due_step", "due_at",
+            "feedback_due_at", "handled_at", "closed_at", "handling_wh", "on_time", "confidence", "triage",
+            "supervision_level")
 _SELECT = f"SELECT id, version, {', '.join(_WRITTEN)} FROM cases"
 _EVENT_SELECT = ("SELECT id, case_id, action, actor, role, at, from_status, to_status, note, data, attachments"
                  " FROM case_events")
@@ -56,7 +58,13 @@ class SqlCaseRepository:
                     created_at=d.time_from_db(row["created_at"]), updated_at=d.time_from_db(row["updated_at"]),
                     description=row["description"], reporter=row["reporter"], reporter_phone=row["reporter_phone"],
                     alert_id=row["alert_id"], satisfaction=row["satisfaction"], version=row["version"],
-                    merged_into=row["merged_into"])
+                    merged_into=row["merged_into"], priority=row["priority"], department=row["department"],
+                    due_step=row["due_step"], due_at=d.optional_time_from_db(row["due_at"]),
+                    feedback_due_at=d.optional_time_from_db(row["feedback_due_at"]),
+                    handled_at=d.optional_time_from_db(row["handled_at"]),
+                    closed_at=d.optional_time_from_db(row["closed_at"]), handling_wh=row["handling_wh"],
+                    on_time=None if row["on_time"] is None else bool(row["on_time"]), confidence=row["confidence"],
+                    triage=bool(row["triage"]), supervision_level=row["supervision_level"])
 
     def _values(self, case: Case) -> tuple[Any, ...]:
         d = self._d
@@ -64,7 +72,12 @@ class SqlCaseRepository:
         return (case.title, case.category, str(case.source), str(case.status), _optional_str(case.platform), case.lon,
                 case.lat, d.path_to_db(case.grid_path), d.time_to_db(case.created_at, where=f"{where}.created_at"),
                 d.time_to_db(case.updated_at, where=f"{where}.updated_at"), case.description, case.reporter,
-                case.reporter_phone, case.alert_id, case.satisfaction, case.merged_into)
+                case.reporter_phone, case.alert_id, case.satisfaction, case.merged_into, case.priority, case.department,
+                case.due_step, d.optional_time_to_db(case.due_at, where=f"{where}.due_at"),
+                d.optional_time_to_db(case.feedback_due_at, where=f"{where}.feedback_due_at"),
+                d.optional_time_to_db(case.handled_at, where=f"{where}.handled_at"),
+                d.optional_time_to_db(case.closed_at, where=f"{where}.closed_at"), case.handling_wh, case.on_time,
+                case.confidence, case.triage, case.supervision_level)
 
     def _event(self, row: Any) -> CaseEvent:
         return CaseEvent(id=row["id"], case_id=row["case_id"], action=row["action"], actor=row["actor"],
