@@ -24,7 +24,9 @@ from api.routes import (alert_rules, alerts, assignments, attachments, audit, au
 from api.routes import calendar as calendar_routes
 from api.routes import metrics as metrics_route
 from api.routes import ogc
+from api.routes import supervision as supervision_routes
 from cases.classify import DEFAULT_MIN_CONFIDENCE
+from cases.clock import CaseClock
 from cases.locator import Locator
 from storage import Store
 from video.relay import RelayHub, RelaySettings
@@ -37,7 +39,8 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
                rate_clock: Callable[[], float] = time.monotonic, url_policy: UrlPolicy | None = None,
                relay_settings: RelaySettings | None = None,
                metrics: Callable[[], tuple[bytes, str]] | None = None,
-               classify_min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> FastAPI:
+               classify_min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+               case_clock: CaseClock | None = None) -> FastAPI:
     """Return the app serving the store; whoever opened the store closes it.
 
     metrics, when given, renders this process's Prometheus text and its content type for GET /metrics.
@@ -62,6 +65,8 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     app.state.ingest_stats = ingest_stats
     app.state.metrics = metrics
     app.state.clock = clock
+    # The taxonomy and calendar case deadlines count by, cached; the calendar and taxonomy routes invalidate it.
+    app.state.case_clock = case_clock or CaseClock()
     # Below it, POST /api/classify answers triage: a person files the report (GRIDWATCH_CLASSIFY_MIN_CONFIDENCE).
     app.state.classify_min_confidence = classify_min_confidence
     # One poller of the live feed for every event stream of this process; it starts with the first stream.
@@ -84,6 +89,7 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     for module in (health, auth, grids, cases, assignments, attachments, alerts, resources, alert_rules, devices, tracks,
                    live, events, audit, jobs, metrics_route, spatial, calendar_routes, taxonomy, page, docs):
         app.include_router(module.router)
+    app.include_router(supervision_routes.router)
     app.include_router(auth.users_router)
     ogc.install(app)
     docs.mount_docs_assets(app)

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query, Request
 
+from cases.clock import CaseClock
 from cases.locator import Locator
 from gis.errors import GisError
 from storage import Store
@@ -30,6 +31,11 @@ def get_store(request: Request) -> Store:
 def get_locator(request: Request) -> Locator:
     """Return the app's in-memory spatial indexes (refresh them in the unit of work that uses them)."""
     return request.app.state.locator
+
+
+def get_case_clock(request: Request) -> CaseClock:
+    """Return the app's case clock: the taxonomy and calendar case deadlines count by, cached."""
+    return request.app.state.case_clock
 
 
 def get_clock(request: Request) -> Callable[[], datetime]:
@@ -84,6 +90,7 @@ def now_utc() -> datetime:
 StoreDep = Annotated[Store, Depends(get_store)]
 LocatorDep = Annotated[Locator, Depends(get_locator)]
 ClockDep = Annotated[Callable[[], datetime], Depends(get_clock)]
+CaseClockDep = Annotated[CaseClock, Depends(get_case_clock)]
 PagingDep = Annotated[Paging, Depends(get_paging)]
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="A numeric id")]
 BBoxDep = Annotated[tuple[float, float, float, float] | None, Depends(parse_bbox)]

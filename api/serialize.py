@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -47,9 +48,13 @@ def grid_dict(grid: Grid, *, with_geometry: bool = False) -> dict[str, Any]:
     return out
 
 
-def case_dict(case: Case) -> dict[str, Any]:
-    """Return a case's fields, and whether it lies outside every grid (its path is empty)."""
-    return {**record(case), "outside_jurisdiction": not case.grid_path}
+def case_dict(case: Case, *, now: datetime | None = None) -> dict[str, Any]:
+    """Return a case's fields, whether it lies outside every grid, and whether its step is overdue at now.
+
+    overdue is None without now (an answer not about the present, like the feed's record of a step).
+    """
+    overdue = None if now is None else (case.due_at is not None and now > case.due_at)
+    return {**record(case), "outside_jurisdiction": not case.grid_path, "overdue": overdue}
 
 
 def event_dict(event: CaseEvent) -> dict[str, Any]:

@@ -19,8 +19,14 @@ TEAM_RELEASED = "team.released"
 TEAM_MOVED = "team.moved"
 TEAM_SILENT = "team.silent"
 TEAM_REPORTING = "team.reporting"
+CASE_SUPERVISED = "case.supervised"  # a case's supervision level rose (督办): due soon, overdue, escalated
 KINDS = (ALERT_RAISED, ALERT_ACKNOWLEDGED, ALERT_CLEARED, ALERT_LINKED, CASE_OPENED, CASE_UPDATED, TEAM_ASSIGNED, TEAM_RELEASED, TEAM_MOVED, TEAM_SILENT,
-         TEAM_REPORTING)
+         TEAM_REPORTING, CASE_SUPERVISED)
+
+
+def case_supervised(case: Case, event: CaseEvent, reminder: Any) -> dict[str, Any]:
+    """Return the payload of a rise in supervision: the case, its event and the reminder it wrote."""
+    return {"case": record(case), "event": record(event), "reminder": record(reminder)}
 
 
 def team_fields(team: Team) -> dict[str, Any]:

@@ -52,6 +52,24 @@ class CaseRepository(Protocol):
         """Return cases of the category not closed, lying in the WGS-84 bbox, created at or after created_since."""
         ...
 
+    def due_before(self, before: datetime, *, below_level: int = 4, limit: int = 1000) -> list[Case]:
+        """Return cases not finished, due at or before before, whose supervision level is below below_level.
+
+        Soonest due first (the due_at index); supervision's job reads them.
+        """
+        ...
+
+    def supervised(self, *, level: int | None = None, platform: Platform | None = None, grid_code: str | None = None,
+                   any_grid: Sequence[str] | None = None, limit: int = 100, offset: int = 0) -> list[Case]:
+        """Return cases not finished with a supervision level (this one, else any above 0), most urgent first.
+
+        Most urgent: highest level, then soonest due; grid_code and any_grid bound them as in list.
+        """
+        ...
+
+    def count_supervised(self, *, level: int | None = None, platform: Platform | None = None,
+                         grid_code: str | None = None, any_grid: Sequence[str] | None = None) -> int: ...
+
     def append_event(self, event: CaseEvent) -> CaseEvent:
         """Append to the case's event log (never updated or deleted) and return it with its id."""
         ...

@@ -9,6 +9,7 @@ from typing import Any
 from alerts.repository import AlertRepository
 from alerts.models import Alert
 from alerts.service import clear
+from cases.clock import ClockRules, apply_clock
 from cases.errors import CaseError, CaseNotFound, NoTeamAvailable, VersionConflict
 from cases.lifecycle import FINISHED, STEPS, Action, Need, next_status
 from cases.locator import Locator
@@ -62,16 +63,21 @@ class StepResult:
 
 
 def report_case(*, repo: CaseRepository, case_in: CaseCreate, grid_path: tuple[str, ...], actor: str,
-                at: datetime, role: str = "") -> StepResult:
-    """Open a case in 'reported', routed to its lead platform by category, and log the report."""
+                at: datetime, role: str = "", rules: ClockRules | None = None) -> StepResult:
+    """Open a case in 'reported', routed to its lead platform by category, and log the report.
+
+    rules (the case clock's) stamp priority, department and deadlines; None stamps none.
+    """
     if case_in.category not in CATEGORIES:
         raise CaseError(f"category {case_in.category!r}: unknown; use a code from GET /api/categories")
-    case = repo.add(Case(
+    case = Case(
         title=case_in.title, category=case_in.category, source=case_in.source, status=CaseStatus.REPORTED,
         platform=route(case_in.category), lon=case_in.lon, lat=case_in.lat, grid_path=grid_path,
         created_at=at, updated_at=at, description=case_in.description, reporter=case_in.reporter,
         reporter_phone=case_in.reporter_phone, alert_id=case_in.alert_id,
-    ))
+    )
+    # The case clock (cases/clock.py): priority, department, the accept deadline, the reporter's feedback deadline.
+    case = repo.add(replace(case, **apply_clock(case, {}, rules=rules, action=Action.REPORT, at=at)))
     event = repo.append_event(CaseEvent(
         case_id=case.id, action=Action.REPORT, actor=actor, at=at, from_status=None, to_status=case.status,  # type: ignore[arg-type]
         note=case_in.description, data={"source": str(case_in.source), "category": case_in.category}, role=role,
@@ -81,11 +87,13 @@ def report_case(*, repo: CaseRepository, case_in: CaseCreate, grid_path: tuple[s
 
 def take_step(*, cases: CaseRepository, teams: TeamRepository, assignments: AssignmentRepository,
               alerts: AlertRepository, locator: Locator, case_id: int, step_in: StepInput, actor: str,
-              at: datetime, role: str = "", expected_version: int | None = None) -> StepResult:
+              at: datetime, role: str = "", expected_version: int | None = None,
+              rules: ClockRules | None = None) -> StepResult:
     """Take one step of the loop on a case, or raise IllegalTransition / VersionConflict / CaseError / NoTeamAvailable.
 
     expected_version is the case's version the caller saw (None: whatever is current); a step on an older one is
-    refused before anything changes, so two operators cannot both act on what only one of them saw.
+    refused before anything changes, so two operators cannot both act on what only one of them saw. rules (the
+    case clock's) move the case's deadline to the step it now waits on; None leaves the clock alone.
     """
     case = cases.get(case_id, for_update=True)
     if case is None:
@@ -135,6 +143,10 @@ def take_step(*, cases: CaseRepository, teams: TeamRepository, assignments: Assi
         cleared_alerts = _clear_alerts(alerts=alerts, case=case, at=at)
     if released:
         data["released"] = [{"assignment_id": a.id, "team_id": a.team_id} for a in released]
+    # The case clock (cases/clock.py): rework after a failed verification keeps the first dispatch's handle limit.
+    first_dispatch = (min((a.dispatched_at for a in assignments.for_case(case_id, active_only=True)), default=at)
+                      if rules is not None and to_status is CaseStatus.RETURNED else None)
+    apply_clock(case, changes, rules=rules, action=action, at=at, dispatched_at=first_dispatch)
 
     updated = cases.update(replace(case, **changes))
     event = cases.append_event(CaseEvent(

@@ -18,6 +18,7 @@ from alerts.signals import FENCE_METRIC, AlertSignal, SignalKind
 from cases import feed as payloads
 from cases.alarm_policy import (CAMERA_KIND, AlertLinking, NearCase, category_for, may_dispatch, near_open_case,
                                 policy_met, source_for)
+from cases.clock import CaseClock, clock_rules
 from cases.errors import NoTeamAvailable
 from cases.lifecycle import FINISHED, Action
 from cases.locator import Locator
@@ -51,19 +52,21 @@ class CaseWork(Protocol):
 
 
 def report_case_and_announce(work: CaseWork, *, case_in: CaseCreate, grid_path: tuple[str, ...], actor: str,
-                             at: datetime, role: str = "") -> StepResult:
-    """Open a case from a report and announce it."""
-    result = report_case(repo=work.cases, case_in=case_in, grid_path=grid_path, actor=actor, at=at, role=role)
+                             at: datetime, role: str = "", case_clock: CaseClock | None = None) -> StepResult:
+    """Open a case from a report and announce it; case_clock stamps its deadlines (None: none)."""
+    result = report_case(repo=work.cases, case_in=case_in, grid_path=grid_path, actor=actor, at=at, role=role,
+                         rules=clock_rules(case_clock, work))
     work.feed.append(payloads.CASE_OPENED, payloads.case_opened(result.case), at=at)
     return result
 
 
 def take_step_and_announce(work: CaseWork, *, locator: Locator, case_id: int, step_in: StepInput, actor: str,
-                           at: datetime, role: str = "", expected_version: int | None = None) -> StepResult:
+                           at: datetime, role: str = "", expected_version: int | None = None,
+                           case_clock: CaseClock | None = None) -> StepResult:
     """Take one step of the loop and announce the case, the team it dispatched and the teams it released."""
     result = take_step(cases=work.cases, teams=work.teams, assignments=work.assignments, alerts=work.alerts,
                        locator=locator, case_id=case_id, step_in=step_in, actor=actor, at=at, role=role,
-                       expected_version=expected_version)
+                       expected_version=expected_version, rules=clock_rules(case_clock, work))
     work.feed.append(payloads.CASE_UPDATED, payloads.case_updated(result.case, result.event), at=at)
     if result.team is not None and result.assignment is not None:
         work.feed.append(payloads.TEAM_ASSIGNED, payloads.team_assigned(result.case, result.team, result.assignment,
@@ -87,7 +90,8 @@ class AlarmOutcome:
 
 
 def handle_alert_signal(work: CaseWork, *, locator: Locator, signal: AlertSignal, at: datetime,
-                        linking: AlertLinking = AlertLinking()) -> AlarmOutcome | None:
+                        linking: AlertLinking = AlertLinking(),
+                        case_clock: CaseClock | None = None) -> AlarmOutcome | None:
     """Turn a rule's signal into an alert (raised, folded or cleared) and, by the rule's policy, a case.
 
     A raise or update folds into the subject's open alert of the rule (or raises one); once the alert is severe
@@ -113,11 +117,12 @@ def handle_alert_signal(work: CaseWork, *, locator: Locator, signal: AlertSignal
         if near is not None:
             alert, step = _link_to_case(work, alert, near=near, at=at)
             return AlarmOutcome(alert, is_new, step, linked=True)
-    return _open_case(work, locator=locator, alert=alert, is_new=is_new, signal=signal, category=category, at=at)
+    return _open_case(work, locator=locator, alert=alert, is_new=is_new, signal=signal, category=category, at=at,
+                      case_clock=case_clock)
 
 
 def _open_case(work: CaseWork, *, locator: Locator, alert: Alert, is_new: bool, signal: AlertSignal,
-               category: Category, at: datetime) -> AlarmOutcome:
+               category: Category, at: datetime, case_clock: CaseClock | None = None) -> AlarmOutcome:
     """Open the alert's case as the system, link the two and accept it; dispatch when the policy says so."""
     maintenance = signal.purpose is AlertPurpose.MAINTENANCE
     department = owner_department(signal.owner) if signal.owner else "its owner"
@@ -130,20 +135,21 @@ def _open_case(work: CaseWork, *, locator: Locator, alert: Alert, is_new: bool, 
         description += f"; {signal.detail}" if signal.detail else ""
     opened = report_case_and_announce(work, grid_path=alert.grid_path, actor=SYSTEM_ACTOR, at=at, case_in=CaseCreate(
         title=f"{category.label}: {signal.subject_name}", category=category.code, lon=alert.lon, lat=alert.lat,
-        source=source_for(signal), alert_id=alert.id, description=description))
+        source=source_for(signal), alert_id=alert.id, description=description), case_clock=case_clock)
     case_id: int = opened.case.id  # type: ignore[assignment]
     alert = link_case(repo=work.alerts, alert=alert, case_id=case_id)
     note = f"{signal.subject_kind} fault; maintenance by {department}" if maintenance else \
         "sensor alarm, accepted automatically"
     step = take_step_and_announce(work, locator=locator, case_id=case_id, actor=SYSTEM_ACTOR, at=at,
-                                  step_in=StepInput(Action.ACCEPT, note=note))
+                                  step_in=StepInput(Action.ACCEPT, note=note), case_clock=case_clock)
     # Field teams do not repair devices; a rule may want a person to judge before anyone goes; and a team's own
     # alert (a geofence) must not send that team to itself.
     if not may_dispatch(signal):
         return AlarmOutcome(alert, is_new, step, dispatched=False)
     try:
         step = take_step_and_announce(work, locator=locator, case_id=case_id, actor=SYSTEM_ACTOR, at=at,
-                                      step_in=StepInput(Action.DISPATCH, note="nearest available team"))
+                                      step_in=StepInput(Action.DISPATCH, note="nearest available team"),
+                                      case_clock=case_clock)
     except NoTeamAvailable as exc:
         logger.warning("%s; the case waits in 'accepted' for the command room", exc)
         return AlarmOutcome(alert, is_new, step, dispatched=False)
@@ -260,7 +266,8 @@ class CameraAlarmOutcome:
 
 
 def camera_health_changed(work: CaseWork, *, locator: Locator, camera: Camera, previous: Health | None,
-                          current: Health, detail: str, at: datetime) -> CameraAlarmOutcome:
+                          current: Health, detail: str, at: datetime,
+                          case_clock: CaseClock | None = None) -> CameraAlarmOutcome:
     """Raise, fold or clear the camera's alert for its new status; a new alert opens a maintenance case for its owner.
 
     An alert is raised when the camera goes from ok or unknown (or another fault family) to a fault; while the
@@ -278,6 +285,6 @@ def camera_health_changed(work: CaseWork, *, locator: Locator, camera: Camera, p
         # The fault did not change and its alert was cleared with its case: raise again only on a change.
         return CameraAlarmOutcome()
     signal = camera_signal(camera, metric=metric, kind=SignalKind.RAISE, at=at, detail=f"{current.value}: {detail}")
-    outcome = handle_alert_signal(work, locator=locator, signal=signal, at=at)
+    outcome = handle_alert_signal(work, locator=locator, signal=signal, at=at, case_clock=case_clock)
     assert outcome is not None  # only a clear answers None
     return CameraAlarmOutcome(outcome.alert, outcome.is_new, outcome.case)

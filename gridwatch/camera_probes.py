@@ -17,6 +17,7 @@ from statistics import median
 
 import numpy as np
 
+from cases.clock import CaseClock
 from cases.locator import Locator
 from cases.use_cases import camera_health_changed
 from gridwatch.settings import CameraProbeSettings
@@ -67,7 +68,7 @@ class CycleReport:
 
 def probe_cameras(store: Store, pool: WorkerPool, locator: Locator, settings: CameraProbeSettings, *,
                   thresholds: Thresholds, policy: UrlPolicy, clock: Clock, camera_ids: Iterable[str] | None = None,
-                  on_result: OnResult | None = None) -> CycleReport:
+                  on_result: OnResult | None = None, case_clock: CaseClock | None = None) -> CycleReport:
     """Probe the cameras (all, or these ids) with at most workers × factor in flight; record each result."""
     report = CycleReport()
     with store.read_only() as uow:
@@ -87,7 +88,8 @@ def probe_cameras(store: Store, pool: WorkerPool, locator: Locator, settings: Ca
     def finish_oldest() -> None:
         camera, pending = in_flight.popleft()
         _finish(store, locator, camera, pending, thresholds=own[camera.id], baseline=baselines.get(camera.id),
-                reference=references.get(camera.id), clock=clock, report=report, on_result=on_result)
+                reference=references.get(camera.id), clock=clock, report=report, on_result=on_result,
+                case_clock=case_clock)
 
     for camera in probed:
         if len(in_flight) >= limit:
@@ -155,7 +157,8 @@ def _start(pool: WorkerPool, camera: Camera, credentials: Credentials | None, *,
 
 def _finish(store: Store, locator: Locator, camera: Camera, pending: PendingProbe | Capture, *,
             thresholds: Thresholds, baseline: Baseline | None, reference: np.ndarray | None,
-            clock: Clock, report: CycleReport, on_result: OnResult | None) -> None:
+            clock: Clock, report: CycleReport, on_result: OnResult | None,
+            case_clock: CaseClock | None = None) -> None:
     """Wait for one probe, judge it, record its health and raise, fold or clear the camera's alert."""
     capture = pending if isinstance(pending, Capture) else pending.result()
     result = judge(capture, thresholds=thresholds, baseline=baseline, reference=reference)
@@ -176,7 +179,7 @@ def _finish(store: Store, locator: Locator, camera: Camera, pending: PendingProb
             uow.camera_health.set_reference(camera.id, encode_reference(capture.frames[diagnosis.frame_index]), at=at)
         outcome = camera_health_changed(uow, locator=locator, camera=camera,
                                         previous=before.status if before else None, current=record.status,
-                                        detail=record.detail, at=at)
+                                        detail=record.detail, at=at, case_clock=case_clock)
     report.health[camera.id] = record
     report.raised += int(outcome.is_new)
     report.cleared += len(outcome.cleared)

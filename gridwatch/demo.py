@@ -122,7 +122,7 @@ class FieldTeams:
     def _step(self, uow: UnitOfWork, case_id: int, action: Action, note: str, now: datetime, *,
               actor: str = FIELD_ACTOR) -> None:
         take_step_and_announce(uow, locator=self.core.locator, case_id=case_id, step_in=StepInput(action, note=note),
-                               actor=actor, at=now)
+                               actor=actor, at=now, case_clock=self.core.case_clock)
 
 
 def run_demo(settings: Settings, *, port: int, seed: int, fresh: bool, console: Console) -> None:
@@ -148,14 +148,14 @@ def run_demo(settings: Settings, *, port: int, seed: int, fresh: bool, console: 
         broker = EmbeddedBroker()
         broker_url = broker.start()
         stack.callback(broker.stop)
-        core = Core(store=store)
+        core = Core(store=store, case_clock=settings.calendar.case_clock())
         # amqtt 0.12 speaks MQTT 3.1.1 only (it never answers a version 5 CONNECT).
         worker = start_ingest(core, mqtt_url=broker_url, client_id="gridwatch-demo-ingest",
                               batch_size=settings.ingest_batch_size, protocol="3.1.1",
                               max_in_flight=settings.ingest_max_in_flight)
         stack.callback(worker.stop)
         jobs = start_worker_runtime(store, core.locator, settings, label="demo", retention=True, index_refresh=True,
-                                    pool=True, camera_probes=True, team_silence=True)
+                                    pool=True, camera_probes=True, team_silence=True, case_clock=core.case_clock)
         stack.callback(jobs.close)
 
         with store.unit_of_work() as uow:

@@ -1,7 +1,7 @@
 """gridwatch's periodic jobs, and starting them with the scheduler and the pool of worker processes.
 
 `gridwatch worker` runs the jobs that happen once per period in the whole deployment (retention, the alert
-clock, camera probes, the silent-team check) and the pool; `serve` and `ingest` run only the per-process job that
+clock, supervision, camera probes, the silent-team check) and the pool; `serve` and `ingest` run only the per-process job that
 keeps their own indexes fresh; the demo runs all of it in its one process tree.
 """
 
@@ -13,7 +13,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from cases.clock import CaseClock
 from cases.locator import Locator
+from cases.supervision_run import supervise_and_announce
 from gridwatch.alerting import check_alert_clock
 from gridwatch.camera_probes import probe_cameras
 from gridwatch.retention import RetentionPolicy, describe, prune
@@ -34,6 +36,7 @@ CAMERA_PROBES = "camera-probes"
 SNAPSHOTS = "snapshots"
 TEAM_SILENCE = "team-silence"
 ALERT_CLOCK = "alert-clock"
+SUPERVISION = "supervision"
 
 
 def store_job_runs(store: Store) -> RunsFactory:
@@ -72,16 +75,30 @@ def index_refresh_job(store: Store, locator: Locator, settings: JobSettings) -> 
     return JobSpec(INDEX_REFRESH, interval=interval, timeout=interval, run=refresh, per_process=True)
 
 
-def alert_clock_job(store: Store, locator: Locator, settings: Settings) -> JobSpec:
+def alert_clock_job(store: Store, locator: Locator, settings: Settings,
+                    case_clock: CaseClock | None = None) -> JobSpec:
     """Return the job evaluating the alert rules that run on the clock (silent devices) once per period."""
     interval = timedelta(seconds=settings.jobs.alert_clock_seconds)
     linking = settings.alerts.linking()
     return JobSpec(ALERT_CLOCK, interval=interval, timeout=interval * 4,
-                   run=lambda now: check_alert_clock(store, locator, now, linking))
+                   run=lambda now: check_alert_clock(store, locator, now, linking, case_clock))
+
+
+def supervision_job(store: Store, case_clock: CaseClock, settings: Settings) -> JobSpec:
+    """Return the job marking cases due soon and overdue and escalating them (督办), once per period."""
+    interval = timedelta(seconds=settings.supervision.interval_seconds)
+    policy = settings.supervision.policy()
+
+    def supervise(now: datetime) -> str:
+        with store.unit_of_work() as uow:
+            return supervise_and_announce(uow, case_clock=case_clock, policy=policy, now=now).describe()
+
+    return JobSpec(SUPERVISION, interval=interval, timeout=max(interval, timedelta(minutes=5)), run=supervise)
 
 
 def camera_probes_job(store: Store, pool: WorkerPool, locator: Locator, settings: Settings, *,
-                      clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> JobSpec:
+                      clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                      case_clock: CaseClock | None = None) -> JobSpec:
     """Return the job probing every camera with a stream URL on the pool and recording its health."""
     probes = settings.camera_probes
     thresholds = settings.video_diagnosis.thresholds()
@@ -89,7 +106,7 @@ def camera_probes_job(store: Store, pool: WorkerPool, locator: Locator, settings
     return JobSpec(CAMERA_PROBES, interval=timedelta(minutes=probes.interval_minutes),
                    timeout=timedelta(minutes=probes.timeout_minutes),
                    run=lambda now: probe_cameras(store, pool, locator, probes, thresholds=thresholds, policy=policy,
-                                                 clock=clock).describe())
+                                                 clock=clock, case_clock=case_clock).describe())
 
 
 def snapshot_job(store: Store, locator: Locator, pool: WorkerPool, settings: Settings) -> JobSpec:
@@ -121,13 +138,15 @@ class WorkerRuntime:
 
 def start_worker_runtime(store: Store, locator: Locator, settings: Settings, *, label: str, retention: bool,
                          index_refresh: bool, pool: bool, camera_probes: bool = False,
-                         team_silence: bool = False) -> WorkerRuntime:
+                         team_silence: bool = False, case_clock: CaseClock | None = None) -> WorkerRuntime:
     """Start the pool if asked and the scheduler with the jobs asked for; runs are recorded as label@host:pid.
 
     The camera probes run on a pool of their own, started only with the pool: a probe mostly waits on a camera
     (a dead one holds its worker for the whole open timeout), so that pool has more processes than cores, and
-    the CPU work (snapshots, later decoding) keeps the small one.
+    the CPU work (snapshots, later decoding) keeps the small one. case_clock (None: one from the settings) counts
+    the deadlines of the cases the jobs open and supervise.
     """
+    case_clock = case_clock or settings.calendar.case_clock()
     workers = WorkerPool(workers=settings.jobs.worker_processes) if pool else None
     probers = WorkerPool(workers=settings.camera_probes.workers) if pool and camera_probes else None
     jobs: list[JobSpec] = []
@@ -136,11 +155,12 @@ def start_worker_runtime(store: Store, locator: Locator, settings: Settings, *, 
     if retention:
         # The deployment's once-per-period jobs: whoever prunes the store also watches for silent devices.
         jobs.append(retention_job(store, settings.jobs))
-        jobs.append(alert_clock_job(store, locator, settings))
+        jobs.append(alert_clock_job(store, locator, settings, case_clock))
+        jobs.append(supervision_job(store, case_clock, settings))
     if team_silence:
         jobs.append(team_silence_job(store, settings.jobs))
     if probers is not None:
-        jobs.append(camera_probes_job(store, probers, locator, settings))
+        jobs.append(camera_probes_job(store, probers, locator, settings, case_clock=case_clock))
     if workers is not None and settings.video_live.snapshot_cameras > 0:
         # Where the pool is, the snapshots of new cases are taken (the grabs run in its processes).
         jobs.append(snapshot_job(store, locator, workers, settings))

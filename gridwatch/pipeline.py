@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from alerts.rule_engine import Evaluation, RuleEngine
 from alerts.rule_service import load_engine, refresh_rules, refresh_states
 from cases.alarm_policy import AlertLinking
+from cases.clock import CaseClock
 from cases.locator import Locator
 from cases.use_cases import move_team_and_announce
 from gridwatch.alerting import evaluate_and_signal, evaluate_positions_and_signal
@@ -121,8 +122,11 @@ class Pipeline:
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC), topic_root: str = DEFAULT_ROOT,
                  dead_letter_prefix_bytes: int = DEAD_LETTER_PREFIX_BYTES,
                  catalogue: DeviceCatalogue | None = None, alert_linking: AlertLinking | None = None,
-                 rules: RuleEngine | None = None, quarantine_max_entries: int = QUARANTINE_MAX_ENTRIES) -> None:
+                 rules: RuleEngine | None = None, quarantine_max_entries: int = QUARANTINE_MAX_ENTRIES,
+                 case_clock: CaseClock | None = None) -> None:
         self.store = store
+        # The deadlines of the cases alerts open (None: none; the runtime always gives one).
+        self.case_clock = case_clock
         self.alert_linking = alert_linking or AlertLinking()
         self.locator = locator
         self.stats = stats or IngestStats()
@@ -296,7 +300,7 @@ class Pipeline:
         """Evaluate readings stored for the first time against the alert rules, in the batch's transaction."""
         assert self.rules is not None  # _load_rules ran before the batch
         evaluation, counts = evaluate_and_signal(uow, self.rules, self.locator, readings, devices, now,
-                                                 self.alert_linking)
+                                                 self.alert_linking, self.case_clock)
         self._uncommitted.append(evaluation)
         _add(tally, counts)
 
@@ -305,7 +309,7 @@ class Pipeline:
         """Evaluate team positions stored for the first time against the geofences."""
         assert self.rules is not None
         evaluation, counts = evaluate_positions_and_signal(uow, self.rules, self.locator, positions, now,
-                                                           self.alert_linking)
+                                                           self.alert_linking, self.case_clock)
         self._uncommitted.append(evaluation)
         _add(tally, counts)
 

@@ -12,6 +12,7 @@ import uvicorn
 
 from api.app import create_app
 from cases.alarm_policy import AlertLinking
+from cases.clock import CaseClock
 from cases.locator import Locator
 from gridwatch.ingest import BACKOFF_CAP_S, Backoff, IngestWorker
 from gridwatch.jobs_wiring import start_worker_runtime
@@ -55,6 +56,7 @@ class Core:
     locator: Locator = field(default_factory=Locator)
     stats: IngestStats = field(default_factory=IngestStats)
     alert_linking: AlertLinking = field(default_factory=AlertLinking)  # from settings.alerts, built at start-up
+    case_clock: CaseClock = field(default_factory=CaseClock)  # settings.calendar.case_clock(), built at start-up
 
 
 def start_ingest(core: Core, *, mqtt_url: str, client_id: str, batch_size: int, persistent: bool = True,
@@ -66,7 +68,7 @@ def start_ingest(core: Core, *, mqtt_url: str, client_id: str, batch_size: int, 
     """Subscribe to the sensor and team topics under topic_root and start storing what arrives."""
     pipeline = Pipeline(store=core.store, locator=core.locator, stats=core.stats, topic_root=topic_root,
                         dead_letter_prefix_bytes=dead_letter_prefix_bytes, alert_linking=core.alert_linking,
-                        quarantine_max_entries=quarantine_max_entries)
+                        quarantine_max_entries=quarantine_max_entries, case_clock=core.case_clock)
     subscriber = MqttSubscriber(mqtt_url, client_id=client_id, topics=subscriptions(topic_root), persistent=persistent,
                                 protocol=protocol, max_in_flight=max_in_flight, session_expiry_s=session_expiry_s,
                                 share_group=share_group, status_topic=status_topic(topic_root, client_id))
@@ -99,7 +101,7 @@ def serve_http(core: Core, settings: Settings, *, host: str, port: int, with_ing
                      token_policy=token_policy(settings), data_dir=settings.data_dir,
                      upload_max_bytes=settings.upload_max_mb * 1024 * 1024, url_policy=settings.url_policy(),
                      relay_settings=settings.video_live.relay_settings(),
-                     classify_min_confidence=settings.classify_min_confidence)
+                     classify_min_confidence=settings.classify_min_confidence, case_clock=core.case_clock)
     app.state.office_hours = settings.calendar.parsed_office_hours()
     app.state.calendar_warn_days = settings.calendar.warn_days
     try:
@@ -116,11 +118,11 @@ def run_services(settings: Settings, *, http: bool, ingest: bool) -> None:
     """Run the HTTP server, the ingest worker, or both, against the configured store and broker."""
     with ExitStack() as stack:
         core = Core(store=open_migrated_store(settings.effective_store_url, timeout_s=settings.store_timeout_s),
-                    alert_linking=settings.alerts.linking())
+                    alert_linking=settings.alerts.linking(), case_clock=settings.calendar.case_clock())
         stack.callback(core.store.close)
         # Each process keeps its own indexes fresh; retention runs in `gridwatch worker`.
         jobs = start_worker_runtime(core.store, core.locator, settings, label="api" if http else "ingest",
-                                    retention=False, index_refresh=True, pool=False)
+                                    retention=False, index_refresh=True, pool=False, case_clock=core.case_clock)
         stack.callback(jobs.close)
         worker = None
         if ingest:

@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from cases.alarm_policy import AlertLinking
+from cases.clock import CaseClock
+from cases.supervision import SupervisionPolicy
 from cases.workdays import CalendarError, OfficeHours, parse_office_hours
 from iot.errors import IngestError
 from iot.topics import DEFAULT_ROOT, check_root
@@ -154,6 +156,39 @@ class CalendarSettings(BaseSettings):
         """Return the office hours as the calendar takes them."""
         return parse_office_hours(self.office_hours)
 
+    clock_refresh_s: float = Field(60.0, ge=0, le=3600, description="A process re-reads the taxonomy and the "
+                                   "calendar its case deadlines count by at most this often (its own edits: at once).")
+
+    def case_clock(self) -> CaseClock:
+        """Return a process's case clock over these office hours."""
+        return CaseClock(office_hours=self.parsed_office_hours(), refresh_s=self.clock_refresh_s)
+
+
+class SupervisionSettings(BaseSettings):
+    """Supervision (GRIDWATCH_SUPERVISION_*): how often it runs, when a case is due soon, when it goes up the chain."""
+
+    model_config = SettingsConfigDict(env_prefix="GRIDWATCH_SUPERVISION_", env_file=".env", extra="ignore")
+
+    interval_seconds: int = Field(300, ge=10, le=24 * 3600, description="How often the supervision job runs.")
+    due_soon_hours: float = Field(4.0, ge=0, le=240, description="A case is due soon this many hours (round the "
+                                                                 "clock) before its step is due.")
+    head_after_wh: float = Field(8.0, ge=0, le=2400, description="An overdue case goes to its platform's head once "
+                                                                 "it is this many working hours late.")
+    leader_after_wh: float = Field(16.0, ge=0, le=2400, description="...and to the command room's leader this many "
+                                                                    "working hours late (at least head_after_wh).")
+
+    @field_validator("leader_after_wh")
+    @classmethod
+    def _leader_after_head(cls, value: float, info: ValidationInfo) -> float:
+        if value < info.data.get("head_after_wh", 0):
+            raise ValueError("leader_after_wh must be at least head_after_wh")
+        return value
+
+    def policy(self) -> SupervisionPolicy:
+        """Return these settings as supervision's policy."""
+        return SupervisionPolicy(due_soon=timedelta(hours=self.due_soon_hours), head_after_wh=self.head_after_wh,
+                                 leader_after_wh=self.leader_after_wh)
+
 
 class Settings(BaseSettings):
     """Where the store, the broker and the HTTP server are, and where files live."""
@@ -200,6 +235,8 @@ class Settings(BaseSettings):
                                           description="The live relay and the snapshots of new cases.")
     calendar: CalendarSettings = Field(default_factory=CalendarSettings,
                                        description="Office hours and the holiday-schedule warning.")
+    supervision: SupervisionSettings = Field(default_factory=SupervisionSettings,
+                                             description="Due-soon and escalation thresholds of supervision.")
 
     @field_validator("http_bind")
     @classmethod

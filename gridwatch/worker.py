@@ -24,11 +24,12 @@ def run_worker(settings: Settings) -> None:
     # `docker compose stop` sends SIGTERM: stop as on Ctrl-C, letting the runs in flight record how they ended.
     signal.signal(signal.SIGTERM, _interrupt)
     with ExitStack() as stack:
-        core = Core(store=open_migrated_store(settings.effective_store_url))
+        core = Core(store=open_migrated_store(settings.effective_store_url), case_clock=settings.calendar.case_clock())
         stack.callback(core.store.close)
         # The worker serves no lookups, so it keeps no indexes to refresh.
         runtime = start_worker_runtime(core.store, core.locator, settings, label="worker", retention=True,
-                                       index_refresh=False, pool=True, camera_probes=True, team_silence=True)
+                                       index_refresh=False, pool=True, camera_probes=True, team_silence=True,
+                                       case_clock=core.case_clock)
         stack.callback(runtime.close)
         try:
             threading.Event().wait()

@@ -12,6 +12,7 @@ from audit.repository import AuditRepository
 from cases.repository import AssignmentRepository, CaseRepository, TeamRepository, TeamTrackRepository
 from cases.spatial_stats import SpatialStatsRepository
 from cases.workdays.repository import WorkCalendarRepository
+from cases.supervision import ReminderRepository
 from cases.taxonomy_store import CorrectionRepository, TaxonomyRepository
 from feed import FeedRepository
 from gis.repository import GridRepository
@@ -55,6 +56,7 @@ class UnitOfWork(Protocol):
     work_calendar: WorkCalendarRepository
     taxonomy_versions: TaxonomyRepository
     classification_corrections: CorrectionRepository
+    case_reminders: ReminderRepository
 
 
 class Store(Protocol):

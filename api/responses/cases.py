@@ -35,6 +35,23 @@ class CaseRead(ReadModel):
     satisfaction: Annotated[int | None, Field(ge=1, le=5, description="the reporter's satisfaction, once evaluated")]
     version: Annotated[int, Field(ge=1, description="bumped by every change; send it back as If-Match: \"<version>\"")]
     merged_into: Annotated[int | None, Field(description="merged: the case this one joined")]
+    # The case clock (taxonomy time limits on the working calendar) and supervision (督办).
+    priority: Annotated[str, Field(description="urgent, high, normal or low, from the taxonomy at intake")] = ""
+    department: Annotated[str, Field(description="the department that answers for the sub-category")] = ""
+    due_step: Annotated[str, Field(description="the step the case waits on: accept, dispatch, handle, verify, "
+                                               "close; empty once finished")] = ""
+    due_at: Annotated[Instant | None, Field(description="when due_step is due; null: no limit")] = None
+    feedback_due_at: Annotated[Instant | None, Field(description="the reporter must hear back by then "
+                                                                "(5 working days at most)")] = None
+    overdue: Annotated[bool | None, Field(description="due_at has passed (null: the answer is not about now)")] = None
+    supervision_level: Annotated[int, Field(ge=0, le=4, description="0 none, 1 due soon, 2 overdue, 3 escalated to "
+                                                                   "the platform head, 4 to the leader")] = 0
+    handled_at: Annotated[Instant | None, Field(description="when the lead first fed back (handled)")] = None
+    closed_at: Annotated[Instant | None, Field(description="when the case was closed (cleared on reopen)")] = None
+    handling_wh: Annotated[float | None, Field(description="working hours from report to handled")] = None
+    on_time: Annotated[bool | None, Field(description="handled by the handle step's due time")] = None
+    confidence: Annotated[float | None, Field(description="the classifier's confidence in the category")] = None
+    triage: Annotated[bool, Field(description="an operator must confirm the category")] = False
 
     @computed_field(description="true when the case lies in no grid (empty grid_path): kept and shown, never dropped")
     def outside_jurisdiction(self) -> bool:

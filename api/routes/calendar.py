@@ -67,5 +67,6 @@ def replace_year(request: Request, store: StoreDep, who: CalendarAdmin, clock: C
     with store.unit_of_work() as uow:
         load_schedule(repo=uow.work_calendar, schedule=schedule, loaded_at=clock(), loaded_by=who.actor)
         calendar = _calendar(request, uow)
+    request.app.state.case_clock.invalidate()  # committed: new deadlines count by it at once
     return _year(calendar, year)
 

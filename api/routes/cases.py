@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Path, Query, Request, Response
 from access.errors import Forbidden
 from access.models import Principal, Role
 from access.policy import can_see_case, case_reach, check_action, redact_case, roles_for_action
-from api.deps import BBoxDep, ClockDep, Format, IdPath, LocatorDep, PagingDep, StoreDep
+from api.deps import BBoxDep, CaseClockDep, ClockDep, Format, IdPath, LocatorDep, PagingDep, StoreDep
 from api.responses import CaseDetail, CaseList, CategoryRead, LifecycleRead, ReportAnswer, StepAnswer
 from api.schemas import ACTIONS, CaseReport, StepRequest
 from api.security import AnyUser, CaseReader, CaseReporter, OpsReader
@@ -85,7 +85,8 @@ def get_lifecycle(_who: AnyUser) -> dict[str, Any]:
 
 
 @router.get("/api/cases", response_model=CaseList)
-def list_cases(store: StoreDep, principal: CaseReader, paging: PagingDep, bbox: BBoxDep, format: Format = "json",
+def list_cases(store: StoreDep, principal: CaseReader, paging: PagingDep, bbox: BBoxDep, clock: ClockDep,
+               format: Format = "json",
                status: CaseStatus | None = None, platform: Platform | None = None,
                grid: Annotated[str | None, Query(description="a grid code at any level")] = None) -> dict[str, Any]:
     """List the cases within the caller's reach, newest first."""
@@ -98,7 +99,8 @@ def list_cases(store: StoreDep, principal: CaseReader, paging: PagingDep, bbox: 
         with store.read_only() as uow:
             found = uow.cases.list(**filters, limit=paging.limit, offset=paging.offset)
             total = uow.cases.count(**filters)
-    items = [redact_case(principal, case_dict(c)) for c in found]
+    now = clock()
+    items = [redact_case(principal, case_dict(c, now=now)) for c in found]
     if format == "geojson":
         return feature_collection([point_feature(i, feature_id=i["id"]) for i in items], total=total, **paging.window)
     return page(items, total=total, **paging.window)
@@ -120,7 +122,8 @@ def expected_version(if_match: str | None) -> int | None:
 
 
 @router.get("/api/cases/{case_id}", response_model=CaseDetail)
-def get_case(store: StoreDep, principal: CaseReader, case_id: IdPath, response: Response) -> dict[str, Any]:
+def get_case(store: StoreDep, principal: CaseReader, case_id: IdPath, response: Response,
+             clock: ClockDep) -> dict[str, Any]:
     """Return a case with its event log, its assignments, the lead team and the steps the caller may take next."""
     with store.read_only() as uow:
         case = visible_case(uow, principal, case_id)
@@ -130,14 +133,14 @@ def get_case(store: StoreDep, principal: CaseReader, case_id: IdPath, response: 
         lead = next((a for a in reversed(assignments) if a.active and a.role == "lead"), None)
         team = uow.teams.get(lead.team_id) if lead else None
     response.headers["ETag"] = etag(case)
-    return {**redact_case(principal, case_dict(case)), "events": [event_dict(e) for e in events],
+    return {**redact_case(principal, case_dict(case, now=clock())), "events": [event_dict(e) for e in events],
             "assignments": [assignment_dict(a) for a in assignments], "team": team_dict(team) if team else None,
             "next_actions": _next_actions(principal, case, active)}
 
 
 @router.post("/api/cases", status_code=201, response_model=ReportAnswer)
 def create_case(request: Request, store: StoreDep, locator: LocatorDep, clock: ClockDep, principal: CaseReporter,
-                case_in: CaseReport) -> dict[str, Any]:
+                case_in: CaseReport, case_clock: CaseClockDep) -> dict[str, Any]:
     """Report a case (grid staff, hotline, Open311 clients); it is located in its grids and routed by category."""
     request.app.state.intake_limiter.hit(principal.actor)
     source = case_in.source or DEFAULT_SOURCE[principal.kind]
@@ -152,13 +155,14 @@ def create_case(request: Request, store: StoreDep, locator: LocatorDep, clock: C
         result = report_case_and_announce(uow, case_in=CaseCreate(
             title=case_in.title, category=case_in.category, lon=lon, lat=lat, source=source,
             description=case_in.description, reporter=case_in.reporter, reporter_phone=case_in.reporter_phone,
-        ), grid_path=locator.grid_path(lon, lat), actor=principal.actor, at=now, role=str(principal.role))
-    return {**redact_case(principal, case_dict(result.case)), "events": [event_dict(result.event)]}
+        ), grid_path=locator.grid_path(lon, lat), actor=principal.actor, at=now, role=str(principal.role),
+            case_clock=case_clock)
+    return {**redact_case(principal, case_dict(result.case, now=now)), "events": [event_dict(result.event)]}
 
 
 @router.post("/api/cases/{case_id}/actions/{action}", response_model=StepAnswer)
 def act_on_case(store: StoreDep, locator: LocatorDep, clock: ClockDep, principal: CaseReader,
-                case_id: IdPath,
+                case_id: IdPath, case_clock: CaseClockDep,
                 action: Annotated[str, Path(description=f"one of {', '.join(ACTIONS)}")],
                 step: StepRequest, response: Response,
                 if_match: Annotated[str | None, Header(description='the version the caller saw: "<version>" as ETag '
@@ -177,10 +181,10 @@ def act_on_case(store: StoreDep, locator: LocatorDep, clock: ClockDep, principal
         locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
         result = take_step_and_announce(uow, locator=locator, case_id=case_id, actor=principal.actor, at=now,
                                         role=str(principal.role), expected_version=version,
-                                        step_in=StepInput(Action(action), **fields))
+                                        step_in=StepInput(Action(action), **fields), case_clock=case_clock)
         teams_now = active_teams(uow, case_id)
     response.headers["ETag"] = etag(result.case)
-    return {**redact_case(principal, case_dict(result.case)), "event": event_dict(result.event),
+    return {**redact_case(principal, case_dict(result.case, now=now)), "event": event_dict(result.event),
             "team": team_dict(result.team) if result.team else None, "distance_m": result.distance_m,
             "assignment": assignment_dict(result.assignment) if result.assignment else None,
             "next_actions": _next_actions(principal, result.case, teams_now)}

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from api.deps import ClockDep, PagingDep, StoreDep
+from api.deps import CaseClockDep, ClockDep, PagingDep, StoreDep
 from api.responses.common import Page
 from api.responses.taxonomy import (ClassificationRead, CorrectionRead, TaxonomyRead, TaxonomyVersionPage,
                                     TaxonomyVersionRead)
@@ -65,11 +65,13 @@ def get_taxonomy(store: StoreDep, _who: OpsReader) -> dict[str, Any]:
 
 
 @router.put("/api/taxonomy", response_model=TaxonomyRead)
-def put_taxonomy(body: TaxonomyPut, store: StoreDep, clock: ClockDep, who: TaxonomyAdmin) -> dict[str, Any]:
+def put_taxonomy(body: TaxonomyPut, store: StoreDep, clock: ClockDep, who: TaxonomyAdmin,
+                 case_clock: CaseClockDep) -> dict[str, Any]:
     """Store a whole new taxonomy as the active version; 422 naming the path of the first thing wrong."""
     with store.unit_of_work() as uow:
         version = replace_taxonomy(versions=uow.taxonomy_versions, cases=uow.cases, doc=body.taxonomy,
                                    who=who.actor, note=body.note, at=clock())
+    case_clock.invalidate()  # committed: new cases take its time limits at once
     return _taxonomy(parse_taxonomy(version.doc), version)
 
 

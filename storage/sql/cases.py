@@ -172,6 +172,37 @@ class SqlCaseRepository:
         sql = f"{_SELECT}{clause} ORDER BY created_at DESC, id DESC LIMIT ?"
         return [self._case(r) for r in self._db.execute(sql, (*params, limit))]
 
+    def _open(self) -> tuple[str, list[Any]]:
+        return f"status NOT IN ({', '.join('?' * len(_FINISHED))})", list(_FINISHED)
+
+    def due_before(self, before: datetime, *, below_level: int = 4, limit: int = 1000) -> list[Case]:
+        """Return cases not finished, due at or before before, below a supervision level; soonest due first."""
+        # due_at IS NOT NULL and the range on due_at let the partial index cases_due_idx answer it.
+        clause, params = where(("due_at IS NOT NULL AND due_at <= ?",
+                                [self._d.time_to_db(before, where="due_before before")]),
+                               ("supervision_level < ?", [below_level]), self._open())
+        sql = f"{_SELECT}{clause} ORDER BY due_at, id LIMIT ?"
+        return [self._case(r) for r in self._db.execute(sql, (*params, limit))]
+
+    def _supervised(self, level: int | None, platform: Platform | None, grid_code: str | None,
+                    any_grid: Sequence[str] | None) -> tuple[str, list[Any]]:
+        return where(("supervision_level = ?", [level]) if level is not None else ("supervision_level > 0", []),
+                     equals("platform", platform), self._in_grids(None if grid_code is None else (grid_code,)),
+                     self._in_grids(any_grid), self._open())
+
+    def supervised(self, *, level: int | None = None, platform: Platform | None = None, grid_code: str | None = None,
+                   any_grid: Sequence[str] | None = None, limit: int = 100, offset: int = 0) -> list[Case]:
+        """Return cases not finished with a supervision level, highest level first, then soonest due."""
+        clause, params = self._supervised(level, platform, grid_code, any_grid)
+        sql = f"{_SELECT}{clause} ORDER BY supervision_level DESC, due_at, id LIMIT ? OFFSET ?"
+        return [self._case(r) for r in self._db.execute(sql, (*params, *page(limit, offset)))]
+
+    def count_supervised(self, *, level: int | None = None, platform: Platform | None = None,
+                         grid_code: str | None = None, any_grid: Sequence[str] | None = None) -> int:
+        """Return how many cases supervised would list."""
+        clause, params = self._supervised(level, platform, grid_code, any_grid)
+        return int(self._db.scalar(f"SELECT count(*) FROM cases{clause}", params))
+
     def append_event(self, event: CaseEvent) -> CaseEvent:
         """Append to the case's event log (never updated or deleted) and return it with its id."""
         where = f"event {event.action!r} of case {event.case_id}"

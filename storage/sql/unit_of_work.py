@@ -20,6 +20,7 @@ from storage.sql.feed import SqlFeedRepository
 from storage.sql.grids import SqlGridRepository
 from storage.sql.iot import SqlDeadLetterRepository, SqlDeviceRepository, SqlReadingRepository
 from storage.sql.quarantine import SqlQuarantineRepository
+from storage.sql.reminders import SqlReminderRepository
 from storage.sql.spatial_stats import SqlSpatialStatsRepository
 from storage.sql.jobs import SqlJobRunRepository
 from storage.sql.taxonomy import SqlCorrectionRepository, SqlTaxonomyRepository
@@ -62,6 +63,7 @@ class SqlUnitOfWork:
         self.work_calendar = SqlWorkCalendarRepository(db)
         self.taxonomy_versions = SqlTaxonomyRepository(db)
         self.classification_corrections = SqlCorrectionRepository(db)
+        self.case_reminders = SqlReminderRepository(db)
 
     def flush(self) -> None:
         """Write what is pending (revision bumps) before the commit."""
