@@ -80,7 +80,8 @@ class Writer:
                 self.core.locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
                 report_case_and_announce(uow, case_in=CaseCreate(
                     title="bench writer", category="dispute", lon=120.0, lat=32.3, source=CaseSource.HOTLINE),
-                    grid_path=self.core.locator.grid_path(120.0, 32.3), actor="bench:writer", at=now)
+                    grid_path=self.core.locator.grid_path(120.0, 32.3), actor="bench:writer", at=now,
+                    case_clock=self.core.case_clock)
             self.written += 1
             next_at += self.period
             self.stop.wait(max(0.0, next_at - time.monotonic()))
@@ -145,7 +146,8 @@ def main() -> None:
         with core.store.unit_of_work() as uow:
             create_user(users=uow.users, username="op", password=PASSWORD, role=Role.OPERATOR, now=datetime.now(UTC))
         counting = CountingStore(core.store)
-        app = create_app(store=counting, locator=core.locator, data_dir=Path(tempfile.mkdtemp()))  # type: ignore[arg-type]
+        app = create_app(store=counting, locator=core.locator, data_dir=Path(tempfile.mkdtemp()),  # type: ignore[arg-type]
+                         case_clock=core.case_clock)
         app.state.login_limiter = RateLimiter(name="login", rate_per_s=1e6, burst=10**9, clock=time.monotonic)
         app.state.intake_limiter = RateLimiter(name="intake", rate_per_s=1e6, burst=10**9, clock=time.monotonic)
         with socket.socket() as probe:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Protocol
 
 from cases.lifecycle import FINISHED, Action
@@ -39,8 +40,14 @@ class ClockRules:
 
     taxonomy: Taxonomy
     calendar: WorkingCalendar
+    # Taxonomy.subcategories builds its dict at each call; a report looks it up three times.
+    subs: dict[str, SubCategory] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "subs", self.taxonomy.subcategories)
 
 
+@lru_cache(maxsize=64)
 def taxonomy_limit(text: str) -> TimeLimit:
     """Return the taxonomy's limit ('2h' working hours, '3wd' working days, '24ch' clock hours) as a TimeLimit."""
     text = text.strip()
@@ -53,8 +60,7 @@ def taxonomy_limit(text: str) -> TimeLimit:
 
 def subcategory(rules: ClockRules, category: str) -> SubCategory | None:
     """Return the sub-category a case is filed under, 'other' when the active taxonomy does not know it."""
-    subs = rules.taxonomy.subcategories
-    return subs.get(category) or subs.get(FALLBACK_CATEGORY)
+    return rules.subs.get(category) or rules.subs.get(FALLBACK_CATEGORY)
 
 
 def step_due(rules: ClockRules, category: str, step: str, start: datetime) -> datetime | None:
