@@ -148,7 +148,8 @@ def cameras_probe(ids: Annotated[list[str] | None, typer.Argument(help="Camera i
             report = probe_cameras(store, pool, Locator(), settings.camera_probes,
                                    thresholds=settings.video_diagnosis.thresholds(), policy=settings.url_policy(),
                                    clock=lambda: datetime.now(UTC), camera_ids=ids or None,
-                                   on_result=lambda camera, record: progress.advance(task))
+                                   on_result=lambda camera, record: progress.advance(task),
+                                   case_clock=settings.calendar.case_clock())
     finally:
         store.close()
     counts = Table(title=f"{len(report.health)} cameras probed, {report.skipped} without a stream URL")

@@ -7,16 +7,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from alerts.models import Severity
+from alerts.signals import AlertSignal, CasePolicy, SignalKind
 from cases.clock import CaseClock, ClockRules, apply_clock, step_due, subcategory, taxonomy_limit
 from cases.lifecycle import Action
 from cases.locator import Locator
 from cases.models import Case, CaseSource, CaseStatus, Platform
 from cases.service import CaseCreate, StepInput, StepResult
 from cases.taxonomy import shipped_taxonomy
-from cases.use_cases import report_case_and_announce, take_step_and_announce
+from cases.use_cases import handle_alert_signal, report_case_and_announce, take_step_and_announce
 from cases.workdays import Hours, WorkingCalendar, WorkingDays, WorkingHours
 from storage import Store
-from tests.factories import LAT, LON, make_case, make_team
+from tests.factories import LAT, LON, make_case, make_grid, make_team
 
 BJ = ZoneInfo("Asia/Shanghai")
 
@@ -167,3 +169,23 @@ def test_the_clock_reads_its_rules_once_per_refresh_period_or_after_invalidate(e
     clock.rules(sources)  # type: ignore[arg-type]
     assert sources.taxonomy_versions.reads == reads
     assert first.taxonomy is shipped_taxonomy()
+
+
+def test_a_case_an_alarm_opens_and_dispatches_gets_its_deadlines_from_the_clock_it_is_given(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        uow.grids.upsert_many([make_grid("T01", size=0.05)])
+        uow.teams.upsert_many([make_team("enf-1", platform=Platform.ENFORCEMENT)])
+    when = bj(9, 30, 16)
+    signal = AlertSignal(kind=SignalKind.RAISE, rule_id="noise-high", subject_id="ns-1", subject_kind="noise",
+                         subject_name="Noise ns-1", metric="db", value=90.0, limit=75.0, severity=Severity.WARNING, at=when, lon=LON, lat=LAT,
+                         policy=CasePolicy(auto_dispatch=True), owner="town")
+    locator = Locator()
+    with store.unit_of_work() as uow:
+        locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
+        outcome = handle_alert_signal(uow, locator=locator, signal=signal, at=when, case_clock=CaseClock())
+    assert outcome is not None and outcome.dispatched and outcome.case is not None
+    case = outcome.case.case
+    sub = shipped_taxonomy().subcategories[case.category]
+    assert (case.priority, case.department, case.due_step) == (str(sub.priority), sub.department, "handle")
+    assert case.due_at == step_due(ClockRules(shipped_taxonomy(), WorkingCalendar()), case.category, "handle", when)
+    assert case.due_at is not None and case.due_at > bj(10, 7, 23)  # counted past Golden Week
