@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from cases.locator import Locator
 from gridwatch.cli import app
-from gridwatch.jobs_wiring import (ALERT_CLOCK, CAMERA_PROBES, INDEX_REFRESH, RETENTION, SNAPSHOTS, TEAM_SILENCE,
-                                   start_worker_runtime)
+from gridwatch.jobs_wiring import (ALERT_CLOCK, CAMERA_PROBES, INDEX_REFRESH, RETENTION, SNAPSHOTS, SUPERVISION,
+                                   TEAM_SILENCE, start_worker_runtime)
 from gridwatch.retention import RetentionPolicy, describe, prune
 from gridwatch.settings import load_settings
 from jobs.models import JobOutcome, JobRun
@@ -116,7 +116,7 @@ def test_jobs_list_shows_the_last_run_of_each_job(tmp_path: Path, monkeypatch: p
 
 
 # What `gridwatch worker` runs: the jobs of the deployment and those that need the pool.
-WORKER_JOBS = {RETENTION, ALERT_CLOCK, CAMERA_PROBES, SNAPSHOTS, TEAM_SILENCE}
+WORKER_JOBS = {RETENTION, ALERT_CLOCK, CAMERA_PROBES, SNAPSHOTS, TEAM_SILENCE, SUPERVISION}
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
@@ -153,3 +153,4 @@ def test_gridwatch_worker_runs_its_jobs_and_stops_cleanly(tmp_path: Path, stop: 
     for run in finished.values():
         assert run.outcome is JobOutcome.OK and run.runner.startswith("worker@"), run
     assert finished[CAMERA_PROBES].detail.startswith("probed 0 cameras")
+    assert finished[SUPERVISION].detail.startswith("supervision: 0 cases")
