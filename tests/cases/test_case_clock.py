@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alerts.models import Severity
 from alerts.signals import AlertSignal, CasePolicy, SignalKind
-from cases.clock import CaseClock, ClockRules, apply_clock, step_due, subcategory, taxonomy_limit
-from cases.lifecycle import Action
+from cases.clock import (LIMITED_STEPS, WAITS_ON, CaseClock, ClockRules, apply_clock, step_due, subcategory,
+                         taxonomy_limit)
+from cases.lifecycle import FINISHED, Action, allowed_actions, next_status
 from cases.locator import Locator
 from cases.models import Case, CaseSource, CaseStatus, Platform
 from cases.service import CaseCreate, StepInput, StepResult
@@ -189,3 +193,35 @@ def test_a_case_an_alarm_opens_and_dispatches_gets_its_deadlines_from_the_clock_
     assert (case.priority, case.department, case.due_step) == (str(sub.priority), sub.department, "handle")
     assert case.due_at == step_due(ClockRules(shipped_taxonomy(), WorkingCalendar()), case.category, "handle", when)
     assert case.due_at is not None and case.due_at > bj(10, 7, 23)  # counted past Golden Week
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.booleans(), st.integers(1, 60 * 24 * 3)), max_size=40))
+def test_any_walk_of_the_loop_keeps_the_clock_on_the_step_the_case_waits_on(
+        walk: list[tuple[int, bool, int]]) -> None:
+    rules = ClockRules(shipped_taxonomy(), WorkingCalendar())
+    when = bj(9, 28, 9)
+    case = replace(make_case(category="manhole_cover", created_at=when, updated_at=when),
+                   **apply_clock(make_case(category="manhole_cover", created_at=when), {}, rules=rules,
+                                 action=Action.REPORT, at=when))
+    handled_first = None
+    for choice, passed, minutes in walk:
+        allowed = allowed_actions(case.status)
+        if not allowed:
+            break
+        action = allowed[choice % len(allowed)]  # every step legal, so walks reach closing and reopening
+        status = next_status(action, case.status, passed=passed)
+        when += timedelta(minutes=minutes)
+        before = case
+        changes = apply_clock(case, {"status": status}, rules=rules, action=action, at=when, dispatched_at=when)
+        case = replace(case, **changes)
+        step = "" if status in FINISHED else WAITS_ON[status]
+        assert case.due_step == step
+        assert (case.due_at is not None) == (step in LIMITED_STEPS)
+        if case.due_step != before.due_step:
+            assert case.supervision_level == 0
+        if status is CaseStatus.HANDLED and handled_first is None:
+            handled_first = case.handled_at
+        assert case.handled_at == handled_first  # stamped once
+        assert (case.closed_at is not None) == (status in (CaseStatus.CLOSED, CaseStatus.EVALUATED))
+        case = replace(case, supervision_level=min(4, case.supervision_level + 1))  # supervision ran meanwhile
