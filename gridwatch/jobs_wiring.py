@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from cases.locator import Locator
+from cases.notifier import Notifier
 from gridwatch.alerting import check_alert_clock
 from gridwatch.camera_probes import probe_cameras
+from gridwatch.notifiers import notifier_for
+from gridwatch.reporter_notices import NoticeDelivery, deliver_reporter_notices
 from gridwatch.retention import RetentionPolicy, describe, prune
 from gridwatch.settings import JobSettings, Settings
 from gridwatch.snapshots import SnapshotSettings, SnapshotTaker
@@ -34,6 +37,7 @@ CAMERA_PROBES = "camera-probes"
 SNAPSHOTS = "snapshots"
 TEAM_SILENCE = "team-silence"
 ALERT_CLOCK = "alert-clock"
+REPORTER_NOTICES = "reporter-notices"
 
 
 def store_job_runs(store: Store) -> RunsFactory:
@@ -78,6 +82,17 @@ def alert_clock_job(store: Store, locator: Locator, settings: Settings) -> JobSp
     linking = settings.alerts.linking()
     return JobSpec(ALERT_CLOCK, interval=interval, timeout=interval * 4,
                    run=lambda now: check_alert_clock(store, locator, now, linking))
+
+
+def reporter_notices_job(store: Store, settings: Settings, *, notifier: Notifier | None = None) -> JobSpec:
+    """Return the job sending the notices owed to reporters through the notifier (the log or a file by default)."""
+    reporters = settings.reporters
+    chosen = notifier or notifier_for(reporters.notice_file)
+    delivery = NoticeDelivery(link_base=reporters.link_base or f"http://{settings.http_bind}",
+                              max_attempts=reporters.notice_max_attempts)
+    interval = timedelta(seconds=reporters.notice_seconds)
+    return JobSpec(REPORTER_NOTICES, interval=interval, timeout=max(interval * 4, timedelta(minutes=2)),
+                   run=lambda now: deliver_reporter_notices(store, chosen, delivery, now=now))
 
 
 def camera_probes_job(store: Store, pool: WorkerPool, locator: Locator, settings: Settings, *,
@@ -137,6 +152,7 @@ def start_worker_runtime(store: Store, locator: Locator, settings: Settings, *, 
         # The deployment's once-per-period jobs: whoever prunes the store also watches for silent devices.
         jobs.append(retention_job(store, settings.jobs))
         jobs.append(alert_clock_job(store, locator, settings))
+        jobs.append(reporter_notices_job(store, settings))
     if team_silence:
         jobs.append(team_silence_job(store, settings.jobs))
     if probers is not None:
