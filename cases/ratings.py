@@ -71,15 +71,17 @@ def rate_outcome(work: CaseWork, *, locator: Locator, reporter: CaseReporter, sa
     case = work.cases.get(reporter.case_id, for_update=True)
     if case is None:
         raise CaseNotFound(f"case {reporter.case_id}: no such case")
-    if not reporters.record_rating(reporter.id, satisfaction=satisfaction, comment=comment, at=at):  # type: ignore[arg-type]
-        raise AlreadyRated(f"reporter {reporter.id} of case {case.id} has already rated the outcome")
+    case_id: int = case.id  # type: ignore[assignment]
+    reporter_id: int = reporter.id  # type: ignore[assignment]
+    if not reporters.record_rating(reporter_id, satisfaction=satisfaction, comment=comment, at=at):
+        raise AlreadyRated(f"reporter {reporter_id} of case {case_id} has already rated the outcome")
     rated = replace(reporter, satisfaction=satisfaction, comment=comment, rated_at=at)
-    ratings = [r.satisfaction for r in reporters.for_case(case.id) if r.satisfaction is not None]  # type: ignore[arg-type]
+    ratings = [r.satisfaction for r in reporters.for_case(case_id) if r.satisfaction is not None]
     mean = mean_satisfaction(ratings)
     data = {"reporter_id": reporter.id, "satisfaction": satisfaction, "channel": channel, "ratings": len(ratings),
             "case_satisfaction": mean}
     if case.status is CaseStatus.CLOSED:
-        step = take_step_and_announce(work, locator=locator, case_id=case.id, actor=actor, at=at, role=role,  # type: ignore[arg-type]
+        step = take_step_and_announce(work, locator=locator, case_id=case_id, actor=actor, at=at, role=role,
                                       step_in=StepInput(Action.EVALUATE, satisfaction=mean, note=comment))
         return RatingOutcome(rated, step.case, step.event, evaluated=True)
     changes = {"updated_at": at}
@@ -87,7 +89,7 @@ def rate_outcome(work: CaseWork, *, locator: Locator, reporter: CaseReporter, sa
         changes["satisfaction"] = mean  # type: ignore[assignment]
     updated = work.cases.update(replace(case, **changes))  # type: ignore[arg-type]
     event = work.cases.append_event(CaseEvent(
-        case_id=case.id, action=REPORTER_RATED, actor=actor, at=at, from_status=case.status,  # type: ignore[arg-type]
+        case_id=case_id, action=REPORTER_RATED, actor=actor, at=at, from_status=case.status,
         to_status=case.status, note=comment, data=data, role=role))
     work.feed.append(payloads.CASE_UPDATED, payloads.case_updated(updated, event), at=at)
     return RatingOutcome(rated, updated, event, evaluated=False)

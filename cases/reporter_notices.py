@@ -48,21 +48,21 @@ def inform_reporters(*, reporters: ReporterRepository, notices: NoticeRepository
 
     A merged case's reporters go with the matter: they are told which case took theirs and hear its outcome.
     """
+    case_id: int = case.id  # type: ignore[assignment]
     if event.action == Action.MERGE and case.merged_into is not None:
-        moved = reporters.move_to_case(from_case_id=case.id, to_case_id=case.merged_into)  # type: ignore[arg-type]
+        moved = reporters.move_to_case(from_case_id=case_id, to_case_id=case.merged_into)
         return [notices.add(ReporterNotice(
-            case_id=case.id, reporter_id=r.id, kind=NoticeKind.MERGED, created_at=at,  # type: ignore[arg-type]
-            text=notice_text(NoticeKind.MERGED, name=r.name, title=case.title, case_id=case.id,  # type: ignore[arg-type]
+            case_id=case_id, reporter_id=r.id, kind=NoticeKind.MERGED, created_at=at,  # type: ignore[arg-type]
+            text=notice_text(NoticeKind.MERGED, name=r.name, title=case.title, case_id=case_id,
                              target_id=case.merged_into)))
             for r in moved]
     kind = NOTICE_FOR_STATUS.get(event.to_status)
     if kind is None or event.from_status == event.to_status:
         return []
     return [notices.add(ReporterNotice(
-        case_id=case.id, reporter_id=r.id, kind=kind, created_at=at,  # type: ignore[arg-type]
+        case_id=case_id, reporter_id=r.id, kind=kind, created_at=at,  # type: ignore[arg-type]
         # A reporter of a merged case knows the matter by the number they were given.
-        text=notice_text(kind, name=r.name, title=case.title, case_id=r.merged_from or case.id,  # type: ignore[arg-type]
-                         note=event.note),
+        text=notice_text(kind, name=r.name, title=case.title, case_id=r.merged_from or case_id, note=event.note),
         wants_rating=kind is NoticeKind.CLOSED and r.rated_at is None))
-        for r in reporters.for_case(case.id)]  # type: ignore[arg-type]
+        for r in reporters.for_case(case_id)]
 

@@ -70,7 +70,8 @@ def take_step_and_announce(work: CaseWork, *, locator: Locator, case_id: int, st
     result = take_step(cases=work.cases, teams=work.teams, assignments=work.assignments, alerts=work.alerts,
                        locator=locator, case_id=case_id, step_in=step_in, actor=actor, at=at, role=role,
                        expected_version=expected_version)
-    inform_reporters(reporters=work.reporters, notices=work.reporter_notices, case=result.case, event=result.event, at=at)
+    inform_reporters(reporters=work.reporters, notices=work.reporter_notices, case=result.case, event=result.event,
+                     at=at)
     work.feed.append(payloads.CASE_UPDATED, payloads.case_updated(result.case, result.event), at=at)
     if result.team is not None and result.assignment is not None:
         work.feed.append(payloads.TEAM_ASSIGNED, payloads.team_assigned(result.case, result.team, result.assignment,

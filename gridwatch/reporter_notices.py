@@ -54,17 +54,20 @@ def deliver_reporter_notices(store: Store, notifier: Notifier, delivery: NoticeD
             if uow.reporter_notices.mark_sent(notice.id, at=now):  # type: ignore[arg-type]
                 uow.reporters.mark_notified(notice.reporter_id, kind=notice.kind, at=now)
         sent += 1
-    return f"{sent} reporter notices sent, {failed} failed" + (", more waiting" if len(pending) == delivery.batch else "")
+    more = ", more waiting" if len(pending) == delivery.batch else ""
+    return f"{sent} reporter notices sent, {failed} failed{more}"
 
 
 def _prepare(store: Store, notice: ReporterNotice, delivery: NoticeDelivery) -> OutgoingNotice | None:
     """Return the message for a notice, minting its rating link when it wants one and the reporter has not rated."""
+    notice_id: int = notice.id  # type: ignore[assignment]
     with store.unit_of_work() as uow:
         reporter = uow.reporters.get(notice.reporter_id)
         if reporter is None:
             return None
         text = notice.text
         if notice.wants_rating and reporter.rated_at is None:
-            text += f"评价链接：{delivery.rating_link(issue_rating_token(uow.reporters, reporter.id))}"  # type: ignore[arg-type]
-    return OutgoingNotice(notice_id=notice.id, case_id=notice.case_id, reporter_id=notice.reporter_id,  # type: ignore[arg-type]
+            token = issue_rating_token(uow.reporters, notice.reporter_id)
+            text += f"评价链接：{delivery.rating_link(token)}"
+    return OutgoingNotice(notice_id=notice_id, case_id=notice.case_id, reporter_id=notice.reporter_id,
                           name=reporter.name, phone=reporter.phone, kind=str(notice.kind), text=text)

@@ -79,4 +79,5 @@ class RatingAnswer(ReadModel):
     satisfaction: Annotated[int, Field(ge=1, le=5)]
     evaluated: Annotated[bool, Field(description="true when this rating evaluated the closed case")]
     case_status: CaseStatus
-    case_satisfaction: Annotated[int | None, Field(ge=1, le=5, description="the rounded mean of its reporters' ratings")]
+    case_satisfaction: Annotated[int | None, Field(ge=1, le=5,
+                                                   description="the rounded mean of its reporters' ratings")]

@@ -68,7 +68,8 @@ class SqlReporterRepository:
     def move_to_case(self, *, from_case_id: int, to_case_id: int) -> list[CaseReporter]:
         """Move a merged case's reporters onto the case it joined (merged_from: the case they left); return them."""
         rows = self._db.execute(
-            f"UPDATE case_reporters SET case_id = ?, merged_from = ? WHERE case_id = ? RETURNING id, {_REPORTER_COLUMNS}",
+            "UPDATE case_reporters SET case_id = ?, merged_from = ? WHERE case_id = ?"
+            f" RETURNING id, {_REPORTER_COLUMNS}",
             (to_case_id, from_case_id, from_case_id)).fetchall()
         return sorted((self._reporter(r) for r in rows), key=lambda r: (r.reported_at, r.id))
 

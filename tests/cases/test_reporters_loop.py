@@ -1,4 +1,4 @@
-"""Reporters through the loop, on both stores: recorded at intake, told of the outcome, moved by a merge, rating once."""
+"""Reporters through the loop, on both stores: recorded at intake, told of the outcome, moved by a merge, rate once."""
 
 from __future__ import annotations
 
@@ -40,17 +40,19 @@ def _report(store: Store, *, reporter: str = "王芳", phone: str = "13800000001
             source: CaseSource = CaseSource.HOTLINE) -> int:
     with store.unit_of_work() as uow:
         uow.teams.upsert_many([make_team("gov-1"), make_team("gov-2")])
-        return report_case_and_announce(uow, case_in=CaseCreate(
+        opened = report_case_and_announce(uow, case_in=CaseCreate(
             title="井盖缺失", category="safety_hazard", lon=LON, lat=LAT, source=source, reporter=reporter,
-            reporter_phone=phone), grid_path=("T01",), actor="operator-1", at=at(minute)).case.id  # type: ignore[return-value]
+            reporter_phone=phone), grid_path=("T01",), actor="operator-1", at=at(minute))
+    return opened.case.id  # type: ignore[return-value]
 
 
 def _step(store: Store, case_id: int, action: Action, minute: float, **fields: object) -> StepResult:
     locator = Locator()
     with store.unit_of_work() as uow:
         locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
-        return take_step_and_announce(uow, locator=locator, case_id=case_id, step_in=StepInput(action, **fields),  # type: ignore[arg-type]
-                                      actor="operator-1", at=at(minute))
+        step_in = StepInput(action, **fields)  # type: ignore[arg-type]
+        return take_step_and_announce(uow, locator=locator, case_id=case_id, step_in=step_in, actor="operator-1",
+                                      at=at(minute))
 
 
 def _close(store: Store, case_id: int, start: float = 1) -> None:

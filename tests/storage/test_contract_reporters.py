@@ -17,8 +17,8 @@ def _cases(store: Store, n: int = 2) -> list[int]:
 
 
 def _reporter(case_id: int, name: str = "王芳", **fields: object) -> CaseReporter:
-    return CaseReporter(**{**dict(case_id=case_id, name=name, phone="13800000001", channel="hotline",  # type: ignore[arg-type]
-                                  reported_at=T0), **fields})
+    base: dict[str, object] = dict(case_id=case_id, name=name, phone="13800000001", channel="hotline", reported_at=T0)
+    return CaseReporter(**{**base, **fields})  # type: ignore[arg-type]
 
 
 def test_a_reporter_reads_back_whole_and_by_case_in_report_order(store: Store) -> None:
@@ -51,8 +51,9 @@ def test_a_rating_is_recorded_once_and_a_token_hash_finds_its_reporter(store: St
     with store.unit_of_work() as uow:
         reporter = uow.reporters.add(_reporter(case_id))
         uow.reporters.set_token_hash(reporter.id, "a" * 64)  # type: ignore[arg-type]
-        assert uow.reporters.record_rating(reporter.id, satisfaction=4, comment="及时", at=at(9))  # type: ignore[arg-type]
-        assert not uow.reporters.record_rating(reporter.id, satisfaction=1, comment="again", at=at(10))  # type: ignore[arg-type]
+        rid: int = reporter.id  # type: ignore[assignment]
+        assert uow.reporters.record_rating(rid, satisfaction=4, comment="及时", at=at(9))
+        assert not uow.reporters.record_rating(rid, satisfaction=1, comment="again", at=at(10))
     with store.read_only() as uow:
         found = uow.reporters.by_token_hash("a" * 64)
         assert uow.reporters.by_token_hash("b" * 64) is None
