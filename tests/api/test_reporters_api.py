@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
+
+from api.app import create_app
 
 from gis.geometry import offset_lon_lat
 from gridwatch.reporter_notices import NoticeDelivery, deliver_reporter_notices
+from gridwatch.settings import load_settings
 from storage import Store
-from tests.api.conftest import login
+from tests.api.conftest import POLICY, ManualClock, add_accounts, login
 from tests.cases.test_reporters_loop import Collecting
 from tests.factories import LAT, LON, make_team
 
@@ -116,3 +121,23 @@ def test_the_hotline_records_a_rating_for_a_reporter(store: Store, app_client: T
 def test_rating_links_are_rate_limited_per_address(app_client: TestClient) -> None:
     answers = [app_client.post("/api/rate/" + "x" * 32, json={"satisfaction": 4}).status_code for _ in range(11)]
     assert answers == [404] * 10 + [429]
+
+
+def test_the_duplicate_radius_and_window_come_from_the_settings(store: Store, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRIDWATCH_DUPLICATE_RADIUS_M", "100")
+    monkeypatch.setenv("GRIDWATCH_DUPLICATE_WINDOW_H", "12")
+    search = load_settings().duplicates.search()
+    assert (search.radius_m, search.window) == (100.0, timedelta(hours=12))
+    add_accounts(store)
+    app = create_app(store=store, token_policy=POLICY, data_dir=tmp_path, rate_clock=ManualClock(),
+                     duplicate_search=search)
+    with TestClient(app) as client:
+        operator = login(client, "operator")
+        first = _report(client, operator)
+        near = offset_lon_lat(LON, LAT, 0, 80)
+        far = offset_lon_lat(LON, LAT, 180, 120)  # 200 m from the second report too
+        assert [d["id"] for d in _report(client, operator, lon=near[0], lat=near[1])["possible_duplicates"]] == [
+            first["id"]]
+        assert _report(client, operator, lon=far[0], lat=far[1])["possible_duplicates"] == []
+        assert client.get(f"/api/cases/{first['id']}/duplicates", headers=operator).json()["window_h"] == 12.0
