@@ -27,6 +27,8 @@ from api.routes import ogc
 from api.routes import supervision as supervision_routes
 from cases.classify import DEFAULT_MIN_CONFIDENCE
 from cases.clock import CaseClock
+from api.routes import reporters as reporter_routes
+from cases.duplicates import DuplicateSearch
 from cases.locator import Locator
 from storage import Store
 from video.relay import RelayHub, RelaySettings
@@ -40,7 +42,8 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
                relay_settings: RelaySettings | None = None,
                metrics: Callable[[], tuple[bytes, str]] | None = None,
                classify_min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-               case_clock: CaseClock | None = None) -> FastAPI:
+               case_clock: CaseClock | None = None,
+               duplicate_search: DuplicateSearch | None = None) -> FastAPI:
     """Return the app serving the store; whoever opened the store closes it.
 
     metrics, when given, renders this process's Prometheus text and its content type for GET /metrics.
@@ -69,12 +72,16 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     app.state.case_clock = case_clock or CaseClock()
     # Below it, POST /api/classify answers triage: a person files the report (GRIDWATCH_CLASSIFY_MIN_CONFIDENCE).
     app.state.classify_min_confidence = classify_min_confidence
+    # How near an open case of the same category must be to be offered as a duplicate (GRIDWATCH_DUPLICATE_*).
+    app.state.duplicate_search = duplicate_search or DuplicateSearch()
     # One poller of the live feed for every event stream of this process; it starts with the first stream.
     app.state.feed_hub = FeedHub(store)
     # Without a configured key, tokens are signed with one that dies with the process.
     app.state.token_policy = token_policy or TokenPolicy(secret=secrets.token_urlsafe(48))
     app.state.login_limiter = RateLimiter(name="login", rate_per_s=0.2, burst=10, clock=rate_clock)
     app.state.intake_limiter = RateLimiter(name="case intake", rate_per_s=1.0, burst=30, clock=rate_clock)
+    # Rating links are public: a guesser gets a few tries a minute per address (a token has 192 random bits).
+    app.state.rating_limiter = RateLimiter(name="rating", rate_per_s=0.1, burst=10, clock=rate_clock)
     app.state.attachments_dir = data_dir / "attachments"
     app.state.upload_max_bytes = upload_max_bytes
     # The SSRF guard of the relay; without one given, loopback and link-local sources are refused.
@@ -87,7 +94,8 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     install_audit_trail(app)
     install_input_guards(app, upload_max_bytes=upload_max_bytes)
     for module in (health, auth, grids, cases, assignments, attachments, alerts, resources, alert_rules, devices, tracks,
-                   live, events, audit, jobs, metrics_route, spatial, calendar_routes, taxonomy, page, docs):
+                   live, events, audit, jobs, metrics_route, spatial, calendar_routes, taxonomy, reporter_routes, page,
+                   docs):
         app.include_router(module.router)
     app.include_router(supervision_routes.router)
     app.include_router(auth.users_router)

@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 
 # Reads whose answers carry reporters' names and phone numbers (cases, their files, the feed) or raw device payloads.
 PERSONAL_READS = frozenset({"/api/cases", "/api/cases/{case_id}", "/api/cases/{case_id}/attachments/{sha256}",
+                            "/api/cases/{case_id}/reporters",
                             "/api/events", "/api/events/stream", "/api/dead-letters",
                             "/ogc/collections/cases/items", "/ogc/collections/cases/items/{featureId}"})
 OUTCOMES = {401: "unauthenticated", 403: "forbidden", 404: "not_found", 409: "refused", 422: "invalid", 423: "locked",
@@ -64,7 +65,8 @@ def _entry(request: Request, route_path: str, principal: Principal | None, statu
         "role": str(principal.role) if principal else "",
         "source_ip": client_ip(request),
         "action": f"{request.method} {route_path}",
-        "target": " ".join(f"{k}={v}" for k, v in sorted(params.items())),
+        # A rating link's token is a password for one rating: the log keeps only its start.
+        "target": " ".join(f"{k}={str(v)[:4] + '…' if k == 'token' else v}" for k, v in sorted(params.items())),
         "outcome": outcome_of(status),
         "detail": {"status": status, **({"username": hint} if hint and not principal else {})},
     }

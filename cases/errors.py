@@ -24,3 +24,11 @@ class VersionConflict(CaseError):
         super().__init__(message)
         self.version = version
         self.status = status
+
+
+class AlreadyRated(IllegalTransition):
+    """The reporter has already rated the outcome (a link rates once)."""
+
+
+class RatingLinkNotFound(CaseNotFound):
+    """No reporter holds this rating link (never issued, replaced, or mistyped)."""

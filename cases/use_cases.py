@@ -23,6 +23,8 @@ from cases.errors import NoTeamAvailable
 from cases.lifecycle import FINISHED, Action
 from cases.locator import Locator
 from cases.models import Case, CaseEvent, Team, TrackPoint
+from cases.reporter_notices import add_original_reporter, inform_reporters
+from cases.reporters import NoticeRepository, ReporterRepository
 from cases.repository import AssignmentRepository, CaseRepository, TeamRepository, TeamTrackRepository
 from cases.routing import CATEGORIES, Category, category_for_sensor, owner_department
 from cases.service import CaseCreate, StepInput, StepResult, report_case, take_step
@@ -49,13 +51,16 @@ class CaseWork(Protocol):
     assignments: AssignmentRepository
     alerts: AlertRepository
     feed: FeedRepository
+    reporters: ReporterRepository
+    reporter_notices: NoticeRepository
 
 
 def report_case_and_announce(work: CaseWork, *, case_in: CaseCreate, grid_path: tuple[str, ...], actor: str,
                              at: datetime, role: str = "", case_clock: CaseClock | None = None) -> StepResult:
-    """Open a case from a report and announce it; case_clock stamps its deadlines (None: none)."""
+    """Open a case from a report, record who reported it, and announce it; case_clock stamps its deadlines."""
     result = report_case(repo=work.cases, case_in=case_in, grid_path=grid_path, actor=actor, at=at, role=role,
                          rules=clock_rules(case_clock, work))
+    add_original_reporter(work.reporters, result.case)
     work.feed.append(payloads.CASE_OPENED, payloads.case_opened(result.case), at=at)
     return result
 
@@ -63,10 +68,13 @@ def report_case_and_announce(work: CaseWork, *, case_in: CaseCreate, grid_path: 
 def take_step_and_announce(work: CaseWork, *, locator: Locator, case_id: int, step_in: StepInput, actor: str,
                            at: datetime, role: str = "", expected_version: int | None = None,
                            case_clock: CaseClock | None = None) -> StepResult:
-    """Take one step of the loop and announce the case, the team it dispatched and the teams it released."""
+    """Take one step of the loop, owe its reporters a notice where they must hear of it, and announce the case,
+    the team it dispatched and the teams it released (a merge moves its reporters to the case it joined)."""
     result = take_step(cases=work.cases, teams=work.teams, assignments=work.assignments, alerts=work.alerts,
                        locator=locator, case_id=case_id, step_in=step_in, actor=actor, at=at, role=role,
                        expected_version=expected_version, rules=clock_rules(case_clock, work))
+    inform_reporters(reporters=work.reporters, notices=work.reporter_notices, case=result.case, event=result.event,
+                     at=at)
     work.feed.append(payloads.CASE_UPDATED, payloads.case_updated(result.case, result.event), at=at)
     if result.team is not None and result.assignment is not None:
         work.feed.append(payloads.TEAM_ASSIGNED, payloads.team_assigned(result.case, result.team, result.assignment,

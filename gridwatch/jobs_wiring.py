@@ -16,8 +16,11 @@ from datetime import UTC, datetime, timedelta
 from cases.clock import CaseClock
 from cases.locator import Locator
 from cases.supervision_run import supervise_and_announce
+from cases.notifier import Notifier
 from gridwatch.alerting import check_alert_clock
 from gridwatch.camera_probes import probe_cameras
+from gridwatch.notifiers import notifier_for
+from gridwatch.reporter_notices import NoticeDelivery, deliver_reporter_notices
 from gridwatch.retention import RetentionPolicy, describe, prune
 from gridwatch.settings import JobSettings, Settings
 from gridwatch.snapshots import SnapshotSettings, SnapshotTaker
@@ -37,6 +40,7 @@ SNAPSHOTS = "snapshots"
 TEAM_SILENCE = "team-silence"
 ALERT_CLOCK = "alert-clock"
 SUPERVISION = "supervision"
+REPORTER_NOTICES = "reporter-notices"
 
 
 def store_job_runs(store: Store) -> RunsFactory:
@@ -94,6 +98,17 @@ def supervision_job(store: Store, case_clock: CaseClock, settings: Settings) -> 
             return supervise_and_announce(uow, case_clock=case_clock, policy=policy, now=now).describe()
 
     return JobSpec(SUPERVISION, interval=interval, timeout=max(interval, timedelta(minutes=5)), run=supervise)
+
+
+def reporter_notices_job(store: Store, settings: Settings, *, notifier: Notifier | None = None) -> JobSpec:
+    """Return the job sending the notices owed to reporters through the notifier (the log or a file by default)."""
+    reporters = settings.reporters
+    chosen = notifier or notifier_for(reporters.notice_file)
+    delivery = NoticeDelivery(link_base=reporters.link_base or f"http://{settings.http_bind}",
+                              max_attempts=reporters.notice_max_attempts)
+    interval = timedelta(seconds=reporters.notice_seconds)
+    return JobSpec(REPORTER_NOTICES, interval=interval, timeout=max(interval * 4, timedelta(minutes=2)),
+                   run=lambda now: deliver_reporter_notices(store, chosen, delivery, now=now))
 
 
 def camera_probes_job(store: Store, pool: WorkerPool, locator: Locator, settings: Settings, *,
@@ -157,6 +172,7 @@ def start_worker_runtime(store: Store, locator: Locator, settings: Settings, *, 
         jobs.append(retention_job(store, settings.jobs))
         jobs.append(alert_clock_job(store, locator, settings, case_clock))
         jobs.append(supervision_job(store, case_clock, settings))
+        jobs.append(reporter_notices_job(store, settings))
     if team_silence:
         jobs.append(team_silence_job(store, settings.jobs))
     if probers is not None:

@@ -101,7 +101,8 @@ def serve_http(core: Core, settings: Settings, *, host: str, port: int, with_ing
                      token_policy=token_policy(settings), data_dir=settings.data_dir,
                      upload_max_bytes=settings.upload_max_mb * 1024 * 1024, url_policy=settings.url_policy(),
                      relay_settings=settings.video_live.relay_settings(),
-                     classify_min_confidence=settings.classify_min_confidence, case_clock=core.case_clock)
+                     classify_min_confidence=settings.classify_min_confidence, case_clock=core.case_clock,
+                     duplicate_search=settings.duplicates.search())
     app.state.office_hours = settings.calendar.parsed_office_hours()
     app.state.calendar_warn_days = settings.calendar.warn_days
     try:

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from cases.alarm_policy import AlertLinking
 from cases.clock import CaseClock
 from cases.supervision import SupervisionPolicy
+from cases.duplicates import DuplicateSearch
 from cases.workdays import CalendarError, OfficeHours, parse_office_hours
 from iot.errors import IngestError
 from iot.topics import DEFAULT_ROOT, check_root
@@ -133,6 +134,35 @@ class AlertSettings(BaseSettings):
         return AlertLinking(radius_m=self.link_radius_m, window=timedelta(minutes=self.link_window_min))
 
 
+class DuplicateSettings(BaseSettings):
+    """When a new report is offered as a duplicate (GRIDWATCH_DUPLICATE_*): an open case of its category this near."""
+
+    model_config = SettingsConfigDict(env_prefix="GRIDWATCH_DUPLICATE_", env_file=".env", extra="ignore")
+
+    radius_m: float = Field(250.0, ge=0, le=5000, description="An open case of the same category within this many "
+                                                              "metres of a new report is offered as its duplicate.")
+    window_h: float = Field(72.0, ge=0, le=90 * 24, description="...if the two were reported at most this many "
+                                                                "hours apart.")
+
+    def search(self) -> DuplicateSearch:
+        """Return these settings as the duplicate search's parameters."""
+        return DuplicateSearch(radius_m=self.radius_m, window=timedelta(hours=self.window_h))
+
+
+class ReporterSettings(BaseSettings):
+    """Notices to reporters (GRIDWATCH_REPORTER_*): how often they are sent, where to, and the rating links' address."""
+
+    model_config = SettingsConfigDict(env_prefix="GRIDWATCH_REPORTER_", env_file=".env", extra="ignore")
+
+    notice_seconds: int = Field(60, ge=5, le=3600, description="How often the pending reporter notices are sent.")
+    notice_file: Path | None = Field(None, description="JSON-lines file an SMS/WeChat sender reads the notices from; "
+                                                       "unset: notices are only logged (no gateway on this machine).")
+    notice_max_attempts: int = Field(5, ge=1, le=100, description="A notice the gateway refused this often is no "
+                                                                  "longer tried (it stays in the outbox).")
+    link_base: str = Field("", description="Public address rating links start with (https://gridwatch.example.cn); "
+                                           "empty: http://<GRIDWATCH_HTTP_BIND>.")
+
+
 class CalendarSettings(BaseSettings):
     """The working calendar (GRIDWATCH_CALENDAR_*): office hours of a working day, and when to warn of next year."""
 
@@ -237,6 +267,10 @@ class Settings(BaseSettings):
                                        description="Office hours and the holiday-schedule warning.")
     supervision: SupervisionSettings = Field(default_factory=SupervisionSettings,
                                              description="Due-soon and escalation thresholds of supervision.")
+    duplicates: DuplicateSettings = Field(default_factory=DuplicateSettings,
+                                          description="When a new report is offered as a duplicate.")
+    reporters: ReporterSettings = Field(default_factory=ReporterSettings,
+                                        description="Notices to reporters and their rating links.")
 
     @field_validator("http_bind")
     @classmethod

@@ -9,6 +9,7 @@ from access.repository import ApiKeyRepository, SessionRepository, UserRepositor
 from alerts.repository import AlertRepository
 from alerts.rule_repository import AlertRuleRepository, RuleStateRepository
 from audit.repository import AuditRepository
+from cases.reporters import NoticeRepository, ReporterRepository
 from cases.repository import AssignmentRepository, CaseRepository, TeamRepository, TeamTrackRepository
 from cases.spatial_stats import SpatialStatsRepository
 from cases.workdays.repository import WorkCalendarRepository
@@ -57,6 +58,8 @@ class UnitOfWork(Protocol):
     taxonomy_versions: TaxonomyRepository
     classification_corrections: CorrectionRepository
     case_reminders: ReminderRepository
+    reporters: ReporterRepository
+    reporter_notices: NoticeRepository
 
 
 class Store(Protocol):

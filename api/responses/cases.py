@@ -8,6 +8,7 @@ from pydantic import Field, computed_field
 
 from access.models import Role
 from api.responses.common import FeatureCollection, Instant, Page, PointFeature, ReadModel
+from api.responses.reporters import DuplicateRead
 from api.responses.resources import TeamRead
 from cases.models import AssignmentRole, CaseSource, CaseStatus, Platform, ReleaseReason
 
@@ -104,9 +105,11 @@ class CaseDetail(CaseRead):
 
 
 class ReportAnswer(CaseRead):
-    """A case just reported, with its report event."""
+    """A case just reported, with its report event and the open cases it may duplicate (nearest first)."""
 
     events: list[CaseEventRead]
+    possible_duplicates: Annotated[list[DuplicateRead], Field(description="open cases of the category nearby "
+                                                                          "(GET /api/cases/{id}/duplicates)")] = []
 
 
 class StepAnswer(CaseRead):

@@ -10,6 +10,7 @@ from access.errors import Forbidden
 from access.models import Principal, Role
 from access.policy import can_see_case, case_reach, check_action, redact_case, roles_for_action
 from api.deps import BBoxDep, CaseClockDep, ClockDep, Format, IdPath, LocatorDep, PagingDep, StoreDep
+from api.duplicates import possible_duplicates
 from api.responses import CaseDetail, CaseList, CategoryRead, LifecycleRead, ReportAnswer, StepAnswer
 from api.schemas import ACTIONS, CaseReport, StepRequest
 from api.security import AnyUser, CaseReader, CaseReporter, OpsReader
@@ -157,7 +158,9 @@ def create_case(request: Request, store: StoreDep, locator: LocatorDep, clock: C
             description=case_in.description, reporter=case_in.reporter, reporter_phone=case_in.reporter_phone,
         ), grid_path=locator.grid_path(lon, lat), actor=principal.actor, at=now, role=str(principal.role),
             case_clock=case_clock)
-    return {**redact_case(principal, case_dict(result.case, now=now)), "events": [event_dict(result.event)]}
+        duplicates = possible_duplicates(uow, request, principal, result.case)
+    return {**redact_case(principal, case_dict(result.case, now=now)), "events": [event_dict(result.event)],
+            "possible_duplicates": duplicates}
 
 
 @router.post("/api/cases/{case_id}/actions/{action}", response_model=StepAnswer)

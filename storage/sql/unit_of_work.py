@@ -21,6 +21,7 @@ from storage.sql.grids import SqlGridRepository
 from storage.sql.iot import SqlDeadLetterRepository, SqlDeviceRepository, SqlReadingRepository
 from storage.sql.quarantine import SqlQuarantineRepository
 from storage.sql.reminders import SqlReminderRepository
+from storage.sql.reporters import SqlNoticeRepository, SqlReporterRepository
 from storage.sql.spatial_stats import SqlSpatialStatsRepository
 from storage.sql.jobs import SqlJobRunRepository
 from storage.sql.taxonomy import SqlCorrectionRepository, SqlTaxonomyRepository
@@ -64,6 +65,8 @@ class SqlUnitOfWork:
         self.taxonomy_versions = SqlTaxonomyRepository(db)
         self.classification_corrections = SqlCorrectionRepository(db)
         self.case_reminders = SqlReminderRepository(db)
+        self.reporters = SqlReporterRepository(db)
+        self.reporter_notices = SqlNoticeRepository(db)
 
     def flush(self) -> None:
         """Write what is pending (revision bumps) before the commit."""
