@@ -97,6 +97,11 @@ class PostgisDialect(Dialect):
         """Return an array overlap test the GIN index on the column serves."""
         return f"{column} && ?::text[]"
 
+    def path_codes(self, column: str, alias: str) -> tuple[str, str, str]:
+        """Return the path unnested with each code's position."""
+        return (f"CROSS JOIN LATERAL unnest({column}) WITH ORDINALITY AS {alias}(code, depth)", f"{alias}.code",
+                f"{alias}.depth")
+
     def point_in_bbox(self, bbox: BBox) -> tuple[str, list[Any]]:
         """Return the bbox overlap test on the generated point geom, served by its GIST index."""
         return "geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)", list(bbox_floats(bbox))
