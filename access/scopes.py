@@ -24,6 +24,7 @@ class Scope(StrEnum):
     GRIDS_ADMIN = "grids:admin"        # rename and re-parent grids, set their staff (boundaries: a new grid set)
     CALENDAR_ADMIN = "calendar:admin"  # load a year's holiday schedule (the working calendar deadlines count by)
     TAXONOMY_ADMIN = "taxonomy:admin"  # replace the taxonomy of matters (categories, platforms, time limits)
+    ASSESSMENT_READ = "assessment:read"  # assessment figures (考核) per platform, department, team and grid
 
 
 _READ = {Scope.OPS_READ, Scope.CASES_READ}
@@ -32,10 +33,13 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.ADMIN: frozenset(Scope),
     Role.OPERATOR: frozenset(_READ | {Scope.CASES_REPORT, Scope.CASES_COMMAND, Scope.CASES_WORK,
                                       Scope.PERSONAL_READ, Scope.INGEST_READ, Scope.DEVICES_ADMIN,
-                                      Scope.RULES_WRITE, Scope.GRIDS_ADMIN}),
+                                      Scope.RULES_WRITE, Scope.GRIDS_ADMIN, Scope.ASSESSMENT_READ}),
     Role.PLATFORM_MEMBER: frozenset(_READ | {Scope.CASES_WORK, Scope.PERSONAL_READ}),
     Role.GRID_STAFF: frozenset(_READ | {Scope.CASES_REPORT, Scope.PERSONAL_READ}),
-    Role.SUPERVISOR: frozenset(_READ | {Scope.PERSONAL_READ, Scope.INGEST_READ, Scope.AUDIT_READ}),
+    # Assessment scores teams and departments: for those who assess (supervisors, the command room), not the
+    # assessed (platform members, grid staff) nor a wall display (viewer).
+    Role.SUPERVISOR: frozenset(_READ | {Scope.PERSONAL_READ, Scope.INGEST_READ, Scope.AUDIT_READ,
+                                        Scope.ASSESSMENT_READ}),
     Role.VIEWER: frozenset(_READ),
 }
 
