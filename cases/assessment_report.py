@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from cases.assessment import AssessBy, AssessmentRepository, AssessmentRow
+from cases.assessment import TOTAL, AssessBy, AssessmentRepository, AssessmentRow
 from cases.repository import TeamRepository
 from gis.repository import GridRepository
 
@@ -44,7 +44,7 @@ def assess(*, assessment: AssessmentRepository, grids: GridRepository, teams: Te
     """Return the assessment of cases received in [since, until) per group, each group named."""
     rows = assessment.summarise(since=since, until=until, by=by, grid_level=grid_level, platform=platform,
                                 any_grid=any_grid)
-    names: dict[str, str] = {}
+    names: dict[str, str] = {TOTAL: NO_GROUP[AssessBy.TOTAL]} if by is AssessBy.TOTAL else {}
     if by is AssessBy.PLATFORM:
         names = PLATFORM_NAMES
     elif by is AssessBy.TEAM:
