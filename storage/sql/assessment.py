@@ -60,7 +60,7 @@ class SqlAssessmentRepository:
                                (f"c.status NOT IN ({_listed(NOT_RECEIVED_STATUSES)})", []),
                                equals("c.platform", platform), grids, *group_conditions)
         # on_time is boolean on PostGIS and 0/1 on SQLite: CASE WHEN reads both, and a null stays out of both sums.
-        sql = (f"SELECT {group} AS grp, count(*) AS received,"
+        sql = (f"SELECT {group}{d.binary_collation} AS grp, count(*) AS received,"
                f" sum(CASE WHEN c.status IN ({_listed(CLOSED_STATUSES)}) THEN 1 ELSE 0 END) AS closed,"
                f" sum(CASE WHEN c.status IN ({_listed(HANDED_OFF_STATUSES)}) THEN 1 ELSE 0 END) AS handed_off,"
                " count(c.on_time) AS timed, sum(CASE WHEN c.on_time THEN 1 ELSE 0 END) AS on_time,"
@@ -68,6 +68,7 @@ class SqlAssessmentRepository:
                f" {d.percentile_cont(P90, 'c.handling_wh')} AS p90_wh,"
                " count(c.satisfaction) AS rated, avg(c.satisfaction) AS satisfaction"
                f" FROM cases c{join}{clause} GROUP BY 1 ORDER BY 1")
+        d.prepare_report(self._db)
         rows = [_row(r) for r in self._db.execute(sql, params).fetchall()]
         if by is AssessBy.TOTAL and not rows:
             rows = [_row({"grp": TOTAL, "received": 0, "closed": 0, "handed_off": 0, "timed": 0, "on_time": 0,

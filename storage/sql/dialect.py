@@ -126,6 +126,12 @@ class Dialect(ABC):
     def path_codes(self, column: str, alias: str) -> tuple[str, str, str]:
         """Return a join giving one row per code of the grid path column, its code expression and depth (1 = first)."""
 
+    # Appended to a text grouping key: group and order by code point, as SQLite does, not by the server's locale.
+    binary_collation = ""
+
+    def prepare_report(self, db: Db) -> None:
+        """Set up the unit of work for one large aggregate read (an assessment over a year of cases)."""
+
     def percentile_cont(self, fraction: float, expr: str) -> str:
         """Return the aggregate of expr's fraction percentile, interpolated linearly (nulls ignored)."""
         return f"percentile_cont({_fraction(fraction)}) WITHIN GROUP (ORDER BY {expr})"
