@@ -56,6 +56,10 @@ def test_since_until_and_grids_with_names(store: Store, app_client: TestClient) 
     assert answer.status_code == 200, answer.text
     assert [(r["group"], r["name"], r["received"], r["p90_handling_wh"]) for r in answer.json()["rows"]] == [
         ("V01", "东村", 3, 3.0 + 0.8 * 6.0), ("V02", "西村", 1, None)]
+    # Without an offset a time is Beijing time: 1 June there holds only the case of 00:10 (31 May, 16:10 UTC).
+    june_first = app_client.get("/api/assessment", headers=login(app_client, "admin"), params={
+        "since": "2024-06-01T00:00:00", "until": "2024-06-02T00:00:00"})
+    assert [(r["group"], r["received"]) for r in june_first.json()["rows"]] == [("total", 1)]
 
 
 def test_csv_has_a_bom_a_bilingual_header_and_one_line_per_group(store: Store, app_client: TestClient) -> None:
