@@ -83,8 +83,8 @@ def _cases(n: int, seed: int = 11) -> tuple[list[tuple[Any, ...]], list[tuple[An
                 assignments.append((len(assignments) + 1, i + 1, other, platform, "lead", "", created, created,
                                     "declined", "offered"))
             released = done or created
-            assignments.append((len(assignments) + 1, i + 1, f"{platform}-{teams[i]:02d}", platform, "lead", "", created,
-                                released, "case_closed", "done" if handled else "accepted"))
+            assignments.append((len(assignments) + 1, i + 1, f"{platform}-{teams[i]:02d}", platform, "lead", "",
+                                created, released, "case_closed", "done" if handled else "accepted"))
     return cases, assignments, int(sum(1 for s in statuses if s != "merged"))
 
 

@@ -77,7 +77,7 @@ def rate(part: int, whole: int) -> float | None:
 
 
 def percentile_cont(values: Sequence[float], fraction: float) -> float | None:
-    """Return the fraction's percentile with linear interpolation between closest ranks (PostgreSQL's percentile_cont)."""
+    """Return the fraction's percentile, linear between the closest ranks (PostgreSQL's percentile_cont)."""
     if not values:
         return None
     ordered = sorted(values)

@@ -44,7 +44,8 @@ def _table(rows: list[NamedRow], title: str) -> Table:
 def assessment_command(
         period: Annotated[str, typer.Option(help=PERIOD_HELP)] = "this_month",
         by: Annotated[AssessBy, typer.Option(help="What each row is.")] = AssessBy.PLATFORM,
-        grid_level: Annotated[int | None, typer.Option(min=1, help="By grid: the grids of this depth (1 = town).")] = None,
+        grid_level: Annotated[int | None, typer.Option(min=1, help="By grid: the grids of this depth (1 = town).")
+                              ] = None,
         csv: Annotated[Path | None, typer.Option("--csv", help="Write the CSV the API exports to this file.")] = None,
 ) -> None:
     """Show received, closed, closure and on-time rates, handling hours and satisfaction per group of a period."""
@@ -63,4 +64,5 @@ def assessment_command(
         csv.write_text(assessment_csv(rows), encoding="utf-8", newline="")
         console.print(f"wrote {len(rows)} rows to {csv}")
         return
-    console.print(_table(rows, f"Assessment {period} (from {since:%Y-%m-%d} to before {until:%Y-%m-%d}, Beijing time) by {by}"))
+    span = f"from {since:%Y-%m-%d} to before {until:%Y-%m-%d}, Beijing time"
+    console.print(_table(rows, f"Assessment {period} ({span}) by {by}"))

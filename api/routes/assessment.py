@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -24,7 +25,8 @@ MAX_PERIOD = timedelta(days=366)
 When = Annotated[datetime | None, Query(description="ISO 8601; without an offset it is China Standard Time")]
 
 
-def _bounds(period: str | None, since: datetime | None, until: datetime | None, now: datetime) -> tuple[datetime, datetime]:
+def _bounds(period: str | None, since: datetime | None, until: datetime | None,
+            now: datetime) -> tuple[datetime, datetime]:
     """Return [since, until) from a named period or from since and until (default: this month)."""
     if period is not None and (since is not None or until is not None):
         raise BadQuery("query parameters period and since/until: give one or the other")
@@ -41,22 +43,21 @@ def _bounds(period: str | None, since: datetime | None, until: datetime | None, 
 
 
 def _row(named: NamedRow) -> dict[str, Any]:
-    r = named.row
-    return {"group": r.group, "name": named.name, "received": r.received, "closed": r.closed,
-            "handed_off": r.handed_off, "closure_rate": r.closure_rate, "timed": r.timed, "on_time_rate": r.on_time_rate,
-            "measured": r.measured, "avg_handling_wh": r.avg_handling_wh, "p90_handling_wh": r.p90_handling_wh,
-            "rated": r.rated, "satisfaction_avg": r.satisfaction_avg}
+    return {**dataclasses.asdict(named.row), "name": named.name}
 
 
 @router.get("/api/assessment", response_model=AssessmentRead,
             responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}},
-                             "description": "JSON, or with format=csv UTF-8 CSV with a BOM and a Chinese and English header"}})
+                             "description": "JSON; with format=csv, UTF-8 CSV with a BOM and a bilingual header"}})
 def get_assessment(store: StoreDep, who: AssessmentReader, clock: ClockDep,
-                   by: Annotated[AssessBy, Query(description="platform, department, team, grid or total")] = AssessBy.TOTAL,
+                   by: Annotated[AssessBy, Query(description="platform, department, team, grid or total")
+                                 ] = AssessBy.TOTAL,
                    period: Annotated[str | None, Query(max_length=16, description=PERIOD_HELP)] = None,
                    since: When = None, until: When = None,
-                   grid_level: Annotated[int | None, Query(ge=1, le=12, description="by grid: grids of this depth")] = None,
-                   format: Annotated[Literal["json", "csv"], Query(description="json or csv")] = "json") -> Any:
+                   grid_level: Annotated[int | None, Query(ge=1, le=12, description="by grid: grids of this depth")
+                                         ] = None,
+                   format: Annotated[Literal["json", "csv"], Query(description="json or csv")] = "json",
+                   ) -> Any:
     """Return received, closed, closure and on-time rates, handling hours and satisfaction per group of a period."""
     since, until = _bounds(period, since, until, clock())
     if grid_level is not None and by is not AssessBy.GRID:

@@ -104,8 +104,8 @@ class PostgisDialect(Dialect):
     def prepare_report(self, db: Db) -> None:
         """Turn JIT off and give sorts memory, for the rest of this transaction only.
 
-        A year's assessment costs enough to trigger JIT, whose compiling took longer than the query (bench/assessment.py);
-        the percentile sorts ~100,000 rows, which spill to disk under the default 4 MB of work_mem.
+        A year's assessment costs enough to trigger JIT, whose compiling took longer than the query
+        (bench/assessment.py); the percentile sorts ~100,000 rows, which spill to disk under the default 4 MB.
         """
         db.execute("SET LOCAL jit = off")
         db.execute("SET LOCAL work_mem = '64MB'")

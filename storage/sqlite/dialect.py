@@ -42,8 +42,8 @@ class _PercentileCont:
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
-    """Give the connection gw_intersects_box(wkb, min_lon, min_lat, max_lon, max_lat), the exact test after the bbox one,
-    and the aggregate gw_percentile_cont(value, fraction)."""
+    """Give the connection gw_intersects_box(wkb, min_lon, min_lat, max_lon, max_lat), the exact test after the bbox
+    one, and the aggregate gw_percentile_cont(value, fraction)."""
     conn.create_function("gw_intersects_box", 5, _intersects_box, deterministic=True)
     conn.create_aggregate("gw_percentile_cont", 2, _PercentileCont)
 
