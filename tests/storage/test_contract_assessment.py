@@ -176,3 +176,18 @@ def test_percentile_cont_matches_numpy_and_is_none_when_empty() -> None:
     assert percentile_cont([3.0], 0.9) == 3.0
     for values in ([1.0, 2.0], [5.0, 1.0, 4.0, 2.0, 3.0], list(map(float, range(100)))):
         assert percentile_cont(values, 0.9) == pytest.approx(float(np.percentile(values, 90)))
+
+
+def test_the_lead_team_is_found_through_the_partial_index(store: Store) -> None:
+    from storage.sql.assessment import _LEAD_TEAM  # the repository's own subquery, as the shared SQL writes it
+
+    _seed(store)
+    with store.read_only() as uow:
+        db = uow.assessment._db
+        sql = f"SELECT {_LEAD_TEAM} AS team FROM cases c"
+        if store.name == "postgis":
+            db.execute("SET LOCAL enable_seqscan = off")  # a handful of rows would otherwise be read whole
+            plan = "\n".join(r["QUERY PLAN"] for r in db.execute(f"EXPLAIN {sql}"))
+        else:
+            plan = "\n".join(str(tuple(r)) for r in db.execute(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "assignments_lead_idx" in plan, plan
