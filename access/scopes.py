@@ -26,6 +26,7 @@ class Scope(StrEnum):
     TAXONOMY_ADMIN = "taxonomy:admin"  # replace the taxonomy of matters (categories, platforms, time limits)
     SUPERVISION_READ = "supervision:read"  # the supervisor's queue and a case's reminders (督办)
     SUPERVISION_ACT = "supervision:act"    # acknowledge a supervision reminder
+    ASSESSMENT_READ = "assessment:read"  # assessment figures (考核) per platform, department, team and grid
 
 
 _READ = {Scope.OPS_READ, Scope.CASES_READ}
@@ -35,11 +36,13 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.OPERATOR: frozenset(_READ | {Scope.CASES_REPORT, Scope.CASES_COMMAND, Scope.CASES_WORK,
                                       Scope.PERSONAL_READ, Scope.INGEST_READ, Scope.DEVICES_ADMIN,
                                       Scope.RULES_WRITE, Scope.GRIDS_ADMIN, Scope.SUPERVISION_READ,
-                                      Scope.SUPERVISION_ACT}),
+                                      Scope.SUPERVISION_ACT, Scope.ASSESSMENT_READ}),
     Role.PLATFORM_MEMBER: frozenset(_READ | {Scope.CASES_WORK, Scope.PERSONAL_READ}),
     Role.GRID_STAFF: frozenset(_READ | {Scope.CASES_REPORT, Scope.PERSONAL_READ}),
+    # Assessment scores teams and departments: for those who assess (supervisors, the command room), not the
+    # assessed (platform members, grid staff) nor a wall display (viewer).
     Role.SUPERVISOR: frozenset(_READ | {Scope.PERSONAL_READ, Scope.INGEST_READ, Scope.AUDIT_READ,
-                                        Scope.SUPERVISION_READ, Scope.SUPERVISION_ACT}),
+                                        Scope.SUPERVISION_READ, Scope.SUPERVISION_ACT, Scope.ASSESSMENT_READ}),
     Role.VIEWER: frozenset(_READ),
 }
 

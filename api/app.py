@@ -21,6 +21,7 @@ from api.feedhub import FeedHub
 from api.inputs import install_input_guards
 from api.routes import (alert_rules, alerts, assignments, attachments, audit, auth, cases, devices, docs, events, grids,
                         health, jobs, live, page, resources, spatial, taxonomy, tracks)
+from api.routes import assessment as assessment_routes
 from api.routes import calendar as calendar_routes
 from api.routes import metrics as metrics_route
 from api.routes import ogc
@@ -99,6 +100,7 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
         app.include_router(module.router)
     app.include_router(supervision_routes.router)
     app.include_router(auth.users_router)
+    app.include_router(assessment_routes.router)
     ogc.install(app)
     docs.mount_docs_assets(app)
     page.mount_assets(app)

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from gridwatch.cli_access import apikeys_app, audit_app, users_app
+from gridwatch.cli_assessment import assessment_command
 from gridwatch.cli_calendar import calendar_app
 from gridwatch.cli_cameras import cameras_app
 from gridwatch.cli_classifier import classifier_app
@@ -33,6 +34,7 @@ app.add_typer(devices_app, name="devices")
 app.add_typer(grids_app, name="grids")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(classifier_app, name="classifier")
+app.command("assessment")(assessment_command)
 console = Console()
 
 

@@ -10,6 +10,7 @@ from alerts.repository import AlertRepository
 from alerts.rule_repository import AlertRuleRepository, RuleStateRepository
 from audit.repository import AuditRepository
 from cases.reporters import NoticeRepository, ReporterRepository
+from cases.assessment import AssessmentRepository
 from cases.repository import AssignmentRepository, CaseRepository, TeamRepository, TeamTrackRepository
 from cases.spatial_stats import SpatialStatsRepository
 from cases.workdays.repository import WorkCalendarRepository
@@ -60,6 +61,7 @@ class UnitOfWork(Protocol):
     case_reminders: ReminderRepository
     reporters: ReporterRepository
     reporter_notices: NoticeRepository
+    assessment: AssessmentRepository
 
 
 class Store(Protocol):

@@ -122,6 +122,28 @@ class Dialect(ABC):
     def lock_job_claims(self, db: Db, job: str) -> None:
         """Make claims of one job take turns, so a claim sees the unfinished run committed just before it."""
 
+    @abstractmethod
+    def path_codes(self, column: str, alias: str) -> tuple[str, str, str]:
+        """Return a join giving one row per code of the grid path column, its code expression and depth (1 = first)."""
+
+    # Appended to a text grouping key: group and order by code point, as SQLite does, not by the server's locale.
+    binary_collation = ""
+
+    def prepare_report(self, db: Db) -> None:
+        """Set up the unit of work for one large aggregate read (an assessment over a year of cases)."""
+
+    def percentile_cont(self, fraction: float, expr: str) -> str:
+        """Return the aggregate of expr's fraction percentile, interpolated linearly (nulls ignored)."""
+        return f"percentile_cont({_fraction(fraction)}) WITHIN GROUP (ORDER BY {expr})"
+
     def floor_int(self, expr: str) -> str:
         """Return SQL for the largest integer not above a numeric expression (heatmap bins)."""
         return f"CAST(floor({expr}) AS BIGINT)"
+
+
+def _fraction(value: float) -> str:
+    """Return a fraction in [0, 1] as an SQL literal (written into the statement, so checked here)."""
+    fraction = float(value)
+    if not 0.0 <= fraction <= 1.0:
+        raise ValueError(f"percentile fraction {value!r}: give a number from 0 to 1")
+    return repr(fraction)

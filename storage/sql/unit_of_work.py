@@ -9,6 +9,7 @@ from storage.revisions import PendingRevisions
 from storage.sql.access import SqlApiKeyRepository, SqlSessionRepository, SqlUserRepository
 from storage.sql.alert_rules import SqlAlertRuleRepository, SqlRuleStateRepository
 from storage.sql.alerts import SqlAlertRepository
+from storage.sql.assessment import SqlAssessmentRepository
 from storage.sql.assignments import SqlAssignmentRepository
 from storage.sql.audit import SqlAuditRepository
 from storage.sql.camera_health import SqlCameraHealthRepository
@@ -67,6 +68,7 @@ class SqlUnitOfWork:
         self.case_reminders = SqlReminderRepository(db)
         self.reporters = SqlReporterRepository(db)
         self.reporter_notices = SqlNoticeRepository(db)
+        self.assessment = SqlAssessmentRepository(db)
 
     def flush(self) -> None:
         """Write what is pending (revision bumps) before the commit."""

@@ -11,6 +11,7 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from cases.assessment import percentile_cont
 from storage.sql.db import Db
 from storage.sql.dialect import Dialect
 from storage.values import BBox, bbox_floats, to_utc
@@ -23,9 +24,28 @@ def _intersects_box(wkb: bytes, min_lon: float, min_lat: float, max_lon: float, 
     return int(shapely.intersects(shapely.from_wkb(wkb), shapely.box(min_lon, min_lat, max_lon, max_lat)))
 
 
+class _PercentileCont:
+    """The aggregate gw_percentile_cont(value, fraction): PostgreSQL's percentile_cont, which SQLite lacks."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+        self.fraction = 0.5
+
+    def step(self, value: float | None, fraction: float) -> None:
+        self.fraction = fraction
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self) -> float | None:
+        # One sort per group at the end: n log n, whatever the group's size.
+        return percentile_cont(self.values, self.fraction)
+
+
 def register_functions(conn: sqlite3.Connection) -> None:
-    """Give the connection gw_intersects_box(wkb, min_lon, min_lat, max_lon, max_lat), the exact test after the bbox one."""
+    """Give the connection gw_intersects_box(wkb, min_lon, min_lat, max_lon, max_lat), the exact test after the bbox
+    one, and the aggregate gw_percentile_cont(value, fraction)."""
     conn.create_function("gw_intersects_box", 5, _intersects_box, deterministic=True)
+    conn.create_aggregate("gw_percentile_cont", 2, _PercentileCont)
 
 
 class SqliteDialect(Dialect):
@@ -68,6 +88,15 @@ class SqliteDialect(Dialect):
     def path_overlaps(self, column: str) -> str:
         """Return a condition that the JSON array in column holds a code of the JSON array parameter."""
         return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value IN (SELECT value FROM json_each(?)))"
+
+    def path_codes(self, column: str, alias: str) -> tuple[str, str, str]:
+        """Return the JSON array's elements (json_each's key counts from 0)."""
+        return f"JOIN json_each({column}) AS {alias}", f"{alias}.value", f"({alias}.key + 1)"
+
+    def percentile_cont(self, fraction: float, expr: str) -> str:
+        """Return the registered aggregate (see register_functions)."""
+        super().percentile_cont(fraction, expr)  # checks the fraction
+        return f"gw_percentile_cont({expr}, {float(fraction)!r})"
 
     def point_in_bbox(self, bbox: BBox) -> tuple[str, list[Any]]:
         """Return the lon/lat range test, served by the (lon, lat) index."""

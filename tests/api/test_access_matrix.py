@@ -66,6 +66,7 @@ CHECKS = [
     Check("GET", "/api/dead-letters", {"admin", "operator", "supervisor"}),
     Check("GET", "/api/audit", {"admin", "supervisor"}),
     Check("GET", "/api/audit/verify", {"admin", "supervisor"}),
+    Check("GET", "/api/assessment?period=2024&by=platform", {"admin", "operator", "supervisor"}),
     Check("GET", "/api/jobs", {"admin", "supervisor"}),
     Check("GET", "/api/users", {"admin"}),
     Check("GET", "/api/cases", ALL),
