@@ -19,6 +19,8 @@ from cases import feed as payloads
 from cases.alarm_policy import (CAMERA_KIND, AlertLinking, NearCase, category_for, may_dispatch, near_open_case,
                                 policy_met, source_for)
 from cases.errors import NoTeamAvailable
+from cases.handoff.repository import CityOutboxRepository
+from cases.handoff.service import enqueue_escalation
 from cases.lifecycle import FINISHED, Action
 from cases.locator import Locator
 from cases.models import Case, CaseEvent, Team, TrackPoint
@@ -48,6 +50,7 @@ class CaseWork(Protocol):
     assignments: AssignmentRepository
     alerts: AlertRepository
     feed: FeedRepository
+    city_outbox: CityOutboxRepository
 
 
 def report_case_and_announce(work: CaseWork, *, case_in: CaseCreate, grid_path: tuple[str, ...], actor: str,
@@ -60,10 +63,16 @@ def report_case_and_announce(work: CaseWork, *, case_in: CaseCreate, grid_path: 
 
 def take_step_and_announce(work: CaseWork, *, locator: Locator, case_id: int, step_in: StepInput, actor: str,
                            at: datetime, role: str = "", expected_version: int | None = None) -> StepResult:
-    """Take one step of the loop and announce the case, the team it dispatched and the teams it released."""
+    """Take one step of the loop and announce the case, the team it dispatched and the teams it released.
+
+    An escalation also writes its message for the city into the outbox, in the same unit of work: the city hears
+    of every escalation that commits, and of none that does not.
+    """
     result = take_step(cases=work.cases, teams=work.teams, assignments=work.assignments, alerts=work.alerts,
                        locator=locator, case_id=case_id, step_in=step_in, actor=actor, at=at, role=role,
                        expected_version=expected_version)
+    if step_in.action is Action.ESCALATE:
+        enqueue_escalation(outbox=work.city_outbox, cases=work.cases, case=result.case, event=result.event, at=at)
     work.feed.append(payloads.CASE_UPDATED, payloads.case_updated(result.case, result.event), at=at)
     if result.team is not None and result.assignment is not None:
         work.feed.append(payloads.TEAM_ASSIGNED, payloads.team_assigned(result.case, result.team, result.assignment,

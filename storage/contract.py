@@ -9,6 +9,7 @@ from access.repository import ApiKeyRepository, SessionRepository, UserRepositor
 from alerts.repository import AlertRepository
 from alerts.rule_repository import AlertRuleRepository, RuleStateRepository
 from audit.repository import AuditRepository
+from cases.handoff.repository import CityInboundRepository, CityOutboxRepository
 from cases.repository import AssignmentRepository, CaseRepository, TeamRepository, TeamTrackRepository
 from cases.spatial_stats import SpatialStatsRepository
 from cases.workdays.repository import WorkCalendarRepository
@@ -55,6 +56,8 @@ class UnitOfWork(Protocol):
     work_calendar: WorkCalendarRepository
     taxonomy_versions: TaxonomyRepository
     classification_corrections: CorrectionRepository
+    city_outbox: CityOutboxRepository
+    city_inbound: CityInboundRepository
 
 
 class Store(Protocol):

@@ -14,6 +14,7 @@ from storage.sql.audit import SqlAuditRepository
 from storage.sql.camera_health import SqlCameraHealthRepository
 from storage.sql.cameras import SqlCameraRepository
 from storage.sql.cases import SqlCaseRepository
+from storage.sql.city_handoff import SqlCityInboundRepository, SqlCityOutboxRepository
 from storage.sql.db import Db
 from storage.sql.dialect import Dialect
 from storage.sql.feed import SqlFeedRepository
@@ -62,6 +63,8 @@ class SqlUnitOfWork:
         self.work_calendar = SqlWorkCalendarRepository(db)
         self.taxonomy_versions = SqlTaxonomyRepository(db)
         self.classification_corrections = SqlCorrectionRepository(db)
+        self.city_outbox = SqlCityOutboxRepository(db)
+        self.city_inbound = SqlCityInboundRepository(db)
 
     def flush(self) -> None:
         """Write what is pending (revision bumps) before the commit."""
