@@ -77,10 +77,9 @@ def receive_city_message(work: HandoffWork, *, locator: Locator, message: Status
     city may send the message again once it is right.
     """
     kind = InboundKind.STATUS if isinstance(message, StatusUpdate) else InboundKind.HANDDOWN
-    case_id = message.case_id if isinstance(message, StatusUpdate) else None
+    # The case is named once the message was acted on (set_result): a status may name a case that does not exist.
     if not work.city_inbound.record(InboundMessage(message_id=message.message_id, received_at=at, kind=kind,
-                                                   payload=payload, result={}, case_id=case_id,
-                                                   city_ref=message.city_ref)):
+                                                   payload=payload, result={}, city_ref=message.city_ref)):
         original = work.city_inbound.get(message.message_id)
         assert original is not None  # record() found it
         return {**original.result, "replay": True}
