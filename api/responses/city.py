@@ -2,11 +2,50 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from api.responses.common import Instant, Page, ReadModel
+
+
+class EscalatedCaseRead(ReadModel):
+    """The case as the city is told of it: no reporter name or phone (cases/handoff/payloads.py says why)."""
+
+    id: int
+    title: str
+    category: str
+    description: str
+    source: str
+    platform: str | None
+    priority: str
+    department: str
+    lon: float
+    lat: float
+    crs: Annotated[str, Field(description="EPSG:4326: lon/lat in WGS-84")]
+    grid_path: list[str]
+    reported_at: Annotated[str, Field(description="ISO 8601 time the case was reported")]
+
+
+class AttachmentRef(ReadModel):
+    """A file of the case: a URL path on the town's API (fetched with the city's API key) or a stored reference."""
+
+    url: str
+    sha256: str | None
+    content_type: str
+    size: int | None
+
+
+class EscalationRead(ReadModel):
+    """The JSON body the city's webhook receives for an escalated case."""
+
+    kind: Literal["escalation"]
+    idempotency_key: str
+    escalated_at: Annotated[str, Field(description="ISO 8601 time of the escalation")]
+    reason: Annotated[str, Field(description="why the matter is not the town's (事权不在本级)")]
+    escalated_by_role: str
+    case: EscalatedCaseRead
+    attachments: list[AttachmentRef]
 
 
 class OutboxMessageRead(ReadModel):
@@ -17,7 +56,7 @@ class OutboxMessageRead(ReadModel):
     kind: str
     state: Literal["pending", "delivered", "failed"]
     idempotency_key: str
-    payload: dict[str, Any]
+    payload: EscalationRead
     created_at: Instant
     attempts: Annotated[int, Field(ge=0, description="deliveries tried so far (a claim counts one)")]
     next_attempt_at: Annotated[Instant, Field(description="pending: due for delivery from then")]
