@@ -23,6 +23,7 @@ from api.routes import (alert_rules, alerts, assignments, attachments, audit, au
                         health, jobs, live, page, resources, spatial, taxonomy, tracks)
 from api.routes import assessment as assessment_routes
 from api.routes import calendar as calendar_routes
+from api.routes import city as city_routes
 from api.routes import metrics as metrics_route
 from api.routes import ogc
 from api.routes import supervision as supervision_routes
@@ -95,9 +96,11 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     install_audit_trail(app)
     install_input_guards(app, upload_max_bytes=upload_max_bytes)
     for module in (health, auth, grids, cases, assignments, attachments, alerts, resources, alert_rules, devices, tracks,
-                   live, events, audit, jobs, metrics_route, spatial, calendar_routes, taxonomy, reporter_routes, page,
-                   docs):
+                   live, events, audit, jobs, metrics_route, spatial, calendar_routes, taxonomy, page, docs):
         app.include_router(module.router)
+    # Issue 11's routers, one line each so that slices built side by side merge without conflict.
+    app.include_router(reporter_routes.router)
+    app.include_router(city_routes.router)
     app.include_router(supervision_routes.router)
     app.include_router(auth.users_router)
     app.include_router(assessment_routes.router)

@@ -27,6 +27,7 @@ class Action(StrEnum):
     ESCALATE = "escalate"
     MERGE = "merge"
     REOPEN = "reopen"
+    HAND_BACK = "hand_back"
 
 
 class Need(StrEnum):
@@ -75,6 +76,8 @@ STEPS: dict[Action, Step] = {
     # A reopened case is judged again from registration: the first routing (or the rejection) may have been wrong.
     Action.REOPEN: Step(frozenset({S.CLOSED, S.EVALUATED, S.REJECTED}), S.REGISTERED, needs=(Need.REASON,),
                         main_line=False),
+    # The city returned an escalated case (it is the town's after all): the town judges it again from registration.
+    Action.HAND_BACK: Step(frozenset({S.ESCALATED}), S.REGISTERED, needs=(Need.REASON,), main_line=False),
 }
 
 STATUS_LABELS: dict[CaseStatus, str] = {

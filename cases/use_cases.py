@@ -20,6 +20,8 @@ from cases.alarm_policy import (CAMERA_KIND, AlertLinking, NearCase, category_fo
                                 policy_met, source_for)
 from cases.clock import CaseClock, clock_rules
 from cases.errors import NoTeamAvailable
+from cases.handoff.repository import CityOutboxRepository
+from cases.handoff.service import enqueue_escalation
 from cases.lifecycle import FINISHED, Action
 from cases.locator import Locator
 from cases.models import Case, CaseEvent, Team, TrackPoint
@@ -53,6 +55,7 @@ class CaseWork(Protocol):
     feed: FeedRepository
     reporters: ReporterRepository
     reporter_notices: NoticeRepository
+    city_outbox: CityOutboxRepository
 
 
 def report_case_and_announce(work: CaseWork, *, case_in: CaseCreate, grid_path: tuple[str, ...], actor: str,
@@ -69,12 +72,18 @@ def take_step_and_announce(work: CaseWork, *, locator: Locator, case_id: int, st
                            at: datetime, role: str = "", expected_version: int | None = None,
                            case_clock: CaseClock | None = None) -> StepResult:
     """Take one step of the loop, owe its reporters a notice where they must hear of it, and announce the case,
-    the team it dispatched and the teams it released (a merge moves its reporters to the case it joined)."""
+    the team it dispatched and the teams it released (a merge moves its reporters to the case it joined).
+
+    An escalation also writes its message for the city into the outbox, in the same unit of work: the city hears
+    of every escalation that commits, and of none that does not.
+    """
     result = take_step(cases=work.cases, teams=work.teams, assignments=work.assignments, alerts=work.alerts,
                        locator=locator, case_id=case_id, step_in=step_in, actor=actor, at=at, role=role,
                        expected_version=expected_version, rules=clock_rules(case_clock, work))
     inform_reporters(reporters=work.reporters, notices=work.reporter_notices, case=result.case, event=result.event,
                      at=at)
+    if step_in.action is Action.ESCALATE:
+        enqueue_escalation(outbox=work.city_outbox, cases=work.cases, case=result.case, event=result.event, at=at)
     work.feed.append(payloads.CASE_UPDATED, payloads.case_updated(result.case, result.event), at=at)
     if result.team is not None and result.assignment is not None:
         work.feed.append(payloads.TEAM_ASSIGNED, payloads.team_assigned(result.case, result.team, result.assignment,

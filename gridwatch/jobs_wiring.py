@@ -21,6 +21,7 @@ from gridwatch.alerting import check_alert_clock
 from gridwatch.camera_probes import probe_cameras
 from gridwatch.notifiers import notifier_for
 from gridwatch.reporter_notices import NoticeDelivery, deliver_reporter_notices
+from gridwatch.city_handoff import city_delivery
 from gridwatch.retention import RetentionPolicy, describe, prune
 from gridwatch.settings import JobSettings, Settings
 from gridwatch.snapshots import SnapshotSettings, SnapshotTaker
@@ -41,6 +42,7 @@ TEAM_SILENCE = "team-silence"
 ALERT_CLOCK = "alert-clock"
 SUPERVISION = "supervision"
 REPORTER_NOTICES = "reporter-notices"
+CITY_HANDOFF = "city-handoff"
 
 
 def store_job_runs(store: Store) -> RunsFactory:
@@ -66,6 +68,14 @@ def team_silence_job(store: Store, settings: JobSettings) -> JobSpec:
     interval = timedelta(seconds=settings.team_silence_check_seconds)
     return JobSpec(TEAM_SILENCE, interval=interval, timeout=max(interval, timedelta(seconds=30)),
                    run=lambda now: check_team_silence(store, silent_after=silent_after, now=now))
+
+
+def city_handoff_job(store: Store, settings: Settings) -> JobSpec:
+    """Return the job sending the city outbox's due messages to GRIDWATCH_CITY_WEBHOOK_URL (gridwatch.city_handoff)."""
+    delivery = city_delivery(store, settings.city)
+    interval = timedelta(seconds=settings.city.delivery_interval_seconds)
+    return JobSpec(CITY_HANDOFF, interval=interval, timeout=max(delivery.lease, interval),
+                   run=lambda now: delivery.run(now).describe())
 
 
 def index_refresh_job(store: Store, locator: Locator, settings: JobSettings) -> JobSpec:
@@ -173,6 +183,7 @@ def start_worker_runtime(store: Store, locator: Locator, settings: Settings, *, 
         jobs.append(alert_clock_job(store, locator, settings, case_clock))
         jobs.append(supervision_job(store, case_clock, settings))
         jobs.append(reporter_notices_job(store, settings))
+        jobs.append(city_handoff_job(store, settings))
     if team_silence:
         jobs.append(team_silence_job(store, settings.jobs))
     if probers is not None:

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import uvicorn
 
@@ -105,6 +106,10 @@ def serve_http(core: Core, settings: Settings, *, host: str, port: int, with_ing
                      duplicate_search=settings.duplicates.search())
     app.state.office_hours = settings.calendar.parsed_office_hours()
     app.state.calendar_warn_days = settings.calendar.warn_days
+    # The city hand-off (api/routes/city.py): the inbound signatures' secret and window, and whether escalations go out.
+    app.state.city_secret = settings.city.secret.get_secret_value()
+    app.state.city_signature_window = timedelta(seconds=settings.city.signature_window_s)
+    app.state.city_webhook_configured = bool(settings.city.webhook_url and app.state.city_secret)
     try:
         # The audit log records client addresses, so forwarded ones are believed only from configured proxies.
         proxies = settings.trusted_proxies.strip()

@@ -220,6 +220,34 @@ class SupervisionSettings(BaseSettings):
                                  leader_after_wh=self.leader_after_wh)
 
 
+class CitySettings(BaseSettings):
+    """The hand-off to the city platform (GRIDWATCH_CITY_*): its webhook, the shared secret, the retry policy."""
+
+    model_config = SettingsConfigDict(env_prefix="GRIDWATCH_CITY_", env_file=".env", extra="ignore")
+
+    webhook_url: str = Field("", description="URL the city platform takes escalations at (POST, JSON, signed); "
+                                             "empty: escalations wait in the outbox.")
+    secret: SecretStr = Field(SecretStr(""), description="Shared secret of the HMAC-SHA256 signatures both ways; "
+                                                         "empty: nothing is sent and POST /api/city/inbound refuses all.")
+    delivery_interval_seconds: int = Field(15, ge=1, le=3600,
+                                           description="How often the city-handoff job sends due messages.")
+    timeout_s: float = Field(10.0, gt=0, le=120, description="Connect and read timeout of one delivery.")
+    batch: int = Field(20, ge=1, le=500, description="Messages one run of the job claims at most.")
+    max_attempts: int = Field(8, ge=1, le=100, description="Deliveries tried at most before a message is given up.")
+    backoff_base_s: float = Field(30.0, gt=0, le=86_400,
+                                  description="Wait after the first failed delivery; it doubles each time.")
+    backoff_max_s: float = Field(3600.0, gt=0, le=7 * 86_400, description="Longest wait between deliveries.")
+    signature_window_s: int = Field(300, ge=10, le=3600, description="An inbound message whose timestamp is further "
+                                                                    "than this from the server's time is refused.")
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value and urlsplit(value).scheme not in ("http", "https"):
+            raise ValueError(f"webhook_url {value!r} must start with http:// or https://")
+        return value
+
+
 class Settings(BaseSettings):
     """Where the store, the broker and the HTTP server are, and where files live."""
 
@@ -271,6 +299,7 @@ class Settings(BaseSettings):
                                           description="When a new report is offered as a duplicate.")
     reporters: ReporterSettings = Field(default_factory=ReporterSettings,
                                         description="Notices to reporters and their rating links.")
+    city: CitySettings = Field(default_factory=CitySettings, description="The hand-off to the city platform.")
 
     @field_validator("http_bind")
     @classmethod

@@ -11,6 +11,7 @@ from alerts.rule_repository import AlertRuleRepository, RuleStateRepository
 from audit.repository import AuditRepository
 from cases.reporters import NoticeRepository, ReporterRepository
 from cases.assessment import AssessmentRepository
+from cases.handoff.repository import CityInboundRepository, CityOutboxRepository
 from cases.repository import AssignmentRepository, CaseRepository, TeamRepository, TeamTrackRepository
 from cases.spatial_stats import SpatialStatsRepository
 from cases.workdays.repository import WorkCalendarRepository
@@ -62,6 +63,8 @@ class UnitOfWork(Protocol):
     reporters: ReporterRepository
     reporter_notices: NoticeRepository
     assessment: AssessmentRepository
+    city_outbox: CityOutboxRepository
+    city_inbound: CityInboundRepository
 
 
 class Store(Protocol):

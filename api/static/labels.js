@@ -104,6 +104,10 @@ export const ACTION_LABELS = {
   reject: "Reject 不予受理",
   merge: "Merge 合并",
   reopen: "Reopen 重新办理",
+  hand_back: "Returned by the city 上级退回",
+  city_accepted: "Accepted by the city 上级受理",
+  city_closed: "Closed by the city 上级办结",
+  city_handdown: "Handed down by the city 上级交办",
   migrate: "Migrated 数据迁移",
 };
 

@@ -40,6 +40,8 @@ class PostgisDialect(Dialect):
     path_param = "?::text[]"
     # Locks the row until the unit of work ends, so two dispatchers cannot both change one case.
     for_update = " FOR UPDATE"
+    # Two delivery workers claim different outbox rows instead of queueing on the same ones.
+    skip_locked = " FOR UPDATE SKIP LOCKED"
     grid_shape_select = "ST_AsBinary(geom) AS wkb"
     grid_shape_columns = ("geom",)
     grid_shape_params = "ST_GeomFromWKB(?, 4326)"

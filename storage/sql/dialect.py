@@ -28,6 +28,8 @@ class Dialect(ABC):
     path_param = "?"
     # Appended to a SELECT of a row the unit of work is about to change.
     for_update = ""
+    # Appended to a SELECT of rows a claim takes: rows another claim holds are passed over, not waited for.
+    skip_locked = ""
     # Grid shape: the SELECT expression yielding WKB as "wkb", the columns written and their placeholders.
     grid_shape_select: str
     grid_shape_columns: tuple[str, ...]

@@ -15,6 +15,7 @@ from storage.sql.audit import SqlAuditRepository
 from storage.sql.camera_health import SqlCameraHealthRepository
 from storage.sql.cameras import SqlCameraRepository
 from storage.sql.cases import SqlCaseRepository
+from storage.sql.city_handoff import SqlCityInboundRepository, SqlCityOutboxRepository
 from storage.sql.db import Db
 from storage.sql.dialect import Dialect
 from storage.sql.feed import SqlFeedRepository
@@ -69,6 +70,8 @@ class SqlUnitOfWork:
         self.reporters = SqlReporterRepository(db)
         self.reporter_notices = SqlNoticeRepository(db)
         self.assessment = SqlAssessmentRepository(db)
+        self.city_outbox = SqlCityOutboxRepository(db)
+        self.city_inbound = SqlCityInboundRepository(db)
 
     def flush(self) -> None:
         """Write what is pending (revision bumps) before the commit."""

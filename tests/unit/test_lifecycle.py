@@ -51,4 +51,4 @@ def test_closing_before_verification_is_refused_with_the_reason() -> None:
 def test_allowed_actions_follow_the_table() -> None:
     assert allowed_actions(S.REPORTED) == [Action.ACCEPT, Action.ROUTE, Action.REJECT, Action.ESCALATE, Action.MERGE]
     assert allowed_actions(S.CLOSED) == [Action.EVALUATE, Action.REOPEN]
-    assert allowed_actions(S.MERGED) == [] and allowed_actions(S.ESCALATED) == []
+    assert allowed_actions(S.MERGED) == [] and allowed_actions(S.ESCALATED) == [Action.HAND_BACK]
