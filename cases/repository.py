@@ -28,17 +28,19 @@ class CaseRepository(Protocol):
     def list(self, *, status: CaseStatus | None = None, platform: Platform | None = None,
              grid_code: str | None = None, any_grid: Sequence[str] | None = None, bbox: BBox | None = None,
              category: str | None = None, created_since: datetime | None = None,
-             created_until: datetime | None = None, limit: int = 100, offset: int = 0) -> list[Case]:
+             created_until: datetime | None = None, triage: bool | None = None, limit: int = 100,
+             offset: int = 0) -> list[Case]:
         """Return cases newest first; grid_code matches a grid at any level, any_grid any of several (none: none).
 
-        created_since and created_until bound created_at, both inclusive.
+        created_since and created_until bound created_at, both inclusive; triage (not None) keeps the cases whose
+        triage flag is that.
         """
         ...
 
     def count(self, *, status: CaseStatus | None = None, platform: Platform | None = None,
               grid_code: str | None = None, any_grid: Sequence[str] | None = None, bbox: BBox | None = None,
               category: str | None = None, created_since: datetime | None = None,
-              created_until: datetime | None = None) -> int: ...
+              created_until: datetime | None = None, triage: bool | None = None) -> int: ...
 
     def count_open_by_grid(self, *, platform: Platform | None = None,
                            any_grid: Sequence[str] | None = None) -> dict[str, int]:

@@ -25,6 +25,7 @@ from cases.models import Case, CaseEvent, Team, TrackPoint
 from cases.repository import AssignmentRepository, CaseRepository, TeamRepository, TeamTrackRepository
 from cases.routing import CATEGORIES, Category, category_for_sensor, owner_department
 from cases.service import CaseCreate, StepInput, StepResult, report_case, take_step
+from cases.taxonomy import Taxonomy
 from feed import FeedRepository
 from video.health import Health
 from video.models import Camera
@@ -51,9 +52,10 @@ class CaseWork(Protocol):
 
 
 def report_case_and_announce(work: CaseWork, *, case_in: CaseCreate, grid_path: tuple[str, ...], actor: str,
-                             at: datetime, role: str = "") -> StepResult:
+                             at: datetime, role: str = "", taxonomy: Taxonomy | None = None) -> StepResult:
     """Open a case from a report and announce it."""
-    result = report_case(repo=work.cases, case_in=case_in, grid_path=grid_path, actor=actor, at=at, role=role)
+    result = report_case(repo=work.cases, case_in=case_in, grid_path=grid_path, actor=actor, at=at, role=role,
+                         taxonomy=taxonomy)
     work.feed.append(payloads.CASE_OPENED, payloads.case_opened(result.case), at=at)
     return result
 

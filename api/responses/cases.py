@@ -35,6 +35,10 @@ class CaseRead(ReadModel):
     satisfaction: Annotated[int | None, Field(ge=1, le=5, description="the reporter's satisfaction, once evaluated")]
     version: Annotated[int, Field(ge=1, description="bumped by every change; send it back as If-Match: \"<version>\"")]
     merged_into: Annotated[int | None, Field(description="merged: the case this one joined")]
+    confidence: Annotated[float | None, Field(description="the classifier's confidence in category (0-1); null when "
+                                                          "the reporter or an operator chose it")] = None
+    triage: Annotated[bool, Field(description="the classifier was not sure: waits for an operator to file it "
+                                              "(GET /api/cases?triage=true, POST /api/cases/{id}/category)")] = False
 
     @computed_field(description="true when the case lies in no grid (empty grid_path): kept and shown, never dropped")
     def outside_jurisdiction(self) -> bool:
@@ -90,6 +94,14 @@ class ReportAnswer(CaseRead):
     """A case just reported, with its report event."""
 
     events: list[CaseEventRead]
+
+
+class ReclassifyAnswer(CaseRead):
+    """The case filed under its new category, the event that records it, and the correction kept for training."""
+
+    event: CaseEventRead
+    correction_id: Annotated[int | None, Field(description="the classifier correction recorded; null when the "
+                                                           "classifier had not filed the case")]
 
 
 class StepAnswer(CaseRead):

@@ -95,8 +95,10 @@ class SqlCaseRepository:
 
     def _where(self, status: CaseStatus | None, platform: Platform | None, grid_code: str | None,
                any_grid: Sequence[str] | None, bbox: BBox | None, category: str | None = None,
-               created_since: datetime | None = None, created_until: datetime | None = None) -> tuple[str, list[Any]]:
+               created_since: datetime | None = None, created_until: datetime | None = None,
+               triage: bool | None = None) -> tuple[str, list[Any]]:
         return where(equals("status", status), equals("platform", platform), equals("category", category),
+                     equals("triage", triage, bool),
                      self._in_grids(None if grid_code is None else (grid_code,)), self._in_grids(any_grid),
                      None if bbox is None else self._d.point_in_bbox(bbox),
                      self._time_bound("created_at >= ?", created_since, "case list created_since"),
@@ -134,20 +136,21 @@ class SqlCaseRepository:
     def list(self, *, status: CaseStatus | None = None, platform: Platform | None = None,
              grid_code: str | None = None, any_grid: Sequence[str] | None = None, bbox: BBox | None = None,
              category: str | None = None, created_since: datetime | None = None,
-             created_until: datetime | None = None, limit: int = 100, offset: int = 0) -> list[Case]:
+             created_until: datetime | None = None, triage: bool | None = None, limit: int = 100,
+             offset: int = 0) -> list[Case]:
         """Return cases newest first; grid_code matches a grid at any level, any_grid any of several (none: none)."""
         clause, params = self._where(status, platform, grid_code, any_grid, bbox, category, created_since,
-                                     created_until)
+                                     created_until, triage)
         sql = f"{_SELECT}{clause} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
         return [self._case(r) for r in self._db.execute(sql, (*params, *page(limit, offset)))]
 
     def count(self, *, status: CaseStatus | None = None, platform: Platform | None = None,
               grid_code: str | None = None, any_grid: Sequence[str] | None = None, bbox: BBox | None = None,
               category: str | None = None, created_since: datetime | None = None,
-              created_until: datetime | None = None) -> int:
+              created_until: datetime | None = None, triage: bool | None = None) -> int:
         """Return how many cases match the filters."""
         clause, params = self._where(status, platform, grid_code, any_grid, bbox, category, created_since,
-                                     created_until)
+                                     created_until, triage)
         return self._db.scalar(f"SELECT count(*) FROM cases{clause}", params)
 
     def count_open_by_grid(self, *, platform: Platform | None = None,
