@@ -38,11 +38,12 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
                rate_clock: Callable[[], float] = time.monotonic, url_policy: UrlPolicy | None = None,
                relay_settings: RelaySettings | None = None,
                metrics: Callable[[], tuple[bytes, str]] | None = None,
-               classify_min_confidence: float = DEFAULT_MIN_CONFIDENCE, warm_classifier: bool = True) -> FastAPI:
+               classify_min_confidence: float = DEFAULT_MIN_CONFIDENCE, warm_classifier: bool = False) -> FastAPI:
     """Return the app serving the store; whoever opened the store closes it.
 
     metrics, when given, renders this process's Prometheus text and its content type for GET /metrics.
-    warm_classifier: train the report classifier in the background at start-up (case intake classifies).
+    warm_classifier: train the report classifier in the background at start-up, so that the first report
+    without a category does not wait seconds for it (the server does; tests that do not classify need not).
     """
 
     @asynccontextmanager

@@ -99,7 +99,7 @@ def serve_http(core: Core, settings: Settings, *, host: str, port: int, with_ing
                      token_policy=token_policy(settings), data_dir=settings.data_dir,
                      upload_max_bytes=settings.upload_max_mb * 1024 * 1024, url_policy=settings.url_policy(),
                      relay_settings=settings.video_live.relay_settings(),
-                     classify_min_confidence=settings.classify_min_confidence)
+                     classify_min_confidence=settings.classify_min_confidence, warm_classifier=True)
     app.state.office_hours = settings.calendar.parsed_office_hours()
     app.state.calendar_warn_days = settings.calendar.warn_days
     try:

@@ -36,7 +36,8 @@ def client(store: Store, tmp_path: Path) -> Iterator[TestClient]:
             make_grid("T01", size=0.02, level=GridLevel.TOWN),
             make_grid("V01", geometry=box(LON - 0.01, LAT - 0.01, LON, LAT + 0.01), level=GridLevel.VILLAGE,
                       parent_code="T01")])
-    app = create_app(store=store, token_policy=POLICY, data_dir=tmp_path, rate_clock=ManualClock())
+    app = create_app(store=store, token_policy=POLICY, data_dir=tmp_path, rate_clock=ManualClock(),
+                     warm_classifier=True)
     with TestClient(app) as test_client:
         app.state.classifier_warm_up.join(timeout=120)
         yield test_client
@@ -73,7 +74,7 @@ def test_an_unsure_report_waits_in_the_triage_queue_and_a_given_category_is_take
 def test_a_threshold_of_one_sends_every_classified_report_to_triage(store: Store, tmp_path: Path) -> None:
     add_accounts(store)
     app = create_app(store=store, token_policy=POLICY, data_dir=tmp_path, rate_clock=ManualClock(),
-                     classify_min_confidence=1.0, warm_classifier=False)
+                     classify_min_confidence=1.0)
     with TestClient(app) as client:
         case = _report(client, "operator", CLEAR)
     assert case["category"] == "garbage" and case["triage"] is True
@@ -154,7 +155,7 @@ def test_the_multipart_intake_stores_the_case_its_photo_and_its_audio_in_one_req
 def test_one_bad_file_refuses_the_whole_intake_and_stores_nothing(bad: str, store: Store, tmp_path: Path) -> None:
     add_accounts(store)
     app = create_app(store=store, token_policy=POLICY, data_dir=tmp_path, rate_clock=ManualClock(),
-                     upload_max_bytes=1024 * 1024, warm_classifier=False)
+                     upload_max_bytes=1024 * 1024)
     files = [("files", ("photo.jpg", JPEG, "image/jpeg"))]
     if bad == "pdf":
         files.append(("files", ("scan.jpg", REFUSED["report.pdf"][0], "image/jpeg")))
