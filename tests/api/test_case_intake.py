@@ -4,6 +4,7 @@ re-classification, and the one-request multipart intake with photos and audio; o
 from __future__ import annotations
 
 import copy
+import dataclasses
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from shapely.geometry import box
 
 from api.app import create_app
 from cases.classify import build_classifier
-from cases.models import Platform
+from cases.models import CaseStatus, Platform
 from gis.models import GridLevel
 from storage import Store
 from tests.api.conftest import POLICY, ManualClock, add_accounts, login
@@ -119,13 +120,18 @@ def test_an_operator_reclassifies_a_triaged_case_and_the_correction_is_kept(clie
 
 
 def test_reclassifying_reroutes_before_dispatch_only_and_a_given_category_records_no_correction(
-        client: TestClient) -> None:
+        client: TestClient, store: Store) -> None:
     operator = login(client, "operator")
     case = _report(client, "operator", {**CLEAR, "category": "dispute"})
     moved = client.post(f"/api/cases/{case['id']}/category", json={"category": "food_safety"}, headers=operator)
     assert moved.json()["platform"] == "market" and moved.json()["correction_id"] is None
-    for step in ("accept",):
-        assert client.post(f"/api/cases/{case['id']}/actions/{step}", json={}, headers=operator).status_code == 200
+    with store.unit_of_work() as uow:
+        stored = uow.cases.get(case["id"])
+        assert stored is not None
+        uow.cases.update(dataclasses.replace(stored, status=CaseStatus.DISPATCHED))
+    kept = client.post(f"/api/cases/{case['id']}/category", json={"category": "dispute"}, headers=operator).json()
+    assert (kept["category"], kept["platform"], kept["status"]) == ("dispute", "market", "dispatched")
+    assert kept["event"]["data"]["platform"] == "market"
     assert client.get("/api/classify/corrections", headers=operator).json()["total"] == 0
 
 
