@@ -22,6 +22,7 @@ from cases.errors import CaseError, CaseNotFound
 from cases.lifecycle import STATUS_LABELS, STEPS, Action, allowed_actions
 from cases.locator import Locator
 from cases.models import Case, CaseSource, CaseStatus, Platform
+from cases.repository import Involving
 from cases.service import CaseCreate, StepInput
 from cases.taxonomy_service import active_taxonomy
 from cases.triage import file_report
@@ -98,6 +99,8 @@ def list_cases(store: StoreDep, principal: CaseReader, paging: PagingDep, bbox: 
                grid: Annotated[str | None, Query(description="a grid code at any level")] = None,
                triage: Annotated[bool | None, Query(description="true: the triage queue (the classifier was not "
                                                                 "sure); false: the cases filed")] = None,
+               mine: Annotated[bool, Query(description="true: only the caller's own cases, those they reported "
+                                                       "and those their team holds an active assignment on")] = False,
                ) -> dict[str, Any]:
     """List the cases within the caller's reach, newest first."""
     reach = case_reach(principal)
@@ -105,7 +108,8 @@ def list_cases(store: StoreDep, principal: CaseReader, paging: PagingDep, bbox: 
         found, total = [], 0
     else:
         filters = {"status": status, "platform": reach.platform or platform, "grid_code": grid,
-                   "any_grid": reach.grid_codes, "bbox": bbox, "triage": triage}
+                   "any_grid": reach.grid_codes, "bbox": bbox, "triage": triage,
+                   "involving": Involving(principal.actor, principal.team_id) if mine else None}
         with store.read_only() as uow:
             found = uow.cases.list(**filters, limit=paging.limit, offset=paging.offset)
             total = uow.cases.count(**filters)

@@ -198,3 +198,13 @@ def test_the_mobile_page_is_served(client: TestClient) -> None:
     page = client.get("/m/")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     assert client.get("/static/m/mobile.js").status_code == 200
+
+
+def test_mine_lists_the_cases_i_reported_within_my_reach(client: TestClient) -> None:
+    staff = login(client, "staff")
+    own = _report(client, "staff", {**CLEAR, "category": "garbage"})
+    other = _report(client, "operator", {**CLEAR, "category": "garbage"})
+    in_reach = client.get("/api/cases", headers=staff).json()
+    assert {c["id"] for c in in_reach["items"]} == {own["id"], other["id"]}
+    mine = client.get("/api/cases?mine=true", headers=staff).json()
+    assert [c["id"] for c in mine["items"]] == [own["id"]] and mine["total"] == 1
