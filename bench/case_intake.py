@@ -114,8 +114,8 @@ def bare_inserts(url: str, bodies: list[dict]) -> float:
     rows = [(b["title"], "dispute", "hotline", "reported", "governance", b["lon"], b["lat"], now, now,
              b["description"]) for b in bodies]
     sql = ("INSERT INTO cases (version, title, category, source, status, platform, lon, lat, created_at, updated_at,"
-           " description, reporter, reporter_phone) VALUES (1, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, '', '')"
-           " RETURNING id")
+           " description, reporter, reporter_phone)"
+           " VALUES (1, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, '', '') RETURNING id")
     started = time.perf_counter()
     if url.startswith("sqlite"):
         import sqlite3

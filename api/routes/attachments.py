@@ -29,7 +29,7 @@ FILE_ANSWER = {"description": "The file, with its content type and file name",
 @router.post("/api/cases/{case_id}/attachments", status_code=201, response_model=CaseEventRead)
 async def add_attachment(request: Request, store: StoreDep, clock: ClockDep, principal: CaseReader,
                          case_id: IdPath, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
-    """Attach a photo, voice note or video (api.uploads.ACCEPTED, known by its bytes; size capped) to a case in reach."""
+    """Attach a photo, voice note or video (a type of api.uploads.ACCEPTED by its bytes; size capped) to a case."""
     if not any(has_scope(principal.role, s) for s in (Scope.CASES_REPORT, Scope.CASES_WORK, Scope.CASES_COMMAND)):
         raise Forbidden(f"role '{principal.role}' may not attach files")
     checked = await read_checked_file(file, max_bytes=request.app.state.upload_max_bytes)

@@ -9,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
+from access.policy import redact_case
 from api.bodies import INTAKE_FILES, INTAKE_PATH
 from api.deps import ClockDep, IdPath, LocatorDep, StoreDep
 from api.responses import ReportAnswer
@@ -18,7 +19,6 @@ from api.schemas import CRS_HELP, CaseReport, ReclassifyRequest
 from api.security import AlertCommander, CaseReporter
 from api.serialize import case_dict, event_dict
 from api.uploads import ACCEPTED, UploadTooLarge, read_checked_file
-from access.policy import redact_case
 from cases.models import CaseSource
 from cases.taxonomy_service import active_taxonomy
 from cases.triage import reclassify_case_and_announce

@@ -145,7 +145,8 @@ def test_the_multipart_intake_stores_the_case_its_photo_and_its_audio_in_one_req
     staff = login(client, "staff")
     answer = client.post("/api/cases/intake", headers=staff, data={
         **{k: str(v) for k, v in CLEAR.items()}, "category": "auto", "reporter": "张三", "reporter_phone": "13812345678",
-    }, files=[("files", ("photo.jpg", JPEG, "image/jpeg")), ("files", ("voice.webm", audio.read_bytes(), "audio/webm"))])
+    }, files=[("files", ("photo.jpg", JPEG, "image/jpeg")),
+              ("files", ("voice.webm", audio.read_bytes(), "audio/webm"))])
     assert answer.status_code == 201, answer.text
     case = answer.json()
     assert case["category"] == "garbage" and case["reporter_phone"] == "13812345678"
