@@ -14,13 +14,14 @@ from fastapi import FastAPI
 
 from access.ratelimit import RateLimiter
 from access.tokens import TokenPolicy
+from api import classifier
 from api.audit_trail import install_audit_trail
 from api.bodies import install_body_guard
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.feedhub import FeedHub
 from api.inputs import install_input_guards
 from api.routes import (alert_rules, alerts, assignments, attachments, audit, auth, cases, devices, docs, events, grids,
-                        health, jobs, live, page, resources, spatial, taxonomy, tracks)
+                        health, intake, jobs, live, page, resources, spatial, taxonomy, tracks)
 from api.routes import assessment as assessment_routes
 from api.routes import calendar as calendar_routes
 from api.routes import city as city_routes
@@ -45,14 +46,18 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
                metrics: Callable[[], tuple[bytes, str]] | None = None,
                classify_min_confidence: float = DEFAULT_MIN_CONFIDENCE,
                case_clock: CaseClock | None = None,
-               duplicate_search: DuplicateSearch | None = None) -> FastAPI:
+               duplicate_search: DuplicateSearch | None = None, warm_classifier: bool = False) -> FastAPI:
     """Return the app serving the store; whoever opened the store closes it.
 
     metrics, when given, renders this process's Prometheus text and its content type for GET /metrics.
+    warm_classifier: train the report classifier in the background at start-up, so that the first report
+    without a category does not wait seconds for it (the server does; tests that do not classify need not).
     """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if warm_classifier:
+            app.state.classifier_warm_up = classifier.warm_classifier(app.state, store)
         yield
         await app.state.feed_hub.stop()
         app.state.relay_hub.stop_all()
@@ -96,7 +101,7 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     install_audit_trail(app)
     install_input_guards(app, upload_max_bytes=upload_max_bytes)
     for module in (health, auth, grids, cases, assignments, attachments, alerts, resources, alert_rules, devices, tracks,
-                   live, events, audit, jobs, metrics_route, spatial, calendar_routes, taxonomy, page, docs):
+                   live, events, audit, jobs, metrics_route, spatial, calendar_routes, taxonomy, page, docs, intake):
         app.include_router(module.router)
     # Issue 11's routers, one line each so that slices built side by side merge without conflict.
     app.include_router(reporter_routes.router)

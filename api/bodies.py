@@ -25,8 +25,14 @@ class BodyRefused(HTTPException):
     """A body refused while the route reads it: FastAPI passes HTTPExceptions from a body read on unchanged."""
 
 
+# POST /api/cases/intake: a report with up to this many files (api.routes.intake.MAX_INTAKE_FILES).
+INTAKE_PATH, INTAKE_FILES = "/api/cases/intake", 8
+
+
 def body_limit(path: str, *, upload_max_bytes: int) -> int:
     """Return how many body bytes a request to path may send."""
+    if path == INTAKE_PATH:
+        return INTAKE_FILES * (upload_max_bytes + MULTIPART_OVERHEAD)
     return upload_max_bytes + MULTIPART_OVERHEAD if path.endswith("/attachments") else MAX_BODY_BYTES
 
 

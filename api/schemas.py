@@ -34,7 +34,9 @@ class CaseReport(Strict):
     """A case reported by grid staff, a citizen or the hotline."""
 
     title: Annotated[str, Field(min_length=1, max_length=200)]
-    category: Annotated[str, Field(min_length=1, max_length=64, description="A code from GET /api/categories")]
+    category: Annotated[str | None, Field(min_length=1, max_length=64, description=(
+        "A code from GET /api/categories; left out, the classifier files the report by its title and description "
+        "(below GRIDWATCH_CLASSIFY_MIN_CONFIDENCE, or 'other', it waits in the triage queue)"))] = None
     description: Annotated[str, Field(max_length=4000)] = ""
     lon: float
     lat: float
@@ -42,6 +44,13 @@ class CaseReport(Strict):
     source: Annotated[CaseSource | None, Field(description="default: grid_staff for people, citizen for API keys")] = None
     reporter: Annotated[str, Field(max_length=64)] = ""
     reporter_phone: Annotated[str, Field(max_length=32, pattern=r"^[0-9+\- ]*$")] = ""
+
+
+class ReclassifyRequest(Strict):
+    """An operator's filing of a case under a sub-category of the active taxonomy (it leaves the triage queue)."""
+
+    category: Annotated[str, Field(min_length=1, max_length=64, description="A code from GET /api/categories")]
+    note: Annotated[str, Field(max_length=2000, description="why, for the case's log")] = ""
 
 
 class StepRequest(Strict):

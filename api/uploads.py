@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
 import filetype
 from fastapi import UploadFile
 
 from cases.errors import CaseError
+from cases.models import Case, CaseEvent
+from cases.repository import CaseRepository
 
 CHUNK = 64 * 1024
 # filetype looks at most this far into a file.
@@ -18,9 +25,16 @@ ACCEPTED: dict[str, str] = {
     "image/heic": ".heic",
     "audio/mp4": ".m4a",
     "audio/amr": ".amr",
+    # What browsers record (MediaRecorder): Chromium and Firefox write Opus in WebM (filetype reads any WebM as
+    # video/webm) or in Ogg; Safari writes MP4 (audio/mp4 above).
+    "video/webm": ".webm",
+    "audio/ogg": ".ogg",
     "video/mp4": ".mp4",
     "video/quicktime": ".mov",
 }
+
+
+ATTACH = "attach"  # the case event that records a stored file (api.routes.attachments serves it)
 
 
 class UploadTooLarge(CaseError):
@@ -57,3 +71,32 @@ async def read_checked(upload: UploadFile, *, max_bytes: int) -> tuple[bytes, st
         accepted = ", ".join(ACCEPTED)
         raise UploadTypeRefused(f"file {upload.filename!r} is {detected}, not an accepted type ({accepted})")
     return bytes(data), *kind
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedFile:
+    """An upload read and checked: its bytes, real type, extension and the name the client gave."""
+
+    data: bytes
+    content_type: str
+    ext: str
+    filename: str = ""
+
+
+async def read_checked_file(upload: UploadFile, *, max_bytes: int) -> CheckedFile:
+    """Read and check an upload (read_checked) and keep it with its name."""
+    data, content_type, ext = await read_checked(upload, max_bytes=max_bytes)
+    return CheckedFile(data, content_type, ext, (upload.filename or "")[:200])
+
+
+def store_attachment(cases: CaseRepository, *, attachments_dir: Path, case: Case, file: CheckedFile, actor: str,
+                     at: datetime, role: str = "") -> CaseEvent:
+    """Write a checked file under the case's folder by its content hash and log it as the case's 'attach' event."""
+    sha256 = hashlib.sha256(file.data).hexdigest()
+    folder = attachments_dir / str(case.id)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{sha256}{file.ext}").write_bytes(file.data)
+    return cases.append_event(CaseEvent(
+        case_id=case.id, action=ATTACH, actor=actor, at=at, from_status=case.status,  # type: ignore[arg-type]
+        to_status=case.status, role=role, data={"sha256": sha256, "content_type": file.content_type,
+                                                "size": len(file.data), "filename": file.filename, "ext": file.ext}))

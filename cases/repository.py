@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -10,6 +11,14 @@ from cases.models import (Assignment, Case, CaseEvent, CaseStatus, Platform, Rel
                           TeamStatus, TrackPoint)
 
 BBox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Involving:
+    """Whose cases a list keeps: those actor reported (its 'report' event), or team_id holds an active assignment on."""
+
+    actor: str
+    team_id: str | None = None
 
 
 class CaseRepository(Protocol):
@@ -28,17 +37,20 @@ class CaseRepository(Protocol):
     def list(self, *, status: CaseStatus | None = None, platform: Platform | None = None,
              grid_code: str | None = None, any_grid: Sequence[str] | None = None, bbox: BBox | None = None,
              category: str | None = None, created_since: datetime | None = None,
-             created_until: datetime | None = None, limit: int = 100, offset: int = 0) -> list[Case]:
+             created_until: datetime | None = None, triage: bool | None = None,
+             involving: Involving | None = None, limit: int = 100, offset: int = 0) -> list[Case]:
         """Return cases newest first; grid_code matches a grid at any level, any_grid any of several (none: none).
 
-        created_since and created_until bound created_at, both inclusive.
+        created_since and created_until bound created_at, both inclusive; triage (not None) keeps the cases whose
+        triage flag is that; involving keeps a person's own cases (the mobile page's "my tasks").
         """
         ...
 
     def count(self, *, status: CaseStatus | None = None, platform: Platform | None = None,
               grid_code: str | None = None, any_grid: Sequence[str] | None = None, bbox: BBox | None = None,
               category: str | None = None, created_since: datetime | None = None,
-              created_until: datetime | None = None) -> int: ...
+              created_until: datetime | None = None, triage: bool | None = None,
+              involving: Involving | None = None) -> int: ...
 
     def count_open_by_grid(self, *, platform: Platform | None = None,
                            any_grid: Sequence[str] | None = None) -> dict[str, int]:

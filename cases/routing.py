@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cases.models import Platform
-from cases.taxonomy import shipped_taxonomy
+from cases.taxonomy import Taxonomy, shipped_taxonomy
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,13 @@ def category_for_sensor(sensor_kind: str) -> Category:
     return CATEGORIES[CATEGORY_BY_SENSOR_KIND.get(sensor_kind, "other")]
 
 
-def route(category_code: str) -> Platform:
-    """Return the lead platform; unknown matters go to comprehensive governance, whose office triages them."""
+def route(category_code: str, taxonomy: Taxonomy | None = None) -> Platform:
+    """Return the lead platform; unknown matters go to comprehensive governance, whose office triages them.
+
+    taxonomy: the active one (an admin may have moved a sub-category to another platform); None: the shipped one.
+    """
+    if taxonomy is not None:
+        sub = taxonomy.subcategories.get(category_code)
+        return sub.platform if sub else Platform.GOVERNANCE
     category = CATEGORIES.get(category_code)
     return category.platform if category else Platform.GOVERNANCE

@@ -17,6 +17,7 @@ from cases.models import (Assignment, AssignmentRole, Case, CaseEvent, CaseSourc
                           Team, TeamStatus)
 from cases.repository import AssignmentRepository, CaseRepository, TeamRepository
 from cases.routing import CATEGORIES, route
+from cases.taxonomy import Taxonomy
 from gis.geometry import haversine_m
 
 
@@ -33,6 +34,8 @@ class CaseCreate:
     reporter: str = ""
     reporter_phone: str = ""
     alert_id: int | None = None
+    confidence: float | None = None  # the classifier's, when it chose the category; None when the caller gave it
+    triage: bool = False  # the classifier was not sure: an operator files it (GET /api/cases?triage=true)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,18 +66,21 @@ class StepResult:
 
 
 def report_case(*, repo: CaseRepository, case_in: CaseCreate, grid_path: tuple[str, ...], actor: str,
-                at: datetime, role: str = "", rules: ClockRules | None = None) -> StepResult:
+                at: datetime, role: str = "", rules: ClockRules | None = None,
+                taxonomy: Taxonomy | None = None) -> StepResult:
     """Open a case in 'reported', routed to its lead platform by category, and log the report.
 
     rules (the case clock's) stamp priority, department and deadlines; None stamps none.
+    taxonomy: the active one, whose sub-categories and platforms count (None: the shipped one).
     """
-    if case_in.category not in CATEGORIES:
+    if case_in.category not in (CATEGORIES if taxonomy is None else taxonomy.subcategories):
         raise CaseError(f"category {case_in.category!r}: unknown; use a code from GET /api/categories")
     case = Case(
         title=case_in.title, category=case_in.category, source=case_in.source, status=CaseStatus.REPORTED,
-        platform=route(case_in.category), lon=case_in.lon, lat=case_in.lat, grid_path=grid_path,
+        platform=route(case_in.category, taxonomy), lon=case_in.lon, lat=case_in.lat, grid_path=grid_path,
         created_at=at, updated_at=at, description=case_in.description, reporter=case_in.reporter,
-        reporter_phone=case_in.reporter_phone, alert_id=case_in.alert_id,
+        reporter_phone=case_in.reporter_phone, alert_id=case_in.alert_id, confidence=case_in.confidence,
+        triage=case_in.triage,
     )
     # The case clock (cases/clock.py): priority, department, the accept deadline, the reporter's feedback deadline.
     case = repo.add(replace(case, **apply_clock(case, {}, rules=rules, action=Action.REPORT, at=at)))

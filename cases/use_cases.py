@@ -30,6 +30,7 @@ from cases.reporters import NoticeRepository, ReporterRepository
 from cases.repository import AssignmentRepository, CaseRepository, TeamRepository, TeamTrackRepository
 from cases.routing import CATEGORIES, Category, category_for_sensor, owner_department
 from cases.service import CaseCreate, StepInput, StepResult, report_case, take_step
+from cases.taxonomy import Taxonomy
 from feed import FeedRepository
 from video.health import Health
 from video.models import Camera
@@ -59,10 +60,14 @@ class CaseWork(Protocol):
 
 
 def report_case_and_announce(work: CaseWork, *, case_in: CaseCreate, grid_path: tuple[str, ...], actor: str,
-                             at: datetime, role: str = "", case_clock: CaseClock | None = None) -> StepResult:
-    """Open a case from a report, record who reported it, and announce it; case_clock stamps its deadlines."""
+                             at: datetime, role: str = "", case_clock: CaseClock | None = None,
+                             taxonomy: Taxonomy | None = None) -> StepResult:
+    """Open a case from a report, record who reported it, and announce it; case_clock stamps its deadlines.
+
+    taxonomy: the active one, whose sub-categories and platforms count (None: the shipped one).
+    """
     result = report_case(repo=work.cases, case_in=case_in, grid_path=grid_path, actor=actor, at=at, role=role,
-                         rules=clock_rules(case_clock, work))
+                         rules=clock_rules(case_clock, work), taxonomy=taxonomy)
     add_original_reporter(work.reporters, result.case)
     work.feed.append(payloads.CASE_OPENED, payloads.case_opened(result.case), at=at)
     return result

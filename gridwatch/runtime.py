@@ -103,7 +103,7 @@ def serve_http(core: Core, settings: Settings, *, host: str, port: int, with_ing
                      upload_max_bytes=settings.upload_max_mb * 1024 * 1024, url_policy=settings.url_policy(),
                      relay_settings=settings.video_live.relay_settings(),
                      classify_min_confidence=settings.classify_min_confidence, case_clock=core.case_clock,
-                     duplicate_search=settings.duplicates.search())
+                     duplicate_search=settings.duplicates.search(), warm_classifier=True)
     app.state.office_hours = settings.calendar.parsed_office_hours()
     app.state.calendar_warn_days = settings.calendar.warn_days
     # The city hand-off (api/routes/city.py): the inbound signatures' secret and window, and whether escalations go out.

@@ -51,8 +51,10 @@ class CaseRead(ReadModel):
     closed_at: Annotated[Instant | None, Field(description="when the case was closed (cleared on reopen)")] = None
     handling_wh: Annotated[float | None, Field(description="working hours from report to handled")] = None
     on_time: Annotated[bool | None, Field(description="handled by the handle step's due time")] = None
-    confidence: Annotated[float | None, Field(description="the classifier's confidence in the category")] = None
-    triage: Annotated[bool, Field(description="an operator must confirm the category")] = False
+    confidence: Annotated[float | None, Field(description="the classifier's confidence in category (0-1); null when "
+                                                          "the reporter or an operator chose it")] = None
+    triage: Annotated[bool, Field(description="the classifier was not sure: waits for an operator to file it "
+                                              "(GET /api/cases?triage=true, POST /api/cases/{id}/category)")] = False
 
     @computed_field(description="true when the case lies in no grid (empty grid_path): kept and shown, never dropped")
     def outside_jurisdiction(self) -> bool:
@@ -110,6 +112,14 @@ class ReportAnswer(CaseRead):
     events: list[CaseEventRead]
     possible_duplicates: Annotated[list[DuplicateRead], Field(description="open cases of the category nearby "
                                                                           "(GET /api/cases/{id}/duplicates)")] = []
+
+
+class ReclassifyAnswer(CaseRead):
+    """The case filed under its new category, the event that records it, and the correction kept for training."""
+
+    event: CaseEventRead
+    correction_id: Annotated[int | None, Field(description="the classifier correction recorded; null when the "
+                                                           "classifier had not filed the case")]
 
 
 class StepAnswer(CaseRead):

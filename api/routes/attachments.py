@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Path, Request, UploadFile
@@ -16,12 +15,10 @@ from api.responses.cases import SnapshotList
 from api.routes.cases import visible_case
 from api.security import CaseReader
 from api.serialize import event_dict
-from api.uploads import ACCEPTED, read_checked
+from api.uploads import ACCEPTED, ATTACH, read_checked_file, store_attachment
 from cases.errors import CaseNotFound
-from cases.models import CaseEvent
 
 router = APIRouter(tags=["cases"])
-ATTACH = "attach"
 SNAPSHOT = "snapshot"  # data["kind"] of the attach events gridwatch.snapshots writes
 # The file is sent as it was checked on upload, so its type is one of those the upload accepts.
 FILE_ANSWER = {"description": "The file, with its content type and file name",
@@ -32,22 +29,15 @@ FILE_ANSWER = {"description": "The file, with its content type and file name",
 @router.post("/api/cases/{case_id}/attachments", status_code=201, response_model=CaseEventRead)
 async def add_attachment(request: Request, store: StoreDep, clock: ClockDep, principal: CaseReader,
                          case_id: IdPath, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
-    """Attach a photo, voice note or video (JPEG, PNG, HEIC, M4A, AMR, MP4, MOV; size capped) to a case in reach."""
+    """Attach a photo, voice note or video (a type of api.uploads.ACCEPTED by its bytes; size capped) to a case."""
     if not any(has_scope(principal.role, s) for s in (Scope.CASES_REPORT, Scope.CASES_WORK, Scope.CASES_COMMAND)):
         raise Forbidden(f"role '{principal.role}' may not attach files")
-    max_bytes = request.app.state.upload_max_bytes
-    data, content_type, ext = await read_checked(file, max_bytes=max_bytes)
-    sha256 = hashlib.sha256(data).hexdigest()
-    folder = request.app.state.attachments_dir / str(case_id)
+    checked = await read_checked_file(file, max_bytes=request.app.state.upload_max_bytes)
     now = clock()
     with store.unit_of_work() as uow:
         case = visible_case(uow, principal, case_id)
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{sha256}{ext}").write_bytes(data)
-        event = uow.cases.append_event(CaseEvent(
-            case_id=case_id, action=ATTACH, actor=principal.actor, at=now, from_status=case.status,
-            to_status=case.status, data={"sha256": sha256, "content_type": content_type, "size": len(data),
-                                         "filename": (file.filename or "")[:200], "ext": ext}))
+        event = store_attachment(uow.cases, attachments_dir=request.app.state.attachments_dir, case=case,
+                                 file=checked, actor=principal.actor, at=now)
     return event_dict(event)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
@@ -14,15 +16,20 @@ from api.duplicates import possible_duplicates
 from api.responses import CaseDetail, CaseList, CategoryRead, LifecycleRead, ReportAnswer, StepAnswer
 from api.schemas import ACTIONS, CaseReport, StepRequest
 from api.security import AnyUser, CaseReader, CaseReporter, OpsReader
+from api.classifier import classifier_for
 from api.serialize import assignment_dict, case_dict, event_dict, feature_collection, page, point_feature, team_dict
+from api.uploads import CheckedFile, store_attachment
 from cases.errors import CaseError, CaseNotFound
 from cases.lifecycle import STATUS_LABELS, STEPS, Action, allowed_actions
+from cases.locator import Locator
 from cases.models import Case, CaseSource, CaseStatus, Platform
-from cases.routing import CATEGORIES
+from cases.repository import Involving
 from cases.service import CaseCreate, StepInput
+from cases.taxonomy_service import active_taxonomy
+from cases.triage import file_report
 from cases.use_cases import report_case_and_announce, take_step_and_announce
 from gis.crs import normalise_position
-from storage import UnitOfWork
+from storage import Store, UnitOfWork
 
 router = APIRouter(tags=["cases"])
 
@@ -60,9 +67,11 @@ def _next_actions(principal: Principal, case: Case, teams: set[str]) -> list[str
 
 
 @router.get("/api/categories", response_model=list[CategoryRead])
-def list_categories(_who: OpsReader) -> list[dict[str, str]]:
-    """List the categories a case can have and the platform each is routed to."""
-    return [{"code": c.code, "label": c.label, "platform": c.platform.value} for c in CATEGORIES.values()]
+def list_categories(store: StoreDep, _who: OpsReader) -> list[dict[str, str]]:
+    """List the categories (sub-categories of the active taxonomy) a case can have and the platform of each."""
+    with store.read_only() as uow:
+        taxonomy, _ = active_taxonomy(versions=uow.taxonomy_versions)
+    return [{"code": c.code, "label": c.zh, "platform": c.platform.value} for c in taxonomy.subcategories.values()]
 
 
 @router.get("/api/lifecycle", response_model=LifecycleRead)
@@ -89,14 +98,20 @@ def get_lifecycle(_who: AnyUser) -> dict[str, Any]:
 def list_cases(store: StoreDep, principal: CaseReader, paging: PagingDep, bbox: BBoxDep, clock: ClockDep,
                format: Format = "json",
                status: CaseStatus | None = None, platform: Platform | None = None,
-               grid: Annotated[str | None, Query(description="a grid code at any level")] = None) -> dict[str, Any]:
+               grid: Annotated[str | None, Query(description="a grid code at any level")] = None,
+               triage: Annotated[bool | None, Query(description="true: the triage queue (the classifier was not "
+                                                                "sure); false: the cases filed")] = None,
+               mine: Annotated[bool, Query(description="true: only the caller's own cases, those they reported "
+                                                       "and those their team holds an active assignment on")] = False,
+               ) -> dict[str, Any]:
     """List the cases within the caller's reach, newest first."""
     reach = case_reach(principal)
     if reach.platform is not None and platform not in (None, reach.platform):
         found, total = [], 0
     else:
         filters = {"status": status, "platform": reach.platform or platform, "grid_code": grid,
-                   "any_grid": reach.grid_codes, "bbox": bbox}
+                   "any_grid": reach.grid_codes, "bbox": bbox, "triage": triage,
+                   "involving": Involving(principal.actor, principal.team_id) if mine else None}
         with store.read_only() as uow:
             found = uow.cases.list(**filters, limit=paging.limit, offset=paging.offset)
             total = uow.cases.count(**filters)
@@ -141,8 +156,15 @@ def get_case(store: StoreDep, principal: CaseReader, case_id: IdPath, response: 
 
 @router.post("/api/cases", status_code=201, response_model=ReportAnswer)
 def create_case(request: Request, store: StoreDep, locator: LocatorDep, clock: ClockDep, principal: CaseReporter,
-                case_in: CaseReport, case_clock: CaseClockDep) -> dict[str, Any]:
-    """Report a case (grid staff, hotline, Open311 clients); it is located in its grids and routed by category."""
+                case_in: CaseReport) -> dict[str, Any]:
+    """Report a case (grid staff, hotline, Open311 clients); located in its grids, classified when it names no
+    category (unsure: triage), and routed by category."""
+    return report(request, store=store, locator=locator, at=clock(), principal=principal, case_in=case_in)
+
+
+def report(request: Request, *, store: Store, locator: Locator, at: datetime, principal: Principal,
+           case_in: CaseReport, files: Sequence[CheckedFile] = ()) -> dict[str, Any]:
+    """Open a reported case and store its checked files, all in one unit of work; return the answer's fields."""
     request.app.state.intake_limiter.hit(principal.actor)
     source = case_in.source or DEFAULT_SOURCE[principal.kind]
     allowed = SOURCES_BY_ROLE.get(principal.role, frozenset()) if principal.kind == "user" else {CaseSource.CITIZEN}
@@ -150,17 +172,21 @@ def create_case(request: Request, store: StoreDep, locator: LocatorDep, clock: C
         raise Forbidden(f"body field 'source' {source.value!r}: role '{principal.role}' may report only as "
                         + ", ".join(sorted(s.value for s in allowed)))
     lon, lat = normalise_position(case_in.lon, case_in.lat, case_in.crs, where="body lon/lat")
-    now = clock()
     with store.unit_of_work() as uow:
+        taxonomy, _ = active_taxonomy(versions=uow.taxonomy_versions)
+        filing = file_report(category=case_in.category, title=case_in.title, description=case_in.description,
+                             classifier=None if case_in.category else classifier_for(request.app.state, taxonomy))
         locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
         result = report_case_and_announce(uow, case_in=CaseCreate(
-            title=case_in.title, category=case_in.category, lon=lon, lat=lat, source=source,
+            title=case_in.title, category=filing.category, lon=lon, lat=lat, source=source,
             description=case_in.description, reporter=case_in.reporter, reporter_phone=case_in.reporter_phone,
-        ), grid_path=locator.grid_path(lon, lat), actor=principal.actor, at=now, role=str(principal.role),
-            case_clock=case_clock)
+            confidence=filing.confidence, triage=filing.triage,
+        ), grid_path=locator.grid_path(lon, lat), actor=principal.actor, at=at, role=str(principal.role),
+            taxonomy=taxonomy, case_clock=request.app.state.case_clock)
+        attached = [store_attachment(uow.cases, attachments_dir=request.app.state.attachments_dir, case=result.case,
+                                     file=f, actor=principal.actor, at=at, role=str(principal.role)) for f in files]
         duplicates = possible_duplicates(uow, request, principal, result.case)
-    return {**redact_case(principal, case_dict(result.case, now=now)), "events": [event_dict(result.event)],
-            "possible_duplicates": duplicates}
+    return {**redact_case(principal, case_dict(result.case, now=at)), "events": [event_dict(e)
 
 
 @router.post("/api/cases/{case_id}/actions/{action}", response_model=StepAnswer)

@@ -20,6 +20,12 @@ def index() -> FileResponse:
     return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
 
 
+@router.get("/m/")
+def mobile() -> FileResponse:
+    """Serve the grid staff's mobile page (report, dictate, photos, audio, position; my grid's cases, my tasks)."""
+    return FileResponse(STATIC_DIR / "m" / "index.html", headers={"Cache-Control": "no-cache"})
+
+
 def mount_assets(app: FastAPI) -> None:
     """Serve Leaflet and the page's own files from disk."""
     app.mount("/static/leaflet", StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")

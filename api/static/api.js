@@ -35,7 +35,7 @@ export function useAuth(hooks) {
   auth = { ...auth, ...hooks };
 }
 
-async function send(url, { body, form, headers = {}, bearer = true, ...options }) {
+async function send(url, { body, form, multipart, headers = {}, bearer = true, ...options }) {
   const token = bearer ? auth.token() : null;
   const response = await fetch(url, {
     ...options,
@@ -45,7 +45,8 @@ async function send(url, { body, form, headers = {}, bearer = true, ...options }
       ...(token ? { Authorization: `Bearer ${token}` } : {}),
       ...headers,
     },
-    body: form ? new URLSearchParams(form) : body !== undefined ? JSON.stringify(body) : undefined,
+    // A FormData body (files) sets its own multipart Content-Type with the boundary.
+    body: multipart ?? (form ? new URLSearchParams(form) : body !== undefined ? JSON.stringify(body) : undefined),
   });
   const text = await response.text();
   let parsed = null;
@@ -115,6 +116,9 @@ export const api = {
       method: "POST", body, headers: version != null ? { "If-Match": `"${version}"` } : {},
     }),
   streamTicket: () => request("/api/auth/stream-ticket", { method: "POST" }),
+  // The mobile page: a report with its files in one request, and the lists of a grid's and one's own cases.
+  intake: (formData) => request("/api/cases/intake", { method: "POST", multipart: formData }),
+  caseList: (query) => getJSON(`/api/cases?${new URLSearchParams(query)}`),
 };
 
 // The auth endpoints: never retried through renew (that would loop), and token/refresh send no bearer.

@@ -102,11 +102,17 @@ _cache: dict[str, Classifier] = {}
 # The same taxonomy and rows objects again (the usual case): no hashing. Holding them keeps their ids unique.
 _by_identity: dict[tuple[int, int, float], tuple[Taxonomy, Sequence[LabelledReport], Classifier]] = {}
 _cache_lock = threading.Lock()
+# One lock per key being trained: concurrent first requests (and the start-up warm-up) train the model once,
+# the others wait for it rather than each spending seconds of CPU on the same model.
+_building: dict[str, threading.Lock] = {}
 
 
 def build_classifier(taxonomy: Taxonomy | None = None, rows: Sequence[LabelledReport] | None = None, *,
                      min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> Classifier:
-    """Return a classifier for the taxonomy and labelled set (shipped ones by default), trained once per their hash."""
+    """Return a classifier for the taxonomy and labelled set (shipped ones by default), trained once per their hash.
+
+    Safe under concurrent callers: a model is trained once however many ask for it at the same time.
+    """
     taxonomy = taxonomy or shipped_taxonomy()
     rows = _shipped_rows() if rows is None else rows
     quick = (id(taxonomy), id(rows), min_confidence)
@@ -115,15 +121,19 @@ def build_classifier(taxonomy: Taxonomy | None = None, rows: Sequence[LabelledRe
             return held[2]
     key = fingerprint(rows, json.dumps(taxonomy.doc, sort_keys=True, ensure_ascii=False), str(min_confidence))
     with _cache_lock:
-        classifier = _cache.get(key)
-    if classifier is None:
-        classifier = Classifier(taxonomy, rows, min_confidence=min_confidence)
-    with _cache_lock:
-        for cache in (_cache, _by_identity):
-            if len(cache) >= _CACHE_SIZE:
-                cache.pop(next(iter(cache)))
-        _cache[key] = classifier
-        _by_identity[quick] = (taxonomy, rows, classifier)
+        building = _building.setdefault(key, threading.Lock())
+    with building:
+        with _cache_lock:
+            classifier = _cache.get(key)
+        if classifier is None:
+            classifier = Classifier(taxonomy, rows, min_confidence=min_confidence)
+        with _cache_lock:
+            for cache in (_cache, _by_identity):
+                if len(cache) >= _CACHE_SIZE:
+                    cache.pop(next(iter(cache)))
+            _cache[key] = classifier
+            _by_identity[quick] = (taxonomy, rows, classifier)
+            _building.pop(key, None)
     return classifier
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from cases.lifecycle import FINISHED
 from cases.models import Case, CaseEvent, CaseSource, CaseStatus, Platform
+from cases.repository import Involving
 from storage.contract import StorageError
 from storage.sql.db import Db, equals, where
 from storage.sql.dialect import Dialect
@@ -25,6 +26,19 @@ _EVENT_SELECT = ("SELECT id, case_id, action, actor, role, at, from_status, to_s
                  " FROM case_events")
 # Cases the town has finished with: not counted open, not offered as a duplicate's original.
 _FINISHED = tuple(sorted(str(s) for s in FINISHED))
+
+
+def _involving(involving: Involving | None) -> tuple[str, list[Any]] | None:
+    """Return the condition: the actor reported the case, or the team holds an active assignment on it."""
+    if involving is None:
+        return None
+    reported = ("EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = cases.id AND e.action = 'report'"
+                " AND e.actor = ?)")
+    if involving.team_id is None:
+        return reported, [involving.actor]
+    held = ("EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = cases.id AND a.released_at IS NULL"
+            " AND a.team_id = ?)")
+    return f"({reported} OR {held})", [involving.actor, involving.team_id]
 
 
 def _optional_str(value: object | None) -> str | None:
@@ -95,8 +109,10 @@ class SqlCaseRepository:
 
     def _where(self, status: CaseStatus | None, platform: Platform | None, grid_code: str | None,
                any_grid: Sequence[str] | None, bbox: BBox | None, category: str | None = None,
-               created_since: datetime | None = None, created_until: datetime | None = None) -> tuple[str, list[Any]]:
+               created_since: datetime | None = None, created_until: datetime | None = None,
+               triage: bool | None = None, involving: Involving | None = None) -> tuple[str, list[Any]]:
         return where(equals("status", status), equals("platform", platform), equals("category", category),
+                     equals("triage", triage, bool), _involving(involving),
                      self._in_grids(None if grid_code is None else (grid_code,)), self._in_grids(any_grid),
                      None if bbox is None else self._d.point_in_bbox(bbox),
                      self._time_bound("created_at >= ?", created_since, "case list created_since"),
@@ -134,20 +150,22 @@ class SqlCaseRepository:
     def list(self, *, status: CaseStatus | None = None, platform: Platform | None = None,
              grid_code: str | None = None, any_grid: Sequence[str] | None = None, bbox: BBox | None = None,
              category: str | None = None, created_since: datetime | None = None,
-             created_until: datetime | None = None, limit: int = 100, offset: int = 0) -> list[Case]:
+             created_until: datetime | None = None, triage: bool | None = None,
+             involving: Involving | None = None, limit: int = 100, offset: int = 0) -> list[Case]:
         """Return cases newest first; grid_code matches a grid at any level, any_grid any of several (none: none)."""
         clause, params = self._where(status, platform, grid_code, any_grid, bbox, category, created_since,
-                                     created_until)
+                                     created_until, triage, involving)
         sql = f"{_SELECT}{clause} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
         return [self._case(r) for r in self._db.execute(sql, (*params, *page(limit, offset)))]
 
     def count(self, *, status: CaseStatus | None = None, platform: Platform | None = None,
               grid_code: str | None = None, any_grid: Sequence[str] | None = None, bbox: BBox | None = None,
               category: str | None = None, created_since: datetime | None = None,
-              created_until: datetime | None = None) -> int:
+              created_until: datetime | None = None, triage: bool | None = None,
+              involving: Involving | None = None) -> int:
         """Return how many cases match the filters."""
         clause, params = self._where(status, platform, grid_code, any_grid, bbox, category, created_since,
-                                     created_until)
+                                     created_until, triage, involving)
         return self._db.scalar(f"SELECT count(*) FROM cases{clause}", params)
 
     def count_open_by_grid(self, *, platform: Platform | None = None,

@@ -73,6 +73,9 @@ FFMPEG_MADE = {
     "clip.mov": (["-f", "lavfi", "-i", "testsrc=size=32x32:rate=5", "-t", "0.4", "-pix_fmt", "yuv420p"],
                  "video/quicktime"),
     "voice.m4a": (["-f", "lavfi", "-i", "sine=frequency=440:duration=0.3", "-c:a", "aac"], "audio/mp4"),
+    # What MediaRecorder writes in Chromium (Opus in WebM) and Firefox (Opus in Ogg).
+    "voice.webm": (["-f", "lavfi", "-i", "sine=frequency=440:duration=0.3", "-c:a", "libopus"], "video/webm"),
+    "voice.ogg": (["-f", "lavfi", "-i", "sine=frequency=440:duration=0.3", "-c:a", "libopus"], "audio/ogg"),
     "photo.jpg": (["-f", "lavfi", "-i", "testsrc=size=32x32", "-frames:v", "1"], "image/jpeg"),
     "photo.png": (["-f", "lavfi", "-i", "testsrc=size=32x32", "-frames:v", "1"], "image/png"),
 }
