@@ -186,7 +186,9 @@ def report(request: Request, *, store: Store, locator: Locator, at: datetime, pr
         attached = [store_attachment(uow.cases, attachments_dir=request.app.state.attachments_dir, case=result.case,
                                      file=f, actor=principal.actor, at=at, role=str(principal.role)) for f in files]
         duplicates = possible_duplicates(uow, request, principal, result.case)
-    return {**redact_case(principal, case_dict(result.case, now=at)), "events": [event_dict(e)
+    events = [event_dict(e) for e in (result.event, *attached)]
+    return {**redact_case(principal, case_dict(result.case, now=at)), "events": events,
+            "possible_duplicates": duplicates}
 
 
 @router.post("/api/cases/{case_id}/actions/{action}", response_model=StepAnswer)
