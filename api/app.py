@@ -24,6 +24,7 @@ from api.routes import (alert_rules, alerts, assignments, attachments, audit, au
 from api.routes import calendar as calendar_routes
 from api.routes import metrics as metrics_route
 from api.routes import ogc
+from api.routes import open311 as open311_routes
 from cases.classify import DEFAULT_MIN_CONFIDENCE
 from cases.locator import Locator
 from storage import Store
@@ -86,6 +87,7 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
         app.include_router(module.router)
     app.include_router(auth.users_router)
     ogc.install(app)
+    open311_routes.install(app, rate_clock=rate_clock)
     docs.mount_docs_assets(app)
     page.mount_assets(app)
     return app
