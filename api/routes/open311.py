@@ -55,6 +55,11 @@ _POST_BODY = {"requestBody": {"required": True, "content": {"application/x-www-f
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
 FmtPath = Annotated[str, Path(description="json or xml")]
 QueryText = Annotated[str | None, Query()]
+IdsQuery = Annotated[str | None, Query(description="ids, comma separated; overrides the other filters")]
+CodesQuery = Annotated[str | None, Query(description="service codes, comma separated")]
+StartQuery = Annotated[str | None, Query(description="W3C date-time with a zone, e.g. 2026-11-01T00:00:00Z")]
+EndQuery = Annotated[str | None, Query(description="W3C date-time with a zone; at most 90 days after start_date")]
+StatusQuery = Annotated[str | None, Query(description="open, closed or both, comma separated")]
 
 
 def _format(fmt: str) -> str:
@@ -157,7 +162,7 @@ def post_request(request: Request, store: StoreDep, locator: LocatorDep, clock: 
             locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
             sub = taxonomy.subcategories[wanted.service_code]
             result = report_case_and_announce(uow, case_in=CaseCreate(
-                title=(wanted.description.splitlines()[0][:80] if wanted.description else sub.zh) or sub.zh,
+                title=wanted.description.splitlines()[0][:80] if wanted.description else sub.zh,
                 category=sub.code, lon=lon, lat=lat, source=CaseSource.CITIZEN,
                 description=describe(wanted, attributes), reporter=name[:120], reporter_phone=wanted.phone,
             ), grid_path=locator.grid_path(lon, lat), actor=principal.actor, at=now, role=str(principal.role))
@@ -169,11 +174,11 @@ def post_request(request: Request, store: StoreDep, locator: LocatorDep, clock: 
 
 @router.get("/requests.{fmt}", response_model=list[Open311RequestRead], responses=_OK)
 def list_requests(request: Request, store: StoreDep, clock: ClockDep, fmt: FmtPath,
-                  service_request_id: Annotated[str | None, Query(description="ids, comma separated; overrides the rest")] = None,
-                  service_code: Annotated[str | None, Query(description="codes, comma separated")] = None,
-                  start_date: Annotated[str | None, Query(description="W3C date-time, e.g. 2026-11-01T00:00:00Z")] = None,
-                  end_date: Annotated[str | None, Query(description="W3C date-time; at most 90 days after start")] = None,
-                  status: Annotated[str | None, Query(description="open, closed or both, comma separated")] = None,
+                  service_request_id: IdsQuery = None,
+                  service_code: CodesQuery = None,
+                  start_date: StartQuery = None,
+                  end_date: EndQuery = None,
+                  status: StatusQuery = None,
                   jurisdiction_id: QueryText = None) -> Any:
     """List requests, newest first, at most 1000: the last 90 days unless dates say otherwise."""
     fmt = _read_gate(request, fmt)

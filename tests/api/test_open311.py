@@ -173,7 +173,8 @@ def test_a_post_opens_a_citizen_case_through_the_intake(client: TestClient, stor
         case_id = int(tree[0].findtext("service_request_id") or 0)
     else:
         body = answer.json()
-        assert body[0]["token"] == str(body[0]["service_request_id"]) and "reply within 5wd" in body[0]["service_notice"]
+        assert body[0]["token"] == str(body[0]["service_request_id"])
+        assert "reply within 5wd" in body[0]["service_notice"]
         case_id = body[0]["service_request_id"]
     with store.read_only() as uow:
         case = uow.cases.get(case_id)
@@ -244,8 +245,8 @@ def test_an_answered_required_attribute_is_accepted(client: TestClient, store: S
 
 
 def test_posts_are_held_to_the_intake_rate_limit(client: TestClient, store: Store) -> None:
-    client.app.state.intake_limiter = RateLimiter(name="case intake", rate_per_s=1.0, burst=1,  # type: ignore[attr-defined]
-                                                  clock=ManualClock())
+    app: Any = client.app
+    app.state.intake_limiter = RateLimiter(name="case intake", rate_per_s=1.0, burst=1, clock=ManualClock())
     key = make_key(store)
     assert posted(client, key).status_code == 201
     answer = posted(client, key, "xml")
@@ -373,8 +374,8 @@ def test_a_bad_filter_is_a_400(client: TestClient, query: dict[str, str], says: 
 
 
 def test_public_reads_are_rate_limited_per_address(client: TestClient) -> None:
-    client.app.state.open311_read_limiter = RateLimiter(name="open311 reads", rate_per_s=1.0, burst=2,  # type: ignore[attr-defined]
-                                                        clock=ManualClock())
+    app: Any = client.app
+    app.state.open311_read_limiter = RateLimiter(name="open311 reads", rate_per_s=1.0, burst=2, clock=ManualClock())
     assert client.get(f"{V2}/services.json").status_code == 200
     assert client.get(f"{V2}/requests.json").status_code == 200
     assert_errors(client.get(f"{V2}/services.xml"), 429, "xml", "too many requests")
