@@ -17,6 +17,11 @@ from cases.taxonomy import Taxonomy
 # only the text after the last such line is read back, so a reporter's own text cannot pose as it.
 TRAILER = "—— Open311 ——"
 PUBLIC_KEYS = ("address", "media_url")
+# Matters about a person rather than a place (an elder's care button, relief, a neighbours' dispute): the public
+# sees that the request exists and how it stands, never what it says or where, to better than about a kilometre.
+PEOPLE_MATTERS = frozenset({"elderly_emergency", "elderly_care", "civil_relief", "social_security", "dispute",
+                            "livelihood_request", "consulting"})
+COARSE_DIGITS = 2
 OPEN_STATUSES = tuple(s for s in CaseStatus if s not in FINISHED)
 CLOSED_STATUSES = tuple(s for s in CaseStatus if s in FINISHED)
 
@@ -65,12 +70,16 @@ def request_dict(case: Case, taxonomy: Taxonomy) -> dict[str, Any]:
     department = case.department or (sub.department if sub else "")
     platform = f"{case.platform.value} platform" if case.platform else ""
     agency = f"{department} ({platform})" if department and platform else department or platform
+    lon, lat = case.lon, case.lat
+    if case.category in PEOPLE_MATTERS:
+        description, extras = "", {}
+        lon, lat = round(lon, COARSE_DIGITS), round(lat, COARSE_DIGITS)
     return {"service_request_id": case.id, "status": open311_status(case.status),
             "status_notes": STATUS_LABELS.get(case.status, str(case.status)), "service_name": name,
             "service_code": case.category, "description": description, "agency_responsible": agency,
             "service_notice": "", "requested_datetime": w3c(case.created_at), "updated_datetime": w3c(case.updated_at),
             "expected_datetime": w3c(case.due_at), "address": extras.get("address", ""), "address_id": "",
-            "zipcode": "", "lat": case.lat, "long": case.lon, "media_url": extras.get("media_url", "")}
+            "zipcode": "", "lat": lat, "long": lon, "media_url": extras.get("media_url", "")}
 
 
 def find_cases(cases: CaseRepository, wanted: RequestFilter) -> list[Case]:

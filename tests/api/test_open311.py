@@ -283,6 +283,16 @@ def test_a_staff_case_shows_only_its_title(client: TestClient, store: Store) -> 
     assert request["description"] == "Smoke behind the market"
 
 
+def test_a_matter_about_a_person_shows_no_text_and_only_a_coarse_place(client: TestClient, store: Store) -> None:
+    [case_id] = seed(store, make_case(created_at=NOW, updated_at=NOW, category="elderly_emergency",
+                                      source=CaseSource.CITIZEN, lon=120.01234, lat=32.30567,
+                                      title="张大爷独居 3 号楼 201", description="张大爷 3 号楼 201 摔倒"))
+    request = client.get(f"{V2}/requests/{case_id}.json").json()[0]
+    assert request["description"] == "" and request["service_code"] == "elderly_emergency"
+    assert (request["long"], request["lat"]) == (120.01, 32.31)
+    assert "张大爷" not in client.get(f"{V2}/requests.xml").text
+
+
 def test_a_request_in_xml_has_the_spec_elements_and_escapes_text(client: TestClient, store: Store) -> None:
     key = make_key(store)
     text = '<b>"井盖" & 路灯</b> ]]> \u2028'
