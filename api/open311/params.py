@@ -59,6 +59,9 @@ def read_form(form: Mapping[str, str], fmt: str) -> RequestForm:
     for name, limit in LIMITS.items():
         if len(form.get(name, "")) > limit:
             raise Open311Error(400, f"{name}: longer than {limit} characters", fmt=fmt)
+    for name, value in form.items():
+        if "\x00" in value:
+            raise Open311Error(400, f"{name[:80]}: contains a NUL character", fmt=fmt)
     code = form.get("service_code", "").strip()
     if not code:
         raise Open311Error(400, "service_code: required", fmt=fmt)

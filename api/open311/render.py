@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -12,6 +13,8 @@ from fastapi.responses import JSONResponse, Response
 FORMATS = ("json", "xml")
 XML_TYPE = "text/xml; charset=utf-8"
 # A list inside an item is written as a container of these elements (<attributes><attribute>...).
+# Characters XML 1.0 cannot carry even escaped; text stored from other channels may hold them.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 LIST_ITEMS = {"attributes": "attribute", "values": "value", "endpoints": "endpoint", "formats": "format"}
 
 
@@ -27,7 +30,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return NOT_XML.sub("\ufffd", str(value))
 
 
 def _fill(parent: ET.Element, fields: Mapping[str, Any]) -> None:
