@@ -63,7 +63,9 @@ def test_a_joint_case_closes_only_after_every_assisting_task_is_done(store: Stor
     assert _team_status(store)[HELPER] is TeamStatus.BUSY
 
     # The assisting team's member sees the case and its own task, but works none of the lead's steps.
-    detail = app_client.get(f"/api/cases/{case_id}", headers=member).json()
+    seen_by_member = app_client.get(f"/api/cases/{case_id}", headers=member)
+    assert seen_by_member.status_code == 200, seen_by_member.text
+    detail = seen_by_member.json()
     assert [(t["role"], t["platform"], t["team"]) for t in detail["tasks"]] == [
         ("lead", "governance", LEAD), ("assisting", "market", HELPER)]
     assert detail["platform"] == "governance" and detail["assisting_platforms"] == ["market"]
