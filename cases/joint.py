@@ -90,7 +90,7 @@ def cancel_task(*, cases: CaseRepository, teams: TeamRepository, assignments: As
 
 
 def open_task(assignments: AssignmentRepository, case_id: int, assignment_id: int) -> Assignment:
-    """Return the case's open assisting task, or raise: CaseNotFound, CaseError (the lead's), IllegalTransition (over)."""
+    """Return the case's open assisting task; raise CaseNotFound, CaseError (the lead's) or IllegalTransition (over)."""
     task = next((a for a in assignments.for_case(case_id) if a.id == assignment_id), None)
     if task is None:
         raise CaseNotFound(f"case {case_id}: no task {assignment_id}")
@@ -132,7 +132,8 @@ def _note(cases: CaseRepository, case: Case, *, action: str, actor: str, role: s
           data: dict[str, Any], attachments: tuple[str, ...] = ()) -> tuple[Case, CaseEvent]:
     """Bump the case (its version counts every change) and append the task's event; the status stays."""
     case = cases.update(replace(case, updated_at=at))
-    event = cases.append_event(CaseEvent(case_id=case.id, action=action, actor=actor, role=role, at=at,  # type: ignore[arg-type]
+    case_id: int = case.id  # type: ignore[assignment]
+    event = cases.append_event(CaseEvent(case_id=case_id, action=action, actor=actor, role=role, at=at,
                                          from_status=case.status, to_status=case.status, note=note, data=data,
                                          attachments=attachments))
     return case, event

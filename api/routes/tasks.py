@@ -13,7 +13,8 @@ from api.routes.cases import etag, expected_version, visible_case
 from api.schemas_tasks import TaskCreate, TaskDone
 from api.security import CaseCommander, CaseReader
 from api.serialize import event_dict, task_dict
-from cases.joint import TaskResult, add_task_and_announce, cancel_task_and_announce, complete_task_and_announce, open_task
+from cases.joint import (TaskResult, add_task_and_announce, cancel_task_and_announce, complete_task_and_announce,
+                         open_task)
 
 router = APIRouter(tags=["cases"])
 
