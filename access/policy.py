@@ -10,7 +10,7 @@ from access.errors import Forbidden
 from access.models import Principal, Role
 from access.scopes import Scope, has_scope
 from cases.lifecycle import Action
-from cases.models import Case, Platform
+from cases.models import Assignment, AssignmentRole, Case, Platform
 
 COMMAND_ACTIONS = frozenset({Action.ACCEPT, Action.ROUTE, Action.DISPATCH, Action.VERIFY, Action.CLOSE,
                              Action.EVALUATE, Action.REJECT, Action.ESCALATE, Action.MERGE, Action.REOPEN})
@@ -46,9 +46,17 @@ def within_reach(principal: Principal, platform: str | None, grid_path: Sequence
     return True
 
 
-def can_see_case(principal: Principal, case: Case) -> bool:
-    """Return whether the case lies within the principal's reach."""
-    return within_reach(principal, case.platform, case.grid_path)
+def can_see_case(principal: Principal, case: Case, *, teams_on_case: Collection[str] = ()) -> bool:
+    """Return whether the case lies within the principal's reach, or (joint handling) a team of its is on the case.
+
+    teams_on_case: the teams that hold or held an assignment of the case; a platform member of an assisting
+    platform sees the case its own team works on, though the case is another platform's (lists stay by platform).
+    """
+    return within_reach(principal, case.platform, case.grid_path) or _own_team_on(principal, teams_on_case)
+
+
+def _own_team_on(principal: Principal, teams: Collection[str]) -> bool:
+    return principal.role is Role.PLATFORM_MEMBER and bool(principal.team_id) and principal.team_id in teams
 
 
 def visible_feed_payload(principal: Principal, payload: dict[str, Any]) -> dict[str, Any] | None:
@@ -56,7 +64,9 @@ def visible_feed_payload(principal: Principal, payload: dict[str, Any]) -> dict[
     case = payload.get("case")
     if case is None:
         return payload
-    if not within_reach(principal, case.get("platform"), case.get("grid_path") or ()):
+    # An assisting team hears of its own task (team.assigned, team.released) on another platform's case.
+    own_task = _own_team_on(principal, {(payload.get("assignment") or {}).get("team_id")})
+    if not own_task and not within_reach(principal, case.get("platform"), case.get("grid_path") or ()):
         return None
     return {**payload, "case": redact_case(principal, case)}
 
@@ -70,6 +80,18 @@ def check_action(principal: Principal, case: Case, action: Action, *, assigned_t
             return
         raise Forbidden(f"case {case.id}: '{action}' is for the team dispatched to it, not {principal.name}")
     raise Forbidden(f"case {case.id}: role '{principal.role}' may not '{action}'")
+
+
+def check_task(principal: Principal, case: Case, task: Assignment, *, completing: bool) -> None:
+    """Raise Forbidden unless the principal may complete (a member of the task's own team too) or cancel the task."""
+    if has_scope(principal.role, Scope.CASES_COMMAND):
+        return
+    if completing and task.role is AssignmentRole.ASSISTING and has_scope(principal.role, Scope.CASES_WORK) \
+            and _own_team_on(principal, {task.team_id}):
+        return
+    what = "complete" if completing else "cancel"
+    raise Forbidden(f"case {case.id}: role '{principal.role}' ({principal.name}) may not {what} task {task.id}"
+                    + (f" of team {task.team_id}" if completing else "; cancelling is the command room's"))
 
 
 def roles_for_action(action: Action) -> list[Role]:

@@ -89,6 +89,7 @@ def _needs(*scopes: Scope) -> object:
 OpsReader = Annotated[Principal, _needs(Scope.OPS_READ)]
 CaseReader = Annotated[Principal, _needs(Scope.CASES_READ)]
 CaseReporter = Annotated[Principal, _needs(Scope.CASES_REPORT)]
+CaseCommander = Annotated[Principal, _needs(Scope.CASES_COMMAND)]
 # The command room acts on alerts as it commands cases: acknowledging one is an operator's judgement.
 AlertCommander = Annotated[Principal, _needs(Scope.CASES_COMMAND)]
 IngestReader = Annotated[Principal, _needs(Scope.INGEST_READ)]

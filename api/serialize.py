@@ -67,6 +67,15 @@ def assignment_dict(assignment: Assignment) -> dict[str, Any]:
     return record(assignment)
 
 
+def task_dict(assignment: Assignment) -> dict[str, Any]:
+    """Return an assignment as a task of a joint case (联合执法): who does what, and whether it is still open."""
+    return {"assignment_id": assignment.id, "platform": str(assignment.platform), "role": str(assignment.role),
+            "team": assignment.team_id, "task": assignment.task, "state": str(assignment.state),
+            "open": assignment.active, "dispatched_at": assignment.dispatched_at, "done_at": assignment.done_at,
+            "released_at": assignment.released_at,
+            "release_reason": None if assignment.release_reason is None else str(assignment.release_reason)}
+
+
 def alert_dict(alert: Alert) -> dict[str, Any]:
     """Return an alert's fields, and whether it lies outside every grid (its path is empty)."""
     return {**record(alert), "outside_jurisdiction": not alert.grid_path}

@@ -148,6 +148,7 @@ class ReleaseReason(StrEnum):
     WITHDRAWN = "withdrawn"
     DECLINED = "declined"  # the team turned the offer down
     TIMED_OUT = "timed_out"  # the team did not answer the offer in time
+    TASK_DONE = "task_done"  # an assisting team finished its task (联合执法); the case goes on without it
 
 
 class TaskState(StrEnum):

@@ -10,11 +10,11 @@ from alerts.repository import AlertRepository
 from alerts.models import Alert
 from alerts.service import clear
 from cases.clock import ClockRules, apply_clock
-from cases.errors import CaseError, CaseNotFound, NoTeamAvailable, VersionConflict
+from cases.errors import CaseError, CaseNotFound, IllegalTransition, NoTeamAvailable, VersionConflict
 from cases.lifecycle import FINISHED, STEPS, Action, Need, next_status
 from cases.locator import Locator
 from cases.models import (Assignment, AssignmentRole, Case, CaseEvent, CaseSource, CaseStatus, Platform, ReleaseReason,
-                          Team, TeamStatus)
+                          TaskState, Team, TeamStatus)
 from cases.repository import AssignmentRepository, CaseRepository, TeamRepository
 from cases.routing import CATEGORIES, route
 from cases.taxonomy import Taxonomy
@@ -123,7 +123,7 @@ def take_step(*, cases: CaseRepository, teams: TeamRepository, assignments: Assi
         changes["platform"] = step_in.platform
         data["platform"] = str(step_in.platform)
     elif action is Action.DISPATCH:
-        team, distance = _claim_team(teams=teams, locator=locator, case=case, team_id=step_in.team_id)
+        team, distance = claim_team(teams=teams, locator=locator, case=case, team_id=step_in.team_id)
         assignment = assignments.add(Assignment(case_id=case_id, team_id=team.id, platform=team.platform,
                                                 role=AssignmentRole.LEAD, dispatched_at=at, task=step_in.note))
         data.update(team_id=team.id, team_name=team.name, assignment_id=assignment.id,
@@ -131,8 +131,14 @@ def take_step(*, cases: CaseRepository, teams: TeamRepository, assignments: Assi
     elif action is Action.START:
         for active in assignments.for_case(case_id, active_only=True):
             assignments.mark_arrived(active.id, at=at)  # type: ignore[arg-type]
+    elif action is Action.FEEDBACK:
+        _mark_lead(assignments, case, at=at, state=TaskState.DONE)  # the team stays held until verified
     elif action is Action.VERIFY:
         data["passed"] = passed
+        if not passed:
+            _mark_lead(assignments, case, at=at, state=TaskState.ACCEPTED)  # rework: its task is open again
+    elif action is Action.CLOSE:
+        refuse_open_tasks(assignments, case, action)  # belt and braces: feedback already refused them
     elif action is Action.EVALUATE:
         changes["satisfaction"] = step_in.satisfaction
         data["satisfaction"] = step_in.satisfaction
@@ -160,6 +166,30 @@ def take_step(*, cases: CaseRepository, teams: TeamRepository, assignments: Assi
         note=step_in.note, data=data, role=role, attachments=step_in.attachments,
     ))
     return StepResult(updated, event, team, distance, assignment, released, cleared_alerts)
+
+
+def open_tasks(assignments: AssignmentRepository, case_id: int) -> list[Assignment]:
+    """Return the case's assisting tasks not yet done or cancelled (联合执法: each still holds its team)."""
+    return [a for a in assignments.for_case(case_id, active_only=True) if a.role is AssignmentRole.ASSISTING]
+
+
+def refuse_open_tasks(assignments: AssignmentRepository, case: Case, action: Action) -> None:
+    """Raise IllegalTransition naming every open assisting task: the lead ends the case only after all of them."""
+    pending = open_tasks(assignments, case.id)  # type: ignore[arg-type]
+    if pending:
+        named = "; ".join(f"assignment {a.id} ({a.platform}, team {a.team_id}: {a.task or 'no task text'})"
+                          for a in pending)
+        raise IllegalTransition(f"case {case.id}: '{action}' waits for {len(pending)} open assisting task(s): "
+                                f"{named}; complete or cancel them first")
+
+
+def _mark_lead(assignments: AssignmentRepository, case: Case, *, at: datetime, state: TaskState) -> None:
+    """Move the active lead's task to state; feedback first refuses while any assisting task is open."""
+    if state is TaskState.DONE:
+        refuse_open_tasks(assignments, case, Action.FEEDBACK)
+    for active in assignments.for_case(case.id, active_only=True):  # type: ignore[arg-type]
+        if active.role is AssignmentRole.LEAD:
+            assignments.set_state(active.id, state=state, at=at)  # type: ignore[arg-type]
 
 
 def _check_needs(case: Case, step_in: StepInput) -> None:
@@ -213,21 +243,27 @@ def _release(*, teams: TeamRepository, assignments: AssignmentRepository, case_i
     return tuple(released)
 
 
-def _claim_team(*, teams: TeamRepository, locator: Locator, case: Case, team_id: str | None
-                ) -> tuple[Team, float | None]:
-    """Claim the named team, or the nearest available one of the case's platform; the store decides who is free."""
+def claim_team(*, teams: TeamRepository, locator: Locator, case: Case, team_id: str | None,
+               platform: Platform | None = None) -> tuple[Team, float | None]:
+    """Claim the named team, or the nearest available one of platform (default: the case's lead platform).
+
+    The store decides who is free. Dispatch claims for the lead; joint handling claims for an assisting platform.
+    """
     if team_id is not None:
         team = teams.get(team_id)
         if team is None:
             raise CaseNotFound(f"case {case.id}: no team {team_id!r}")
+        if platform is not None and team.platform is not platform:
+            raise CaseError(f"case {case.id}: team {team_id} is of platform '{team.platform}', not '{platform}'")
         if not teams.claim(team_id):
             raise NoTeamAvailable(f"case {case.id}: team {team_id} is {team.status}, not available")
         distance = haversine_m(case.lon, case.lat, *team.position) if team.position else None
         return replace(team, status=TeamStatus.BUSY), distance
-    if case.platform is None:
+    platform = platform or case.platform
+    if platform is None:
         raise CaseError(f"case {case.id}: route it to a platform before dispatching")
     # The index ranks by distance; claim() is the authority on who is free, so a stale index costs a retry, not a wrong answer.
-    for ranked in locator.nearest_teams(case.platform, case.lon, case.lat):
+    for ranked in locator.nearest_teams(platform, case.lon, case.lat):
         if teams.claim(ranked.item.id):
             return replace(ranked.item, status=TeamStatus.BUSY), ranked.distance_m
-    raise NoTeamAvailable(f"case {case.id}: no available team of platform '{case.platform}'")
+    raise NoTeamAvailable(f"case {case.id}: no available team of platform '{platform}'")

@@ -10,6 +10,7 @@ from access.models import Role
 from api.responses.common import FeatureCollection, Instant, Page, PointFeature, ReadModel
 from api.responses.reporters import DuplicateRead
 from api.responses.resources import TeamRead
+from api.responses.tasks import TaskRead
 from cases.models import AssignmentRole, CaseSource, CaseStatus, Platform, ReleaseReason
 
 NextActions = Annotated[list[str], Field(description="the steps this caller may take now, in loop order")]
@@ -104,6 +105,21 @@ class CaseDetail(CaseRead):
     assignments: list[AssignmentRead] = []
     team: TeamRead | None
     next_actions: NextActions
+    # Joint handling (联合执法): platform is the lead; these assist, each by its own task.
+    tasks: Annotated[list[TaskRead], Field(description="the lead's and assisting tasks, in dispatch order")] = []
+    assisting_platforms: Annotated[list[Platform], Field(description="platforms with an assisting task open or "
+                                                                     "done")] = []
+
+
+class TaskAnswer(ReadModel):
+    """A case after one of its assisting tasks was added, done or cancelled: the task and the event recording it."""
+
+    case_id: int
+    status: Annotated[CaseStatus, Field(description="unchanged: tasks do not move the case along the loop")]
+    version: Annotated[int, Field(ge=1, description="the case's new version (ETag)")]
+    task: TaskRead
+    event: CaseEventRead
+    distance_m: Annotated[float | None, Field(description="added: the team's distance to the case")] = None
 
 
 class ReportAnswer(CaseRead):

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from access.models import Principal
-from access.policy import case_reach, within_reach
+from access.policy import can_see_case, case_reach
 from api.deps import MAX_ID, PagingDep, StoreDep
 from api.routes.cases import visible_case
 from api.responses import AssignmentPage
@@ -40,8 +40,9 @@ def list_assignments(store: StoreDep, principal: OpsReader, paging: PagingDep,
             # A team holds one active assignment at most, so all of them are few; check each one's case.
             active = uow.assignments.active(limit=MAX_ACTIVE)
             cases = {cid: uow.cases.get(cid) for cid in {a.case_id for a in active}}
+            # A member's own team's assisting task on another platform's case is theirs to see (联合执法).
             found = [a for a in active if (c := cases[a.case_id]) is not None
-                     and within_reach(principal, c.platform, c.grid_path)]
+                     and can_see_case(principal, c, teams_on_case={a.team_id})]
             total = len(found)
             found = found[paging.offset:paging.offset + paging.limit]
         else:

@@ -17,12 +17,14 @@ from api.responses import CaseDetail, CaseList, CategoryRead, LifecycleRead, Rep
 from api.schemas import ACTIONS, CaseReport, StepRequest
 from api.security import AnyUser, CaseReader, CaseReporter, OpsReader
 from api.classifier import classifier_for
-from api.serialize import assignment_dict, case_dict, event_dict, feature_collection, page, point_feature, team_dict
+from api.serialize import (assignment_dict, case_dict, event_dict, feature_collection, page, point_feature, task_dict,
+                           team_dict)
 from api.uploads import CheckedFile, store_attachment
 from cases.errors import CaseError, CaseNotFound
+from cases.joint import assisting_platforms
 from cases.lifecycle import STATUS_LABELS, STEPS, Action, allowed_actions
 from cases.locator import Locator
-from cases.models import Case, CaseSource, CaseStatus, Platform
+from cases.models import AssignmentRole, Case, CaseSource, CaseStatus, Platform
 from cases.repository import Involving
 from cases.service import CaseCreate, StepInput
 from cases.taxonomy_service import active_taxonomy
@@ -45,14 +47,18 @@ DEFAULT_SOURCE = {"user": CaseSource.GRID_STAFF, "api_key": CaseSource.CITIZEN}
 def visible_case(uow: UnitOfWork, principal: Principal, case_id: int) -> Case:
     """Return the case if it exists within the principal's reach; otherwise 404, never 403, so ids reveal nothing."""
     case = uow.cases.get(case_id)
-    if case is None or not can_see_case(principal, case):
+    if case is not None and not can_see_case(principal, case):
+        # Joint handling: a member of an assisting team sees the case its team holds or held a task on.
+        teams = {a.team_id for a in uow.assignments.for_case(case_id)}
+        case = case if can_see_case(principal, case, teams_on_case=teams) else None
+    if case is None:
         raise CaseNotFound(f"case {case_id}: no such case")
     return case
 
 
 def active_teams(uow: UnitOfWork, case_id: int) -> set[str]:
-    """Return the ids of the teams the case's active assignments hold."""
-    return {a.team_id for a in uow.assignments.for_case(case_id, active_only=True)}
+    """Return the ids of the teams the case's active lead assignments hold: only the lead works the loop's steps."""
+    return {a.team_id for a in uow.assignments.for_case(case_id, active_only=True) if a.role is AssignmentRole.LEAD}
 
 
 def _next_actions(principal: Principal, case: Case, teams: set[str]) -> list[str]:
@@ -145,13 +151,17 @@ def get_case(store: StoreDep, principal: CaseReader, case_id: IdPath, response: 
         case = visible_case(uow, principal, case_id)
         events = uow.cases.events(case_id)
         assignments = uow.assignments.for_case(case_id)
-        active = {a.team_id for a in assignments if a.active}
+        active = {a.team_id for a in assignments if a.active and a.role == "lead"}
         lead = next((a for a in reversed(assignments) if a.active and a.role == "lead"), None)
         team = uow.teams.get(lead.team_id) if lead else None
+    # The lead's feedback waits for every open assisting task (the server refuses it with 409 and names them).
+    waiting = any(a.active and a.role == "assisting" for a in assignments)
+    next_actions = [a for a in _next_actions(principal, case, active) if not (waiting and a == Action.FEEDBACK)]
     response.headers["ETag"] = etag(case)
     return {**redact_case(principal, case_dict(case, now=clock())), "events": [event_dict(e) for e in events],
             "assignments": [assignment_dict(a) for a in assignments], "team": team_dict(team) if team else None,
-            "next_actions": _next_actions(principal, case, active)}
+            "next_actions": next_actions, "tasks": [task_dict(a) for a in assignments],
+            "assisting_platforms": assisting_platforms(assignments)}
 
 
 @router.post("/api/cases", status_code=201, response_model=ReportAnswer)
