@@ -13,7 +13,8 @@ from cases.lifecycle import Action
 from cases.models import Case, Platform
 
 COMMAND_ACTIONS = frozenset({Action.ACCEPT, Action.ROUTE, Action.DISPATCH, Action.VERIFY, Action.CLOSE,
-                             Action.EVALUATE, Action.REJECT, Action.ESCALATE, Action.MERGE, Action.REOPEN})
+                             Action.EVALUATE, Action.REJECT, Action.ESCALATE, Action.MERGE, Action.REOPEN,
+                             Action.WITHDRAW})
 WORK_ACTIONS = frozenset({Action.START, Action.FEEDBACK})
 PERSONAL_FIELDS = ("reporter", "reporter_phone")
 
@@ -70,6 +71,18 @@ def check_action(principal: Principal, case: Case, action: Action, *, assigned_t
             return
         raise Forbidden(f"case {case.id}: '{action}' is for the team dispatched to it, not {principal.name}")
     raise Forbidden(f"case {case.id}: role '{principal.role}' may not '{action}'")
+
+
+def check_offer_answer(principal: Principal, case: Case, team_id: str) -> None:
+    """Raise Forbidden unless the principal may answer the offer made to team_id: a member of that team, or the
+    command room (an operator answers for a team that phoned in)."""
+    if has_scope(principal.role, Scope.CASES_COMMAND):
+        return
+    if has_scope(principal.role, Scope.CASES_WORK) and (
+            principal.role is not Role.PLATFORM_MEMBER or principal.team_id == team_id):
+        return
+    raise Forbidden(f"case {case.id}: the offer to team {team_id} is answered by that team or the command room,"
+                    f" not {principal.name}")
 
 
 def roles_for_action(action: Action) -> list[Role]:

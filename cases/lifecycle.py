@@ -27,6 +27,7 @@ class Action(StrEnum):
     ESCALATE = "escalate"
     MERGE = "merge"
     REOPEN = "reopen"
+    WITHDRAW = "withdraw"
 
 
 class Need(StrEnum):
@@ -75,6 +76,8 @@ STEPS: dict[Action, Step] = {
     # A reopened case is judged again from registration: the first routing (or the rejection) may have been wrong.
     Action.REOPEN: Step(frozenset({S.CLOSED, S.EVALUATED, S.REJECTED}), S.REGISTERED, needs=(Need.REASON,),
                         main_line=False),
+    # Before anyone has started: the command room takes the team back, or dispatch does when every team declined.
+    Action.WITHDRAW: Step(frozenset({S.DISPATCHED}), S.ROUTED, releases=ReleaseReason.WITHDRAWN, main_line=False),
 }
 
 STATUS_LABELS: dict[CaseStatus, str] = {

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from cases.dispatch_policy import DispatchPolicy
 from cases.models import Platform, Team, TeamStatus
 from cases.repository import TeamRepository
 from gis.index import Coverage, GridIndex, PointIndex, Ranked, SectorIndex, rank
@@ -63,6 +64,8 @@ class Locator:
         self._cameras: SectorIndex[Camera] = _camera_index([])
         self._teams: PointIndex[Team] = _team_index([])
         self.team_rebuilds = 0  # how often the team index was built from every team (tests and benchmarks read it)
+        # Set once at start-up (road network, offer timeout); every process that dispatches holds the same one.
+        self.dispatch = DispatchPolicy()
 
     @classmethod
     def of_cameras(cls, cameras: Sequence[Camera]) -> Locator:

@@ -9,14 +9,14 @@ from typing import Any
 from alerts.repository import AlertRepository
 from alerts.models import Alert
 from alerts.service import clear
-from cases.errors import CaseError, CaseNotFound, NoTeamAvailable, VersionConflict
+from cases.dispatch import offer_data, offer_team
+from cases.errors import CaseError, CaseNotFound, VersionConflict
 from cases.lifecycle import FINISHED, STEPS, Action, Need, next_status
 from cases.locator import Locator
-from cases.models import (Assignment, AssignmentRole, Case, CaseEvent, CaseSource, CaseStatus, Platform, ReleaseReason,
-                          Team, TeamStatus)
+from cases.models import (Assignment, Case, CaseEvent, CaseSource, CaseStatus, Platform, ReleaseReason, TaskState, Team,
+                          TeamStatus)
 from cases.repository import AssignmentRepository, CaseRepository, TeamRepository
 from cases.routing import CATEGORIES, route
-from gis.geometry import haversine_m
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,13 +109,13 @@ def take_step(*, cases: CaseRepository, teams: TeamRepository, assignments: Assi
         changes["platform"] = step_in.platform
         data["platform"] = str(step_in.platform)
     elif action is Action.DISPATCH:
-        team, distance = _claim_team(teams=teams, locator=locator, case=case, team_id=step_in.team_id)
-        assignment = assignments.add(Assignment(case_id=case_id, team_id=team.id, platform=team.platform,
-                                                role=AssignmentRole.LEAD, dispatched_at=at, task=step_in.note))
-        data.update(team_id=team.id, team_name=team.name, assignment_id=assignment.id,
-                    distance_m=None if distance is None else round(distance, 1))
+        team, distance, assignment = offer_team(teams=teams, assignments=assignments, locator=locator, case=case,
+                                                team_id=step_in.team_id, task=step_in.note, at=at)
+        data.update(offer_data(team, assignment))
     elif action is Action.START:
         for active in assignments.for_case(case_id, active_only=True):
+            # A team that shows up has accepted its offer.
+            assignments.set_state(active.id, state=TaskState.ACCEPTED, at=at, expected=TaskState.OFFERED)  # type: ignore[arg-type]
             assignments.mark_arrived(active.id, at=at)  # type: ignore[arg-type]
     elif action is Action.VERIFY:
         data["passed"] = passed
@@ -193,23 +193,3 @@ def _release(*, teams: TeamRepository, assignments: AssignmentRepository, case_i
             teams.set_status(active.team_id, TeamStatus.AVAILABLE)
             released.append(replace(active, released_at=at, release_reason=reason))
     return tuple(released)
-
-
-def _claim_team(*, teams: TeamRepository, locator: Locator, case: Case, team_id: str | None
-                ) -> tuple[Team, float | None]:
-    """Claim the named team, or the nearest available one of the case's platform; the store decides who is free."""
-    if team_id is not None:
-        team = teams.get(team_id)
-        if team is None:
-            raise CaseNotFound(f"case {case.id}: no team {team_id!r}")
-        if not teams.claim(team_id):
-            raise NoTeamAvailable(f"case {case.id}: team {team_id} is {team.status}, not available")
-        distance = haversine_m(case.lon, case.lat, *team.position) if team.position else None
-        return replace(team, status=TeamStatus.BUSY), distance
-    if case.platform is None:
-        raise CaseError(f"case {case.id}: route it to a platform before dispatching")
-    # The index ranks by distance; claim() is the authority on who is free, so a stale index costs a retry, not a wrong answer.
-    for ranked in locator.nearest_teams(case.platform, case.lon, case.lat):
-        if teams.claim(ranked.item.id):
-            return replace(ranked.item, status=TeamStatus.BUSY), ranked.distance_m
-    raise NoTeamAvailable(f"case {case.id}: no available team of platform '{case.platform}'")

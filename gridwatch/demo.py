@@ -22,6 +22,7 @@ from cases.service import StepInput
 from cases.use_cases import take_step_and_announce
 from gis.geometry import haversine_m
 from gridwatch.broker import EmbeddedBroker, free_port
+from gridwatch.dispatch_offers import configure_dispatch
 from gridwatch.demo_video import demo_settings, prepare_demo_video
 from gridwatch.runtime import Core, open_migrated_store, serve_http, start_ingest
 from gridwatch.settings import Settings
@@ -149,6 +150,7 @@ def run_demo(settings: Settings, *, port: int, seed: int, fresh: bool, console: 
         broker_url = broker.start()
         stack.callback(broker.stop)
         core = Core(store=store)
+        configure_dispatch(core.locator, settings)  # the town's roads.geojson: dispatch by travel time
         # amqtt 0.12 speaks MQTT 3.1.1 only (it never answers a version 5 CONNECT).
         worker = start_ingest(core, mqtt_url=broker_url, client_id="gridwatch-demo-ingest",
                               batch_size=settings.ingest_batch_size, protocol="3.1.1",

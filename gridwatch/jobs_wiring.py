@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from cases.locator import Locator
 from gridwatch.alerting import check_alert_clock
 from gridwatch.camera_probes import probe_cameras
+from gridwatch.dispatch_offers import expire_offers
 from gridwatch.retention import RetentionPolicy, describe, prune
 from gridwatch.settings import JobSettings, Settings
 from gridwatch.snapshots import SnapshotSettings, SnapshotTaker
@@ -34,6 +35,7 @@ CAMERA_PROBES = "camera-probes"
 SNAPSHOTS = "snapshots"
 TEAM_SILENCE = "team-silence"
 ALERT_CLOCK = "alert-clock"
+DISPATCH_OFFERS = "dispatch-offers"
 
 
 def store_job_runs(store: Store) -> RunsFactory:
@@ -78,6 +80,13 @@ def alert_clock_job(store: Store, locator: Locator, settings: Settings) -> JobSp
     linking = settings.alerts.linking()
     return JobSpec(ALERT_CLOCK, interval=interval, timeout=interval * 4,
                    run=lambda now: check_alert_clock(store, locator, now, linking))
+
+
+def dispatch_offers_job(store: Store, locator: Locator, settings: JobSettings) -> JobSpec:
+    """Return the job expiring lapsed team offers like declines (the next nearest team is offered)."""
+    interval = timedelta(seconds=settings.dispatch_offer_check_seconds)
+    return JobSpec(DISPATCH_OFFERS, interval=interval, timeout=max(interval * 4, timedelta(seconds=60)),
+                   run=lambda now: expire_offers(store, locator, now=now))
 
 
 def camera_probes_job(store: Store, pool: WorkerPool, locator: Locator, settings: Settings, *,
@@ -137,6 +146,7 @@ def start_worker_runtime(store: Store, locator: Locator, settings: Settings, *, 
         # The deployment's once-per-period jobs: whoever prunes the store also watches for silent devices.
         jobs.append(retention_job(store, settings.jobs))
         jobs.append(alert_clock_job(store, locator, settings))
+        jobs.append(dispatch_offers_job(store, locator, settings.jobs))
     if team_silence:
         jobs.append(team_silence_job(store, settings.jobs))
     if probers is not None:
