@@ -115,7 +115,8 @@ def take_step(*, cases: CaseRepository, teams: TeamRepository, assignments: Assi
     elif action is Action.START:
         for active in assignments.for_case(case_id, active_only=True):
             # A team that shows up has accepted its offer.
-            assignments.set_state(active.id, state=TaskState.ACCEPTED, at=at, expected=TaskState.OFFERED)  # type: ignore[arg-type]
+            assignments.set_state(active.id, state=TaskState.ACCEPTED, at=at,  # type: ignore[arg-type]
+                                  expected=TaskState.OFFERED)
             assignments.mark_arrived(active.id, at=at)  # type: ignore[arg-type]
     elif action is Action.VERIFY:
         data["passed"] = passed

@@ -26,6 +26,8 @@ OFF_ROAD_KMH = 6.0
 # Vertices closer than this many decimals of a degree (about 1 cm) are one node: lines meet where they share one.
 NODE_DECIMALS = 7
 MAX_SPEED_KMH = 200.0
+# Long segments get nodes every this many metres: a point is snapped to a node, so none lies far from one.
+MAX_SEGMENT_M = 100.0
 ONEWAY_YES = (True, "yes", "true", "1", 1)
 ONEWAY_NO = (False, "no", "false", "0", 0, None)
 
@@ -75,7 +77,7 @@ class RoadNetwork:
 
     @classmethod
     def from_geojson(cls, data: Mapping[str, Any], *, off_road_kmh: float = OFF_ROAD_KMH) -> RoadNetwork:
-        """Return the network of a GeoJSON FeatureCollection of LineStrings (WGS-84), or raise RoadError naming the feature."""
+        """Return the network of a GeoJSON FeatureCollection of WGS-84 lines; RoadError names each bad feature."""
         return cls(build_graph(data), off_road_kmh=off_road_kmh)
 
     def __len__(self) -> int:
@@ -90,8 +92,11 @@ class RoadNetwork:
 
     def etas_to(self, lon: float, lat: float, lons: Sequence[float] | np.ndarray, lats: Sequence[float] | np.ndarray,
                 *, cutoff_s: float = math.inf) -> np.ndarray:
-        """Return the seconds from each WGS-84 origin to (lon, lat): the better of straight across off road and
-        off road to the network, along it, and off road again; searched no further than cutoff_s."""
+        """Return the seconds from each WGS-84 origin to (lon, lat): off road to the network, along it, off road again.
+
+        An origin the search does not reach within cutoff_s (another component of the network, a one-way street the
+        wrong way) falls back to going straight across off road: slow, but never unknown.
+        """
         lons, lats = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
         if lons.size == 0:
             return np.empty(0)
@@ -100,7 +105,7 @@ class RoadNetwork:
         along = dijkstra(self._to_case, directed=True, indices=int(target.nodes[0]), limit=cutoff_s)
         by_road = origins.off_m / self.off_road_mps + along[origins.nodes] + float(target.off_m[0]) / self.off_road_mps
         across = haversine_many_m(lon, lat, lons, lats) / self.off_road_mps
-        return np.minimum(by_road, across)
+        return np.where(np.isfinite(by_road), by_road, across)
 
     def connected(self) -> bool:
         """Return whether every node can reach every other one, ignoring one-way restrictions."""
@@ -131,7 +136,7 @@ def build_graph(data: Mapping[str, Any]) -> nx.DiGraph:
             errors.append(f"feature {number}: {exc}")
             continue
         for line in lines:
-            ids = [_node(graph, nodes, point) for point in line]
+            ids = [_node(graph, nodes, point) for point in _densified(line)]
             for a, b in zip(ids, ids[1:]):
                 if a != b:
                     _add_edge(graph, a, b, speed, road_class)
@@ -190,6 +195,20 @@ def _line(coords: Any) -> list[tuple[float, float]]:
         if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
             raise RoadError(f"position {i} [{lon}, {lat}]: outside WGS-84 lon/lat (is the file in another CRS?)")
         points.append((round(lon, NODE_DECIMALS), round(lat, NODE_DECIMALS)))
+    return points
+
+
+def _densified(line: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Return the line with points added so that no segment is longer than MAX_SEGMENT_M."""
+    points = [line[0]]
+    for (lon1, lat1), (lon2, lat2) in zip(line, line[1:]):
+        length = float(haversine_many_m(lon1, lat1, np.array([lon2]), np.array([lat2]))[0])
+        pieces = max(1, math.ceil(length / MAX_SEGMENT_M))
+        for i in range(1, pieces):
+            f = i / pieces
+            points.append((round(lon1 + f * (lon2 - lon1), NODE_DECIMALS),
+                           round(lat1 + f * (lat2 - lat1), NODE_DECIMALS)))
+        points.append((lon2, lat2))
     return points
 
 

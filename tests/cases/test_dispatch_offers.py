@@ -16,9 +16,11 @@ from cases.offer_use_cases import answer_offer_and_announce
 from cases.offers import Answer
 from cases.service import CaseCreate, StepInput
 from cases.use_cases import report_case_and_announce, take_step_and_announce
+from gis.roads import RoadNetwork
 from gridwatch.dispatch_offers import expire_offers
 from storage import Store
 from tests.factories import LAT, LON, at, make_team
+from tests.gis.test_roads import NORTH, RIVER_TOWN
 
 TIMEOUT = timedelta(seconds=180)
 # Three governance teams east of the case, 100 m, 200 m and 300 m away, and a market team nearest of all.
@@ -167,3 +169,22 @@ def test_a_team_that_shows_up_has_accepted(store: Store) -> None:
     _, (offer,), _, _ = _state(store, case_id)
     assert offer.state is TaskState.ACCEPTED and offer.arrived_at == at(2)
     assert expire_offers(store, locator, now=at(600)).startswith("0 offers lapsed")
+
+
+def test_with_a_road_network_the_team_soonest_there_is_offered_with_its_road_eta(store: Store) -> None:
+    locator = Locator()
+    locator.dispatch = DispatchPolicy(roads=RoadNetwork.from_geojson(RIVER_TOWN), offer_timeout=TIMEOUT)
+    with store.unit_of_work() as uow:
+        # Across the river, 300 m as the crow flies; down the road, 600 m.
+        uow.teams.upsert_many([make_team("ACROSS", lat=NORTH), make_team("ALONG", lon=LON + 0.0064)])
+        case = report_case_and_announce(uow, case_in=CaseCreate(
+            title="fight", category="safety_hazard", lon=LON, lat=LAT, source=CaseSource.CITIZEN),
+            grid_path=("T01",), actor="op", at=at(0)).case
+        locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
+        for action in (Action.ACCEPT, Action.DISPATCH):
+            step = take_step_and_announce(uow, locator=locator, case_id=case.id, step_in=StepInput(action),  # type: ignore[arg-type]
+                                          actor="op", at=at(1))
+        feed = uow.feed.since(0, limit=100)
+    assert step.team.id == "ALONG" and step.assignment.eta_s == pytest.approx(81, abs=2)  # type: ignore[union-attr]
+    assert step.assignment.distance_m == pytest.approx(602, abs=2)  # type: ignore[union-attr]
+    assert feed[-1].kind == payloads.TEAM_ASSIGNED and feed[-1].payload["eta_s"] == step.assignment.eta_s  # type: ignore[union-attr]
