@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -39,18 +39,23 @@ def straight_eta_s(distance_m: float) -> float:
 
 
 def rank_candidates(locator: Locator, platform: Platform, lon: float, lat: float, *,
-                    exclude: Collection[str] = ()) -> list[Candidate]:
-    """Return the platform's teams not off duty and not excluded, best first: those the index holds available,
-    by ETA where roads are loaded (else by distance), then the rest by distance (the store may know better)."""
-    policy = locator.dispatch
-    ranked = [r for r in locator.nearest_teams(platform, lon, lat, limit=1_000_000) if r.item.id not in exclude]
-    free = [r for r in ranked if r.item.status is TeamStatus.AVAILABLE]
-    rest = [r for r in ranked if r.item.status is not TeamStatus.AVAILABLE]
-    if policy.roads is None:
-        head = [Candidate(r.item, r.distance_m, straight_eta_s(r.distance_m)) for r in free]
-    else:
-        head = rank_by_eta(policy.roads, [(r.item, r.distance_m) for r in free], lon, lat, k=policy.eta_candidates)
-    return head + [Candidate(r.item, r.distance_m, None) for r in rest]
+                    exclude: Collection[str] = ()) -> Iterator[Candidate]:
+    """Yield the platform's teams the index holds available and not excluded, best first: by ETA where roads are
+    loaded, else by straight-line distance (silent teams after reporting ones either way); lazily, so a caller
+    that takes the first pays for one."""
+    free = locator.available_teams(platform, lon, lat, exclude=exclude)
+    roads = locator.dispatch.roads
+    if roads is None:
+        return (Candidate(r.item, r.distance_m, straight_eta_s(r.distance_m)) for r in free)
+    pairs = [(r.item, r.distance_m) for r in free]
+    return iter(rank_by_eta(roads, pairs, lon, lat, k=locator.dispatch.eta_candidates))
+
+
+def other_candidates(locator: Locator, platform: Platform, lon: float, lat: float, *,
+                     exclude: Collection[str] = ()) -> list[Candidate]:
+    """Return the platform's teams on duty that the index holds busy, nearest first: the store may know them free."""
+    return [Candidate(r.item, r.distance_m, None) for r in locator.nearest_teams(platform, lon, lat, limit=10**6)
+            if r.item.status is not TeamStatus.AVAILABLE and r.item.id not in exclude]
 
 
 def rank_by_eta(roads: RoadNetwork, by_distance: list[tuple[Team, float]], lon: float, lat: float, *,
@@ -81,7 +86,7 @@ def _finite(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def claim_best(teams: TeamRepository, candidates: list[Candidate]) -> Candidate | None:
+def claim_best(teams: TeamRepository, candidates: Iterable[Candidate]) -> Candidate | None:
     """Claim the first candidate the store still holds available; return it busy, or None when none is."""
     # The index ranks; claim() is the authority on who is free, so a stale index costs a retry, not a wrong answer.
     for candidate in candidates:
@@ -131,11 +136,15 @@ def offer_team(*, teams: TeamRepository, assignments: AssignmentRepository, loca
         platform = platform or case.platform
         if platform is None:
             raise CaseError(f"case {case.id}: route it to a platform before dispatching")
-        found = claim_best(teams, rank_candidates(locator, platform, case.lon, case.lat, exclude=exclude))
+        # The index is as fresh as the last refresh; only when none of those it holds free can be claimed are the
+        # others tried (one freed since), so the common case costs one vectorised ranking and one claim.
+        found = claim_best(teams, rank_candidates(locator, platform, case.lon, case.lat, exclude=exclude)) or \
+            claim_best(teams, other_candidates(locator, platform, case.lon, case.lat, exclude=exclude))
         if found is None:
             refused = f" (declined or lapsed: {', '.join(sorted(exclude))})" if exclude else ""
             raise NoTeamAvailable(f"case {case.id}: no available team of platform '{platform}'{refused}")
-        chosen = found
+        # A team claimed from the others has no ETA yet (its rank was by distance alone).
+        chosen = found if found.eta_s is not None else eta_of(locator, found.team, case.lon, case.lat) or found
     distance = None if math.isnan(chosen.distance_m) else round(chosen.distance_m, 1)
     assignment = assignments.add(Assignment(
         case_id=case.id, team_id=chosen.team.id, platform=chosen.team.platform, role=role,  # type: ignore[arg-type]
