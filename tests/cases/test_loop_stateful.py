@@ -17,7 +17,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from cases.errors import CaseError
 from cases.lifecycle import FINISHED, STEPS, Action, allowed_actions
 from cases.locator import Locator
-from cases.models import CaseSource, CaseStatus, Platform, TeamStatus
+from cases.models import CaseSource, CaseStatus, Platform, TaskState, TeamStatus
+from cases.offer_use_cases import answer_offer_and_announce
+from cases.offers import Answer
 from cases.service import CaseCreate, StepInput
 from cases.use_cases import report_case_and_announce, take_step_and_announce
 from storage import Store
@@ -116,6 +118,30 @@ class LoopMachine(RuleBasedStateMachine):
         assert result.case.version == current.version + 1
         self._count("taken")
 
+    def _offers(self, *, open_only: bool) -> list[Any]:
+        return [a for cid in self.case_ids for a in self.last["cases"][cid][2]
+                if not open_only or (a.active and a.state is TaskState.OFFERED)]
+
+    @precondition(lambda self: bool(self._offers(open_only=True)))
+    @rule(data=st.data(), answer=st.sampled_from(list(Answer)), late=st.booleans(),
+          stale=st.sampled_from([False] * 4 + [True]))
+    def answer_offer(self, data: st.DataObject, answer: Answer, late: bool, stale: bool) -> None:
+        """A team answers an open offer (or lets it lapse); sometimes one already answered or ended."""
+        offer = data.draw(st.sampled_from(self._offers(open_only=not stale)), label="offer")
+        # A lapse needs the offer's time to have come: late jumps the clock past it.
+        now = offer.offer_expires_at if late and offer.offer_expires_at is not None else self._now()
+        self.minute = max(self.minute, (now - at(0)).total_seconds() / 60)
+        try:
+            with self.store.unit_of_work() as uow:
+                self.locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
+                answer_offer_and_announce(uow, locator=self.locator, case_id=offer.case_id,
+                                          assignment_id=offer.id, answer=answer, actor="hypothesis", at=now)  # type: ignore[arg-type]
+        except CaseError as exc:
+            self.refused = f"refused '{answer}' on assignment {offer.id} ({exc})"
+            self._count("refused")
+            return
+        self._count("answered")
+
     def _snapshot(self) -> dict[str, Any]:
         with self.store.read_only() as uow:
             cases = {cid: (uow.cases.get(cid), tuple(uow.cases.events(cid)),
@@ -189,3 +215,4 @@ def test_thousands_of_random_steps_keep_the_loop_s_invariants(store: Store) -> N
     # Enough steps both ways for the run to mean something (derandomized: the same counts every run).
     assert totals["taken"] + totals["refused"] >= (1800 if long else 250), totals
     assert totals["taken"] >= (800 if long else 80), totals
+    assert totals.get("answered", 0) >= (100 if long else 10), totals
