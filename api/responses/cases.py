@@ -73,6 +73,7 @@ class AssignmentRead(ReadModel):
     release_reason: ReleaseReason | None
     state: Annotated[TaskState, Field(description="offered until the team accepts; accepted; done")] = TaskState.ACCEPTED
     offer_expires_at: Annotated[Instant | None, Field(description="an open offer lapses then")] = None
+    done_at: Annotated[Instant | None, Field(description="when the team's task was done")] = None
     distance_m: Annotated[float | None, Field(description="straight-line metres from the team to the case")] = None
     eta_s: Annotated[float | None, Field(description="expected travel seconds (by road where a network is loaded)")
                      ] = None
