@@ -15,6 +15,7 @@ from gridwatch.cli_classifier import classifier_app
 from gridwatch.cli_devices import devices_app
 from gridwatch.cli_grids import grids_app
 from gridwatch.cli_jobs import jobs_app
+from gridwatch.cli_roads import roads_app
 from gridwatch.logs import configure_logging
 from gridwatch.settings import Settings, load_settings
 
@@ -33,6 +34,7 @@ app.add_typer(devices_app, name="devices")
 app.add_typer(grids_app, name="grids")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(classifier_app, name="classifier")
+app.add_typer(roads_app, name="roads")
 console = Console()
 
 

@@ -123,3 +123,22 @@ def test_a_road_file_that_is_not_json_is_refused_naming_the_file(tmp_path: Path)
     bad.write_text(json.dumps(collection({"type": "Feature", "geometry": None})), encoding="utf-8")
     with pytest.raises(RoadError, match="roads.geojson: road file: 1 bad feature"):
         load_roads(bad)
+
+
+def test_the_cli_checks_a_road_file_and_puts_it_where_start_up_loads_it(tmp_path: Path, monkeypatch: Any) -> None:
+    from typer.testing import CliRunner
+
+    from gridwatch.cli import app
+
+    good, bad = tmp_path / "in.geojson", tmp_path / "bad.geojson"
+    good.write_text(json.dumps(RIVER_TOWN), encoding="utf-8")
+    bad.write_text(json.dumps(collection(road((LON, LAT), (LON + 0.01, LAT), speed_kmh=-5))), encoding="utf-8")
+    monkeypatch.setenv("GRIDWATCH_DATA_DIR", str(tmp_path / "data"))
+    runner = CliRunner()
+    refused = runner.invoke(app, ["roads", "load", str(bad)])
+    assert refused.exit_code == 1 and "feature 0: property 'speed_kmh' -5" in refused.output
+    assert not (tmp_path / "data" / "town" / "roads.geojson").exists()
+    loaded = runner.invoke(app, ["roads", "load", str(good)])
+    assert loaded.exit_code == 0, loaded.output
+    assert "one connected network" in loaded.output
+    assert json.loads((tmp_path / "data" / "town" / "roads.geojson").read_text(encoding="utf-8")) == RIVER_TOWN
