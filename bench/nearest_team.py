@@ -11,7 +11,8 @@ the town, on one core:
 
 It also checks the re-ranking against a full ETA ranking of every available team (k = all): the best team must
 agree in every query, and reports how often the bound had to reach past k and how often the road changed the pick.
-Goal: "nearest" p99 under 1 ms. Wall and CPU time are both reported (see _time). Prints one JSON line. Usage: python bench/nearest_team.py [--queries 3000]
+Goal: "nearest" p99 under 1 ms. Wall and CPU time are both reported (see _time). Prints one JSON line.
+Usage: python bench/nearest_team.py [--queries 3000]
 """
 
 from __future__ import annotations

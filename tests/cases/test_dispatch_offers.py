@@ -42,12 +42,13 @@ def _dispatched(store: Store, locator: Locator) -> tuple[int, int]:
             title="fight", category="safety_hazard", lon=LON, lat=LAT, source=CaseSource.CITIZEN),
             grid_path=("T01",), actor="op", at=at(0)).case
         locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
-        take_step_and_announce(uow, locator=locator, case_id=case.id, step_in=StepInput(Action.ACCEPT),  # type: ignore[arg-type]
-                               actor="op", at=at(0))
-        step = take_step_and_announce(uow, locator=locator, case_id=case.id, step_in=StepInput(Action.DISPATCH),  # type: ignore[arg-type]
+        case_id: int = case.id  # type: ignore[assignment]
+        take_step_and_announce(uow, locator=locator, case_id=case_id, step_in=StepInput(Action.ACCEPT), actor="op",
+                               at=at(0))
+        step = take_step_and_announce(uow, locator=locator, case_id=case_id, step_in=StepInput(Action.DISPATCH),
                                       actor="op", at=at(1))
-    assert step.assignment is not None
-    return case.id, step.assignment.id  # type: ignore[return-value]
+    assert step.assignment is not None and step.assignment.id is not None
+    return case_id, step.assignment.id
 
 
 def _answer(store: Store, locator: Locator, case_id: int, assignment_id: int, answer: Answer, minute: float = 2):
@@ -94,13 +95,15 @@ def test_a_decline_frees_the_team_and_offers_the_next_nearest_never_the_one_that
     locator = _locator()
     case_id, first = _dispatched(store, locator)
     second = _answer(store, locator, case_id, first, Answer.DECLINE).outcome
-    assert second.answered.release_reason is ReleaseReason.DECLINED and second.team.id == "G2"  # type: ignore[union-attr]
+    assert second.answered.release_reason is ReleaseReason.DECLINED
+    assert second.team is not None and second.offered is not None and second.team.id == "G2"
     _, _, teams, kinds = _state(store, case_id)
     assert teams["G1"] is TeamStatus.AVAILABLE and teams["G2"] is TeamStatus.BUSY
     assert kinds[-3:] == [payloads.CASE_UPDATED, payloads.TEAM_RELEASED, payloads.TEAM_ASSIGNED]
     # G1 is nearer and available again, yet it declined this case: G3 is next.
-    third = _answer(store, locator, case_id, second.offered.id, Answer.DECLINE, minute=3).outcome  # type: ignore[union-attr]
-    assert third.team.id == "G3"  # type: ignore[union-attr]
+    next_offer: int = second.offered.id  # type: ignore[assignment]
+    third = _answer(store, locator, case_id, next_offer, Answer.DECLINE, minute=3).outcome
+    assert third.team is not None and third.team.id == "G3"
 
 
 def test_when_every_team_declined_the_case_goes_back_to_routed_and_the_feed_says_so(store: Store) -> None:
@@ -181,10 +184,12 @@ def test_with_a_road_network_the_team_soonest_there_is_offered_with_its_road_eta
             title="fight", category="safety_hazard", lon=LON, lat=LAT, source=CaseSource.CITIZEN),
             grid_path=("T01",), actor="op", at=at(0)).case
         locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
+        case_id: int = case.id  # type: ignore[assignment]
         for action in (Action.ACCEPT, Action.DISPATCH):
-            step = take_step_and_announce(uow, locator=locator, case_id=case.id, step_in=StepInput(action),  # type: ignore[arg-type]
+            step = take_step_and_announce(uow, locator=locator, case_id=case_id, step_in=StepInput(action),
                                           actor="op", at=at(1))
         feed = uow.feed.since(0, limit=100)
-    assert step.team.id == "ALONG" and step.assignment.eta_s == pytest.approx(81, abs=2)  # type: ignore[union-attr]
-    assert step.assignment.distance_m == pytest.approx(602, abs=2)  # type: ignore[union-attr]
-    assert feed[-1].kind == payloads.TEAM_ASSIGNED and feed[-1].payload["eta_s"] == step.assignment.eta_s  # type: ignore[union-attr]
+    offer = step.assignment
+    assert step.team is not None and offer is not None and step.team.id == "ALONG"
+    assert offer.eta_s == pytest.approx(81, abs=2) and offer.distance_m == pytest.approx(602, abs=2)
+    assert feed[-1].kind == payloads.TEAM_ASSIGNED and feed[-1].payload["eta_s"] == offer.eta_s

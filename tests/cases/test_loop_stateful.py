@@ -135,7 +135,8 @@ class LoopMachine(RuleBasedStateMachine):
             with self.store.unit_of_work() as uow:
                 self.locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
                 answer_offer_and_announce(uow, locator=self.locator, case_id=offer.case_id,
-                                          assignment_id=offer.id, answer=answer, actor="hypothesis", at=now)  # type: ignore[arg-type]
+                                          assignment_id=offer.id,  # type: ignore[arg-type]
+                                          answer=answer, actor="hypothesis", at=now)
         except CaseError as exc:
             self.refused = f"refused '{answer}' on assignment {offer.id} ({exc})"
             self._count("refused")
