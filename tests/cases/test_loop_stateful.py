@@ -2,7 +2,8 @@
 
 A team is busy exactly while it holds an active assignment, and it holds one exactly while its case is in the field;
 a finished case holds no team; every status change has its event and the events chain from 'reported' to the
-case's status; versions rise by one per change; a refused step changes nothing.
+case's status; versions rise by one per change; a refused step changes nothing. Teams answer their offers among
+the steps (accept, decline, let lapse): a refusal frees the team and offers the next, or takes the case back.
 """
 
 from __future__ import annotations
