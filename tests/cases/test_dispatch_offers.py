@@ -193,3 +193,22 @@ def test_with_a_road_network_the_team_soonest_there_is_offered_with_its_road_eta
     assert step.team is not None and offer is not None and step.team.id == "ALONG"
     assert offer.eta_s == pytest.approx(81, abs=2) and offer.distance_m == pytest.approx(602, abs=2)
     assert feed[-1].kind == payloads.TEAM_ASSIGNED and feed[-1].payload["eta_s"] == offer.eta_s
+
+
+def test_a_silent_team_is_offered_only_after_every_reporting_one(store: Store) -> None:
+    locator = _locator()
+    with store.unit_of_work() as uow:
+        uow.teams.upsert_many(TEAMS)
+        for team, minute in (("G1", 1), ("G2", 10), ("G3", 10)):
+            uow.teams.update_position(team, lon=next(t.lon for t in TEAMS if t.id == team), lat=LAT, at=at(minute))  # type: ignore[arg-type]
+        assert [t.id for t in uow.teams.mark_silent(reported_before=at(5), at=at(11))] == ["G1"]
+        case = report_case_and_announce(uow, case_in=CaseCreate(
+            title="fight", category="safety_hazard", lon=LON, lat=LAT, source=CaseSource.CITIZEN),
+            grid_path=("T01",), actor="op", at=at(12)).case
+        case_id: int = case.id  # type: ignore[assignment]
+        locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
+        for action in (Action.ACCEPT, Action.DISPATCH):
+            step = take_step_and_announce(uow, locator=locator, case_id=case_id, step_in=StepInput(action),
+                                          actor="op", at=at(12))
+    # G1 is nearest, but its phone fell silent: its position may be stale.
+    assert step.team is not None and step.team.id == "G2"
