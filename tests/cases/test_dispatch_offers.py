@@ -200,7 +200,8 @@ def test_a_silent_team_is_offered_only_after_every_reporting_one(store: Store) -
     with store.unit_of_work() as uow:
         uow.teams.upsert_many(TEAMS)
         for team, minute in (("G1", 1), ("G2", 10), ("G3", 10)):
-            uow.teams.update_position(team, lon=next(t.lon for t in TEAMS if t.id == team), lat=LAT, at=at(minute))  # type: ignore[arg-type]
+            lon: float = next(t.lon for t in TEAMS if t.id == team)  # type: ignore[assignment]
+            uow.teams.update_position(team, lon=lon, lat=LAT, at=at(minute))
         assert [t.id for t in uow.teams.mark_silent(reported_before=at(5), at=at(11))] == ["G1"]
         case = report_case_and_announce(uow, case_in=CaseCreate(
             title="fight", category="safety_hazard", lon=LON, lat=LAT, source=CaseSource.CITIZEN),
