@@ -215,6 +215,7 @@ def test_thousands_of_random_steps_keep_the_loop_s_invariants(store: Store) -> N
     else:
         totals = _run(store, examples=10, steps=50)
     # Enough steps both ways for the run to mean something (derandomized: the same counts every run).
-    assert totals["taken"] + totals["refused"] >= (1800 if long else 250), totals
+    # Answers to offers are steps too (their refusals are counted in "refused").
+    assert totals["taken"] + totals["refused"] + totals.get("answered", 0) >= (1800 if long else 250), totals
     assert totals["taken"] >= (800 if long else 80), totals
     assert totals.get("answered", 0) >= (100 if long else 10), totals
