@@ -13,7 +13,8 @@ from cases.lifecycle import Action
 from cases.models import Assignment, AssignmentRole, Case, Platform
 
 COMMAND_ACTIONS = frozenset({Action.ACCEPT, Action.ROUTE, Action.DISPATCH, Action.VERIFY, Action.CLOSE,
-                             Action.EVALUATE, Action.REJECT, Action.ESCALATE, Action.MERGE, Action.REOPEN})
+                             Action.EVALUATE, Action.REJECT, Action.ESCALATE, Action.MERGE, Action.REOPEN,
+                             Action.WITHDRAW})
 WORK_ACTIONS = frozenset({Action.START, Action.FEEDBACK})
 PERSONAL_FIELDS = ("reporter", "reporter_phone")
 
@@ -92,6 +93,18 @@ def check_task(principal: Principal, case: Case, task: Assignment, *, completing
     what = "complete" if completing else "cancel"
     raise Forbidden(f"case {case.id}: role '{principal.role}' ({principal.name}) may not {what} task {task.id}"
                     + (f" of team {task.team_id}" if completing else "; cancelling is the command room's"))
+
+
+def check_offer_answer(principal: Principal, case: Case, team_id: str) -> None:
+    """Raise Forbidden unless the principal may answer the offer made to team_id: a member of that team, or the
+    command room (an operator answers for a team that phoned in)."""
+    if has_scope(principal.role, Scope.CASES_COMMAND):
+        return
+    if has_scope(principal.role, Scope.CASES_WORK) and (
+            principal.role is not Role.PLATFORM_MEMBER or principal.team_id == team_id):
+        return
+    raise Forbidden(f"case {case.id}: the offer to team {team_id} is answered by that team or the command room,"
+                    f" not {principal.name}")
 
 
 def roles_for_action(action: Action) -> list[Role]:

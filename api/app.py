@@ -21,7 +21,7 @@ from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.feedhub import FeedHub
 from api.inputs import install_input_guards
 from api.routes import (alert_rules, alerts, assignments, attachments, audit, auth, cases, devices, docs, events, grids,
-                        health, intake, jobs, live, page, resources, spatial, tasks, taxonomy, tracks)
+                        health, intake, jobs, live, offers, page, resources, spatial, tasks, taxonomy, tracks)
 from api.routes import assessment as assessment_routes
 from api.routes import calendar as calendar_routes
 from api.routes import city as city_routes
@@ -103,7 +103,7 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     install_input_guards(app, upload_max_bytes=upload_max_bytes)
     for module in (health, auth, grids, cases, tasks, assignments, attachments, alerts, resources, alert_rules, devices,
                    tracks, live, events, audit, jobs, metrics_route, spatial, calendar_routes, taxonomy, page, docs,
-                   intake):
+                   intake, offers):
         app.include_router(module.router)
     # Issue 11's routers, one line each so that slices built side by side merge without conflict.
     app.include_router(reporter_routes.router)

@@ -69,6 +69,12 @@ class StepRequest(Strict):
 ACTIONS = tuple(a.value for a in Action if a is not Action.REPORT)
 
 
+class OfferAnswerRequest(Strict):
+    """A team's answer to an offer; the note says why it declines (kept in the case's log)."""
+
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
 MetricName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 
 

@@ -20,8 +20,10 @@ TEAM_MOVED = "team.moved"
 TEAM_SILENT = "team.silent"
 TEAM_REPORTING = "team.reporting"
 CASE_SUPERVISED = "case.supervised"  # a case's supervision level rose (督办): due soon, overdue, escalated
-KINDS = (ALERT_RAISED, ALERT_ACKNOWLEDGED, ALERT_CLEARED, ALERT_LINKED, CASE_OPENED, CASE_UPDATED, TEAM_ASSIGNED, TEAM_RELEASED, TEAM_MOVED, TEAM_SILENT,
-         TEAM_REPORTING, CASE_SUPERVISED)
+TEAM_ACCEPTED = "team.accepted"
+DISPATCH_NO_TEAM = "dispatch.no_team"
+KINDS = (ALERT_RAISED, ALERT_ACKNOWLEDGED, ALERT_CLEARED, ALERT_LINKED, CASE_OPENED, CASE_UPDATED, TEAM_ASSIGNED,
+         TEAM_RELEASED, TEAM_MOVED, TEAM_SILENT, TEAM_REPORTING, CASE_SUPERVISED, TEAM_ACCEPTED, DISPATCH_NO_TEAM)
 
 
 def case_supervised(case: Case, event: CaseEvent, reminder: Any) -> dict[str, Any]:
@@ -65,9 +67,20 @@ def case_updated(case: Case, event: CaseEvent) -> dict[str, Any]:
 
 
 def team_assigned(case: Case, team: Team, assignment: Assignment, distance_m: float | None) -> dict[str, Any]:
-    """Return the payload of a dispatch: which team goes to which case, by which assignment, how far."""
+    """Return the payload of a dispatch (an offer): which team, which case, by which assignment, how far, how soon."""
     return {"case_id": case.id, "case": record(case), "team": team_fields(team), "assignment": record(assignment),
-            "distance_m": distance_m}
+            "distance_m": distance_m, "eta_s": assignment.eta_s}
+
+
+def team_accepted(case: Case, assignment: Assignment) -> dict[str, Any]:
+    """Return the payload of a team accepting the case it was offered."""
+    return {"case_id": case.id, "case": record(case), "assignment": record(assignment),
+            "team_id": assignment.team_id, "eta_s": assignment.eta_s}
+
+
+def dispatch_no_team(case: Case, platform: str, refused: list[str]) -> dict[str, Any]:
+    """Return the payload of a case no team is left to take: back to be dispatched again; who refused it."""
+    return {"case_id": case.id, "case": record(case), "platform": platform, "refused_by": refused}
 
 
 def team_released(case: Case, assignment: Assignment) -> dict[str, Any]:

@@ -28,6 +28,7 @@ class Action(StrEnum):
     MERGE = "merge"
     REOPEN = "reopen"
     HAND_BACK = "hand_back"
+    WITHDRAW = "withdraw"
 
 
 class Need(StrEnum):
@@ -78,6 +79,8 @@ STEPS: dict[Action, Step] = {
                         main_line=False),
     # The city returned an escalated case (it is the town's after all): the town judges it again from registration.
     Action.HAND_BACK: Step(frozenset({S.ESCALATED}), S.REGISTERED, needs=(Need.REASON,), main_line=False),
+    # Before anyone has started: the command room takes the team back, or dispatch does when every team declined.
+    Action.WITHDRAW: Step(frozenset({S.DISPATCHED}), S.ROUTED, releases=ReleaseReason.WITHDRAWN, main_line=False),
 }
 
 STATUS_LABELS: dict[CaseStatus, str] = {

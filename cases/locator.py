@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from cases.dispatch_policy import DispatchPolicy
 from cases.models import Platform, Team, TeamStatus
 from cases.repository import TeamRepository
 from gis.index import Coverage, GridIndex, PointIndex, Ranked, SectorIndex, rank
@@ -49,6 +52,22 @@ def _team_index(teams: Sequence[Team]) -> PointIndex[Team]:
     return PointIndex(teams, lambda t: t.position, key=lambda t: t.id)
 
 
+@dataclass(frozen=True, slots=True)
+class _TeamFlags:
+    """Arrays over the team index's slots that dispatch masks with, built once per index (not per query)."""
+
+    index: PointIndex[Team]
+    platform: np.ndarray
+    available: np.ndarray
+    silent: np.ndarray
+
+
+def _team_flags(index: PointIndex[Team]) -> _TeamFlags:
+    return _TeamFlags(index, index.values(lambda t: t.platform.value).astype(str),
+                      index.values(lambda t: t.status is TeamStatus.AVAILABLE).astype(bool),
+                      index.values(lambda t: t.silent).astype(np.int8))
+
+
 def _tier(health: Health | None) -> int:
     return TIER_UNKNOWN if health is None else TIER_OK if health is Health.OK else TIER_FAULT
 
@@ -62,7 +81,10 @@ class Locator:
         self._grids = GridIndex([])
         self._cameras: SectorIndex[Camera] = _camera_index([])
         self._teams: PointIndex[Team] = _team_index([])
+        self._team_flags = _team_flags(self._teams)
         self.team_rebuilds = 0  # how often the team index was built from every team (tests and benchmarks read it)
+        # Set once at start-up (road network, offer timeout); every process that dispatches holds the same one.
+        self.dispatch = DispatchPolicy()
 
     @classmethod
     def of_cameras(cls, cameras: Sequence[Camera]) -> Locator:
@@ -102,6 +124,8 @@ class Locator:
                 self.team_rebuilds += 1
             self._teams = updated
         self._revisions["teams"], self._revisions["team_positions"] = revision, moved_at
+        if self._team_flags.index is not self._teams:
+            self._team_flags = _team_flags(self._teams)
 
     def grid_path(self, lon: float, lat: float) -> tuple[str, ...]:
         """Return the codes of the grids containing a WGS-84 point, coarsest first."""
@@ -140,6 +164,18 @@ class Locator:
         # A stable sort keeps distance order within each group.
         return sorted(candidates, key=lambda r: r.item.silent)[:limit]
 
+
+    def available_teams(self, platform: Platform, lon: float, lat: float, *,
+                        exclude: Collection[str] = ()) -> Iterator[Ranked[Team]]:
+        """Yield the platform's teams the index holds available, not excluded: reporting ones nearest first, then
+        silent ones nearest first (vectorised: dispatch's hot path; the store's claim still decides)."""
+        flags = self._team_flags
+        mask = flags.available & (flags.platform == platform.value)
+        for team_id in exclude:
+            slot = flags.index.slot(team_id)
+            if slot is not None:
+                mask[slot] = False
+        return flags.index.ranked_among(lon, lat, mask, tier=flags.silent)
 
     # Issue 10, lookups for the command room: teams and cameras within a radius, grids near a point outside.
     def teams_within(self, lon: float, lat: float, radius_m: float, *, platform: Platform | None = None,

@@ -9,6 +9,7 @@ from typing import Any
 from alerts.repository import AlertRepository
 from alerts.models import Alert
 from alerts.service import clear
+from cases.dispatch import claim_best, offer_data, offer_team, rank_candidates
 from cases.clock import ClockRules, apply_clock
 from cases.errors import CaseError, CaseNotFound, IllegalTransition, NoTeamAvailable, VersionConflict
 from cases.lifecycle import FINISHED, STEPS, Action, Need, next_status
@@ -123,13 +124,14 @@ def take_step(*, cases: CaseRepository, teams: TeamRepository, assignments: Assi
         changes["platform"] = step_in.platform
         data["platform"] = str(step_in.platform)
     elif action is Action.DISPATCH:
-        team, distance = claim_team(teams=teams, locator=locator, case=case, team_id=step_in.team_id)
-        assignment = assignments.add(Assignment(case_id=case_id, team_id=team.id, platform=team.platform,
-                                                role=AssignmentRole.LEAD, dispatched_at=at, task=step_in.note))
-        data.update(team_id=team.id, team_name=team.name, assignment_id=assignment.id,
-                    distance_m=None if distance is None else round(distance, 1))
+        team, distance, assignment = offer_team(teams=teams, assignments=assignments, locator=locator, case=case,
+                                                team_id=step_in.team_id, task=step_in.note, at=at)
+        data.update(offer_data(team, assignment))
     elif action is Action.START:
         for active in assignments.for_case(case_id, active_only=True):
+            # A team that shows up has accepted its offer.
+            assignments.set_state(active.id, state=TaskState.ACCEPTED, at=at,  # type: ignore[arg-type]
+                                  expected=TaskState.OFFERED)
             assignments.mark_arrived(active.id, at=at)  # type: ignore[arg-type]
     elif action is Action.FEEDBACK:
         _mark_lead(assignments, case, at=at, state=TaskState.DONE)  # the team stays held until verified
@@ -262,8 +264,8 @@ def claim_team(*, teams: TeamRepository, locator: Locator, case: Case, team_id: 
     platform = platform or case.platform
     if platform is None:
         raise CaseError(f"case {case.id}: route it to a platform before dispatching")
-    # The index ranks by distance; claim() is the authority on who is free, so a stale index costs a retry, not a wrong answer.
-    for ranked in locator.nearest_teams(platform, case.lon, case.lat):
-        if teams.claim(ranked.item.id):
-            return replace(ranked.item, status=TeamStatus.BUSY), ranked.distance_m
+    # Ranked as dispatch ranks (road time where loaded); claim() is the authority on who is free.
+    best = claim_best(teams, rank_candidates(locator, platform, case.lon, case.lat))
+    if best is not None:
+        return best.team, best.distance_m
     raise NoTeamAvailable(f"case {case.id}: no available team of platform '{platform}'")

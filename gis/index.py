@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -268,6 +268,29 @@ class PointIndex(Generic[T]):
             if k >= n:
                 return ranked
             k = min(n, k * 4)
+
+    def values(self, attribute: Callable[[T], object]) -> np.ndarray:
+        """Return an array of attribute over the placed items, in slot order (for the masks of ranked_among)."""
+        return np.array([attribute(item) for item in self._items])
+
+    def slot(self, key: object) -> int | None:
+        """Return the slot of the item with this key, None when it is not placed (or the index has no key)."""
+        return self._slots.get(key)
+
+    def ranked_among(self, lon: float, lat: float, mask: np.ndarray, *, tier: np.ndarray | None = None
+                     ) -> Iterator[Ranked[T]]:
+        """Yield every item whose mask is set, by tier (lower first) then distance, ties by slot.
+
+        The order is computed at once, vectorised; the items are made one by one as the caller asks, because on
+        the hot path (dispatch) the first one is nearly always the answer.
+        """
+        slots = np.flatnonzero(mask)
+        if slots.size == 0:
+            return iter(())
+        distances = haversine_many_m(lon, lat, self._lons[slots], self._lats[slots])
+        keys = (slots, distances) if tier is None else (slots, distances, tier[slots])
+        order = np.lexsort(keys)
+        return (Ranked(self._items[int(slots[i])], float(distances[i])) for i in order)
 
 
 # Ranking: a point at the edge of a fixed camera's frame counts as this much further away than one in its centre.

@@ -17,11 +17,14 @@ from access.models import Role
 from access.service import create_user, reset_password
 from audit.service import record
 from cases.lifecycle import Action
-from cases.models import CaseStatus
+from cases.models import CaseStatus, TaskState
+from cases.offer_use_cases import answer_offer_and_announce
+from cases.offers import Answer
 from cases.service import StepInput
 from cases.use_cases import take_step_and_announce
 from gis.geometry import haversine_m
 from gridwatch.broker import EmbeddedBroker, free_port
+from gridwatch.dispatch_offers import configure_dispatch
 from gridwatch.demo_video import demo_settings, prepare_demo_video
 from gridwatch.runtime import Core, open_migrated_store, serve_http, start_ingest
 from gridwatch.settings import Settings
@@ -104,7 +107,13 @@ class FieldTeams:
     def _tick(self, now: datetime) -> None:
         with self.core.store.unit_of_work() as uow:
             for case in uow.cases.list(status=CaseStatus.DISPATCHED, limit=200):
-                teams = [uow.teams.get(a.team_id) for a in uow.assignments.for_case(case.id, active_only=True)]  # type: ignore[arg-type]
+                active = uow.assignments.for_case(case.id, active_only=True)  # type: ignore[arg-type]
+                for offer in (a for a in active if a.state is TaskState.OFFERED):
+                    # The demo's teams take every offer at the next tick (a real one may decline or let it lapse).
+                    answer_offer_and_announce(uow, locator=self.core.locator, case_id=case.id,  # type: ignore[arg-type]
+                                              assignment_id=offer.id,  # type: ignore[arg-type]
+                                              answer=Answer.ACCEPT, actor=FIELD_ACTOR, at=now, note="on our way 已接单")
+                teams = [uow.teams.get(a.team_id) for a in active]
                 arrived = any(t is not None and t.position and haversine_m(case.lon, case.lat, *t.position) < 60
                               for t in teams)
                 if arrived or now - case.updated_at > timedelta(minutes=2):
@@ -149,6 +158,7 @@ def run_demo(settings: Settings, *, port: int, seed: int, fresh: bool, console: 
         broker_url = broker.start()
         stack.callback(broker.stop)
         core = Core(store=store, case_clock=settings.calendar.case_clock())
+        configure_dispatch(core.locator, settings)  # the town's roads.geojson: dispatch by travel time
         # amqtt 0.12 speaks MQTT 3.1.1 only (it never answers a version 5 CONNECT).
         worker = start_ingest(core, mqtt_url=broker_url, client_id="gridwatch-demo-ingest",
                               batch_size=settings.ingest_batch_size, protocol="3.1.1",

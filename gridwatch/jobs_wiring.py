@@ -22,6 +22,7 @@ from gridwatch.camera_probes import probe_cameras
 from gridwatch.notifiers import notifier_for
 from gridwatch.reporter_notices import NoticeDelivery, deliver_reporter_notices
 from gridwatch.city_handoff import city_delivery
+from gridwatch.dispatch_offers import expire_offers
 from gridwatch.retention import RetentionPolicy, describe, prune
 from gridwatch.settings import JobSettings, Settings
 from gridwatch.snapshots import SnapshotSettings, SnapshotTaker
@@ -43,6 +44,7 @@ ALERT_CLOCK = "alert-clock"
 SUPERVISION = "supervision"
 REPORTER_NOTICES = "reporter-notices"
 CITY_HANDOFF = "city-handoff"
+DISPATCH_OFFERS = "dispatch-offers"
 
 
 def store_job_runs(store: Store) -> RunsFactory:
@@ -121,6 +123,13 @@ def reporter_notices_job(store: Store, settings: Settings, *, notifier: Notifier
                    run=lambda now: deliver_reporter_notices(store, chosen, delivery, now=now))
 
 
+def dispatch_offers_job(store: Store, locator: Locator, settings: JobSettings) -> JobSpec:
+    """Return the job expiring lapsed team offers like declines (the next nearest team is offered)."""
+    interval = timedelta(seconds=settings.dispatch_offer_check_seconds)
+    return JobSpec(DISPATCH_OFFERS, interval=interval, timeout=max(interval * 4, timedelta(seconds=60)),
+                   run=lambda now: expire_offers(store, locator, now=now))
+
+
 def camera_probes_job(store: Store, pool: WorkerPool, locator: Locator, settings: Settings, *,
                       clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                       case_clock: CaseClock | None = None) -> JobSpec:
@@ -184,6 +193,7 @@ def start_worker_runtime(store: Store, locator: Locator, settings: Settings, *, 
         jobs.append(supervision_job(store, case_clock, settings))
         jobs.append(reporter_notices_job(store, settings))
         jobs.append(city_handoff_job(store, settings))
+        jobs.append(dispatch_offers_job(store, locator, settings.jobs))
     if team_silence:
         jobs.append(team_silence_job(store, settings.jobs))
     if probers is not None:

@@ -15,6 +15,7 @@ from api.app import create_app
 from cases.alarm_policy import AlertLinking
 from cases.clock import CaseClock
 from cases.locator import Locator
+from gridwatch.dispatch_offers import configure_dispatch
 from gridwatch.ingest import BACKOFF_CAP_S, Backoff, IngestWorker
 from gridwatch.jobs_wiring import start_worker_runtime
 from gridwatch.keys import token_policy
@@ -126,6 +127,7 @@ def run_services(settings: Settings, *, http: bool, ingest: bool) -> None:
         core = Core(store=open_migrated_store(settings.effective_store_url, timeout_s=settings.store_timeout_s),
                     alert_linking=settings.alerts.linking(), case_clock=settings.calendar.case_clock())
         stack.callback(core.store.close)
+        configure_dispatch(core.locator, settings)
         # Each process keeps its own indexes fresh; retention runs in `gridwatch worker`.
         jobs = start_worker_runtime(core.store, core.locator, settings, label="api" if http else "ingest",
                                     retention=False, index_refresh=True, pool=False, case_clock=core.case_clock)

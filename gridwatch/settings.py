@@ -44,6 +44,8 @@ class JobSettings(BaseSettings):
     index_refresh_seconds: int = Field(30, ge=1, le=3600, description="How often each process refreshes its in-memory indexes.")
     alert_clock_seconds: int = Field(30, ge=1, le=3600, description="How often the alert rules that run on the clock (silent devices) are evaluated.")
     worker_processes: int = Field(2, ge=1, le=64, description="Processes of the worker pool (CPU-bound work, work that can hang).")
+    dispatch_offer_check_seconds: int = Field(15, ge=1, le=3600, description="How often lapsed team offers are "
+                                              "expired (and the next nearest team offered).")
 
 
 class VideoSourceSettings(BaseSettings):
@@ -281,6 +283,10 @@ class Settings(BaseSettings):
     upload_max_mb: int = Field(10, ge=1, le=100, description="Largest attachment accepted.")
     classify_min_confidence: float = Field(0.6, ge=0.0, le=1.0, description="Below this confidence the classifier "
                                            "sends a report to the triage queue (a person files it).")
+    dispatch_offer_timeout_s: int = Field(180, ge=10, le=86_400, description="A team offered a case must accept or "
+                                          "decline within this; then the offer lapses and the next nearest is offered.")
+    roads_file: Path | None = Field(None, description="GeoJSON road lines for travel-time dispatch; none: "
+                                    "data_dir/town/roads.geojson when it exists, else straight-line distance.")
     jobs: JobSettings = Field(default_factory=JobSettings, description="Periodic jobs, retention, worker pool.")
     video_sources: VideoSourceSettings = Field(default_factory=VideoSourceSettings,
                                                description="The SSRF guard of camera stream URLs.")

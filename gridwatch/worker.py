@@ -8,6 +8,7 @@ import threading
 from contextlib import ExitStack
 from types import FrameType
 
+from gridwatch.dispatch_offers import configure_dispatch
 from gridwatch.jobs_wiring import start_worker_runtime
 from gridwatch.runtime import Core, open_migrated_store
 from gridwatch.settings import Settings
@@ -26,6 +27,7 @@ def run_worker(settings: Settings) -> None:
     with ExitStack() as stack:
         core = Core(store=open_migrated_store(settings.effective_store_url), case_clock=settings.calendar.case_clock())
         stack.callback(core.store.close)
+        configure_dispatch(core.locator, settings)  # the lapsed-offers job offers the next team by road time
         # The worker serves no lookups, so it keeps no indexes to refresh.
         runtime = start_worker_runtime(core.store, core.locator, settings, label="worker", retention=True,
                                        index_refresh=False, pool=True, camera_probes=True, team_silence=True,

@@ -1,4 +1,4 @@
-"""A town on disk: grids.geojson, cameras.csv, sensors.csv, teams.csv and a town.json summary."""
+"""A town on disk: grids.geojson, cameras.csv, sensors.csv, teams.csv, roads.geojson and a town.json summary."""
 
 from __future__ import annotations
 
@@ -31,12 +31,13 @@ GRIDS_FILE = "grids.geojson"
 CAMERAS_FILE = "cameras.csv"
 SENSORS_FILE = "sensors.csv"
 TEAMS_FILE = "teams.csv"
+ROADS_FILE = "roads.geojson"
 SUMMARY_FILE = "town.json"
 SUMMARY_FORMAT = "gridwatch-town/1"
 
 
 def write_town(town: Town, out_dir: Path) -> list[Path]:
-    """Write the town's four data files and its town.json summary into out_dir; return the paths written."""
+    """Write the town's data files (roads.geojson when it has roads) and town.json into out_dir; return the paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [
         write_grids(town.grids, out_dir / GRIDS_FILE),
@@ -44,6 +45,10 @@ def write_town(town: Town, out_dir: Path) -> list[Path]:
         write_sensors(town.devices, out_dir / SENSORS_FILE),
         write_teams(town.teams, out_dir / TEAMS_FILE),
     ]
+    if town.roads is not None:
+        roads = out_dir / ROADS_FILE
+        roads.write_text(json.dumps(town.roads, ensure_ascii=False) + "\n", encoding="utf-8")
+        paths.append(roads)
     summary = out_dir / SUMMARY_FILE
     summary.write_text(json.dumps(summarise(town), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     paths.append(summary)
@@ -68,6 +73,7 @@ def read_town(in_dir: Path, policy: UrlPolicy | None = None) -> Town:
         cameras=cameras,
         teams=_optional(in_dir / TEAMS_FILE, read_teams),
         camera_credentials=credentials,
+        roads=_roads(in_dir / ROADS_FILE),
     )
     return replace(town, seed=_seed_if_unchanged(town, in_dir / SUMMARY_FILE))
 
@@ -103,6 +109,19 @@ def _counts(town: Town) -> dict[str, Any]:
         "sensors": {kind.value: kinds[kind] for kind in SensorKind},
         "teams": {platform.value: platforms[platform] for platform in Platform},
     }
+
+
+def _roads(path: Path) -> dict[str, Any] | None:
+    """Return the road file's FeatureCollection as read (gis.roads checks it when it is loaded), None without one."""
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise TownFileError(f"{ROADS_FILE}: not JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise TownFileError(f"{ROADS_FILE}: expected a GeoJSON FeatureCollection")
+    return data
 
 
 def _optional(path: Path, read: Callable[[Path], list[T]]) -> list[T]:

@@ -12,6 +12,7 @@ from town.grids import GridPlan, central_village, plan_grids, to_grids
 from town.landscape import river_line, straight_roads, town_outline
 from town.layout import Layout
 from town.models import Town
+from town.roads import road_network
 from town.names import NameBook
 from town.projection import LocalFrame
 from town.sensors import place_sensors
@@ -37,6 +38,7 @@ def generate_town(seed: int) -> Town:
         cameras=place_cameras(rng, layout, devices),
         teams=place_teams(rng, layout, names),
         seed=seed,
+        roads=road_network(layout),  # from the layout alone: it draws nothing, so the rest of the town is unchanged
     )
     logger.info(
         "generated town",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from cases.models import Team
 from gis.models import Grid, GridLevel
@@ -19,6 +20,8 @@ class Town:
     cameras: list[Camera] = field(default_factory=list)
     teams: list[Team] = field(default_factory=list)
     seed: int | None = None
+    # The road network as a GeoJSON FeatureCollection of lines (gis.roads reads it); None: the town has none.
+    roads: dict[str, Any] | None = None
     # Stream logins split off the cameras' URLs when read; kept apart from the cameras, never written back.
     camera_credentials: dict[str, Credentials] = field(default_factory=dict, repr=False)
 

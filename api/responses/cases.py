@@ -11,7 +11,7 @@ from api.responses.common import FeatureCollection, Instant, Page, PointFeature,
 from api.responses.reporters import DuplicateRead
 from api.responses.resources import TeamRead
 from api.responses.tasks import TaskRead
-from cases.models import AssignmentRole, CaseSource, CaseStatus, Platform, ReleaseReason
+from cases.models import AssignmentRole, CaseSource, CaseStatus, Platform, ReleaseReason, TaskState
 
 NextActions = Annotated[list[str], Field(description="the steps this caller may take now, in loop order")]
 
@@ -92,6 +92,12 @@ class AssignmentRead(ReadModel):
     arrived_at: Instant | None
     released_at: Instant | None
     release_reason: ReleaseReason | None
+    state: Annotated[TaskState, Field(description="offered until the team accepts; accepted; done")] = TaskState.ACCEPTED
+    offer_expires_at: Annotated[Instant | None, Field(description="an open offer lapses then")] = None
+    done_at: Annotated[Instant | None, Field(description="when the team's task was done")] = None
+    distance_m: Annotated[float | None, Field(description="straight-line metres from the team to the case")] = None
+    eta_s: Annotated[float | None, Field(description="expected travel seconds (by road where a network is loaded)")
+                     ] = None
 
 
 class AssignmentPage(Page[AssignmentRead]):
@@ -145,6 +151,19 @@ class StepAnswer(CaseRead):
     team: TeamRead | None
     assignment: AssignmentRead | None = None
     distance_m: Annotated[float | None, Field(description="dispatch: the team's distance to the case")]
+    eta_s: Annotated[float | None, Field(description="dispatch: the team's expected travel time in seconds")] = None
+    next_actions: NextActions
+
+
+class OfferAnswerRead(CaseRead):
+    """The case after a team answered its offer: the event, the assignment answered and, after a refusal, the next
+    offer (none: no team left, and the case went back to 'routed')."""
+
+    event: CaseEventRead
+    assignment: AssignmentRead
+    offered: AssignmentRead | None
+    team: TeamRead | None
+    withdrawn: Annotated[bool, Field(description="nobody was left to offer: the case is 'routed' again")]
     next_actions: NextActions
 
 

@@ -227,5 +227,6 @@ def act_on_case(store: StoreDep, locator: LocatorDep, clock: ClockDep, principal
     response.headers["ETag"] = etag(result.case)
     return {**redact_case(principal, case_dict(result.case, now=now)), "event": event_dict(result.event),
             "team": team_dict(result.team) if result.team else None, "distance_m": result.distance_m,
+            "eta_s": result.assignment.eta_s if result.assignment else None,
             "assignment": assignment_dict(result.assignment) if result.assignment else None,
             "next_actions": _next_actions(principal, result.case, teams_now)}

@@ -11,7 +11,7 @@ import { store, on, emit, fromFeature, setAssignment, upsertCase, upsertTeam, gr
 
 const HEALTH_EVERY_MS = 5000;
 const STREAM_URL = "/api/events/stream";
-const STREAM_KINDS = ["alert.raised", "alert.acknowledged", "alert.cleared", "alert.linked", "case.opened", "case.updated", "team.assigned", "team.released", "team.moved", "team.silent", "team.reporting"];
+const STREAM_KINDS = ["alert.raised", "alert.acknowledged", "alert.cleared", "alert.linked", "case.opened", "case.updated", "team.assigned", "team.released", "team.moved", "team.silent", "team.reporting", "team.accepted", "dispatch.no_team"];
 const STREAM_RETRY_MS = 2000;
 const STREAM_RETRY_MAX_MS = 60_000;
 
@@ -332,7 +332,7 @@ function handleEvent(kind, data, feedId) {
       feed.push({
         kind, feedId, caseId: data.case_id,
         tag: "Assigned 派遣",
-        text: `${data.team ? data.team.name : "?"} → #${data.case_id}${data.distance_m != null ? ` · ${distanceText(data.distance_m)}` : ""}`,
+        text: `${data.team ? data.team.name : "?"} → #${data.case_id}${data.distance_m != null ? ` · ${distanceText(data.distance_m)}` : ""}${data.eta_s != null ? ` · ETA ${Math.max(1, Math.round(data.eta_s / 60))} min` : ""}`,
       });
       if (store.selectedId === String(data.case_id)) detail.rerender();
       break;
@@ -343,6 +343,20 @@ function handleEvent(kind, data, feedId) {
       if (r) emit("case-changed", r);
       if (data.assignment) emit("assignment-changed", data.assignment);
       feed.push({ kind, feedId, caseId: data.case_id, level: "quiet", tag: "Released 收队", text: `${teamName(data.team_id)} ✓ #${data.case_id}` });
+      if (store.selectedId === String(data.case_id)) detail.rerender();
+      break;
+    }
+    case "team.accepted": {
+      setAssignment(data.assignment);
+      if (data.assignment) emit("assignment-changed", data.assignment);
+      feed.push({ kind, feedId, caseId: data.case_id, level: "quiet", tag: "Accepted 接单", text: `${teamName(data.team_id)} → #${data.case_id}` });
+      if (store.selectedId === String(data.case_id)) detail.rerender();
+      break;
+    }
+    case "dispatch.no_team": {
+      const r = upsertCase(data.case);
+      if (r) emit("case-changed", r);
+      feed.push({ kind, feedId, caseId: data.case_id, tag: "No team 无人接单", text: `#${data.case_id}: ${(data.refused_by || []).length} teams refused; dispatch again` });
       if (store.selectedId === String(data.case_id)) detail.rerender();
       break;
     }

@@ -171,6 +171,16 @@ export class CaseDetail {
     this._renderTimeline((detail && detail.events) || []);
   }
 
+  /** The ETA and offer state of the case's active assignments (dispatch offers; the team accepts or declines). */
+  _offerRows(c) {
+    const active = [...store.assignments.values()].filter((a) => String(a.case_id) === String(c.id) && !a.released_at);
+    return active.filter((a) => a.eta_s != null || a.state === "offered").map((a) => [
+      "ETA 预计到达",
+      `${esc(teamName(a.team_id))}: ${a.eta_s != null ? esc(`${Math.max(1, Math.round(a.eta_s / 60))} min`) : "—"}` +
+        (a.state === "offered" ? ` <span class="muted">offered 待接单</span>` : ""),
+    ]);
+  }
+
   _noteAllowed(answer) {
     if (answer && Array.isArray(answer.next_actions) && answer.status) {
       this.allowed = { status: answer.status, actions: answer.next_actions };
@@ -244,6 +254,7 @@ export class CaseDetail {
       ["Source 来源", esc(SOURCES[c.source] || c.source || "—")],
       ["Grid 网格", `${esc(gridPathText(c.grid_path))}<br><span class="muted mono">${esc((c.grid_path || []).slice(-1)[0] || "")}</span>`],
       ["Team 队伍", caseTeamIds(c.id).length ? esc(caseTeamIds(c.id).map(teamName).join(", ")) : `<span class="muted">—</span>`],
+      ...this._offerRows(c),
       ["Reported 上报", `${esc(fullTime(c.created_at))} <span class="muted">(${esc(ageText(c.created_at))})</span>`],
       ["Updated 更新", esc(fullTime(c.updated_at))],
     ];

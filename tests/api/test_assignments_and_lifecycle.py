@@ -25,7 +25,8 @@ def test_lifecycle_describes_every_step_as_the_server_enforces_it(app_client: Te
     assert steps["evaluate"]["leads_to"] == "evaluated" and steps["route"]["main_line"] is False
     assert (steps["merge"]["requires"], steps["reject"]["requires"], steps["route"]["requires"]) == (
         ["target_case_id"], ["note"], ["platform"])
-    assert {a for a, s in steps.items() if s["releases_teams"]} == {"verify", "close", "reject", "escalate", "merge"}
+    assert {a for a, s in steps.items() if s["releases_teams"]} == {
+        "verify", "close", "reject", "escalate", "merge", "withdraw"}
     assert set(steps["reopen"]["roles"]) == {"admin", "operator"}
     assert set(steps["dispatch"]["roles"]) == {"admin", "operator"}
     assert set(steps["start"]["roles"]) == {"admin", "operator", "platform_member"}

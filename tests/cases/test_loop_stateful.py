@@ -4,7 +4,8 @@ A team is busy exactly while it holds an active assignment; a case holds one lea
 and assisting tasks (联合执法) only from registration until the lead feeds back: a handled, verified, closed or
 finished case holds no open assisting task; the lead's task is done exactly while the case is handled; every status
 change has its event and the events chain from 'reported' to the case's status; versions rise by one per change
-(tasks' events too); a refused step or task changes nothing.
+(tasks' events too); a refused step or task changes nothing. Teams answer their offers among the steps (accept,
+decline, let lapse): a refusal frees the team and offers the next, or takes the case back.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from cases.joint import TASKS_FROM, add_task_and_announce, cancel_task_and_annou
 from cases.lifecycle import FINISHED, STEPS, Action, allowed_actions
 from cases.locator import Locator
 from cases.models import AssignmentRole, CaseSource, CaseStatus, Platform, ReleaseReason, TaskState, TeamStatus
+from cases.offer_use_cases import answer_offer_and_announce
+from cases.offers import Answer
 from cases.service import CaseCreate, StepInput
 from cases.use_cases import report_case_and_announce, take_step_and_announce
 from storage import Store
@@ -169,6 +172,31 @@ class LoopMachine(RuleBasedStateMachine):
             assert task.release_reason is ReleaseReason.WITHDRAWN
         self._count(f"task {kind}")
 
+    def _offers(self, *, open_only: bool) -> list[Any]:
+        return [a for cid in self.case_ids for a in self.last["cases"][cid][2]
+                if not open_only or (a.active and a.state is TaskState.OFFERED)]
+
+    @precondition(lambda self: bool(self._offers(open_only=True)))
+    @rule(data=st.data(), answer=st.sampled_from(list(Answer)), late=st.booleans(),
+          stale=st.sampled_from([False] * 4 + [True]))
+    def answer_offer(self, data: st.DataObject, answer: Answer, late: bool, stale: bool) -> None:
+        """A team answers an open offer (or lets it lapse); sometimes one already answered or ended."""
+        offer = data.draw(st.sampled_from(self._offers(open_only=not stale)), label="offer")
+        # A lapse needs the offer's time to have come: late jumps the clock past it.
+        now = offer.offer_expires_at if late and offer.offer_expires_at is not None else self._now()
+        self.minute = max(self.minute, (now - at(0)).total_seconds() / 60)
+        try:
+            with self.store.unit_of_work() as uow:
+                self.locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
+                answer_offer_and_announce(uow, locator=self.locator, case_id=offer.case_id,
+                                          assignment_id=offer.id,  # type: ignore[arg-type]
+                                          answer=answer, actor="hypothesis", at=now)
+        except CaseError as exc:
+            self.refused = f"refused '{answer}' on assignment {offer.id} ({exc})"
+            self._count("refused")
+            return
+        self._count("answered")
+
     def _snapshot(self) -> dict[str, Any]:
         with self.store.read_only() as uow:
             cases = {cid: (uow.cases.get(cid), tuple(uow.cases.events(cid)),
@@ -248,10 +276,12 @@ def test_thousands_of_random_steps_keep_the_loop_s_invariants(store: Store) -> N
     else:
         totals = _run(store, examples=10, steps=50)
     # Enough steps both ways for the run to mean something (derandomized: the same counts every run).
-    assert totals["taken"] + totals["refused"] >= (1800 if long else 250), totals
+    # Answers to offers are steps too (their refusals are counted in "refused").
+    assert totals["taken"] + totals["refused"] + totals.get("answered", 0) >= (1800 if long else 250), totals
     assert totals["taken"] >= (800 if long else 80), totals
     # Joint handling was exercised: tasks added, done and cancelled, and the lead's feedback made to wait (the
     # counts vary a little from run to run with the store's ids, so the bounds leave room).
     assert min(totals.get(k, 0) for k in ("task add", "task done", "task cancel")) >= (5 if long else 1), totals
     if long:
         assert totals.get("feedback waited for tasks", 0) >= 1, totals
+    assert totals.get("answered", 0) >= (100 if long else 10), totals

@@ -41,9 +41,10 @@ def shifted(geometry: shapely.Geometry, crs: Crs) -> dict[str, Any]:
     return mapping(moved)
 
 
-def test_write_town_writes_four_data_files_and_a_summary(town7: Town, tmp_path: Path) -> None:
+def test_write_town_writes_its_data_files_and_a_summary(town7: Town, tmp_path: Path) -> None:
     paths = write_town(town7, tmp_path / "out")
-    assert [p.name for p in paths] == ["grids.geojson", "cameras.csv", "sensors.csv", "teams.csv", "town.json"]
+    assert [p.name for p in paths] == ["grids.geojson", "cameras.csv", "sensors.csv", "teams.csv", "roads.geojson",
+                                       "town.json"]
     assert all(p.parent == tmp_path / "out" and p.stat().st_size > 0 for p in paths)
 
 
