@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cases import feed as payloads
+from cases.clock import CaseClock
 from cases.dispatch import refused_teams
 from cases.lifecycle import Action
 from cases.locator import Locator
@@ -23,8 +24,11 @@ class OfferAnswer:
 
 
 def answer_offer_and_announce(work: CaseWork, *, locator: Locator, case_id: int, assignment_id: int, answer: Answer,
-                              actor: str, at: datetime, role: str = "", note: str = "") -> OfferAnswer:
-    """Record the team's answer; after a refusal offer the next nearest team, or take the case back to 'routed'."""
+                              actor: str, at: datetime, role: str = "", note: str = "",
+                              case_clock: CaseClock | None = None) -> OfferAnswer:
+    """Record the team's answer; after a refusal offer the next nearest team, or take the case back to 'routed'.
+
+    case_clock restarts the dispatch deadline when the case goes back to 'routed'."""
     outcome = answer_offer(cases=work.cases, teams=work.teams, assignments=work.assignments, locator=locator,
                            case_id=case_id, assignment_id=assignment_id, answer=answer, actor=actor, at=at,
                            role=role, note=note)
@@ -41,15 +45,16 @@ def answer_offer_and_announce(work: CaseWork, *, locator: Locator, case_id: int,
     # Nobody left: the case goes back to 'routed' by the loop's own step, so its log and version stay one chain.
     note = f"no team left to offer: {outcome.event.data['no_team']}"
     withdrawn = take_step_and_announce(work, locator=locator, case_id=case_id, actor=DISPATCH_ACTOR, at=at,
-                                       role="system", step_in=StepInput(Action.WITHDRAW, note=note))
+                                       role="system", step_in=StepInput(Action.WITHDRAW, note=note),
+                                       case_clock=case_clock)
     work.feed.append(payloads.DISPATCH_NO_TEAM, payloads.dispatch_no_team(
         withdrawn.case, str(outcome.answered.platform), sorted(refused_teams(work.assignments, case_id))), at=at)
     return OfferAnswer(outcome, withdrawn)
 
 
 def expire_offer_and_announce(work: CaseWork, *, locator: Locator, case_id: int, assignment_id: int,
-                              now: datetime) -> OfferAnswer:
+                              now: datetime, case_clock: CaseClock | None = None) -> OfferAnswer:
     """Treat a lapsed offer as declined (timed out): free the team, offer the next nearest, announce it all."""
     return answer_offer_and_announce(work, locator=locator, case_id=case_id, assignment_id=assignment_id,
                                      answer=Answer.TIME_OUT, actor=DISPATCH_ACTOR, at=now, role="system",
-                                     note="the team did not answer in time")
+                                     note="the team did not answer in time", case_clock=case_clock)

@@ -7,6 +7,7 @@ import logging
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from cases.clock import CaseClock
 from cases.dispatch_policy import DispatchPolicy
 from cases.errors import CaseError
 from cases.locator import Locator
@@ -52,7 +53,8 @@ def configure_dispatch(locator: Locator, settings: Settings) -> DispatchPolicy:
     return locator.dispatch
 
 
-def expire_offers(store: Store, locator: Locator, *, now: datetime) -> str:
+def expire_offers(store: Store, locator: Locator, *, now: datetime,
+                  case_clock: CaseClock | None = None) -> str:
     """Treat every offer that lapsed by now as declined: free its team and offer the next nearest; say what it did."""
     with store.read_only() as uow:
         lapsed = lapsed_offers(uow.assignments, now=now)
@@ -63,7 +65,8 @@ def expire_offers(store: Store, locator: Locator, *, now: datetime) -> str:
             with store.unit_of_work() as uow:
                 locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
                 answer = expire_offer_and_announce(uow, locator=locator, case_id=offer.case_id,
-                                                   assignment_id=offer.id, now=now)  # type: ignore[arg-type]
+                                                   assignment_id=offer.id, now=now,  # type: ignore[arg-type]
+                                                   case_clock=case_clock)
         except CaseError as exc:
             logger.info("offer %s not expired: %s", offer.id, exc)
             continue

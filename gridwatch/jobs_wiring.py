@@ -123,11 +123,12 @@ def reporter_notices_job(store: Store, settings: Settings, *, notifier: Notifier
                    run=lambda now: deliver_reporter_notices(store, chosen, delivery, now=now))
 
 
-def dispatch_offers_job(store: Store, locator: Locator, settings: JobSettings) -> JobSpec:
+def dispatch_offers_job(store: Store, locator: Locator, settings: JobSettings,
+                        case_clock: CaseClock | None = None) -> JobSpec:
     """Return the job expiring lapsed team offers like declines (the next nearest team is offered)."""
     interval = timedelta(seconds=settings.dispatch_offer_check_seconds)
     return JobSpec(DISPATCH_OFFERS, interval=interval, timeout=max(interval * 4, timedelta(seconds=60)),
-                   run=lambda now: expire_offers(store, locator, now=now))
+                   run=lambda now: expire_offers(store, locator, now=now, case_clock=case_clock))
 
 
 def camera_probes_job(store: Store, pool: WorkerPool, locator: Locator, settings: Settings, *,
@@ -193,7 +194,7 @@ def start_worker_runtime(store: Store, locator: Locator, settings: Settings, *, 
         jobs.append(supervision_job(store, case_clock, settings))
         jobs.append(reporter_notices_job(store, settings))
         jobs.append(city_handoff_job(store, settings))
-        jobs.append(dispatch_offers_job(store, locator, settings.jobs))
+        jobs.append(dispatch_offers_job(store, locator, settings.jobs, case_clock))
     if team_silence:
         jobs.append(team_silence_job(store, settings.jobs))
     if probers is not None:

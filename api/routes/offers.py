@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Response
 
 from access.policy import check_offer_answer, redact_case
-from api.deps import MAX_ID, ClockDep, IdPath, LocatorDep, StoreDep
+from api.deps import MAX_ID, CaseClockDep, ClockDep, IdPath, LocatorDep, StoreDep
 from api.responses.cases import OfferAnswerRead
 from api.routes.cases import _next_actions, active_teams, etag, visible_case
 from api.schemas import OfferAnswerRequest
@@ -26,7 +26,7 @@ AssignmentPath = Annotated[int, Path(ge=1, le=MAX_ID, description="the assignmen
 @router.post("/api/cases/{case_id}/assignments/{assignment_id}/{answer}", response_model=OfferAnswerRead)
 def answer_offer(store: StoreDep, locator: LocatorDep, clock: ClockDep, principal: CaseReader, case_id: IdPath,
                  assignment_id: AssignmentPath, answer: Annotated[str, Path(description="accept or decline")],
-                 body: OfferAnswerRequest, response: Response) -> dict[str, Any]:
+                 body: OfferAnswerRequest, response: Response, case_clock: CaseClockDep) -> dict[str, Any]:
     """Accept or decline an offer (its team's members or the command room); a decline offers the next nearest team."""
     if answer not in ANSWERS:
         raise CaseNotFound(f"path 'answer' {answer!r}: use accept or decline")
@@ -40,7 +40,8 @@ def answer_offer(store: StoreDep, locator: LocatorDep, clock: ClockDep, principa
         locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
         answered = answer_offer_and_announce(uow, locator=locator, case_id=case_id, assignment_id=assignment_id,
                                              answer=ANSWERS[answer], actor=principal.actor, at=now,
-                                             role=str(principal.role), note=body.note)
+                                             role=str(principal.role), note=body.note,
+                                             case_clock=case_clock)
         teams_now = active_teams(uow, case_id)
     outcome = answered.outcome
     case_now = answered.withdrawn.case if answered.withdrawn is not None else outcome.case
