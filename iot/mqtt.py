@@ -28,6 +28,8 @@ MAX_RECEIVE_MAXIMUM = 65535
 # A PUBACK: fixed header, remaining length 2, packet id (MQTT 5 omits the reason code when it is success).
 _PUBACK = struct.Struct("!BBH")
 _PUBACK_HEADER = int(paho.PUBACK)
+# How long stop() waits for the network thread to write what is queued (PUBACKs, then DISCONNECT).
+DISCONNECT_WAIT_S = 5.0
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +117,7 @@ class MqttSubscriber:
         self._peak = 0
         self._stopping = False
         self._connected = threading.Event()
+        self._disconnected = threading.Event()
         # A persistent session makes the broker keep QoS 1 messages while we are away.
         self._slow_acks = False  # set when paho's private packet queue is not what ack() expects
         self._client = _client(self.address, client_id, clean_session=not persistent, manual_ack=True,
@@ -170,6 +173,7 @@ class MqttSubscriber:
                 info.wait_for_publish(timeout=2)
             except RuntimeError:
                 logger.warning("offline status not published to %s", self._status_topic)
+        was_connected = self._connected.is_set()
         self._client.disconnect()
         # A put blocked on a full inbox (3.1.1) would keep the network thread from ending: drop what waits.
         # None of it was acknowledged, so the broker delivers it again to the session.
@@ -179,6 +183,11 @@ class MqttSubscriber:
                 self.inbox.get_nowait()
             except queue.Empty:
                 break
+        # The PUBACKs queued before DISCONNECT go out first; stopping the thread before it has written them (a busy
+        # machine) would make the broker deliver acknowledged messages again. Wait until DISCONNECT is written.
+        if was_connected and not self._disconnected.wait(DISCONNECT_WAIT_S):
+            logger.warning("broker %s:%s: DISCONNECT not written within %.0f s", self.address.host,
+                           self.address.port, DISCONNECT_WAIT_S)
         self._client.loop_stop()
         self._connected.clear()
 
@@ -226,11 +235,13 @@ class MqttSubscriber:
             client.publish(self._status_topic, status_payload("online", self.client_id), qos=1, retain=True)
         logger.info("subscribed to %s on %s:%s (MQTT %s, session present: %s)", ", ".join(self._topics),
                     self.address.host, self.address.port, self.protocol, getattr(flags, "session_present", None))
+        self._disconnected.clear()
         self._connected.set()
 
     def _on_disconnect(self, _client: paho.Client, _userdata: object, _flags: object, reason: paho.ReasonCode,
                        _props: object = None) -> None:
         self._connected.clear()
+        self._disconnected.set()
         logger.warning("disconnected from broker %s:%s: %s", self.address.host, self.address.port, reason)
 
     def _on_message(self, _client: paho.Client, _userdata: object, msg: paho.MQTTMessage) -> None:

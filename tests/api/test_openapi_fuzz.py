@@ -61,7 +61,7 @@ def open_app(store: Store, data_dir: Path) -> FastAPI:
 
 # Ids of records the seed holds: a random text id only ever meets 404, so most examples of a route
 # with one of these in its path use a seeded id instead, and the answers past the 404 are held to the document.
-KNOWN_IDS: dict[str, tuple[str, ...]] = {"device_id": ("AQ-001", "AQ-002", "NS-NEW")}
+KNOWN_IDS: dict[str, tuple[str | int, ...]] = {"device_id": ("AQ-001", "AQ-002", "NS-NEW"), "case_id": (1, 1)}
 
 
 def fuzz(app: FastAPI, schema: Any, *, examples: int, headers: Callable[[TestClient], dict[str, str]]
