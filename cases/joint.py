@@ -14,12 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from cases import feed as payloads
-from cases.errors import CaseError, CaseNotFound, IllegalTransition, VersionConflict
+from cases.errors import CaseError, CaseNotFound, IllegalTransition
 from cases.locator import Locator
 from cases.models import (Assignment, AssignmentRole, Case, CaseEvent, CaseStatus, Platform, ReleaseReason, TaskState,
                           Team, TeamStatus)
 from cases.repository import AssignmentRepository, CaseRepository, TeamRepository
-from cases.service import claim_team
+from cases.service import claim_team, locked_case
 from cases.use_cases import CaseWork
 
 S = CaseStatus
@@ -44,7 +44,7 @@ def add_assisting_task(*, cases: CaseRepository, teams: TeamRepository, assignme
                        locator: Locator, case_id: int, platform: Platform, task: str, actor: str, at: datetime,
                        team_id: str | None = None, role: str = "", expected_version: int | None = None) -> TaskResult:
     """Send a team of an assisting platform (the named one, or the nearest available) to the case with a task."""
-    case = _locked(cases, case_id, expected_version)
+    case = locked_case(cases, case_id, expected_version)
     if case.status not in TASKS_FROM or case.platform is None:
         allowed = " or ".join(f"'{s}'" for s in CaseStatus if s in TASKS_FROM)
         raise IllegalTransition(f"case {case_id} is '{case.status}'; an assisting task needs {allowed}"
@@ -65,7 +65,7 @@ def complete_task(*, cases: CaseRepository, teams: TeamRepository, assignments: 
                   assignment_id: int, actor: str, at: datetime, note: str = "", attachments: tuple[str, ...] = (),
                   role: str = "") -> TaskResult:
     """Mark an assisting task done with the team's note and files, and give its team back."""
-    case = _locked(cases, case_id, None)
+    case = locked_case(cases, case_id, None)
     task = open_task(assignments, case_id, assignment_id)
     if not assignments.set_state(assignment_id, state=TaskState.DONE, at=at, expected=task.state):
         raise IllegalTransition(f"case {case_id}: task {assignment_id} changed meanwhile; read the case again")
@@ -80,7 +80,7 @@ def complete_task(*, cases: CaseRepository, teams: TeamRepository, assignments: 
 def cancel_task(*, cases: CaseRepository, teams: TeamRepository, assignments: AssignmentRepository, case_id: int,
                 assignment_id: int, actor: str, at: datetime, note: str = "", role: str = "") -> TaskResult:
     """Withdraw an assisting task that is no longer needed, and give its team back."""
-    case = _locked(cases, case_id, None)
+    case = locked_case(cases, case_id, None)
     task = open_task(assignments, case_id, assignment_id)
     withdrawn = _release(teams, assignments, task, at=at, reason=ReleaseReason.WITHDRAWN)
     case, event = _note(cases, case, action=TASK_CANCELLED, actor=actor, role=role, at=at,
@@ -106,17 +106,6 @@ def assisting_platforms(assignments: list[Assignment]) -> list[Platform]:
     found = [a.platform for a in assignments if a.role is AssignmentRole.ASSISTING
              and (a.active or a.state is TaskState.DONE)]
     return list(dict.fromkeys(found))
-
-
-def _locked(cases: CaseRepository, case_id: int, expected_version: int | None) -> Case:
-    """Return the case locked for this unit of work, refusing a stale version as a step does."""
-    case = cases.get(case_id, for_update=True)
-    if case is None:
-        raise CaseNotFound(f"case {case_id}: no such case")
-    if expected_version is not None and expected_version != case.version:
-        raise VersionConflict(f"case {case_id}: version {expected_version} is stale; it is now version {case.version}"
-                              f" and '{case.status}'", version=case.version, status=str(case.status))
-    return case
 
 
 def _release(teams: TeamRepository, assignments: AssignmentRepository, task: Assignment, *, at: datetime,

@@ -102,12 +102,7 @@ def take_step(*, cases: CaseRepository, teams: TeamRepository, assignments: Assi
     refused before anything changes, so two operators cannot both act on what only one of them saw. rules (the
     case clock's) move the case's deadline to the step it now waits on; None leaves the clock alone.
     """
-    case = cases.get(case_id, for_update=True)
-    if case is None:
-        raise CaseNotFound(f"case {case_id}: no such case")
-    if expected_version is not None and expected_version != case.version:
-        raise VersionConflict(f"case {case_id}: version {expected_version} is stale; it is now version {case.version}"
-                              f" and '{case.status}'", version=case.version, status=str(case.status))
+    case = locked_case(cases, case_id, expected_version)
     action = step_in.action
     passed = step_in.passed if action is Action.VERIFY else True
     to_status = next_status(action, case.status, case_id=case_id, passed=passed)
@@ -168,6 +163,17 @@ def take_step(*, cases: CaseRepository, teams: TeamRepository, assignments: Assi
         note=step_in.note, data=data, role=role, attachments=step_in.attachments,
     ))
     return StepResult(updated, event, team, distance, assignment, released, cleared_alerts)
+
+
+def locked_case(cases: CaseRepository, case_id: int, expected_version: int | None) -> Case:
+    """Return the case locked for this unit of work, refusing a stale version before anything changes."""
+    case = cases.get(case_id, for_update=True)
+    if case is None:
+        raise CaseNotFound(f"case {case_id}: no such case")
+    if expected_version is not None and expected_version != case.version:
+        raise VersionConflict(f"case {case_id}: version {expected_version} is stale; it is now version {case.version}"
+                              f" and '{case.status}'", version=case.version, status=str(case.status))
+    return case
 
 
 def open_tasks(assignments: AssignmentRepository, case_id: int) -> list[Assignment]:
