@@ -101,3 +101,18 @@ def test_batches_are_rate_limited_per_account(client: TestClient) -> None:
     codes = [client.post("/api/cases/batch", json={"reports": [GIVEN]}, headers=headers).status_code
              for _ in range(11)]
     assert codes == [200] * 10 + [429]
+
+
+def test_a_sub_category_stored_through_the_api_is_reportable_at_once_on_both_routes(client: TestClient) -> None:
+    # Intake reads the taxonomy from the case clock's cache (one source): storing one must invalidate it.
+    admin, operator = login(client, "admin"), login(client, "operator")
+    assert client.post("/api/cases", json=GIVEN, headers=operator).status_code == 201  # the cache is filled
+    doc = client.get("/api/taxonomy", headers=admin).json()["taxonomy"]
+    doc["categories"][0]["sub"].append({"code": "bus_shelter", "zh": "公交候车亭", "en": "Bus shelter",
+                                        "platform": "service", "priority": "low"})
+    assert client.put("/api/taxonomy", json={"taxonomy": doc}, headers=admin).status_code == 200
+    shelter = {**GIVEN, "category": "bus_shelter"}
+    single = client.post("/api/cases", json=shelter, headers=operator)
+    assert single.status_code == 201 and single.json()["platform"] == "service", single.text
+    batch = client.post("/api/cases/batch", json={"reports": [shelter]}, headers=operator).json()
+    assert batch["refused"] == [] and batch["stored"][0]["platform"] == "service"
