@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from audit.service import record
-from storage import Store
+from storage import Store, StorageError
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +71,12 @@ class AuditWriter:
     def _write(self, group: list[Pending]) -> None:
         try:
             self._append(group)
+        except StorageError:
+            # The store is unreachable: every entry would wait out the pool's timeout again; fail them together.
+            logger.exception("audit entries could not be written: %d", len(group))
+            for _, done in group:
+                done.set_exception(RuntimeError("audit entry could not be written: the store is unavailable"))
+            return
         except Exception:
             if len(group) == 1:
                 group[0][1].set_exception(RuntimeError("audit entry could not be written"))

@@ -241,7 +241,8 @@ def main() -> None:
         "classified_vs_given": round(classified_per_s / given_per_s, 3),
         "classified_vs_bare_insert": round(classified_per_s / insert_per_s, 3),
         "batch_per_s": round(len(bodies) / batch_s, 1), "batch_size": args.batch,
-        "ceiling_get_per_s": round(len(bodies) / ceiling_s, 1), "ceiling_404_per_s": round(len(bodies) / http_s, 1), "server_processes": args.servers,
+        "ceiling_get_per_s": round(len(bodies) / ceiling_s, 1), "ceiling_404_per_s": round(len(bodies) / http_s, 1),
+        "server_processes": args.servers,
         "goal_per_s": GOAL_PER_S, "goal_met_single": classified_per_s >= GOAL_PER_S,
         "goal_met_batch": len(bodies) / batch_s >= GOAL_PER_S,
     }, ensure_ascii=False))

@@ -1,4 +1,4 @@
-"""Group commit of audit entries: one transaction for the entries waiting, a whole chain, no entry lost to a neighbour."""
+"""Group commit of audit entries: one transaction for those waiting, a whole chain, none lost to a neighbour."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from api.audit_writer import AuditWriter
 from audit.service import verify
-from storage import Store
+from storage import Store, StorageError
 
 AT = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 
@@ -73,3 +73,21 @@ def test_the_writer_stops_when_idle_and_starts_again(store: Store, count: int, m
         assert not writer._running
     with store.read_only() as uow:
         assert len(list(uow.audit.entries())) == count
+
+
+def test_an_unreachable_store_fails_the_group_at_once_without_retrying_each_entry(store: Store) -> None:
+    writer = AuditWriter(lambda: store, lambda: AT)
+    gate = threading.Event()
+    calls: list[int] = []
+
+    def down(group):  # type: ignore[no-untyped-def]
+        gate.wait(10)
+        calls.append(len(group))
+        raise StorageError("store unavailable")
+
+    writer._append = down  # type: ignore[method-assign]
+    futures = [writer.submit(entry(n)) for n in range(5)]
+    gate.set()
+    wait(futures, timeout=30)
+    assert all(f.exception() is not None for f in futures)
+    assert len(calls) <= 2  # one try per group, never one per entry

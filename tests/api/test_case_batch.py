@@ -1,4 +1,4 @@
-"""POST /api/cases/batch: each report checked on its own, good ones stored as the single route stores them; both stores."""
+"""POST /api/cases/batch: each report checked on its own, good ones stored as the single route does; both stores."""
 
 from __future__ import annotations
 
@@ -87,7 +87,8 @@ def test_an_empty_or_oversized_batch_is_refused_whole(client: TestClient, report
 
 
 def test_roles_that_may_not_report_are_refused_and_sources_are_checked_per_report(client: TestClient) -> None:
-    assert client.post("/api/cases/batch", json={"reports": [GIVEN]}, headers=login(client, "viewer")).status_code == 403
+    viewer = login(client, "viewer")
+    assert client.post("/api/cases/batch", json={"reports": [GIVEN]}, headers=viewer).status_code == 403
     assert client.post("/api/cases/batch", json={"reports": [GIVEN]}).status_code == 401
     # Grid staff may report only as grid staff: the hotline report is refused, their own is stored.
     mine = {**GIVEN, "source": "grid_staff"}
