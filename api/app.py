@@ -23,6 +23,7 @@ from api.inputs import install_input_guards
 from api.routes import (alert_rules, alerts, assignments, attachments, audit, auth, cases, devices, docs, events, grids,
                         health, intake, jobs, live, offers, page, resources, spatial, tasks, taxonomy, tracks)
 from api.routes import assessment as assessment_routes
+from api.routes import case_batch
 from api.routes import calendar as calendar_routes
 from api.routes import city as city_routes
 from api.routes import metrics as metrics_route
@@ -88,6 +89,8 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     app.state.token_policy = token_policy or TokenPolicy(secret=secrets.token_urlsafe(48))
     app.state.login_limiter = RateLimiter(name="login", rate_per_s=0.2, burst=10, clock=rate_clock)
     app.state.intake_limiter = RateLimiter(name="case intake", rate_per_s=1.0, burst=30, clock=rate_clock)
+    # POST /api/cases/batch: one hit per batch of up to 500 reports (a platform pushing its queue, not a person).
+    app.state.batch_limiter = RateLimiter(name="batch intake", rate_per_s=1.0, burst=10, clock=rate_clock)
     # Rating links are public: a guesser gets a few tries a minute per address (a token has 192 random bits).
     app.state.rating_limiter = RateLimiter(name="rating", rate_per_s=0.1, burst=10, clock=rate_clock)
     app.state.attachments_dir = data_dir / "attachments"
@@ -101,7 +104,7 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     install_body_guard(app, upload_max_bytes=upload_max_bytes)
     install_audit_trail(app)
     install_input_guards(app, upload_max_bytes=upload_max_bytes)
-    for module in (health, auth, grids, cases, tasks, assignments, attachments, alerts, resources, alert_rules, devices,
+    for module in (health, auth, grids, case_batch, cases, tasks, assignments, attachments, alerts, resources, alert_rules, devices,
                    tracks, live, events, audit, jobs, metrics_route, spatial, calendar_routes, taxonomy, page, docs,
                    intake, offers):
         app.include_router(module.router)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from anyio import to_thread
+import asyncio
 from fastapi import FastAPI, Request, Response
 from starlette.middleware.base import RequestResponseEndpoint
 
 from access.models import Principal
 from access.scopes import Scope, has_scope
+from api.audit_writer import AuditWriter
 from api.security import client_ip
-from audit.service import record
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,8 @@ def should_audit(method: str, route_path: str, principal: Principal | None) -> b
 
 def install_audit_trail(app: FastAPI) -> None:
     """Add the middleware that writes one audit entry per audited request, after it is answered."""
+    # Group commit: entries of requests answered together share a transaction (api/audit_writer.py).
+    app.state.audit_writer = AuditWriter(lambda: app.state.store, lambda: app.state.clock())
 
     @app.middleware("http")
     async def audit(request: Request, call_next: RequestResponseEndpoint) -> Response:
@@ -51,7 +53,7 @@ def install_audit_trail(app: FastAPI) -> None:
         if should_audit(request.method, route_path, principal):
             entry = _entry(request, route_path, principal, response.status_code)
             try:
-                await to_thread.run_sync(_write, request.app, entry)
+                await asyncio.wrap_future(request.app.state.audit_writer.submit(entry))
             except Exception:
                 logger.exception("audit entry could not be written: %s", entry)
         return response
@@ -71,7 +73,3 @@ def _entry(request: Request, route_path: str, principal: Principal | None, statu
         "detail": {"status": status, **({"username": hint} if hint and not principal else {})},
     }
 
-
-def _write(app: FastAPI, entry: dict[str, Any]) -> None:
-    with app.state.store.unit_of_work() as uow:
-        record(repo=uow.audit, at=app.state.clock(), **entry)

@@ -27,12 +27,16 @@ class BodyRefused(HTTPException):
 
 # POST /api/cases/intake: a report with up to this many files (api.routes.intake.MAX_INTAKE_FILES).
 INTAKE_PATH, INTAKE_FILES = "/api/cases/intake", 8
+# POST /api/cases/batch: up to 500 reports (api.routes.case_batch.MAX_BATCH), each up to ~13 KB of JSON.
+BATCH_PATH, BATCH_BODY_BYTES = "/api/cases/batch", 8 * 1024 * 1024
 
 
 def body_limit(path: str, *, upload_max_bytes: int) -> int:
     """Return how many body bytes a request to path may send."""
     if path == INTAKE_PATH:
         return INTAKE_FILES * (upload_max_bytes + MULTIPART_OVERHEAD)
+    if path == BATCH_PATH:
+        return BATCH_BODY_BYTES
     return upload_max_bytes + MULTIPART_OVERHEAD if path.endswith("/attachments") else MAX_BODY_BYTES
 
 

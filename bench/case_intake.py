@@ -6,7 +6,14 @@ in flight). Three runs of the same reports, measured in the same run:
 
 - insert: a bare INSERT of each case row through psycopg (PostGIS) or sqlite3, one transaction each: the floor;
 - given: POST /api/cases with the category given (located, routed, logged, announced; no classification);
-- classified: POST /api/cases without category: the classifier files it, then as above. The goal: >= 300 cases/s.
+- classified: POST /api/cases without category: the classifier files it, then as above. The goal: >= 300 cases/s;
+- batch: the same reports (no category) through POST /api/cases/batch, --batch reports a request, 2 in flight;
+- ceiling: GET /api/lifecycle (authenticated: the session check, no other query) and a 404 (no route, no store)
+  with the same client and concurrency: what this process's httpx client and the server's HTTP stack (and the
+  session check) can carry on this machine at all, whatever the route does.
+
+One server process by default, as `gridwatch serve` runs one uvicorn process; --servers N runs N sharing the port
+(SO_REUSEPORT), as N `gridwatch serve` replicas behind a proxy would (docs/operations.md).
 
 The intake rate limit (1 report/s per account, burst 30) is lifted: it guards against one abusive account, and
 the benchmark measures what the pipeline can carry. Prints one JSON line.
@@ -57,13 +64,18 @@ def serve(url: str, port: int, ready: object) -> None:
     app = create_app(store=core.store, locator=core.locator, token_policy=TokenPolicy(secret=SECRET),
                      data_dir=Path(tempfile.mkdtemp()), warm_classifier=True)
     app.state.intake_limiter = RateLimiter(name="intake", rate_per_s=1e6, burst=10**9, clock=time.monotonic)
+    app.state.batch_limiter = RateLimiter(name="batch", rate_per_s=1e6, burst=10**9, clock=time.monotonic)
     app.state.login_limiter = RateLimiter(name="login", rate_per_s=1e6, burst=10**9, clock=time.monotonic)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            access_log=False))
+    # Several server processes share the port (as several `gridwatch serve` behind a proxy would share the load).
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(("127.0.0.1", port))
     original = server.startup
 
     async def startup(sockets=None):  # type: ignore[no-untyped-def]
-        await original(sockets)
+        await original([sock])
         await asyncio.to_thread(app.state.classifier_warm_up.join)
         ready.set()  # type: ignore[attr-defined]
 
@@ -108,6 +120,39 @@ async def post_all(base_url: str, token: str, bodies: list[dict], concurrency: i
         return time.perf_counter() - started, latencies
 
 
+async def post_batches(base_url: str, token: str, bodies: list[dict], size: int, concurrency: int = 2) -> float:
+    """POST the bodies to /api/cases/batch, size reports a request, concurrency requests in flight; return seconds."""
+    chunks = [bodies[i:i + size] for i in range(0, len(bodies), size)]
+    async with httpx.AsyncClient(base_url=base_url, timeout=300,
+                                 headers={"Authorization": f"Bearer {token}"}) as client:
+        async def worker() -> None:
+            while chunks:
+                answer = await client.post("/api/cases/batch", json={"reports": chunks.pop()})
+                if answer.status_code != 200 or answer.json()["refused"]:
+                    raise RuntimeError(f"POST /api/cases/batch: {answer.status_code} {answer.text[:200]}")
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return time.perf_counter() - started
+
+
+async def get_all(base_url: str, token: str, count: int, concurrency: int, path: str = "/api/lifecycle") -> float:
+    """GET path count times with concurrency in flight: the client's and HTTP stack's ceiling; return seconds."""
+    left = [count]
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits,
+                                 headers={"Authorization": f"Bearer {token}"}) as client:
+        async def worker() -> None:
+            while left[0] > 0:
+                left[0] -= 1
+                if (await client.get(path)).status_code >= 500:
+                    raise RuntimeError(f"GET {path} failed")
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return time.perf_counter() - started
+
+
 def bare_inserts(url: str, bodies: list[dict]) -> float:
     """Insert each report as a case row, one transaction each, through the driver alone; return cases/s."""
     now = datetime.now(UTC)
@@ -140,6 +185,8 @@ def main() -> None:
     parser.add_argument("--store", choices=("postgis", "sqlite"), default="postgis")
     parser.add_argument("--cases", type=int, default=2000, help="reports per run (given, then classified)")
     parser.add_argument("--concurrency", type=int, default=32, help="requests in flight")
+    parser.add_argument("--servers", type=int, default=1, help="server processes sharing the port (SO_REUSEPORT)")
+    parser.add_argument("--batch", type=int, default=250, help="reports per POST /api/cases/batch")
     args = parser.parse_args()
 
     town = generate_town(7)
@@ -157,11 +204,12 @@ def main() -> None:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         spawn = multiprocessing.get_context("spawn")
-        ready = spawn.Event()
-        server = spawn.Process(target=serve, args=(url, port, ready), daemon=True)
-        server.start()
+        readies = [spawn.Event() for _ in range(args.servers)]
+        servers = [spawn.Process(target=serve, args=(url, port, ready), daemon=True) for ready in readies]
+        for server in servers:
+            server.start()
         try:
-            if not ready.wait(300):
+            if not all(ready.wait(300) for ready in readies):
                 raise RuntimeError("the server did not start")
             base_url = f"http://127.0.0.1:{port}"
             token = httpx.post(f"{base_url}/api/auth/token", data={"username": "hotline", "password": PASSWORD},
@@ -169,12 +217,17 @@ def main() -> None:
             # A short warm-up of both paths (connections, first-request imports), not counted.
             warm = [{**b, "category": "dispute"} for b in bodies[:50]] + bodies[:50]
             asyncio.run(post_all(base_url, token, warm, args.concurrency))
+            ceiling_s = asyncio.run(get_all(base_url, token, len(bodies), args.concurrency))
+            # No route, no store, no session check: what the client and the HTTP stack alone carry.
+            http_s = asyncio.run(get_all(base_url, token, len(bodies), args.concurrency, path="/api/no-such-route"))
             given_s, given_ms = asyncio.run(post_all(base_url, token, [{**b, "category": "dispute"} for b in bodies],
                                                      args.concurrency))
             classified_s, classified_ms = asyncio.run(post_all(base_url, token, bodies, args.concurrency))
+            batch_s = asyncio.run(post_batches(base_url, token, bodies, args.batch))
         finally:
-            server.terminate()
-            server.join(10)
+            for server in servers:
+                server.terminate()
+                server.join(10)
 
     classified_per_s = len(bodies) / classified_s
     given_per_s = len(bodies) / given_s
@@ -187,7 +240,11 @@ def main() -> None:
         "bare_insert_per_s": round(insert_per_s, 1),
         "classified_vs_given": round(classified_per_s / given_per_s, 3),
         "classified_vs_bare_insert": round(classified_per_s / insert_per_s, 3),
-        "goal_per_s": GOAL_PER_S, "goal_met": classified_per_s >= GOAL_PER_S,
+        "batch_per_s": round(len(bodies) / batch_s, 1), "batch_size": args.batch,
+        "ceiling_get_per_s": round(len(bodies) / ceiling_s, 1), "ceiling_404_per_s": round(len(bodies) / http_s, 1),
+        "server_processes": args.servers,
+        "goal_per_s": GOAL_PER_S, "goal_met_single": classified_per_s >= GOAL_PER_S,
+        "goal_met_batch": len(bodies) / batch_s >= GOAL_PER_S,
     }, ensure_ascii=False))
 
 

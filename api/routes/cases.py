@@ -26,7 +26,8 @@ from cases.lifecycle import STATUS_LABELS, STEPS, Action, allowed_actions
 from cases.locator import Locator
 from cases.models import AssignmentRole, Case, CaseSource, CaseStatus, Platform
 from cases.repository import Involving
-from cases.service import CaseCreate, StepInput
+from cases.service import CaseCreate, StepInput, StepResult
+from cases.taxonomy import Taxonomy
 from cases.taxonomy_service import active_taxonomy
 from cases.triage import file_report
 from cases.use_cases import report_case_and_announce, take_step_and_announce
@@ -176,29 +177,50 @@ def report(request: Request, *, store: Store, locator: Locator, at: datetime, pr
            case_in: CaseReport, files: Sequence[CheckedFile] = ()) -> dict[str, Any]:
     """Open a reported case and store its checked files, all in one unit of work; return the answer's fields."""
     request.app.state.intake_limiter.hit(principal.actor)
+    source, lon, lat = checked_report(principal, case_in)
+    with store.unit_of_work() as uow:
+        taxonomy = prepare_intake(uow, request, locator)
+        result, duplicates = open_report(uow, request, locator=locator, taxonomy=taxonomy, at=at, principal=principal,
+                                         case_in=case_in, source=source, lon=lon, lat=lat)
+        attached = [store_attachment(uow.cases, attachments_dir=request.app.state.attachments_dir, case=result.case,
+                                     file=f, actor=principal.actor, at=at, role=str(principal.role)) for f in files]
+    events = [event_dict(e) for e in (result.event, *attached)]
+    return {**redact_case(principal, case_dict(result.case, now=at)), "events": events,
+            "possible_duplicates": duplicates}
+
+
+def checked_report(principal: Principal, case_in: CaseReport) -> tuple[CaseSource, float, float]:
+    """Return the report's source and WGS-84 position, or raise Forbidden / GisError naming the field."""
     source = case_in.source or DEFAULT_SOURCE[principal.kind]
     allowed = SOURCES_BY_ROLE.get(principal.role, frozenset()) if principal.kind == "user" else {CaseSource.CITIZEN}
     if source not in allowed:
         raise Forbidden(f"body field 'source' {source.value!r}: role '{principal.role}' may report only as "
                         + ", ".join(sorted(s.value for s in allowed)))
     lon, lat = normalise_position(case_in.lon, case_in.lat, case_in.crs, where="body lon/lat")
-    with store.unit_of_work() as uow:
-        taxonomy, _ = active_taxonomy(versions=uow.taxonomy_versions)
-        filing = file_report(category=case_in.category, title=case_in.title, description=case_in.description,
-                             classifier=None if case_in.category else classifier_for(request.app.state, taxonomy))
-        locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
-        result = report_case_and_announce(uow, case_in=CaseCreate(
-            title=case_in.title, category=filing.category, lon=lon, lat=lat, source=source,
-            description=case_in.description, reporter=case_in.reporter, reporter_phone=case_in.reporter_phone,
-            confidence=filing.confidence, triage=filing.triage,
-        ), grid_path=locator.grid_path(lon, lat), actor=principal.actor, at=at, role=str(principal.role),
-            taxonomy=taxonomy, case_clock=request.app.state.case_clock)
-        attached = [store_attachment(uow.cases, attachments_dir=request.app.state.attachments_dir, case=result.case,
-                                     file=f, actor=principal.actor, at=at, role=str(principal.role)) for f in files]
-        duplicates = possible_duplicates(uow, request, principal, result.case)
-    events = [event_dict(e) for e in (result.event, *attached)]
-    return {**redact_case(principal, case_dict(result.case, now=at)), "events": events,
-            "possible_duplicates": duplicates}
+    return source, lon, lat
+
+
+def prepare_intake(uow: UnitOfWork, request: Request, locator: Locator) -> Taxonomy:
+    """Refresh the locator in uow and return the active taxonomy: once per unit of work, however many reports."""
+    locator.refresh(grids=uow.grids, cameras=uow.cameras, teams=uow.teams)
+    # One cached source for the taxonomy: the clock's rules (invalidated when a taxonomy is stored), not a query.
+    return request.app.state.case_clock.rules(uow).taxonomy
+
+
+def open_report(uow: UnitOfWork, request: Request, *, locator: Locator, taxonomy: Taxonomy, at: datetime,
+                principal: Principal, case_in: CaseReport, source: CaseSource, lon: float, lat: float,
+                ) -> tuple[StepResult, list[dict[str, Any]]]:
+    """Classify, locate, route and open one checked report in uow (with its reporter, feed entry and clock);
+    return the result and the possible duplicates the caller may see. The single and the batch intake share it."""
+    filing = file_report(category=case_in.category, title=case_in.title, description=case_in.description,
+                         classifier=None if case_in.category else classifier_for(request.app.state, taxonomy))
+    result = report_case_and_announce(uow, case_in=CaseCreate(
+        title=case_in.title, category=filing.category, lon=lon, lat=lat, source=source,
+        description=case_in.description, reporter=case_in.reporter, reporter_phone=case_in.reporter_phone,
+        confidence=filing.confidence, triage=filing.triage,
+    ), grid_path=locator.grid_path(lon, lat), actor=principal.actor, at=at, role=str(principal.role),
+        taxonomy=taxonomy, case_clock=request.app.state.case_clock)
+    return result, possible_duplicates(uow, request, principal, result.case)
 
 
 @router.post("/api/cases/{case_id}/actions/{action}", response_model=StepAnswer)
