@@ -104,9 +104,10 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     install_body_guard(app, upload_max_bytes=upload_max_bytes)
     install_audit_trail(app)
     install_input_guards(app, upload_max_bytes=upload_max_bytes)
-    for module in (health, auth, grids, case_batch, cases, tasks, assignments, attachments, alerts, resources, alert_rules, devices,
-                   tracks, live, events, audit, jobs, metrics_route, spatial, calendar_routes, taxonomy, page, docs,
-                   intake, offers):
+    # case_batch before cases: its path /api/cases/batch would otherwise meet /api/cases/{case_id}.
+    for module in (health, auth, grids, case_batch, cases, tasks, assignments, attachments, alerts, resources,
+                   alert_rules, devices, tracks, live, events, audit, jobs, metrics_route, spatial, calendar_routes,
+                   taxonomy, page, docs, intake, offers):
         app.include_router(module.router)
     # Issue 11's routers, one line each so that slices built side by side merge without conflict.
     app.include_router(reporter_routes.router)
