@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from audit.service import record
-from storage import Store, StorageError
+from storage import Store, StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class AuditWriter:
     def _write(self, group: list[Pending]) -> None:
         try:
             self._append(group)
-        except StorageError:
+        except StoreUnavailable:
             # The store is unreachable: every entry would wait out the pool's timeout again; fail them together.
             logger.exception("audit entries could not be written: %d", len(group))
             for _, done in group:

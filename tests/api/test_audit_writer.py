@@ -10,7 +10,7 @@ import pytest
 
 from api.audit_writer import AuditWriter
 from audit.service import verify
-from storage import Store, StorageError
+from storage import Store, StoreUnavailable
 
 AT = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 
@@ -83,7 +83,7 @@ def test_an_unreachable_store_fails_the_group_at_once_without_retrying_each_entr
     def down(group):  # type: ignore[no-untyped-def]
         gate.wait(10)
         calls.append(len(group))
-        raise StorageError("store unavailable")
+        raise StoreUnavailable("store unavailable")
 
     writer._append = down  # type: ignore[method-assign]
     futures = [writer.submit(entry(n)) for n in range(5)]
