@@ -63,9 +63,9 @@ def open_app(store: Store, data_dir: Path) -> FastAPI:
     return app
 
 
-# Ids of records the seed holds: a random text id only ever meets 404, so most examples of a route
-# with one of these in its path use a seeded id instead, and the answers past the 404 are held to the document.
-# Ids of the town of seed 7 and the formats, so routes with them answer past the 404 on most examples.
+# Ids of records the seed holds (the town of seed 7's teams and grids) and the formats: a random text id only ever
+# meets 404, so most examples of a route with one of these in its path use a seeded one instead, and the answers
+# past the 404 are held to the document.
 KNOWN_IDS: dict[str, tuple[str, ...]] = {"device_id": ("AQ-001", "AQ-002", "NS-NEW"),
                                          "team_id": ("T-GOV-01", "T-GOV-02"), "code": ("321283101", "321283101001"),
                                          "fmt": ("json", "xml")}
