@@ -15,8 +15,9 @@ from typer.testing import CliRunner
 
 from cases.locator import Locator
 from gridwatch.cli import app
-from gridwatch.jobs_wiring import (ALERT_CLOCK, CAMERA_PROBES, CITY_HANDOFF, INDEX_REFRESH, REPORTER_NOTICES, RETENTION,
-                                   SNAPSHOTS, SUPERVISION, TEAM_SILENCE, start_worker_runtime)
+from gridwatch.jobs_wiring import (ALERT_CLOCK, CAMERA_PROBES, CITY_HANDOFF, DISPATCH_OFFERS, INDEX_REFRESH,
+                                   REPORTER_NOTICES, RETENTION, SNAPSHOTS, SUPERVISION, TEAM_SILENCE,
+                                   start_worker_runtime)
 from gridwatch.retention import RetentionPolicy, describe, prune
 from gridwatch.settings import load_settings
 from jobs.models import JobOutcome, JobRun
@@ -117,7 +118,7 @@ def test_jobs_list_shows_the_last_run_of_each_job(tmp_path: Path, monkeypatch: p
 
 # What `gridwatch worker` runs: the jobs of the deployment and those that need the pool.
 WORKER_JOBS = {RETENTION, ALERT_CLOCK, CAMERA_PROBES, SNAPSHOTS, TEAM_SILENCE, SUPERVISION, REPORTER_NOTICES,
-               CITY_HANDOFF}
+               CITY_HANDOFF, DISPATCH_OFFERS}
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
