@@ -11,7 +11,6 @@ from gridwatch.settings import load_settings
 from jobs.models import JobOutcome
 
 jobs_app = typer.Typer(help="Periodic jobs (retention, index refresh) and their last runs.", no_args_is_help=True)
-console = Console()
 
 _STYLE = {JobOutcome.OK: "green", JobOutcome.FAILED: "red", JobOutcome.TIMEOUT: "red", JobOutcome.RUNNING: "yellow"}
 
@@ -19,6 +18,9 @@ _STYLE = {JobOutcome.OK: "green", JobOutcome.FAILED: "red", JobOutcome.TIMEOUT: 
 @jobs_app.command("list")
 def jobs_list() -> None:
     """Show the last run of each job, read from the store."""
+    # Made per command, not at import: rich fixes a console's width from COLUMNS when it is made, and the
+    # terminal (or COLUMNS) of the moment is the one the table must fit.
+    console = Console()
     store = open_migrated_store(load_settings().effective_store_url)
     try:
         with store.unit_of_work() as uow:

@@ -52,16 +52,23 @@ def seed(store: Store, town: Any) -> None:
 
 
 def open_app(store: Store, data_dir: Path) -> FastAPI:
-    """Return the app with a login limit no fuzzer reaches (the limits are tested on their own)."""
+    """Return the app with limits no fuzzer reaches (the limits are tested on their own: test_access_edges.py)."""
     app = create_app(store=store, token_policy=POLICY, data_dir=data_dir)
     # The fuzzer logs in per operation and posts to the token route itself.
     app.state.login_limiter = RateLimiter(name="login", rate_per_s=1000, burst=100_000, clock=time.monotonic)
+    # The intake routes share a bucket that refills by the wall clock: with it on, which posts got a 429 (and
+    # whether a failing example failed again on replay) depended on the machine's speed.
+    app.state.intake_limiter = RateLimiter(name="case intake", rate_per_s=1000, burst=100_000, clock=time.monotonic)
+    app.state.rating_limiter = RateLimiter(name="rating", rate_per_s=1000, burst=100_000, clock=time.monotonic)
     return app
 
 
-# Ids of records the seed holds: a random text id only ever meets 404, so most examples of a route
-# with one of these in its path use a seeded id instead, and the answers past the 404 are held to the document.
-KNOWN_IDS: dict[str, tuple[str | int, ...]] = {"device_id": ("AQ-001", "AQ-002", "NS-NEW"), "case_id": (1, 1)}
+# Ids of records the seed holds (the seeded case, the town of seed 7's teams and grids) and the formats: a random
+# text id only ever meets 404, so most examples of a route with one of these in its path use a seeded one instead,
+# and the answers past the 404 are held to the document.
+KNOWN_IDS: dict[str, tuple[str | int, ...]] = {"device_id": ("AQ-001", "AQ-002", "NS-NEW"), "case_id": (1, 1),
+                                               "team_id": ("T-GOV-01", "T-GOV-02"),
+                                               "code": ("321283101", "321283101001"), "fmt": ("json", "xml")}
 
 
 def fuzz(app: FastAPI, schema: Any, *, examples: int, headers: Callable[[TestClient], dict[str, str]]
