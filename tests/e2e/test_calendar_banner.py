@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from access.models import Role
 from access.service import create_user
 from api.app import create_app
@@ -44,7 +46,7 @@ def test_the_banner_warns_until_next_years_schedule_is_loaded(browser_page, tmp_
             page.reload()
             _login(page, base_url) if page.locator("#login-username").is_visible() else None
             page.wait_for_selector("body[data-ready=true]", timeout=20_000)
-            page.wait_for_function("document.querySelector('#health').dataset.state === 'ok'", timeout=10_000)
+            expect(page.locator("#health")).to_have_attribute("data-state", "ok", timeout=10_000)
             assert page.locator("#calendar-warning").is_hidden()
     finally:
         store.close()

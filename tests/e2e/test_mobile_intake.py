@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 from shapely.geometry import box
 
 from access.models import Role
@@ -88,7 +89,8 @@ def test_grid_staff_report_with_photo_audio_and_position_from_the_phone(mobile_u
     page.wait_for_selector("#report-form", state="visible")
     assert page.text_content("#who") == "网格员小李"
     # The category picker offers the taxonomy, "auto" first.
-    page.wait_for_function("document.querySelectorAll('#category option').length > 10")
+    # Locator waits, not wait_for_function: a string predicate is eval'd in the page, which its CSP refuses.
+    page.locator("#category option").nth(10).wait_for(state="attached")
     assert page.eval_on_selector("#category", "s => s.value") == "auto"
     # Dictation: shown only where the browser offers SpeechRecognition.
     has_speech = page.evaluate("!!(window.SpeechRecognition || window.webkitSpeechRecognition)")
@@ -97,7 +99,7 @@ def test_grid_staff_report_with_photo_audio_and_position_from_the_phone(mobile_u
     page.fill("#title", "路边垃圾堆积")
     page.fill("#description", "幸福村路边垃圾堆积很久没人清理，气味很大")
     page.click("#locate")
-    page.wait_for_function("document.querySelector('#lon').value !== ''")
+    expect(page.locator("#lon")).not_to_have_value("")
     assert abs(float(page.input_value("#lon")) - HERE["longitude"]) < 1e-6
     assert abs(float(page.input_value("#lat")) - HERE["latitude"]) < 1e-6
 
@@ -106,7 +108,7 @@ def test_grid_staff_report_with_photo_audio_and_position_from_the_phone(mobile_u
     page.wait_for_selector("#record[aria-pressed='true']")
     page.wait_for_timeout(1200)  # the fake microphone's beeps; the clip's length is not what is tested
     page.click("#record")
-    page.wait_for_function("document.querySelectorAll('#files li').length === 2")
+    expect(page.locator("#files li")).to_have_count(2)
 
     page.click("#send")
     page.wait_for_selector("#report-message.ok", timeout=60_000)
