@@ -7,16 +7,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from shapely.geometry import box
 
-from api.app import create_app
 from api.routes.case_batch import MAX_BATCH
 from cases.feed import CASE_OPENED
-from gis.models import GridLevel
 from storage import Store
-from tests.api.conftest import POLICY, ManualClock, add_accounts, login
-from tests.api.test_case_intake import CLEAR
-from tests.factories import LAT, LON, make_grid
+from tests.api.conftest import login
+from tests.api.test_case_intake import CLEAR, town_client
+from tests.factories import LAT, LON
 
 GIVEN = {"title": "邻里纠纷", "description": "楼上楼下噪音纠纷", "lon": LON - 0.005, "lat": LAT, "category": "dispute",
          "source": "hotline", "reporter": "王女士", "reporter_phone": "13800000000"}
@@ -25,17 +22,7 @@ GIVEN = {"title": "邻里纠纷", "description": "楼上楼下噪音纠纷", "lo
 @pytest.fixture
 def client(store: Store, tmp_path: Path) -> Iterator[TestClient]:
     """Yield a client of the app on a store with a town T01 and its village V01."""
-    add_accounts(store)
-    with store.unit_of_work() as uow:
-        uow.grids.upsert_many([
-            make_grid("T01", size=0.02, level=GridLevel.TOWN),
-            make_grid("V01", geometry=box(LON - 0.01, LAT - 0.01, LON, LAT + 0.01), level=GridLevel.VILLAGE,
-                      parent_code="T01")])
-    app = create_app(store=store, token_policy=POLICY, data_dir=tmp_path, rate_clock=ManualClock(),
-                     warm_classifier=True)
-    with TestClient(app) as test_client:
-        app.state.classifier_warm_up.join(timeout=120)
-        yield test_client
+    yield from town_client(store, tmp_path)
 
 
 def test_good_reports_are_stored_and_bad_ones_refused_by_index_never_costing_a_neighbour(client: TestClient,

@@ -31,6 +31,11 @@ JPEG = PHONE_FILES["photo.jpg"][0]
 @pytest.fixture
 def client(store: Store, tmp_path: Path) -> Iterator[TestClient]:
     """Yield a client of the app on a store with a town T01 and its village V01 (the grid staff's)."""
+    yield from town_client(store, tmp_path)
+
+
+def town_client(store: Store, tmp_path: Path) -> Iterator[TestClient]:
+    """Yield a client of an app with the classifier warmed, on a store with accounts, town T01 and village V01."""
     add_accounts(store)
     with store.unit_of_work() as uow:
         uow.grids.upsert_many([
