@@ -1,0 +1,27 @@
+"""The page's own logic, tested in Node's test runner (tests/frontend/*.test.mjs) as part of the one test command."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+FRONTEND_TESTS = Path(__file__).resolve().parent.parent / "frontend"
+
+
+def test_front_end_unit_tests_pass_in_node() -> None:
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("node is not installed (CI=true: .ci/run installs nodejs)")
+        pytest.skip("node is not installed")
+    files = sorted(str(p) for p in FRONTEND_TESTS.glob("*.test.mjs"))
+    assert files, f"no front-end tests under {FRONTEND_TESTS}"
+    # A zone far from Beijing: the page must show Asia/Shanghai times whatever the machine's zone.
+    done = subprocess.run([node, "--test", *files], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "TZ": "America/New_York"})
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "# fail 0" in done.stdout
