@@ -29,7 +29,6 @@ from api.security import client_ip
 from cases.models import CaseSource
 from cases.service import CaseCreate
 from cases.taxonomy import Taxonomy
-from cases.taxonomy_service import active_taxonomy
 from cases.use_cases import report_case_and_announce
 from gis.crs import normalise_position
 from storage import Store
@@ -76,9 +75,14 @@ def _read_gate(request: Request, fmt: str) -> str:
     return fmt
 
 
-def _taxonomy(store: Store, fmt: str) -> Taxonomy:
+def _taxonomy(request: Request, store: Store, fmt: str) -> Taxonomy:
+    """Return the active taxonomy from the case clock's cache (refreshed as the case routes see it), not a query."""
     with spec_errors(fmt), store.read_only() as uow:
-        return active_taxonomy(versions=uow.taxonomy_versions)[0]
+        return _cached_taxonomy(request, uow)
+
+
+def _cached_taxonomy(request: Request, uow: Any) -> Taxonomy:
+    return request.app.state.case_clock.rules(uow).taxonomy
 
 
 def _answer(body: Any, fmt: str, *, root: str, item: str | None, status: int = 200) -> Any:
@@ -101,7 +105,7 @@ def get_discovery(request: Request, fmt: FmtPath) -> Any:
 def list_services(request: Request, store: StoreDep, fmt: FmtPath, jurisdiction_id: QueryText = None) -> Any:
     """List the services: one per sub-category of the active taxonomy."""
     fmt = _read_gate(request, fmt)
-    return _answer(service_list(_taxonomy(store, fmt)), fmt, root="services", item="service")
+    return _answer(service_list(_taxonomy(request, store, fmt)), fmt, root="services", item="service")
 
 
 @router.get("/services/{service_code}.{fmt}", response_model=Open311ServiceDefinitionRead, responses=_OK)
@@ -109,7 +113,7 @@ def get_service_definition(request: Request, store: StoreDep, service_code: str,
                            jurisdiction_id: QueryText = None) -> Any:
     """Return a service's definition: the attributes a reporter answers."""
     fmt = _read_gate(request, fmt)
-    definition = service_definition(_taxonomy(store, fmt), service_code)
+    definition = service_definition(_taxonomy(request, store, fmt), service_code)
     if definition is None:
         raise Open311Error(404, f"service_code {service_code[:60]!r}: no such service", fmt=fmt)
     return _answer(definition, fmt, root="service_definition", item=None)
@@ -149,7 +153,7 @@ def post_request(request: Request, store: StoreDep, locator: LocatorDep, clock: 
     fmt = _format(fmt)
     principal = _reporter(request, store, form.get("api_key", ""), fmt)
     wanted = read_form(form, fmt)
-    taxonomy = _taxonomy(store, fmt)
+    taxonomy = _taxonomy(request, store, fmt)
     definition = service_definition(taxonomy, wanted.service_code)
     if definition is None:
         raise Open311Error(400, f"service_code {wanted.service_code[:60]!r}: no such service", fmt=fmt)
@@ -186,7 +190,7 @@ def list_requests(request: Request, store: StoreDep, clock: ClockDep, fmt: FmtPa
     wanted = read_filter({"service_request_id": service_request_id, "service_code": service_code,
                           "start_date": start_date, "end_date": end_date, "status": status}, now=clock(), fmt=fmt)
     with spec_errors(fmt), store.read_only() as uow:
-        taxonomy = active_taxonomy(versions=uow.taxonomy_versions)[0]
+        taxonomy = _cached_taxonomy(request, uow)
         found = find_cases(uow.cases, wanted)
     return _answer([request_dict(c, taxonomy) for c in found], fmt, root="service_requests", item="request")
 
@@ -204,7 +208,7 @@ def get_request(request: Request, store: StoreDep, service_request_id: str, fmt:
     fmt = _read_gate(request, fmt)
     case_id = _case_id(service_request_id, fmt)
     with spec_errors(fmt), store.read_only() as uow:
-        taxonomy = active_taxonomy(versions=uow.taxonomy_versions)[0]
+        taxonomy = _cached_taxonomy(request, uow)
         case = uow.cases.get(case_id)
     if case is None:
         raise Open311Error(404, f"service_request_id {case_id}: no such request", fmt=fmt)
