@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -89,13 +90,28 @@ async def read_checked_file(upload: UploadFile, *, max_bytes: int) -> CheckedFil
     return CheckedFile(data, content_type, ext, (upload.filename or "")[:200])
 
 
+def attachment_path(attachments_dir: Path, case_id: int, file: CheckedFile) -> Path:
+    """Return where a checked file of a case is kept: the case's folder, named by the content's SHA-256."""
+    return attachments_dir / str(case_id) / f"{hashlib.sha256(file.data).hexdigest()}{file.ext}"
+
+
+def discard_attachments(attachments_dir: Path, case_id: int, files: Sequence[CheckedFile]) -> None:
+    """Remove the files written for a case whose unit of work failed (the case and its events were never stored)."""
+    for file in files:
+        attachment_path(attachments_dir, case_id, file).unlink(missing_ok=True)
+    try:
+        (attachments_dir / str(case_id)).rmdir()
+    except OSError:
+        pass  # not empty (another request's files) or never made: leave it
+
+
 def store_attachment(cases: CaseRepository, *, attachments_dir: Path, case: Case, file: CheckedFile, actor: str,
                      at: datetime, role: str = "") -> CaseEvent:
     """Write a checked file under the case's folder by its content hash and log it as the case's 'attach' event."""
     sha256 = hashlib.sha256(file.data).hexdigest()
-    folder = attachments_dir / str(case.id)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{sha256}{file.ext}").write_bytes(file.data)
+    path = attachment_path(attachments_dir, case.id, file)  # type: ignore[arg-type]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(file.data)
     return cases.append_event(CaseEvent(
         case_id=case.id, action=ATTACH, actor=actor, at=at, from_status=case.status,  # type: ignore[arg-type]
         to_status=case.status, role=role, data={"sha256": sha256, "content_type": file.content_type,

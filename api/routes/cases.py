@@ -19,7 +19,7 @@ from api.security import AnyUser, CaseReader, CaseReporter, OpsReader
 from api.classifier import classifier_for
 from api.serialize import (assignment_dict, case_dict, event_dict, feature_collection, page, point_feature, task_dict,
                            team_dict)
-from api.uploads import CheckedFile, store_attachment
+from api.uploads import CheckedFile, discard_attachments, store_attachment
 from cases.errors import CaseError, CaseNotFound
 from cases.joint import assisting_platforms
 from cases.lifecycle import STATUS_LABELS, STEPS, Action, allowed_actions
@@ -178,12 +178,21 @@ def report(request: Request, *, store: Store, locator: Locator, at: datetime, pr
     """Open a reported case and store its checked files, all in one unit of work; return the answer's fields."""
     request.app.state.intake_limiter.hit(principal.actor)
     source, lon, lat = checked_report(principal, case_in)
-    with store.unit_of_work() as uow:
-        taxonomy = prepare_intake(uow, request, locator)
-        result, duplicates = open_report(uow, request, locator=locator, taxonomy=taxonomy, at=at, principal=principal,
-                                         case_in=case_in, source=source, lon=lon, lat=lat)
-        attached = [store_attachment(uow.cases, attachments_dir=request.app.state.attachments_dir, case=result.case,
-                                     file=f, actor=principal.actor, at=at, role=str(principal.role)) for f in files]
+    attachments_dir = request.app.state.attachments_dir
+    case_id: int | None = None
+    try:
+        with store.unit_of_work() as uow:
+            taxonomy = prepare_intake(uow, request, locator)
+            result, duplicates = open_report(uow, request, locator=locator, taxonomy=taxonomy, at=at,
+                                             principal=principal, case_in=case_in, source=source, lon=lon, lat=lat)
+            case_id = result.case.id
+            attached = [store_attachment(uow.cases, attachments_dir=attachments_dir, case=result.case, file=f,
+                                         actor=principal.actor, at=at, role=str(principal.role)) for f in files]
+    except BaseException:
+        # The case was never stored: its files must not linger (SQLite may give its id to the next case).
+        if case_id is not None and files:
+            discard_attachments(attachments_dir, case_id, files)
+        raise
     events = [event_dict(e) for e in (result.event, *attached)]
     return {**redact_case(principal, case_dict(result.case, now=at)), "events": events,
             "possible_duplicates": duplicates}

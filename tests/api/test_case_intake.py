@@ -184,6 +184,30 @@ def test_one_bad_file_refuses_the_whole_intake_and_stores_nothing(bad: str, stor
     assert not (tmp_path / "attachments").exists() or not any((tmp_path / "attachments").rglob("*.*"))
 
 
+def test_files_written_before_the_intake_transaction_fails_are_removed(client: TestClient, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import api.routes.cases as case_routes
+
+    written = []
+
+    def store_then_fail(*args, **kwargs):
+        written.append(case_routes_store(*args, **kwargs))
+        if len(written) == 2:
+            raise RuntimeError("the store went away after the second file")
+        return written[-1]
+
+    case_routes_store = case_routes.store_attachment
+    monkeypatch.setattr(case_routes, "store_attachment", store_then_fail)
+    other = bytes(JPEG[:-2]) + b"\x00" + JPEG[-2:]
+    with pytest.raises(RuntimeError, match="went away"):
+        client.post("/api/cases/intake", headers=login(client, "staff"),
+                    data={**{k: str(v) for k, v in CLEAR.items()}, "category": "garbage"},
+                    files=[("files", ("a.jpg", JPEG, "image/jpeg")), ("files", ("b.jpg", other, "image/jpeg"))])
+    assert len(written) == 2, "both files were written before the failure"
+    assert client.get("/api/cases", headers=login(client, "operator")).json()["total"] == 0
+    assert not any((tmp_path / "attachments").rglob("*.*")), "a file of a case that was never stored lingers"
+
+
 def test_the_intake_form_is_validated_like_the_json_report(client: TestClient) -> None:
     operator = login(client, "operator")
     no_title = client.post("/api/cases/intake", headers=operator, data={"title": "", "lon": "120.0", "lat": "32.3"})
