@@ -176,9 +176,14 @@ def locked_case(cases: CaseRepository, case_id: int, expected_version: int | Non
     return case
 
 
+def is_open_task(assignment: Assignment) -> bool:
+    """Say whether an assignment is an assisting task not yet done or cancelled (联合执法: it still holds its team)."""
+    return assignment.active and assignment.role is AssignmentRole.ASSISTING
+
+
 def open_tasks(assignments: AssignmentRepository, case_id: int) -> list[Assignment]:
-    """Return the case's assisting tasks not yet done or cancelled (联合执法: each still holds its team)."""
-    return [a for a in assignments.for_case(case_id, active_only=True) if a.role is AssignmentRole.ASSISTING]
+    """Return the case's assisting tasks not yet done or cancelled."""
+    return [a for a in assignments.for_case(case_id, active_only=True) if is_open_task(a)]
 
 
 def refuse_open_tasks(assignments: AssignmentRepository, case: Case, action: Action) -> None:

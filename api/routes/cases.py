@@ -26,7 +26,7 @@ from cases.lifecycle import STATUS_LABELS, STEPS, Action, allowed_actions
 from cases.locator import Locator
 from cases.models import AssignmentRole, Case, CaseSource, CaseStatus, Platform
 from cases.repository import Involving
-from cases.service import CaseCreate, StepInput, StepResult
+from cases.service import CaseCreate, StepInput, StepResult, is_open_task
 from cases.taxonomy import Taxonomy
 from cases.taxonomy_service import active_taxonomy
 from cases.triage import file_report
@@ -156,7 +156,7 @@ def get_case(store: StoreDep, principal: CaseReader, case_id: IdPath, response: 
         lead = next((a for a in reversed(assignments) if a.active and a.role == "lead"), None)
         team = uow.teams.get(lead.team_id) if lead else None
     # The lead's feedback waits for every open assisting task (the server refuses it with 409 and names them).
-    waiting = any(a.active and a.role == "assisting" for a in assignments)
+    waiting = any(is_open_task(a) for a in assignments)
     next_actions = [a for a in _next_actions(principal, case, active) if not (waiting and a == Action.FEEDBACK)]
     response.headers["ETag"] = etag(case)
     return {**redact_case(principal, case_dict(case, now=clock())), "events": [event_dict(e) for e in events],
