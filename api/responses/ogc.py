@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.responses.cases import CaseFeature
-from api.responses.common import Instant
-from api.responses.grids import GridFeature
+from api.responses.common import AreaGeometry, Instant, ReadModel
+from api.responses.grids import GridRead
 from api.responses.resources import AlertFeature, CameraFeature, TeamFeature
 
 
@@ -79,6 +79,15 @@ class Collections(OgcModel):
 
     links: list[Link]
     collections: list[CollectionRead]
+
+
+class GridFeature(ReadModel):
+    """A grid as an OGC feature: its boundary, code, name, level, parent and staff (no counts: a plain record)."""
+
+    type: Literal["Feature"]
+    id: str
+    geometry: AreaGeometry
+    properties: GridRead
 
 
 AnyFeature = GridFeature | CaseFeature | AlertFeature | CameraFeature | TeamFeature
