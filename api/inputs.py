@@ -46,7 +46,7 @@ class InputGuard:
             return 422, "query string: contains a NUL character"
         limit = body_limit(path, upload_max_bytes=self.upload_max_bytes)
         declared = dict(scope.get("headers") or ()).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > limit:
+        if declared.isascii() and declared.isdigit() and int(declared) > limit:
             return 413, f"request body of {int(declared)} bytes: more than the {limit} this route accepts"
         return None
 

@@ -41,7 +41,7 @@ def resolve_crs(text: str, *, where: str) -> SourceCrs:
     if key in SHIFTED:
         return SourceCrs(WGS84, SHIFTED[key].value, SHIFTED[key])
     spec = NAMED.get(key, text.strip())
-    if spec.isdigit():
+    if spec.isascii() and spec.isdigit():
         spec = f"EPSG:{spec}"
     try:
         crs = CRS.from_user_input(spec)

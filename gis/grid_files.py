@@ -214,7 +214,7 @@ def _text(value: Any) -> str:
 def _level(value: Any) -> int:
     """Return a level as int, 0 when it is no whole number from 1."""
     text = _text(value)
-    return int(text) if text.isdigit() and int(text) >= 1 else 0
+    return int(text) if text.isascii() and text.isdigit() and int(text) >= 1 else 0
 
 
 def _first_line(exc: BaseException) -> str:

@@ -311,7 +311,7 @@ class Settings(BaseSettings):
     @classmethod
     def _bind_has_port(cls, value: str) -> str:
         host, sep, port = value.rpartition(":")
-        if not sep or not host or not port.isdigit():
+        if not sep or not host or not (port.isascii() and port.isdigit()):
             raise ValueError(f"http_bind {value!r} must be host:port")
         return value
 

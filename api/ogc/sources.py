@@ -70,7 +70,7 @@ def _enum(name: str, description: str, values: Any) -> Queryable:
 
 def _numeric_id(feature_id: str) -> int | None:
     """Return a store id from a feature id, or None when it cannot name one (so: 404, never a database error)."""
-    return int(feature_id) if feature_id.isdigit() and 0 < int(feature_id) <= MAX_ID else None
+    return int(feature_id) if feature_id.isascii() and feature_id.isdigit() and 0 < int(feature_id) <= MAX_ID else None
 
 
 class GridLevelFeatures(Source):

@@ -141,7 +141,7 @@ def read_filter(query: Mapping[str, str | None], *, now: datetime, fmt: str) -> 
     """Check GET requests' filters; refuse (400) bad ids, dates, statuses or a window longer than 90 days."""
     ids = _listed(query.get("service_request_id"))
     if ids:
-        if len(ids) > MAX_REQUESTS or not all(i.isdigit() and 0 < int(i) < 2**63 for i in ids):
+        if len(ids) > MAX_REQUESTS or not all(i.isascii() and i.isdigit() and 0 < int(i) < 2**63 for i in ids):
             raise Open311Error(400, f"service_request_id: give up to {MAX_REQUESTS} numeric ids, comma separated",
                                fmt=fmt)
         return RequestFilter(ids=tuple(dict.fromkeys(int(i) for i in ids)))

@@ -139,7 +139,7 @@ def expected_version(if_match: str | None) -> int | None:
     if if_match is None or if_match.strip() == "*":
         return None
     text = if_match.strip().removeprefix("W/").strip('"')
-    if not text.isdigit() or not 1 <= int(text) <= 2**31:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 2**31:
         raise CaseError(f"header 'If-Match' {if_match[:40]!r}: give the case's version as ETag sent it, e.g. \"3\"")
     return int(text)
 

@@ -65,4 +65,4 @@ async def stream_events(request: Request, principal: StreamReader,
 
 
 def _parse_id(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isascii() and value.isdigit() else None

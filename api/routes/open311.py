@@ -196,7 +196,7 @@ def list_requests(request: Request, store: StoreDep, clock: ClockDep, fmt: FmtPa
 
 
 def _case_id(text: str, fmt: str) -> int:
-    if not text.isdigit() or not 0 < int(text) < 2**63:
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**63:
         raise Open311Error(404, f"service_request_id {text[:40]!r}: no such request", fmt=fmt)
     return int(text)
 

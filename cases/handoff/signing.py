@@ -34,7 +34,7 @@ def verify(secret: str, body: bytes, *, timestamp: str | None, signed: str | Non
     if not timestamp or not signed:
         missing = TIMESTAMP_HEADER if not timestamp else SIGNATURE_HEADER
         raise BadSignature(f"header '{missing}': missing")
-    if not timestamp.isdigit() or len(timestamp) > 12:
+    if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 12:
         raise BadSignature(f"header '{TIMESTAMP_HEADER}': Unix seconds expected")
     # Compared before the time, so a bad signature never says whether its timestamp would have passed.
     if not hmac.compare_digest(signature(secret, int(timestamp), body), signed.strip()):

@@ -313,6 +313,7 @@ def test_a_request_in_xml_has_the_spec_elements_and_escapes_text(client: TestCli
 def test_an_unknown_request_or_token_is_a_404(client: TestClient, fmt: str) -> None:
     assert_errors(client.get(f"{V2}/requests/999.{fmt}"), 404, fmt, "no such request")
     assert_errors(client.get(f"{V2}/requests/abc.{fmt}"), 404, fmt, "no such request")
+    assert_errors(client.get(f"{V2}/requests/².{fmt}"), 404, fmt, "no such request")
     assert_errors(client.get(f"{V2}/tokens/999.{fmt}"), 404, fmt, "no such token")
 
 
