@@ -8,6 +8,7 @@ the zoom so a cell spans about CLUSTER_PX screen pixels on a 256-pixel Web-Merca
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -101,3 +102,30 @@ class MapRepository(Protocol):
     def search_grids(self, text: str, *, limit: int) -> list[str]:
         """Return codes of grids whose name or code contains text (case-insensitive), coarsest first."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class CoordinateQuery:
+    """A search typed as coordinates: two numbers and the CRS they are in (None: WGS-84)."""
+
+    x: float
+    y: float
+    crs: str | None
+
+
+_CASE_NUMBER = re.compile(r"^#?\s*(\d{1,10})$")
+_COORDINATES = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?)\s*[,，\s]\s*([-+]?\d+(?:\.\d*)?)\s*(?:[,，\s]\s*([A-Za-z][\w:-]*))?\s*$")
+
+
+def case_number(text: str) -> int | None:
+    """Return the case id a query names ("123" or "#123"), or None."""
+    match = _CASE_NUMBER.match(text.strip())
+    return int(match.group(1)) if match else None
+
+
+def coordinates(text: str) -> CoordinateQuery | None:
+    """Return the coordinates a query names ("lon,lat" or "lon lat", then an optional CRS name), or None."""
+    match = _COORDINATES.match(text)
+    if not match:
+        return None
+    return CoordinateQuery(float(match.group(1)), float(match.group(2)), match.group(3))
