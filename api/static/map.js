@@ -42,7 +42,7 @@ export class CommandMap {
     this.sectorsToken = 0;
     this.ready = { grids: false, cases: false };
 
-    const panes = { heat: 405, grids3: 410, grids2: 415, choropleth: 417, gridLabels: 420, cameras: 430, coverage: 440,
+    const panes = { grids3: 410, grids2: 415, choropleth: 417, heat: 418, gridLabels: 420, cameras: 430, coverage: 440,
       links: 450, teams: 620, cases: 630, selection: 635, alerts: 640 };
     for (const [name, z] of Object.entries(panes)) this.map.createPane(name).style.zIndex = String(z);
     this.map.getPane("gridLabels").style.pointerEvents = "none";

@@ -59,6 +59,14 @@ def test_clusters_zoom_in_to_markers_and_search_jumps_to_a_grid(running_system, 
     assert page.locator("#map [data-marker-case-id]").count() == 0
     page.screenshot(path=str(tmp_path / "map-clusters.png"))
 
+    # The choropleth follows its level selector; the heatmap draws when switched on.
+    page.select_option("#choropleth-level", "2")
+    expect(page.locator("#map path.grid-choropleth")).to_have_count(len(town.grids_at(GridLevel.VILLAGE)), timeout=10_000)
+    page.check("#layer-heat")
+    expect(page.locator("#map canvas.leaflet-heatmap-layer")).to_have_count(1, timeout=10_000)
+    page.screenshot(path=str(tmp_path / "map-heat-villages.png"))
+    page.uncheck("#layer-heat")
+
     # Click the biggest cluster until the server answers with markers (each click zooms into its cases' extent).
     for _ in range(8):
         if page.locator("#map[data-cases-mode=points]").count():
