@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from access.models import Principal
 from access.policy import can_see_case, case_reach
-from api.deps import BBoxDep, StoreDep
+from api.deps import MAX_ID, BBoxDep, StoreDep
 from api.errors import BadQuery
 from api.responses.map_view import MapClustersRead, MapPointsRead, SearchRead
 from api.security import CaseReader
@@ -82,7 +82,7 @@ def search(store: StoreDep, who: CaseReader,
             results.append({**hit, "kind": "point", "label": f"{lon:.6f}, {lat:.6f}", "lon": lon, "lat": lat})
     with store.read_only() as uow:
         number = case_number(text)
-        if number is not None:
+        if number is not None and 1 <= number <= MAX_ID:
             case = uow.cases.get(number)
             if case is not None and can_see_case(who, case):
                 results.insert(0, {**hit, "kind": "case", "id": case.id, "label": f"#{case.id} {case.title}",

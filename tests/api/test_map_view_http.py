@@ -117,6 +117,7 @@ def test_search_finds_case_numbers_grids_text_and_coordinates(store: Store, app_
     first = search("#5")[0]
     assert (first["kind"], first["id"]) == ("case", 5) and first["label"].startswith("#5 ")
     assert search("5")[0]["id"] == 5
+    assert search("#9999999999") == [], "a number past any id is no case (and no error)"
     grids = search("riverside")
     assert [(r["kind"], r["code"]) for r in grids] == [("grid", "V01")]
     assert grids[0]["bbox"] == [120.0, 32.0, 120.05, 32.04]
