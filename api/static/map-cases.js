@@ -12,7 +12,7 @@ const MOVE_DEBOUNCE_MS = 250;
 const LIVE_RELOAD_MS = 1500;
 
 export class ServerCaseLayer {
-  constructor(map, { onCaseClick, onDrawn }) {
+  constructor(map, { onCaseClick, onDrawn, onLiveChange = () => {} }) {
     this.map = map;
     this.layer = L.layerGroup();
     this.markers = new Map(); // case id -> marker (points mode)
@@ -25,6 +25,7 @@ export class ServerCaseLayer {
     this.started = false;
     this.onCaseClick = onCaseClick;
     this.onDrawn = onDrawn;
+    this.onLiveChange = onLiveChange;
     const load = () => getJSON(mapCasesUrl(this._bounds(), this.map.getZoom(), this.filters));
     this.reloadNow = latestOnly(load, (answer) => this._draw(answer), (err) => console.warn("map cases failed to load", err));
     this.reload = debounce(() => this.reloadNow(), MOVE_DEBOUNCE_MS);
@@ -116,7 +117,10 @@ export class ServerCaseLayer {
       else if (marker || fresh) this._marker(this.known.get(id));
     }
     const changed = fresh || (before && (before.status !== c.status || before.platform !== c.platform));
-    if (changed && this.started) this.reloadSoon();
+    if (changed && this.started) {
+      this.reloadSoon();
+      this.onLiveChange(c);
+    }
   }
 
   removeCase(id) {

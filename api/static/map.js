@@ -8,6 +8,7 @@ import { platformColor } from "./labels.js";
 import { alertIcon, alertTip, cameraColor, cameraHealth, cameraTip, dom, gridTip, sector, teamIcon, teamTip, tween } from "./markers.js";
 import { distanceText } from "./labels.js";
 import { ServerCaseLayer } from "./map-cases.js";
+import { debounce } from "./map-logic.js";
 import { CaseHeat, GridChoropleth, LayerPanel, OpenAlerts } from "./map-layers.js";
 import { MapSearch } from "./search.js";
 import { gridPathText, hasPosition } from "./store.js";
@@ -84,6 +85,9 @@ export class CommandMap {
     this.cases = new ServerCaseLayer(this.map, {
       onCaseClick: (id) => this.handlers.caseClick(id),
       onDrawn: () => this._drawn("cases"),
+      // Grid counts move with the feed too, but a grid's colour can wait a few seconds (its request is larger).
+      onLiveChange: debounce(() => this.layers.choropleth.on && this.choropleth.refresh({ reload: true })
+        .catch((err) => console.warn("grid counts failed to reload", err)), 10_000),
     });
     this.choropleth = new GridChoropleth(this.map);
     this.heat = new CaseHeat(this.map);
