@@ -78,7 +78,7 @@ export class GridChoropleth {
 
   _style(f) {
     const fill = choroplethColor(f.properties?.open_cases ?? 0, this.breaks);
-    return { color: "#6f8db0", weight: 0.6, opacity: 0.5, fillColor: fill, fillOpacity: fill === "transparent" ? 0 : 0.42,
+    return { color: "#6f8db0", weight: 0.6, opacity: 0.5, fillColor: fill, fillOpacity: fill === "transparent" ? 0 : 0.32,
       className: "grid-choropleth" };
   }
 }
