@@ -23,6 +23,7 @@ from api.inputs import install_input_guards
 from api.routes import (alert_rules, alerts, assignments, attachments, audit, auth, cases, devices, docs, events, grids,
                         health, intake, jobs, live, offers, page, resources, spatial, tasks, taxonomy, tracks)
 from api.routes import assessment as assessment_routes
+from api.routes import map_view as map_view_routes
 from api.routes import case_batch
 from api.routes import calendar as calendar_routes
 from api.routes import city as city_routes
@@ -115,6 +116,7 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     app.include_router(supervision_routes.router)
     app.include_router(auth.users_router)
     app.include_router(assessment_routes.router)
+    app.include_router(map_view_routes.router)
     ogc.install(app)
     open311_routes.install(app, rate_clock=rate_clock)
     docs.mount_docs_assets(app)

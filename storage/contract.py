@@ -14,6 +14,7 @@ from cases.assessment import AssessmentRepository
 from cases.handoff.repository import CityInboundRepository, CityOutboxRepository
 from cases.repository import AssignmentRepository, CaseRepository, TeamRepository, TeamTrackRepository
 from cases.spatial_stats import SpatialStatsRepository
+from cases.map_view import MapRepository
 from cases.workdays.repository import WorkCalendarRepository
 from cases.supervision import ReminderRepository
 from cases.taxonomy_store import CorrectionRepository, TaxonomyRepository
@@ -56,6 +57,7 @@ class UnitOfWork(Protocol):
     audit: AuditRepository
     job_runs: JobRunRepository
     spatial_stats: SpatialStatsRepository
+    map_view: MapRepository
     work_calendar: WorkCalendarRepository
     taxonomy_versions: TaxonomyRepository
     classification_corrections: CorrectionRepository

@@ -1,10 +1,24 @@
-// The town map: grids, teams, cases, cameras and transient alerts, drawn with Leaflet and no tiles.
+// The town map: grids (outlines and a choropleth), cases from the server (points or clusters), teams with their
+// assignment lines, alerts, cameras with sectors, a heatmap and a search box; drawn with Leaflet and no online tiles.
 /* global L */
-import { PLATFORMS, TEAM_STATUSES, esc, fullTime, platformColor, platformInfo, statusLabel, distanceText, isFinished } from "./labels.js";
-import { cameraColor, cameraHealth, cameraHtml, caseIcon, isRecent, sector, staffHtml, teamIcon, tween } from "./markers.js";
+import { html } from "./vendor/lit-html/lit-html.js";
+import { addBasemap } from "./basemap.js";
+import { addStrings, t } from "./i18n.js";
+import { platformColor } from "./labels.js";
+import { alertIcon, alertTip, cameraColor, cameraHealth, cameraTip, dom, gridTip, sector, teamIcon, teamTip, tween } from "./markers.js";
+import { distanceText } from "./labels.js";
+import { ServerCaseLayer } from "./map-cases.js";
+import { debounce } from "./map-logic.js";
+import { CaseHeat, GridChoropleth, LayerPanel, OpenAlerts } from "./map-layers.js";
+import { MapSearch } from "./search.js";
 import { gridPathText, hasPosition } from "./store.js";
 
 const TEAM_TWEEN_MS = 1200;
+
+addStrings({
+  zh: { "map.home": "全镇", "map.zoom_in": "放大", "map.zoom_out": "缩小" },
+  en: { "map.home": "Whole town", "map.zoom_in": "Zoom in", "map.zoom_out": "Zoom out" },
+});
 
 export class CommandMap {
   constructor(element) {
@@ -17,24 +31,23 @@ export class CommandMap {
       minZoom: 5,
       maxZoom: 19,
     }).setView([30.0, 120.5], 12);
+    addBasemap(this.map);
     this.fitZoom = null;
     this.townBounds = null;
-    this.caseMarkers = new Map();
     this.teamMarkers = new Map();
-    this.selectedId = null;
     this.handlers = { caseClick: () => {} };
     this.camerasLoader = null;
     this.camerasLoaded = false;
     this.sectorsLoader = null; // (bbox [w, s, e, n]) -> FeatureCollection of view sectors
     this.sectorsTimer = null;
     this.sectorsToken = 0;
+    this.ready = { grids: false, cases: false };
 
-    const panes = { grids3: 410, grids2: 415, gridLabels: 420, cameras: 430, coverage: 440, links: 450, teams: 620, cases: 630, alerts: 640 };
-    for (const [name, z] of Object.entries(panes)) {
-      const pane = this.map.createPane(name);
-      pane.style.zIndex = String(z);
-    }
+    const panes = { grids3: 410, grids2: 415, choropleth: 417, heat: 418, gridLabels: 420, cameras: 430, coverage: 440,
+      links: 450, teams: 620, cases: 630, selection: 635, alerts: 640 };
+    for (const [name, z] of Object.entries(panes)) this.map.createPane(name).style.zIndex = String(z);
     this.map.getPane("gridLabels").style.pointerEvents = "none";
+    this.map.getPane("heat").style.pointerEvents = "none";
 
     this.naturalLayer = L.geoJSON(null, {
       pane: "grids3",
@@ -47,9 +60,7 @@ export class CommandMap {
       style: () => ({ color: "#8fb4dc", weight: 2, opacity: 0.8, fill: false }),
       onEachFeature: (feature, layer) => {
         const name = feature.properties && feature.properties.name;
-        if (name) {
-          layer.bindTooltip(esc(name), { permanent: true, direction: "center", className: "grid-label", pane: "gridLabels" });
-        }
+        if (name) layer.bindTooltip(dom(html`${name}`, "span"), { permanent: true, direction: "center", className: "grid-label", pane: "gridLabels" });
       },
     });
     this.camerasRenderer = L.canvas({ pane: "cameras", padding: 0.2 });
@@ -64,24 +75,43 @@ export class CommandMap {
       },
     }).addTo(this.camerasLayer);
     this.coverageLayer = L.layerGroup().addTo(this.map);
-    this.linksLayer = L.layerGroup().addTo(this.map);
+    this.linksLayer = L.layerGroup();
     this.assignmentLines = new Map(); // assignment id -> { line, teamId, to }
-    this.teamsLayer = L.layerGroup();
-    this.casesLayer = L.layerGroup();
-    this.alertsLayer = L.layerGroup().addTo(this.map);
+    // Teams and their assignment lines switch together: a line without its team says nothing.
+    this.teamsLayer = L.layerGroup([this.linksLayer]);
+    this.flashLayer = L.layerGroup().addTo(this.map);
+    this.selectionLayer = L.layerGroup().addTo(this.map);
+
+    this.cases = new ServerCaseLayer(this.map, {
+      onCaseClick: (id) => this.handlers.caseClick(id),
+      onDrawn: () => this._drawn("cases"),
+      // Grid counts move with the feed too, but a grid's colour can wait a few seconds (its request is larger).
+      onLiveChange: debounce(() => this.layers.choropleth.on && this.choropleth.refresh({ reload: true })
+        .catch((err) => console.warn("grid counts failed to reload", err)), 10_000),
+    });
+    this.choropleth = new GridChoropleth(this.map);
+    this.heat = new CaseHeat(this.map);
+    this.openAlerts = new OpenAlerts(this.map);
 
     this.layers = {
-      villages: { layer: this.villageLayer, label: "Villages 行政村", on: true },
-      natural: { layer: this.naturalLayer, label: "Natural villages 自然村", on: true },
-      cases: { layer: this.casesLayer, label: "Cases 案件", on: true },
-      teams: { layer: this.teamsLayer, label: "Teams 队伍", on: true },
-      cameras: { layer: this.camerasLayer, label: "Cameras 监控", on: false },
+      choropleth: { layer: this.choropleth.layer, on: true },
+      villages: { layer: this.villageLayer, on: true },
+      natural: { layer: this.naturalLayer, on: true },
+      cases: { layer: this.cases.layer, on: true },
+      alerts: { layer: this.openAlerts.layer, on: false },
+      teams: { layer: this.teamsLayer, on: true },
+      cameras: { layer: this.camerasLayer, on: false },
+      heat: { layer: this.heat.layer, on: false },
     };
-    for (const entry of Object.values(this.layers)) if (entry.on) entry.layer.addTo(this.map);
+    // Data layers wait for start() (after login); outlines can be on the map from the beginning.
+    for (const name of ["villages", "natural", "teams"]) this.layers[name].layer.addTo(this.map);
 
-    L.control.zoom({ position: "topleft", zoomInTitle: "Zoom in 放大", zoomOutTitle: "Zoom out 缩小" }).addTo(this.map);
+    L.control.zoom({ position: "topleft", zoomInTitle: t("map.zoom_in"), zoomOutTitle: t("map.zoom_out") }).addTo(this.map);
     this._addHomeControl();
-    this._addLegend();
+    this.panel = new LayerPanel(this.map, {
+      layers: this.layers, setLayer: (name, on) => this.setLayer(name, on), choropleth: this.choropleth, heat: this.heat,
+    });
+    this.search = new MapSearch(this.map, { onPick: (r) => this._picked(r) });
     L.control.scale({ imperial: false, position: "bottomleft" }).addTo(this.map);
     this.map.on("zoomend", () => this._updateLabelVisibility());
     this.map.on("moveend", () => this._sectorsSoon());
@@ -99,11 +129,24 @@ export class CommandMap {
     this.sectorsLoader = fn;
   }
 
+  /** Once grids and the first cases layer are drawn, say so (the page-load bench and the browser tests wait on it). */
+  _drawn(part) {
+    this.ready[part] = true;
+    if (this.ready.grids && this.ready.cases) document.body.dataset.mapReady = "true";
+  }
+
+  _startData() {
+    for (const name of ["choropleth", "cases", "alerts", "heat"]) if (this.layers[name].on) this.layers[name].layer.addTo(this.map);
+    this.cases.start();
+  }
+
   // ---- grids -------------------------------------------------------------------------------
 
   loadGrids(villages, natural) {
     if (natural) this.naturalLayer.addData(natural);
     if (villages) this.villageLayer.addData(villages);
+    this.choropleth.offer(2, villages);
+    this.choropleth.offer(3, natural);
     const bounds = L.latLngBounds([]);
     for (const layer of [this.villageLayer, this.naturalLayer]) {
       const b = layer.getBounds();
@@ -114,14 +157,16 @@ export class CommandMap {
       this.fitTown(false);
       this.map.setMaxBounds(bounds.pad(1.5));
     }
+    // The page has logged in by now: the data layers may fetch.
+    this._startData();
+    this._drawn("grids");
   }
 
   /** Fit the view to the town (or, lacking grids, to whatever is on the map). */
   fitTown(animate = true) {
     let bounds = this.townBounds;
     if (!bounds) {
-      bounds = L.latLngBounds([]);
-      for (const m of [...this.caseMarkers.values(), ...this.teamMarkers.values()]) bounds.extend(m.getLatLng());
+      bounds = L.latLngBounds([...this.cases.positions(), ...[...this.teamMarkers.values()].map((m) => m.getLatLng())]);
       if (!bounds.isValid()) return;
     }
     this.map.fitBounds(bounds, { padding: [24, 24], animate });
@@ -131,10 +176,7 @@ export class CommandMap {
 
   _bindNaturalVillage(feature, layer) {
     const p = feature.properties || {};
-    layer.bindTooltip(
-      () => `<strong>${esc(p.name)}</strong><br><span class="muted">${esc(p.code)}</span>${staffHtml(p.staff)}`,
-      { sticky: true, direction: "top", className: "grid-tip", offset: [0, -6] },
-    );
+    layer.bindTooltip(() => gridTip(p, null), { sticky: true, direction: "top", className: "grid-tip", offset: [0, -6] });
     layer.on("mouseover", () => layer.setStyle({ fillOpacity: 0.12, opacity: 0.95, weight: 1.2 }));
     layer.on("mouseout", () => this.naturalLayer.resetStyle(layer));
   }
@@ -147,56 +189,42 @@ export class CommandMap {
     el.classList.toggle("labels-large", z >= base + 1.5);
   }
 
+  // ---- search ------------------------------------------------------------------------------
+
+  _picked(r) {
+    if (r.kind === "grid" && Array.isArray(r.bbox)) {
+      const [w, s, e, n] = r.bbox;
+      this.map.fitBounds([[s, w], [n, e]], { padding: [32, 32], maxZoom: 17 });
+    } else {
+      this.flyTo(r.lon, r.lat, { zoom: Math.max(this.map.getZoom(), 17) });
+    }
+    if (r.kind === "case" && r.id != null) document.dispatchEvent(new CustomEvent("gw:select-case", { detail: { id: r.id } }));
+    if (r.kind === "point") this._mark(r.lon, r.lat, "search-point");
+  }
+
+  _mark(lon, lat, className) {
+    this.selectionLayer.clearLayers();
+    L.circleMarker([lat, lon], { pane: "selection", radius: 11, color: "#ffffff", weight: 2, fill: false, className, interactive: false })
+      .addTo(this.selectionLayer);
+  }
+
   // ---- cases -------------------------------------------------------------------------------
 
-  /** Add, move, restyle or (when closed) remove the marker of a case. */
+  /** A case the page holds changed (or was loaded): the cases layer patches its marker and recounts the view. */
   setCase(c, { fresh = false } = {}) {
-    const id = String(c.id);
-    let marker = this.caseMarkers.get(id);
-    if (isFinished(c.status) || !hasPosition(c)) {
-      if (marker) {
-        this.casesLayer.removeLayer(marker);
-        this.caseMarkers.delete(id);
-      }
-      return;
-    }
-    const latlng = [Number(c.lat), Number(c.lon)];
-    const isNew = fresh || c.status === "reported" || isRecent(c.created_at);
-    const signature = `${c.status}|${c.platform}|${isNew}|${fresh}`;
-    if (!marker) {
-      marker = L.marker(latlng, { pane: "cases", keyboard: false, riseOnHover: true });
-      marker.on("click", () => this.handlers.caseClick(id));
-      marker.bindTooltip("", { direction: "top", offset: [0, -10], className: "case-tip" });
-      this.caseMarkers.set(id, marker);
-      marker.addTo(this.casesLayer);
-    } else {
-      marker.setLatLng(latlng);
-    }
-    if (marker._signature !== signature) {
-      marker.setIcon(caseIcon(c, isNew, fresh, id === this.selectedId));
-      marker._signature = signature;
-    }
-    marker.setTooltipContent(
-      `<strong>#${esc(c.id)} ${esc(c.title)}</strong><br>${esc(statusLabel(c.status))} · ${esc(platformInfo(c.platform).zh)}` +
-        `<br><span class="muted">${esc(gridPathText(c.grid_path))}</span>`,
-    );
-    marker.setZIndexOffset(isNew ? 500 : 0);
+    this.cases.setCase(c, { fresh });
   }
 
   removeCase(id) {
-    const marker = this.caseMarkers.get(String(id));
-    if (marker) {
-      this.casesLayer.removeLayer(marker);
-      this.caseMarkers.delete(String(id));
-    }
+    this.cases.removeCase(id);
   }
 
   selectCase(id) {
-    const prev = this.caseMarkers.get(String(this.selectedId));
-    if (prev && prev.getElement()) prev.getElement().classList.remove("selected");
-    this.selectedId = id == null ? null : String(id);
-    const marker = this.caseMarkers.get(String(id));
-    if (marker && marker.getElement()) marker.getElement().classList.add("selected");
+    this.cases.select(id);
+    const c = id == null ? null : this.cases.position(id);
+    // In a cluster the case has no marker of its own: a ring shows where it is.
+    if (c) this._mark(Number(c.lon), Number(c.lat), "selected-case");
+    else this.selectionLayer.clearLayers();
     if (id == null) this.coverageLayer.clearLayers();
   }
 
@@ -213,9 +241,7 @@ export class CommandMap {
     const pt = this.map.latLngToContainerPoint([Number(lat), Number(lon)]);
     const size = this.map.getSize();
     const right = size.x - this.rightInset() - 24;
-    if (pt.x < 24 || pt.x > right || pt.y < 24 || pt.y > size.y - 24) {
-      this.flyTo(lon, lat, { zoom: this.map.getZoom() });
-    }
+    if (pt.x < 24 || pt.x > right || pt.y < 24 || pt.y > size.y - 24) this.flyTo(lon, lat, { zoom: this.map.getZoom() });
   }
 
   /** Width in pixels that an overlay covers on the right of the map (0 when none). */
@@ -231,15 +257,14 @@ export class CommandMap {
 
   // ---- teams -------------------------------------------------------------------------------
 
-  setTeam(t, { animate = true } = {}) {
-    const id = String(t.id);
+  setTeam(team, { animate = true } = {}) {
+    const id = String(team.id);
     let marker = this.teamMarkers.get(id);
-    if (!hasPosition(t)) return;
-    const target = L.latLng(Number(t.lat), Number(t.lon));
-    const signature = `${t.status}|${t.platform}|${Boolean(t.silent)}`;
+    if (!hasPosition(team)) return;
+    const target = L.latLng(Number(team.lat), Number(team.lon));
+    const signature = `${team.status}|${team.platform}|${Boolean(team.silent)}`;
     if (!marker) {
       marker = L.marker(target, { pane: "teams", keyboard: false });
-      marker.bindTooltip("", { direction: "top", offset: [0, -9], className: "team-tip" });
       this.teamMarkers.set(id, marker);
       marker.addTo(this.teamsLayer);
     } else if (animate && this.map.hasLayer(marker) && !marker.getLatLng().equals(target)) {
@@ -248,17 +273,13 @@ export class CommandMap {
       marker.setLatLng(target);
     }
     if (marker._signature !== signature) {
-      marker.setIcon(teamIcon(t));
+      marker.setIcon(teamIcon(team));
       marker._signature = signature;
     }
-    marker.setTooltipContent(
-      `<strong>${esc(t.name)}</strong><br>${esc(platformInfo(t.platform).zh)} · ${esc(TEAM_STATUSES[t.status] || t.status)}` +
-        `<br><span class="muted">${esc(fullTime(t.position_at))}</span>` +
-        (t.silent ? `<br><span class="team-silent-note">Silent 失联 · ${esc(fullTime(t.silent_since))}</span>` : ""),
-    );
+    marker.unbindTooltip();
+    marker.bindTooltip(() => teamTip(team), { direction: "top", offset: [0, -9], className: "team-tip" });
   }
 
-  /** Draw a dashed line from an assigned team to its case for a while. */
   /** Draw (or redraw) the dashed line of an active assignment from its team to its case. */
   drawAssignment(a, team, c) {
     this.removeAssignment(a.id);
@@ -292,25 +313,11 @@ export class CommandMap {
 
   flashAlert(alert, ttlMs = 60_000) {
     if (!hasPosition(alert)) return;
-    const sev = alert.severity === "critical" ? "critical" : "warning";
-    const marker = L.marker([Number(alert.lat), Number(alert.lon)], {
-      pane: "alerts",
-      interactive: true,
-      keyboard: false,
-      icon: L.divIcon({
-        className: "alert-icon",
-        html: `<div class="alert-pin ${sev}" data-alert-id="${esc(alert.id)}"><span></span><span></span></div>`,
-        iconSize: [40, 40],
-        iconAnchor: [20, 20],
-      }),
-    });
-    marker.bindTooltip(
-      `<strong>Alert 告警 · ${esc(alert.sensor_kind)}</strong><br>${esc(alert.metric)} ${esc(alert.value)} &gt; ${esc(alert.limit)}` +
-        `<br><span class="muted">${esc(alert.device_id)} · ${esc(gridPathText(alert.grid_path))}</span>`,
-      { direction: "top", offset: [0, -14] },
-    );
-    marker.addTo(this.alertsLayer);
-    setTimeout(() => this.alertsLayer.removeLayer(marker), ttlMs);
+    const marker = L.marker([Number(alert.lat), Number(alert.lon)], { pane: "alerts", interactive: true, keyboard: false, icon: alertIcon(alert) });
+    marker.bindTooltip(() => alertTip(alert, gridPathText(alert.grid_path)), { direction: "top", offset: [0, -14] });
+    marker.addTo(this.flashLayer);
+    setTimeout(() => this.flashLayer.removeLayer(marker), ttlMs);
+    if (this.layers.alerts.on) this.openAlerts.refresh().catch((err) => console.warn("open alerts failed to load", err));
   }
 
   // ---- cameras -----------------------------------------------------------------------------
@@ -324,16 +331,9 @@ export class CommandMap {
       const p = f.properties || {};
       const color = cameraColor(cameraHealth(p));
       L.circleMarker([coords[1], coords[0]], {
-        renderer: this.camerasRenderer,
-        pane: "cameras",
-        radius: 2.6,
-        weight: 1,
-        color,
-        opacity: 0.9,
-        fillColor: color,
-        fillOpacity: 0.7,
+        renderer: this.camerasRenderer, pane: "cameras", radius: 2.6, weight: 1, color, opacity: 0.9, fillColor: color, fillOpacity: 0.7,
       })
-        .bindTooltip(cameraHtml(p), { direction: "top", className: "camera-tip" })
+        .bindTooltip(() => cameraTip(p), { direction: "top", className: "camera-tip" })
         .addTo(this.camerasLayer);
     }
     this.camerasLoaded = true;
@@ -370,19 +370,12 @@ export class CommandMap {
       const color = cameraColor(cameraHealth(cam));
       if (Number.isFinite(Number(cam.range_m))) {
         L.polygon(sector(lon, lat, Number(cam.bearing_deg) || 0, Number(cam.fov_deg) || 360, Number(cam.range_m)), {
-          pane: "coverage",
-          color,
-          weight: 1,
-          opacity: 0.8,
-          fillColor: color,
-          fillOpacity: 0.12,
-          interactive: false,
+          pane: "coverage", color, weight: 1, opacity: 0.8, fillColor: color, fillOpacity: 0.12, interactive: false,
         }).addTo(this.coverageLayer);
       }
+      const distance = item.distance_m != null ? distanceText(item.distance_m) : "";
       L.circleMarker([lat, lon], { pane: "coverage", radius: 5, color: "#fff", weight: 1.5, fillColor: color, fillOpacity: 1 })
-        .bindTooltip(cameraHtml(cam) + (item.distance_m != null ? `<br>${esc(distanceText(item.distance_m))}` : ""), {
-          direction: "top",
-        })
+        .bindTooltip(() => cameraTip(cam, distance), { direction: "top" })
         .addTo(this.coverageLayer);
     }
   }
@@ -393,13 +386,15 @@ export class CommandMap {
     const entry = this.layers[name];
     if (!entry) return;
     entry.on = on;
-    if (on) {
+    const dataLayer = ["choropleth", "cases", "alerts", "heat"].includes(name);
+    if (on && (!dataLayer || this.cases.started)) {
       entry.layer.addTo(this.map);
       if (name === "cameras" && !this.camerasLoaded && this.camerasLoader) this.camerasLoader();
       if (name === "cameras") this._sectorsSoon(0);
-    } else {
+    } else if (!on) {
       this.map.removeLayer(entry.layer);
     }
+    this.panel.render();
   }
 
   _addHomeControl() {
@@ -410,9 +405,9 @@ export class CommandMap {
         const a = L.DomUtil.create("a", "home-button", div);
         a.href = "#";
         a.id = "map-home";
-        a.title = "Whole town 全镇";
+        a.title = t("map.home");
         a.setAttribute("role", "button");
-        a.innerHTML = "⌂";
+        a.textContent = "⌂";
         L.DomEvent.on(a, "click", (e) => {
           L.DomEvent.preventDefault(e);
           this.fitTown(true);
@@ -422,45 +417,5 @@ export class CommandMap {
       },
     });
     new Home().addTo(this.map);
-  }
-
-  _addLegend() {
-    const Legend = L.Control.extend({
-      options: { position: "bottomleft" },
-      onAdd: () => {
-        const div = L.DomUtil.create("div", "map-legend");
-        div.id = "map-legend";
-        const platforms = Object.entries(PLATFORMS)
-          .map(([code, p]) => `<li><i class="sw" style="--c:${p.color}"></i>${esc(p.en)} ${esc(p.zh)}</li>`)
-          .join("");
-        const toggles = Object.entries(this.layers)
-          .map(
-            ([name, e]) =>
-              `<label><input type="checkbox" id="layer-${name}" data-layer="${name}" ${e.on ? "checked" : ""}> ${esc(e.label)}</label>`,
-          )
-          .join("");
-        // On a short (laptop) screen the legend starts folded so it does not hide the town.
-        const open = window.innerHeight >= 820 ? "open" : "";
-        div.innerHTML = `<details ${open}><summary>Legend · Layers <b>图例 · 图层</b></summary>
-          <ul class="legend-platforms">${platforms}<li><i class="sw" style="--c:${platformColor(null)}"></i>Unrouted 待分流</li></ul>
-          <ul class="legend-shapes">
-            <li><i class="shape case"></i>Case 案件</li>
-            <li><i class="shape team"></i>Team 队伍</li>
-            <li><i class="shape team busy"></i>Busy 忙碌</li>
-            <li><i class="shape team silent"></i>Silent 失联</li>
-            <li><i class="shape alert"></i>Alert 告警</li>
-          </ul>
-          </details>
-          <div class="legend-layers">${toggles}</div>`;
-        L.DomEvent.disableClickPropagation(div);
-        L.DomEvent.disableScrollPropagation(div);
-        div.addEventListener("change", (e) => {
-          const input = e.target.closest("input[data-layer]");
-          if (input) this.setLayer(input.dataset.layer, input.checked);
-        });
-        return div;
-      },
-    });
-    new Legend().addTo(this.map);
   }
 }

@@ -25,6 +25,7 @@ from storage.sql.quarantine import SqlQuarantineRepository
 from storage.sql.reminders import SqlReminderRepository
 from storage.sql.reporters import SqlNoticeRepository, SqlReporterRepository
 from storage.sql.spatial_stats import SqlSpatialStatsRepository
+from storage.sql.map_view import SqlMapRepository
 from storage.sql.jobs import SqlJobRunRepository
 from storage.sql.taxonomy import SqlCorrectionRepository, SqlTaxonomyRepository
 from storage.sql.team_positions import SqlTeamTrackRepository
@@ -63,6 +64,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditRepository(db)
         self.job_runs = SqlJobRunRepository(db)
         self.spatial_stats = SqlSpatialStatsRepository(db)
+        self.map_view = SqlMapRepository(db)
         self.work_calendar = SqlWorkCalendarRepository(db)
         self.taxonomy_versions = SqlTaxonomyRepository(db)
         self.classification_corrections = SqlCorrectionRepository(db)
