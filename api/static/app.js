@@ -1,7 +1,7 @@
 // Wires the command-room page together: its parts, the initial loads, the live stream and the session.
 // Each job lives in its own module: live-stream.js (the connection), live-events.js (what an event does),
 // header-*.js (counters, language, user), live-sound.js (the chime), views.js (map, queues, dashboard).
-import { api, CASES_LIMIT } from "./api.js";
+import { api } from "./api.js";
 import { session, SessionExpired } from "./auth.js";
 import { LoginScreen, loginFailure } from "./login.js";
 import { CommandMap } from "./map.js";
@@ -9,8 +9,8 @@ import { CaseList } from "./list.js";
 import { CaseDetail } from "./detail.js";
 import { Feed } from "./feed.js";
 import { addStrings, onLangChange, t } from "./i18n.js";
-import { setLifecycle } from "./labels.js";
-import { store, on, emit, fromFeature, setAssignment, upsertCase, upsertTeam } from "./store.js";
+import { store, on } from "./store.js";
+import { PageData } from "./live-data.js";
 import { showView, onViewChange, startViews } from "./views.js";
 import { mountLanguageSwitch } from "./header-lang.js";
 import { bumpAlerts, refreshQueues, startCounters, startHeader, stopCounters, updateLocalCounters } from "./header-counters.js";
@@ -60,7 +60,6 @@ cmap.rightInset = () => {
   const drawer = $("#case-detail");
   return drawer.hidden ? 0 : drawer.offsetWidth + 12;
 };
-cmap.setCamerasLoader(loadCameras);
 cmap.setSectorsLoader((bbox) => api.cameraSectors(bbox));
 
 function selectCase(id, { fly = true } = {}) {
@@ -107,101 +106,11 @@ onLangChange(() => detail.rerender());
 
 // ---- initial load --------------------------------------------------------------------------
 
-async function loadGrids() {
-  const [villages, natural] = await Promise.allSettled([api.grids(2), api.grids(3)]);
-  for (const r of [villages, natural]) {
-    if (r.status === "fulfilled") for (const f of r.value.features || []) if (f.properties) store.grids.set(String(f.properties.code), f.properties);
-  }
-  cmap.loadGrids(villages.status === "fulfilled" ? villages.value : null, natural.status === "fulfilled" ? natural.value : null);
-  if (villages.status === "rejected") toast(t("load.grids", { e: villages.reason.message }));
-}
-
-async function loadTeams() {
-  const fc = await api.teams();
-  for (const f of fc.features || []) {
-    const r = upsertTeam(fromFeature(f));
-    if (r) cmap.setTeam(r.team, { animate: false });
-  }
-}
-
-async function loadCases({ prune = false } = {}) {
-  const fc = await api.cases();
-  const features = fc.features || [];
-  const seen = new Set();
-  for (const f of features) {
-    const r = upsertCase(fromFeature(f));
-    if (!r) continue;
-    seen.add(String(r.case.id));
-    emit("case-changed", { ...r, isNew: false });
-  }
-  // After a gap, an open case the server no longer lists was closed (or purged) meanwhile:
-  // drop it rather than show it open forever. Only when the answer was not cut at the limit.
-  if (prune && features.length < CASES_LIMIT) {
-    for (const id of [...store.cases.keys()]) {
-      if (seen.has(id) || id === store.selectedId || store.closedHere.has(id)) continue;
-      store.cases.delete(id);
-      cmap.removeCase(id);
-    }
-    list.render();
-    updateLocalCounters();
-  }
-}
-
-/** Draw or remove an assignment's line as it starts or ends; its case may lie beyond the cases in hand. */
-async function showAssignment(a) {
-  if (!store.assignments.has(String(a.id))) {
-    cmap.removeAssignment(a.id);
-    return;
-  }
-  let c = store.cases.get(String(a.case_id));
-  if (!c) {
-    const { events, assignments, team, next_actions: _, ...fields } = await api.caseDetail(a.case_id);
-    c = upsertCase(fields).case;
-  }
-  const team = store.teams.get(String(a.team_id));
-  if (team && store.assignments.has(String(a.id))) cmap.drawAssignment(a, team, c);
-}
-
-on("assignment-changed", (a) => showAssignment(a).catch((err) => console.warn(`assignment ${a.id} not drawn`, err)));
-
-/** Every active assignment, each drawn from its team to its case; lines of ended ones are removed. */
-async function loadAssignments() {
-  const page = await api.assignments();
-  const active = new Set();
-  for (const a of page.items || []) {
-    if (setAssignment(a)) active.add(String(a.id));
-    emit("assignment-changed", a);
-  }
-  for (const id of [...store.assignments.keys()]) {
-    if (active.has(id)) continue;
-    store.assignments.delete(id);
-    cmap.removeAssignment(id);
-  }
-  list.render();
-}
-
-async function loadCategories() {
-  for (const c of (await api.categories()) || []) if (c && c.code) store.categories.set(String(c.code), c.label || c.code);
-}
-
-async function loadCameras() {
-  try {
-    cmap.loadCameras(await api.cameras());
-  } catch (err) {
-    toast(t("load.cameras", { e: err.message }));
-  }
-}
+const data = new PageData({ cmap, list, toast, onCountsChanged: updateLocalCounters });
+cmap.setCamerasLoader(() => data.loadCameras());
 
 async function start() {
-  const failed = (key) => (err) => toast(t(key, { e: err.message }));
-  const grids = loadGrids().catch(failed("load.grids"));
-  const teams = loadTeams().catch(failed("load.teams"));
-  const cases = loadCases().catch(failed("load.cases"));
-  // Without labels the page shows category codes: worth no more than a console line.
-  const categories = loadCategories().catch((err) => console.warn("categories failed to load", err));
-  const rules = api.lifecycle().then(setLifecycle).catch(failed("load.rules"));
-  await Promise.all([grids, teams, cases, categories, rules]);
-  await loadAssignments().catch(failed("load.assignments"));
+  await data.start();
   if (!cmap.townBounds) cmap.fitTown(false);
   list.render();
   detail.rerender();
@@ -209,10 +118,8 @@ async function start() {
   document.body.dataset.ready = "true";
 }
 
-/** Re-read cases, assignments and teams after a gap: what a replay cannot tell (a purge) shows up here. */
 function catchUp() {
-  loadCases({ prune: true }).then(loadAssignments).catch((err) => toast(t("load.cases", { e: err.message })));
-  loadTeams().catch(() => {});
+  data.catchUp();
   refreshQueues();
 }
 
