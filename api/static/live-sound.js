@@ -5,8 +5,8 @@ import { addStrings, onLangChange, t } from "./i18n.js";
 const STORAGE_KEY = "gridwatch.muted";
 
 addStrings({
-  zh: { "sound.on": "🔔 提示音", "sound.off": "🔕 静音", "sound.title": "紧急案件和严重告警的提示音" },
-  en: { "sound.on": "🔔 Sound", "sound.off": "🔕 Muted", "sound.title": "Chime for urgent cases and critical alerts" },
+  zh: { "sound.on": "♪ 提示音", "sound.off": "♪ 已静音", "sound.title": "紧急案件和严重告警的提示音" },
+  en: { "sound.on": "♪ Sound", "sound.off": "♪ Muted", "sound.title": "Chime for urgent cases and critical alerts" },
 });
 
 let muted = readMuted();
