@@ -47,6 +47,20 @@ export const TEAM_STATUSES = {
   off_duty: "Off duty 下班",
 };
 
+// The same two tables one language at a time, for views that show names (sourceName, teamStatusName).
+const SOURCE_NAMES = {
+  sensor: { en: "Sensor", zh: "传感器" },
+  camera: { en: "Camera", zh: "视频" },
+  grid_staff: { en: "Grid staff", zh: "网格员" },
+  citizen: { en: "Citizen", zh: "群众" },
+  hotline: { en: "Hotline", zh: "热线" },
+};
+const TEAM_STATUS_NAMES = {
+  available: { en: "Available", zh: "空闲" },
+  busy: { en: "Busy", zh: "忙碌" },
+  off_duty: { en: "Off duty", zh: "下班" },
+};
+
 // The closed loop (闭环) as the server enforces it: GET /api/lifecycle (cases/lifecycle.py and
 // access/policy.py). The page keeps no copy of the rules; until the answer arrives it offers no step.
 const lifecycle = new Map(); // action -> { allowed_from, leads_to, on_fail, main_line, roles, assigned_team_only }
@@ -141,6 +155,14 @@ export function statusName(status) {
 
 export function actionName(action) {
   return action ? nameIn(ACTION_LABELS, action, "") : "";
+}
+
+export function sourceName(source) {
+  return nameIn(SOURCE_NAMES, source);
+}
+
+export function teamStatusName(status) {
+  return nameIn(TEAM_STATUS_NAMES, status);
 }
 
 // The older names of the same functions, which other modules import: one language now, not both.

@@ -23,6 +23,8 @@ addStrings({
   },
 });
 
+const QUIET_FOR_QUEUES = new Set(["team.moved", "team.silent", "team.reporting"]);
+
 /** Announce a case change to the other views (queues, dashboard): they listen on document. */
 function announceCase(id) {
   document.dispatchEvent(new CustomEvent("gw:case-changed", { detail: { id: String(id) } }));
@@ -177,6 +179,7 @@ export function eventHandler({ cmap, list, detail, feed, onUrgent, onActivity, o
         return;
     }
     if (urgent) onUrgent(kind, data);
-    onActivity();
+    // Teams move every few seconds and change no queue: only case and alert events refresh the counters.
+    if (!QUIET_FOR_QUEUES.has(kind)) onActivity();
   };
 }

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { hashForView, viewFromHash } from "../../api/static/views.js";
-import { actionName, platformName, roleName, statusName, fullTime, clockTime } from "../../api/static/labels.js";
+import { actionName, platformName, roleName, sourceName, statusName, teamStatusName, fullTime, clockTime } from "../../api/static/labels.js";
 import { setLang } from "../../api/static/i18n.js";
 
 test("the hash names the view; anything else is the map", () => {
@@ -25,12 +25,16 @@ test("labels name a code in the current language only", () => {
   assert.equal(platformName("market"), "市场监管");
   assert.equal(roleName("operator"), "值班员");
   assert.equal(actionName("hand_back"), "上级退回");
+  assert.equal(sourceName("hotline"), "热线");
+  assert.equal(teamStatusName("off_duty"), "下班");
   setLang("en");
   try {
     assert.equal(statusName("dispatched"), "Dispatched");
     assert.equal(platformName("market"), "Market");
     assert.equal(roleName("operator"), "Operator");
     assert.equal(actionName("hand_back"), "Returned by the city");
+    assert.equal(sourceName("hotline"), "Hotline");
+    assert.equal(teamStatusName("off_duty"), "Off duty");
     assert.equal(statusName("no_such"), "no_such", "an unknown code shows as itself");
   } finally {
     setLang("zh");
