@@ -115,6 +115,8 @@ export const api = {
     request(`/api/cases/${encodeURIComponent(id)}/actions/${encodeURIComponent(action)}`, {
       method: "POST", body, headers: version != null ? { "If-Match": `"${version}"` } : {},
     }),
+  // What waits per queue (the queues slice's route; a 404 until it lands hides the header's counters).
+  queues: () => getJSON("/api/queues"),
   streamTicket: () => request("/api/auth/stream-ticket", { method: "POST" }),
   // The mobile page: a report with its files in one request, and the lists of a grid's and one's own cases.
   intake: (formData) => request("/api/cases/intake", { method: "POST", multipart: formData }),

@@ -60,7 +60,7 @@ export function locale() {
   return current === "zh" ? "zh-CN" : "en-GB";
 }
 
-/** An instant (ISO text, Date or epoch ms) as Beijing time: "date", "time", "datetime" or "short" (MM-DD HH:mm). */
+/** An instant (ISO text, Date or epoch ms) as Beijing time: "date", "time", "datetime", "short" (MM-DD HH:mm), "hm" or "full". */
 export function formatTime(value, style = "datetime") {
   if (value === null || value === undefined || value === "") return "";
   const d = value instanceof Date ? value : new Date(value);
@@ -70,6 +70,9 @@ export function formatTime(value, style = "datetime") {
     time: { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" },
     datetime: { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" },
     short: { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" },
+    // Hours and minutes only (a list row of today), and a full stamp with seconds (a timeline, a tooltip).
+    hm: { hour: "2-digit", minute: "2-digit", hourCycle: "h23" },
+    full: { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" },
   }[style];
   if (!options) throw new Error(`unknown time style ${style}`);
   return new Intl.DateTimeFormat(locale(), { timeZone: TIME_ZONE, ...options }).format(d);

@@ -1,4 +1,5 @@
-// Bilingual labels, platform colours and small formatters shared by every module.
+// Labels in the current language (i18n.js), platform colours and small formatters shared by every module.
+import { formatTime, lang, t, addStrings } from "./i18n.js";
 
 export const PLATFORMS = {
   governance: { en: "Governance", zh: "综治工作", short: "综治", color: "#ff5f6d" },
@@ -46,6 +47,20 @@ export const TEAM_STATUSES = {
   off_duty: "Off duty 下班",
 };
 
+// The same two tables one language at a time, for views that show names (sourceName, teamStatusName).
+const SOURCE_NAMES = {
+  sensor: { en: "Sensor", zh: "传感器" },
+  camera: { en: "Camera", zh: "视频" },
+  grid_staff: { en: "Grid staff", zh: "网格员" },
+  citizen: { en: "Citizen", zh: "群众" },
+  hotline: { en: "Hotline", zh: "热线" },
+};
+const TEAM_STATUS_NAMES = {
+  available: { en: "Available", zh: "空闲" },
+  busy: { en: "Busy", zh: "忙碌" },
+  off_duty: { en: "Off duty", zh: "下班" },
+};
+
 // The closed loop (闭环) as the server enforces it: GET /api/lifecycle (cases/lifecycle.py and
 // access/policy.py). The page keeps no copy of the rules; until the answer arrives it offers no step.
 const lifecycle = new Map(); // action -> { allowed_from, leads_to, on_fail, main_line, roles, assigned_team_only }
@@ -89,26 +104,27 @@ export const ACTIONS = [
   { key: "reopen", action: "reopen", en: "Reopen (reason)", zh: "重新办理" },
 ];
 
+// Each step as the timeline and the feed name it; {en, zh} like the statuses.
 export const ACTION_LABELS = {
-  report: "Report 上报",
-  open: "Open 立案",
-  accept: "Accept 受理",
-  route: "Route 分流",
-  dispatch: "Dispatch 派遣",
-  start: "Start 处置",
-  feedback: "Feed back 反馈",
-  verify: "Verify 核查",
-  close: "Close 办结",
-  evaluate: "Evaluate 评价",
-  escalate: "Escalate 上报上级",
-  reject: "Reject 不予受理",
-  merge: "Merge 合并",
-  reopen: "Reopen 重新办理",
-  hand_back: "Returned by the city 上级退回",
-  city_accepted: "Accepted by the city 上级受理",
-  city_closed: "Closed by the city 上级办结",
-  city_handdown: "Handed down by the city 上级交办",
-  migrate: "Migrated 数据迁移",
+  report: { en: "Report", zh: "上报" },
+  open: { en: "Open", zh: "立案" },
+  accept: { en: "Accept", zh: "受理" },
+  route: { en: "Route", zh: "分流" },
+  dispatch: { en: "Dispatch", zh: "派遣" },
+  start: { en: "Start", zh: "处置" },
+  feedback: { en: "Feed back", zh: "反馈" },
+  verify: { en: "Verify", zh: "核查" },
+  close: { en: "Close", zh: "办结" },
+  evaluate: { en: "Evaluate", zh: "评价" },
+  escalate: { en: "Escalate", zh: "上报上级" },
+  reject: { en: "Reject", zh: "不予受理" },
+  merge: { en: "Merge", zh: "合并" },
+  reopen: { en: "Reopen", zh: "重新办理" },
+  hand_back: { en: "Returned by the city", zh: "上级退回" },
+  city_accepted: { en: "Accepted by the city", zh: "上级受理" },
+  city_closed: { en: "Closed by the city", zh: "上级办结" },
+  city_handdown: { en: "Handed down by the city", zh: "上级交办" },
+  migrate: { en: "Migrated", zh: "数据迁移" },
 };
 
 export function platformInfo(code) {
@@ -119,10 +135,38 @@ export function platformColor(code) {
   return platformInfo(code).color;
 }
 
-export function roleLabel(role) {
-  const r = ROLES[role];
-  return r ? `${r.en} ${r.zh}` : String(role ?? "—");
+/** The name of a code from one of the tables above in the current language; the code itself when unknown. */
+function nameIn(table, code, fallback = "—") {
+  const entry = table[code];
+  return entry ? entry[lang()] ?? entry.zh : String(code ?? fallback);
 }
+
+export function platformName(code) {
+  return platformInfo(code)[lang()];
+}
+
+export function roleName(role) {
+  return nameIn(ROLES, role);
+}
+
+export function statusName(status) {
+  return nameIn(STATUSES, status);
+}
+
+export function actionName(action) {
+  return action ? nameIn(ACTION_LABELS, action, "") : "";
+}
+
+export function sourceName(source) {
+  return nameIn(SOURCE_NAMES, source);
+}
+
+export function teamStatusName(status) {
+  return nameIn(TEAM_STATUS_NAMES, status);
+}
+
+// The older names of the same functions, which other modules import: one language now, not both.
+export const roleLabel = roleName;
 
 /** Whether a user may take a step on a case: by role, and some roles only while their team is assigned to it. */
 export function mayTake(user, action, teamIds) {
@@ -132,63 +176,54 @@ export function mayTake(user, action, teamIds) {
   return user.team_id != null && user.team_id !== "" && (teamIds || []).includes(String(user.team_id));
 }
 
-export function statusLabel(status) {
-  const s = STATUSES[status];
-  return s ? `${s.en} ${s.zh}` : String(status ?? "—");
-}
+export const statusLabel = statusName;
+export const actionLabel = actionName;
 
-export function actionLabel(action) {
-  return ACTION_LABELS[action] || String(action ?? "");
-}
-
+// Still imported by the views that build HTML strings (map popups, the case panel) until they move to lit-html.
 const HTML_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
 export function esc(value) {
   return String(value ?? "").replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
 
-// People read times in Asia/Shanghai whatever the browser's zone is.
-const TZ = "Asia/Shanghai";
-const dayFmt = new Intl.DateTimeFormat("en-CA", { timeZone: TZ, year: "numeric", month: "2-digit", day: "2-digit" });
-const timeFmt = new Intl.DateTimeFormat("en-GB", { timeZone: TZ, hour: "2-digit", minute: "2-digit", hour12: false });
-const secFmt = new Intl.DateTimeFormat("en-GB", {
-  timeZone: TZ, hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
-});
-
+// People read times in Asia/Shanghai whatever the browser's zone is: every format goes through i18n's formatTime.
 export function parseTime(value) {
   if (!value) return null;
   const d = value instanceof Date ? value : new Date(value);
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
+addStrings({
+  zh: { "labels.just_now": "刚刚", "labels.minutes": "{min} 分钟", "labels.hours": "{h} 小时 {min} 分", "labels.days": "{d} 天" },
+  en: { "labels.just_now": "just now", "labels.minutes": "{min} min", "labels.hours": "{h} h {min} min", "labels.days": "{d} d" },
+});
+
 /** Format as "HH:MM" today, "MM-DD HH:MM" otherwise (Asia/Shanghai). */
 export function shortTime(value) {
   const d = parseTime(value);
   if (!d) return "—";
-  const day = dayFmt.format(d);
-  const hm = timeFmt.format(d);
-  return day === dayFmt.format(new Date()) ? hm : `${day.slice(5)} ${hm}`;
+  return formatTime(d, "date") === formatTime(new Date(), "date") ? formatTime(d, "hm") : formatTime(d, "short");
 }
 
-/** Format as "YYYY-MM-DD HH:MM:SS" (Asia/Shanghai). */
+/** Format as date and time with seconds (Asia/Shanghai). */
 export function fullTime(value) {
   const d = parseTime(value);
-  return d ? `${dayFmt.format(d)} ${secFmt.format(d)}` : "—";
+  return d ? formatTime(d, "full") : "—";
 }
 
 export function clockTime(d = new Date()) {
-  return secFmt.format(d);
+  return formatTime(d, "time");
 }
 
 export function ageText(value) {
   const d = parseTime(value);
   if (!d) return "";
   const min = Math.max(0, Math.round((Date.now() - d.getTime()) / 60000));
-  if (min < 1) return "just now 刚刚";
-  if (min < 60) return `${min} min`;
+  if (min < 1) return t("labels.just_now");
+  if (min < 60) return t("labels.minutes", { min });
   const h = Math.floor(min / 60);
-  if (h < 48) return `${h} h ${min % 60} min`;
-  return `${Math.floor(h / 24)} d`;
+  if (h < 48) return t("labels.hours", { h, min: min % 60 });
+  return t("labels.days", { d: Math.floor(h / 24) });
 }
 
 export function distanceText(metres) {

@@ -1,6 +1,16 @@
-// The live case list in the side panel: newest first, keyed DOM updates, filters.
-import { PLATFORMS, STATUSES, esc, platformInfo, shortTime, statusLabel, ageText, isFinished } from "./labels.js";
+// The live case list in the side panel: newest first, filters, drawn with lit-html (keyed, escaped by default).
+import { html, render } from "./vendor/lit-html/lit-html.js";
+import { repeat } from "./vendor/lit-html/directives/repeat.js";
+import { addStrings, onLangChange, t } from "./i18n.js";
+import { PLATFORMS, platformInfo, platformName, shortTime, statusName, ageText, isFinished } from "./labels.js";
 import { store, caseTeamIds, categoryLabel, gridPathText, teamName } from "./store.js";
+
+const FRESH_MS = 4000;
+
+addStrings({
+  zh: { "list.all_platforms": "全部平台", "list.unrouted": "待分流", "list.open_of": "{n}（在办 {open}）", "list.urgent": "紧急" },
+  en: { "list.all_platforms": "All platforms", "list.unrouted": "Unrouted", "list.open_of": "{n} ({open} open)", "list.urgent": "Urgent" },
+});
 
 export class CaseList {
   constructor({ list, count, scope, platform, onSelect }) {
@@ -9,16 +19,15 @@ export class CaseList {
     this.scopeEl = scope;
     this.platformEl = platform;
     this.onSelect = onSelect;
-    this.items = new Map(); // id -> <li>
     this.pending = false;
     this.fresh = new Set();
+    this.urgent = new Set(); // urgent arrivals stay marked until someone opens them
 
-    this.platformEl.innerHTML =
-      `<option value="">All platforms 全部平台</option>` +
-      Object.entries(PLATFORMS)
-        .map(([code, p]) => `<option value="${code}">${esc(p.en)} ${esc(p.zh)}</option>`)
-        .join("") +
-      `<option value="none">Unrouted 待分流</option>`;
+    this._renderPlatforms();
+    onLangChange(() => {
+      this._renderPlatforms();
+      this.render();
+    });
     this.scopeEl.addEventListener("change", () => this.render());
     this.platformEl.addEventListener("change", () => this.render());
 
@@ -42,10 +51,31 @@ export class CaseList {
     setInterval(() => this.render(), 60_000);
   }
 
-  /** Mark a case as just arrived so its row flashes once. */
-  flash(id) {
-    this.fresh.add(String(id));
-    setTimeout(() => this.fresh.delete(String(id)), 4000);
+  _renderPlatforms() {
+    const chosen = this.platformEl.value;
+    render(
+      html`<option value="">${t("list.all_platforms")}</option>
+        ${Object.keys(PLATFORMS).map((code) => html`<option value=${code}>${platformName(code)}</option>`)}
+        <option value="none">${t("list.unrouted")}</option>`,
+      this.platformEl,
+    );
+    this.platformEl.value = chosen;
+  }
+
+  /** Mark a case as just arrived so its row flashes once; an urgent one stays marked until it is opened. */
+  flash(id, { urgent = false } = {}) {
+    const key = String(id);
+    this.fresh.add(key);
+    if (urgent) this.urgent.add(key);
+    setTimeout(() => {
+      this.fresh.delete(key);
+      this.render();
+    }, FRESH_MS);
+  }
+
+  /** The case was opened: its urgent mark has been seen. */
+  seen(id) {
+    if (this.urgent.delete(String(id))) this.render();
   }
 
   /** Re-render on the next frame, however many updates arrive before it. */
@@ -72,49 +102,40 @@ export class CaseList {
 
   _render() {
     const cases = [...store.cases.values()].filter((c) => this._visible(c)).sort(newestFirst);
-    const keep = new Set(cases.map((c) => String(c.id)));
-    for (const [id, li] of this.items) {
-      if (!keep.has(id)) {
-        li.remove();
-        this.items.delete(id);
-      }
-    }
-    let cursor = this.listEl.firstElementChild;
-    for (const c of cases) {
-      const id = String(c.id);
-      let li = this.items.get(id);
-      if (!li) {
-        li = document.createElement("li");
-        li.className = "case-item";
-        li.tabIndex = 0;
-        li.dataset.caseId = id;
-        this.items.set(id, li);
-      }
-      const html = itemHtml(c);
-      if (li._html !== html) {
-        li.innerHTML = html;
-        li._html = html;
-      }
-      li.dataset.status = c.status || "";
-      li.dataset.platform = c.platform || "";
-      li.style.setProperty("--c", platformInfo(c.platform).color);
-      li.classList.toggle("selected", id === store.selectedId);
-      li.classList.toggle("closed", isFinished(c.status));
-      li.setAttribute("aria-selected", id === store.selectedId ? "true" : "false");
-      if (this.fresh.has(id) && !li.classList.contains("fresh")) {
-        li.classList.add("fresh");
-        setTimeout(() => li.classList.remove("fresh"), 4000);
-      }
-      if (li !== cursor) this.listEl.insertBefore(li, cursor);
-      else cursor = cursor.nextElementSibling;
-    }
+    render(repeat(cases, (c) => String(c.id), (c) => this._item(c)), this.listEl);
     const open = cases.filter((c) => !isFinished(c.status)).length;
-    this.countEl.textContent = `${cases.length}` + (open !== cases.length ? ` (${open} open 在办)` : "");
+    this.countEl.textContent = open !== cases.length ? t("list.open_of", { n: cases.length, open }) : String(cases.length);
     this.listEl.classList.toggle("empty", cases.length === 0);
   }
 
+  _item(c) {
+    const id = String(c.id);
+    const plat = platformInfo(c.platform);
+    const team = caseTeamIds(c.id).map(teamName).join(", ");
+    const selected = id === store.selectedId;
+    const classes = ["case-item", selected && "selected", isFinished(c.status) && "closed", this.fresh.has(id) && "fresh",
+                     this.urgent.has(id) && "urgent"].filter(Boolean).join(" ");
+    return html`<li class=${classes} tabindex="0" data-case-id=${id} data-status=${c.status || ""}
+      data-platform=${c.platform || ""} data-priority=${c.priority || ""} style="--c: ${plat.color}"
+      aria-selected=${selected ? "true" : "false"}>
+      <div class="ci-top">
+        <span class="badge status-${c.status}" title=${statusName(c.status)}>${statusName(c.status)}</span>
+        ${this.urgent.has(id) ? html`<span class="ci-urgent" data-testid="urgent-mark">${t("list.urgent")}</span>` : ""}
+        <span class="ci-id">#${id}</span>
+        <span class="ci-title" title=${c.title ?? ""}>${c.title}</span>
+        <time datetime=${c.created_at ?? ""} title=${ageText(c.created_at)}>${shortTime(c.created_at)}</time>
+      </div>
+      <div class="ci-meta">
+        <span class="ci-plat"><i></i>${platformName(c.platform)}</span>
+        <span class="ci-grid" title=${(c.grid_path || []).join(" / ")}>${gridPathText(c.grid_path)}</span>
+        ${c.category ? html`<span class="ci-cat" title=${c.category}>${categoryLabel(c.category)}</span>` : ""}
+        ${team ? html`<span class="ci-team"><b>◆</b>${team}</span>` : ""}
+      </div>
+    </li>`;
+  }
+
   scrollTo(id) {
-    const li = this.items.get(String(id));
+    const li = this.listEl.querySelector(`[data-case-id="${CSS.escape(String(id))}"]`);
     if (li) li.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
 }
@@ -124,23 +145,4 @@ function newestFirst(a, b) {
   const tb = Date.parse(b.created_at) || 0;
   if (tb !== ta) return tb - ta;
   return (Number(b.id) || 0) - (Number(a.id) || 0);
-}
-
-function itemHtml(c) {
-  const plat = platformInfo(c.platform);
-  const st = STATUSES[c.status];
-  const team = caseTeamIds(c.id).map(teamName).join(", ");
-  return `
-    <div class="ci-top">
-      <span class="badge status-${esc(c.status)}" title="${esc(statusLabel(c.status))}">${esc(st ? st.zh : c.status)}</span>
-      <span class="ci-id">#${esc(c.id)}</span>
-      <span class="ci-title" title="${esc(c.title)}">${esc(c.title)}</span>
-      <time datetime="${esc(c.created_at)}" title="${esc(ageText(c.created_at))}">${esc(shortTime(c.created_at))}</time>
-    </div>
-    <div class="ci-meta">
-      <span class="ci-plat"><i></i>${esc(plat.short)}</span>
-      <span class="ci-grid" title="${esc((c.grid_path || []).join(" / "))}">${esc(gridPathText(c.grid_path))}</span>
-      ${c.category ? `<span class="ci-cat" title="${esc(c.category)}">${esc(categoryLabel(c.category))}</span>` : ""}
-      ${team ? `<span class="ci-team"><b>◆</b>${esc(team)}</span>` : ""}
-    </div>`;
 }

@@ -1,5 +1,19 @@
 // The login card that covers the page until someone has logged in (and again when a session lapses).
 import { ApiError } from "./api.js";
+import { addStrings, t } from "./i18n.js";
+
+addStrings({
+  zh: {
+    "login.enter_both": "请输入用户名和密码", "login.unreachable": "无法连接服务器（{detail}）",
+    "login.wrong": "用户名或密码错误", "login.locked": "账号已锁定：{detail}", "login.too_many": "尝试过于频繁",
+    "login.retry_in": "：请 {s} 秒后重试", "login.failed": "登录失败（HTTP {status}）：{detail}", "login.expired": "会话已过期",
+  },
+  en: {
+    "login.enter_both": "Enter username and password", "login.unreachable": "Cannot reach the server ({detail})",
+    "login.wrong": "Wrong username or password", "login.locked": "Account locked: {detail}", "login.too_many": "Too many attempts",
+    "login.retry_in": ": retry in {s} s", "login.failed": "Login failed (HTTP {status}): {detail}", "login.expired": "Session expired",
+  },
+});
 
 export class LoginScreen {
   /**
@@ -37,7 +51,7 @@ export class LoginScreen {
     const username = this.username.value.trim();
     const password = this.password.value;
     if (!username || !password) {
-      this._say("Enter username and password 请输入用户名和密码");
+      this._say(t("login.enter_both"));
       (username ? this.password : this.username).focus();
       return;
     }
@@ -74,17 +88,17 @@ export class LoginScreen {
   }
 }
 
-/** One bilingual line for a failed login: wrong password, locked, rate-limited or unreachable. */
+/** One line in the current language for a failed login: wrong password, locked, rate-limited or unreachable. */
 export function loginFailure(err) {
-  if (!(err instanceof ApiError)) return `Cannot reach the server 无法连接服务器 (${err.message})`;
+  if (!(err instanceof ApiError)) return t("login.unreachable", { detail: err.message });
   switch (err.status) {
     case 401:
-      return "Wrong username or password 用户名或密码错误";
+      return t("login.wrong");
     case 423:
-      return `Account locked 账号已锁定: ${err.message}`;
+      return t("login.locked", { detail: err.message });
     case 429:
-      return `Too many attempts 尝试过于频繁${err.retryAfter ? `: retry in ${err.retryAfter} s 请 ${err.retryAfter} 秒后重试` : ""}`;
+      return t("login.too_many") + (err.retryAfter ? t("login.retry_in", { s: err.retryAfter }) : "");
     default:
-      return `Login failed 登录失败 (HTTP ${err.status}): ${err.message}`;
+      return t("login.failed", { status: err.status, detail: err.message });
   }
 }

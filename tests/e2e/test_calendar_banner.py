@@ -38,7 +38,8 @@ def test_the_banner_warns_until_next_years_schedule_is_loaded(browser_page, tmp_
             _login(page, base_url)
             banner = page.locator("#calendar-warning")
             banner.wait_for(state="visible", timeout=10_000)
-            assert "2027" in banner.inner_text() and "Mon–Fri" in banner.inner_text()
+            # Chinese by default: "deadlines count Monday to Friday".
+            assert "2027" in banner.inner_text() and "周一至周五" in banner.inner_text()
             with store.unit_of_work() as uow:
                 uow.work_calendar.replace_year(YearSchedule(
                     2027, (SpecialDay(date(2027, 10, 1), EntryKind.HOLIDAY, "国庆节"),), CalendarSource.LOADED,
