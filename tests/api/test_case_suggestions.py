@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -92,3 +93,10 @@ def test_suggestions_refuse_bad_queries_and_cases_out_of_reach(store: Store, htt
     # A grid staff member of V01 does not reach a case filed under T01 alone: 404, ids reveal nothing.
     assert http.get(f"/api/cases/{case_id}/suggestions", headers=login(http, "staff")).status_code == 404
     assert http.get(f"/api/cases/{case_id}/suggestions").status_code == 401
+
+
+def test_the_front_end_tests_lifecycle_fixture_is_the_servers_answer(store: Store, http: TestClient) -> None:
+    fixture = Path(__file__).resolve().parent.parent / "frontend" / "lifecycle.fixture.json"
+    served = http.get("/api/lifecycle", headers=login(http, "viewer")).json()
+    assert json.loads(fixture.read_text(encoding="utf-8")) == served, \
+        f"{fixture} is stale: regenerate it from GET /api/lifecycle"
