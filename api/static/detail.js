@@ -1,19 +1,19 @@
 // The incident panel: a case's fields, steps, offers, photos and audio, cameras (video.js), suggested teams, joint
 // tasks, grid staff, duplicates, reporters and timeline. Built with lit-html templates (escaped by default).
 import { html, render, nothing } from "./vendor/lit-html/lit-html.js";
-import { ApiError } from "./api.js";
-import { api } from "./api.js";
-import { formatTime, onLangChange, t } from "./i18n.js";
-import { PLATFORMS, SOURCES, STATUSES } from "./labels.js";
-import { store, emit, caseTeamIds, categoryLabel, gridPathText, hasPosition, setAssignment, teamName, upsertCase, upsertTeam } from "./store.js";
+import { api, ApiError } from "./api.js";
+import { onLangChange, t } from "./i18n.js";
+import { PLATFORMS, STATUSES } from "./labels.js";
+import { store, emit, caseTeamIds, hasPosition, setAssignment, teamName, upsertCase, upsertTeam } from "./store.js";
 import { CaseVideo } from "./video.js";
 import { panelApi } from "./panel-api.js";
-import { buttonsFor, caseFiles, isFinished, statusText, stepBody, textOr, timelineRows } from "./panel-logic.js";
+import { buttonsFor, caseFiles, isFinished, stepBody, timelineRows } from "./panel-logic.js";
 import { MediaCache, lightboxTemplate, mediaTemplate } from "./panel-media.js";
 import { timelineTemplate } from "./panel-timeline.js";
-import { offersTemplate, platformText, suggestionsTemplate, tasksTemplate } from "./panel-teams.js";
+import { offersTemplate, suggestionsTemplate, tasksTemplate } from "./panel-teams.js";
 import { duplicatesTemplate, gridTemplate, reportersTemplate } from "./panel-people.js";
 import { actionsTemplate, clearInputs, readInputs } from "./panel-actions.js";
+import { fieldsTemplate, headTemplate } from "./panel-summary.js";
 
 // Keys of a detail or step answer that are not fields of the case itself.
 const NOT_CASE_FIELDS = ["events", "event", "team", "distance_m", "eta_s", "next_actions", "assignments", "assignment",
@@ -307,8 +307,8 @@ export class CaseDetail {
     this.root.dataset.status = (c && c.status) || "";
     if (c) this.root.style.setProperty("--c", (PLATFORMS[c.platform] || { color: "#b8c2cf" }).color);
     for (const h of this.root.querySelectorAll("[data-panel-title]")) render(t(h.dataset.panelTitle), h);
-    render(this._head(c), $("#panel-head"));
-    render(c ? this._fields(c) : nothing, $("#detail-fields"));
+    render(headTemplate(c, this.id, () => this.close()), $("#panel-head"));
+    render(c ? fieldsTemplate(c) : nothing, $("#detail-fields"));
     if (!c) {
       render(html`<li class=${this.loadError ? "error" : "loading"}>${this.loadError || t("panel.loading")}</li>`, $("#case-timeline"));
       return;
@@ -348,32 +348,5 @@ export class CaseDetail {
       clearInterval(this.tickTimer);
       this.tickTimer = null;
     }
-  }
-
-  _head(c) {
-    return html`<div class="detail-title-row">
-        <span id="detail-status" class=${`badge status-${c ? c.status : ""}`}>${c ? statusText(c.status, STATUSES) : ""}</span>
-        <span id="detail-id" class="mono">${this.id != null ? `#${this.id}` : ""}</span>
-        <button type="button" id="detail-close" class="icon-button" title=${`${t("panel.close")} (Esc)`}
-          aria-label=${t("panel.close")} @click=${() => this.close()}>×</button>
-      </div>
-      <h2 id="detail-title" title=${(c && c.title) || ""}>${(c && c.title) || ""}</h2>`;
-  }
-
-  _fields(c) {
-    const teams = caseTeamIds(c.id);
-    const source = SOURCES[c.source] || c.source || "—";
-    const row = (key, value) => html`<dt>${t(key)}</dt><dd>${value}</dd>`;
-    return html`
-      ${row("panel.field.platform", html`<span class="plat-chip"><i></i>${c.platform ? platformText(c.platform) : textOr("panel.teams.unrouted", "")}</span>`)}
-      ${row("panel.field.category", c.category ? html`${categoryLabel(c.category)} <span class="muted mono">${c.category}</span>` : "—")}
-      ${row("panel.field.source", source)}
-      ${row("panel.field.grid", html`${gridPathText(c.grid_path)}`)}
-      ${row("panel.field.team", teams.length ? teams.map(teamName).join(", ") : "—")}
-      ${row("panel.field.reported", formatTime(c.created_at))}
-      ${row("panel.field.updated", formatTime(c.updated_at))}
-      ${c.satisfaction != null ? row("panel.field.satisfaction", "★".repeat(Number(c.satisfaction))) : nothing}
-      ${c.description ? row("panel.field.description", c.description) : nothing}
-      ${hasPosition(c) ? row("panel.field.location", html`<span class="mono">${Number(c.lon).toFixed(5)}, ${Number(c.lat).toFixed(5)}</span> <span class="muted">WGS-84</span>`) : nothing}`;
   }
 }

@@ -58,7 +58,7 @@ export function tasksTemplate({ tasks, user, teamName, onDone, onAdd, busy, case
       <li data-assignment-id=${task.assignment_id} data-role=${task.role} data-state=${task.state}>
         <span class="task-role">${t(task.role === "lead" ? "panel.tasks.lead" : "panel.tasks.assisting")}</span>
         <span>${platformText(task.platform)} · ${teamName(task.team)}</span>
-        <span class="muted">${task.state} · ${t(task.open ? "panel.tasks.open" : "panel.tasks.closed")}</span>
+        <span class="muted">${textOr(`panel.state.${task.state}`, task.state)} · ${t(task.open ? "panel.tasks.open" : "panel.tasks.closed")}</span>
         ${task.task ? html`<p class="task-text">${task.task}</p>` : ""}
         ${mayFinishTask(user, task) ? html`<button type="button" class="act" data-task-done=${task.assignment_id}
           ?disabled=${busy} @click=${() => onDone(task)}>${t("panel.tasks.done")}</button>` : ""}
