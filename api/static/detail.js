@@ -1,24 +1,18 @@
 // The incident panel: a case's fields, steps, offers, photos and audio, cameras (video.js), suggested teams, joint
 // tasks, grid staff, duplicates, reporters and timeline. Built with lit-html templates (escaped by default).
-import { html, render, nothing } from "./vendor/lit-html/lit-html.js";
 import { api, ApiError } from "./api.js";
 import { onLangChange, t } from "./i18n.js";
-import { PLATFORMS, STATUSES } from "./labels.js";
-import { store, emit, caseTeamIds, hasPosition, setAssignment, teamName, upsertCase, upsertTeam } from "./store.js";
+import { store, emit, caseTeamIds, hasPosition, setAssignment, upsertCase, upsertTeam } from "./store.js";
 import { CaseVideo } from "./video.js";
 import { panelApi } from "./panel-api.js";
-import { buttonsFor, caseFiles, isFinished, stepBody, timelineRows } from "./panel-logic.js";
-import { MediaCache, lightboxTemplate, mediaTemplate } from "./panel-media.js";
-import { timelineTemplate } from "./panel-timeline.js";
-import { offersTemplate, suggestionsTemplate, tasksTemplate } from "./panel-teams.js";
-import { duplicatesTemplate, gridTemplate, reportersTemplate } from "./panel-people.js";
-import { actionsTemplate, clearInputs, readInputs } from "./panel-actions.js";
-import { fieldsTemplate, headTemplate } from "./panel-summary.js";
+import { buttonsFor, isFinished, stepBody } from "./panel-logic.js";
+import { MediaCache } from "./panel-media.js";
+import { clearInputs, readInputs } from "./panel-actions.js";
+import { renderPanel } from "./panel-view.js";
 
 // Keys of a detail or step answer that are not fields of the case itself.
 const NOT_CASE_FIELDS = ["events", "event", "team", "distance_m", "eta_s", "next_actions", "assignments", "assignment",
   "tasks", "assisting_platforms", "offered", "withdrawn"];
-const MERGE = { key: "merge", action: "merge" };
 
 function caseFields(answer) {
   const fields = { ...(answer || {}) };
@@ -301,44 +295,7 @@ export class CaseDetail {
   // ---- rendering -----------------------------------------------------------------------------
 
   render() {
-    if (!this.isOpen) return;
-    const c = this._case();
-    const $ = (sel) => this.root.querySelector(sel);
-    this.root.dataset.status = (c && c.status) || "";
-    if (c) this.root.style.setProperty("--c", (PLATFORMS[c.platform] || { color: "#b8c2cf" }).color);
-    for (const h of this.root.querySelectorAll("[data-panel-title]")) render(t(h.dataset.panelTitle), h);
-    render(headTemplate(c, this.id, () => this.close()), $("#panel-head"));
-    render(c ? fieldsTemplate(c) : nothing, $("#detail-fields"));
-    if (!c) {
-      render(html`<li class=${this.loadError ? "error" : "loading"}>${this.loadError || t("panel.loading")}</li>`, $("#case-timeline"));
-      return;
-    }
-    const plan = this._plan(c);
-    const events = (this.detail && this.detail.events) || [];
-    const assignments = (this.detail && this.detail.assignments) || [];
-    const open = (fn) => (src, name) => fn.call(this, src, name);
-    const canDispatch = plan.buttons.some((b) => b.action === "dispatch");
-    const canMerge = plan.buttons.some((b) => b.action === "merge");
-    render(offersTemplate({ assignments, user: this.user, teamName, now: Date.now(), busy: this.busy,
-      onAnswer: (a, answer) => this._answerOffer(a, answer) }), $("#panel-offers"));
-    this._tick(assignments.some((a) => a.state === "offered" && !a.released_at));
-    render(actionsTemplate({ plan, lifecycle: this.lifecycle, c, suggestions: this.suggestions, busy: this.busy,
-      message: this.message, onAct: (b) => this.act(b) }), $("#panel-actions"));
-    $("#case-actions").hidden = !this.user || !this.lifecycle;
-    render(mediaTemplate(caseFiles(c.id, events), this.media, open(this._openLightbox)), $("#panel-media"));
-    render(suggestionsTemplate({ suggestions: this.suggestions, error: this.suggestionsError, canDispatch, busy: this.busy,
-      onChoose: (teamId) => this.act({ key: "dispatch", action: "dispatch" }, { team_id: teamId }) }), $("#panel-suggestions"));
-    $("#panel-suggestions-section").hidden = isFinished(c.status);
-    render(tasksTemplate({ tasks: (this.detail && this.detail.tasks) || [], user: this.user, teamName, busy: this.busy,
-      caseOpen: !isFinished(c.status) && assignments.some((a) => a.role === "lead" && !a.released_at),
-      onDone: (task) => this._taskDone(task), onAdd: (body, form) => this._addTask(body, form) }), $("#panel-tasks"));
-    render(gridTemplate({ grid: this.grid, error: this.gridError, path: c.grid_path }), $("#panel-grid"));
-    render(duplicatesTemplate({ duplicates: this.duplicates, error: this.duplicatesError, canMerge, busy: this.busy,
-      onMerge: (target) => this.act(MERGE, { target }),
-      onSelect: (id) => document.dispatchEvent(new CustomEvent("gw:select-case", { detail: { id } })) }), $("#panel-duplicates"));
-    render(reportersTemplate({ reporters: this.reporters, error: this.reportersError }), $("#panel-reporters"));
-    render(timelineTemplate(timelineRows(c.id, events, STATUSES), this.media, open(this._openLightbox)), $("#case-timeline"));
-    render(lightboxTemplate(this.lightbox, () => this._closeLightbox()), $("#panel-lightbox"));
+    if (this.isOpen) renderPanel(this);
   }
 
   /** While an offer stands, re-render each second so its countdown moves. */

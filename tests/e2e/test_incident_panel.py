@@ -144,7 +144,7 @@ def test_the_operator_works_a_case_through_the_loop_from_the_incident_panel(pane
     team_id = chosen.get_attribute("data-team-id")
     chosen.locator("button[data-dispatch-team]").click()
     page.wait_for_selector("#case-detail[data-status=dispatched]", timeout=10_000)
-    offer = page.locator(f"#panel-offers .offer[data-state=offered]")
+    offer = page.locator("#panel-offers .offer[data-state=offered]")
     expect(offer).to_have_count(1, timeout=10_000)
     assert offer.locator("button[data-offer=accept]").count() == 1, "the command room may answer for the team"
     page.screenshot(path=str(shots / "04-dispatched-offered.png"))
@@ -172,7 +172,7 @@ def test_the_operator_works_a_case_through_the_loop_from_the_incident_panel(pane
     _step(page, "verify", "verified", shots, 8)
     _step(page, "close", "closed", shots, 9)
     expect(panel.locator("#action-next button[data-action=evaluate]")).to_be_visible()
-    actions = [a for a in page.locator("#case-timeline li[data-action]").evaluate_all("els => els.map(e => e.dataset.action)")]
+    actions = page.locator("#case-timeline li[data-action]").evaluate_all("els => els.map(e => e.dataset.action)")
     for step in ("accept", "dispatch", "start", "feedback", "verify", "close"):
         assert step in actions, f"the timeline records {step}: {actions}"
 
