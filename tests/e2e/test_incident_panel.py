@@ -157,7 +157,7 @@ def test_the_operator_works_a_case_through_the_loop_from_the_incident_panel(pane
     _step(page, "start", "handling", shots, 5)
 
     # A joint case: an assisting task added from the panel, shown with its role and state, then reported done.
-    page.select_option("#panel-tasks form.task-add select[name=platform]", "enforcement")
+    page.select_option("#panel-tasks form.task-add select[name=platform]", "market")
     page.fill("#panel-tasks form.task-add input[name=task]", "seize the burner")
     page.click("#task-add")
     assisting = page.locator("#panel-tasks li[data-role=assisting]")
@@ -209,3 +209,10 @@ def test_a_stale_page_shows_the_servers_refusal_and_a_reason_is_required(panel_s
     expect(error).to_be_visible(timeout=10_000)
     expect(error).to_contain_text("不允许")
     page.screenshot(path=str(_artefacts(tmp_path) / "10-refused.png"))
+
+    # The language switch re-renders the panel in English (the shell's switch calls the same setLang).
+    page.evaluate("() => import('/static/i18n.js').then((m) => m.setLang('en'))")
+    expect(page.locator("#case-actions h3")).to_have_text("Next step")
+    expect(page.locator("#case-timeline li[data-action=report] .tl-head b")).to_have_text("Report")
+    expect(page.locator("#panel-media-section h3")).to_have_text("Photos and audio")
+    page.screenshot(path=str(_artefacts(tmp_path) / "11-english.png"))
