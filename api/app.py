@@ -34,6 +34,7 @@ from api.routes import open311 as open311_routes
 from cases.classify import DEFAULT_MIN_CONFIDENCE
 from cases.clock import CaseClock
 from api.routes import reporters as reporter_routes
+from api.routes import suggestions as suggestion_routes
 from cases.duplicates import DuplicateSearch
 from cases.locator import Locator
 from storage import Store
@@ -117,6 +118,7 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     app.include_router(auth.users_router)
     app.include_router(assessment_routes.router)
     app.include_router(map_view_routes.router)
+    app.include_router(suggestion_routes.router)
     ogc.install(app)
     open311_routes.install(app, rate_clock=rate_clock)
     docs.mount_docs_assets(app)

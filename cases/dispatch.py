@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
+from itertools import islice
 from datetime import datetime
 from typing import Any
 
@@ -56,6 +57,15 @@ def other_candidates(locator: Locator, platform: Platform, lon: float, lat: floa
     """Return the platform's teams on duty that the index holds busy, nearest first: the store may know them free."""
     return [Candidate(r.item, r.distance_m, None) for r in locator.nearest_teams(platform, lon, lat, limit=10**6)
             if r.item.status is not TeamStatus.AVAILABLE and r.item.id not in exclude]
+
+
+def suggested_candidates(locator: Locator, platform: Platform, lon: float, lat: float, *,
+                         exclude: Collection[str] = (), limit: int = 10) -> list[Candidate]:
+    """Return up to limit teams in the order dispatch would try them: the available ranked, then the busy ones."""
+    head = list(islice(rank_candidates(locator, platform, lon, lat, exclude=exclude), limit))
+    if len(head) < limit:
+        head += other_candidates(locator, platform, lon, lat, exclude=exclude)[:limit - len(head)]
+    return head
 
 
 def rank_by_eta(roads: RoadNetwork, by_distance: list[tuple[Team, float]], lon: float, lat: float, *,

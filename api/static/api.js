@@ -64,7 +64,7 @@ async function send(url, { body, form, multipart, headers = {}, bearer = true, .
  * Send a request and return its JSON body. A 401 on a call made with a token renews the session
  * once and retries; `retry: false` is for the auth endpoints themselves.
  */
-async function request(url, { retry = true, ...options } = {}) {
+export async function request(url, { retry = true, ...options } = {}) {
   let { response, body, token } = await send(url, options);
   if (response.status === 401 && retry && options.bearer !== false && (await auth.renew(token))) {
     ({ response, body } = await send(url, options));

@@ -1,121 +1,122 @@
-// The case detail drawer: fields, next-step buttons, event timeline, and (video.js) cameras, live view, snapshots.
+// The incident panel: a case's fields, steps, offers, photos and audio, cameras (video.js), suggested teams, joint
+// tasks, grid staff, duplicates, reporters and timeline. Built with lit-html templates (escaped by default).
 import { api, ApiError } from "./api.js";
-import {
-  ACTIONS, PLATFORMS, SOURCES, STATUSES, TEAM_STATUSES,
-  actionLabel, ageText, allowedActions, distanceText, esc, fullTime, haversine, mayTake, nextActions, platformInfo,
-  statusLabel, isFinished,
-} from "./labels.js";
-import {
-  store, emit, caseTeamIds, categoryLabel, gridPathText, hasPosition, setAssignment, teamName, upsertCase, upsertTeam,
-} from "./store.js";
+import { onLangChange, t } from "./i18n.js";
+import { store, emit, caseTeamIds, hasPosition, setAssignment, upsertCase, upsertTeam } from "./store.js";
 import { CaseVideo } from "./video.js";
+import { panelApi } from "./panel-api.js";
+import { buttonsFor, isFinished, stepBody } from "./panel-logic.js";
+import { MediaCache } from "./panel-media.js";
+import { clearInputs, readInputs } from "./panel-actions.js";
+import { renderPanel } from "./panel-view.js";
 
 // Keys of a detail or step answer that are not fields of the case itself.
-const NOT_CASE_FIELDS = ["events", "event", "team", "distance_m", "next_actions", "assignments", "assignment"];
+const NOT_CASE_FIELDS = ["events", "event", "team", "distance_m", "eta_s", "next_actions", "assignments", "assignment",
+  "tasks", "assisting_platforms", "offered", "withdrawn"];
+
+function caseFields(answer) {
+  const fields = { ...(answer || {}) };
+  for (const key of NOT_CASE_FIELDS) delete fields[key];
+  return fields;
+}
+
+/** A failed request as the operator reads it: a 409 gives the server's reason. */
+export function failureText(err) {
+  if (!(err instanceof ApiError)) return t("panel.err.network", { why: err.message });
+  if (err.status === 409) return t("panel.err.refused", { why: err.message });
+  if (err.status === 403) return t("panel.err.forbidden", { why: err.message });
+  return t("panel.err.http", { status: err.status, why: err.message });
+}
 
 export class CaseDetail {
   constructor({ root, map, onClose }) {
     this.root = root;
-    this.user = null; // the logged-in user: decides which steps are offered
     this.map = map;
     this.onClose = onClose;
+    this.user = null;
     this.id = null;
-    this.token = 0;
+    this.token = 0; // bumps on every case opened or closed, so late answers are dropped
     this.refreshTimer = null;
-    this.busy = false;
-    this.detail = null;
-    this.allowed = null; // { status, actions } from the server's next_actions
+    this.tickTimer = null;
+    this.lifecycle = null;
+    this.media = new MediaCache(() => this.render());
+    this._blank();
     const $ = (sel) => root.querySelector(sel);
-    this.el = {
-      status: $("#detail-status"),
-      caseId: $("#detail-id"),
-      title: $("#detail-title"),
-      fields: $("#detail-fields"),
-      actions: $("#case-actions"),
-      note: $("#action-note"),
-      team: $("#action-team"),
-      teamWrap: $("#action-team-wrap"),
-      satisfaction: $("#action-satisfaction"),
-      platform: $("#action-platform"),
-      platformWrap: $("#action-platform-wrap"),
-      satisfactionWrap: $("#action-satisfaction-wrap"),
-      next: $("#action-next"),
-      more: $("#action-more"),
-      error: $("#action-error"),
-      ok: $("#action-ok"),
-      timeline: $("#case-timeline"),
-    };
     this.video = new CaseVideo({
       list: $("#case-cameras"), count: $("#case-cameras-count"), view: $("#camera-live"), snapshots: $("#case-snapshots"), map,
     });
-    this.el.platform.innerHTML = Object.entries(PLATFORMS)
-      .map(([code, p]) => `<option value="${code}">${esc(p.en)} ${esc(p.zh)}</option>`)
-      .join("");
-    this.el.platform.addEventListener("change", () => (this.el.platform.dataset.touched = "1"));
-    $("#detail-close").addEventListener("click", () => this.close());
-    root.addEventListener("click", (e) => {
-      const btn = e.target.closest("button[data-action]");
-      if (btn && !btn.disabled) this.act(btn.dataset.action);
+    onLangChange(() => this.render());
+    // The shell announces changes made elsewhere (another screen, the feed): reload the open case.
+    document.addEventListener("gw:case-changed", (e) => {
+      if (e.detail && String(e.detail.id) === this.id) this.refreshSoon();
+    });
+    root.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && this.lightbox) {
+        e.stopPropagation();
+        this._closeLightbox();
+      }
+    });
+  }
+
+  _blank() {
+    Object.assign(this, {
+      detail: null, loadError: "", busy: false, message: null, suggestions: null, suggestionsError: "",
+      grid: null, gridError: "", gridCode: null, duplicates: null, duplicatesError: "", reporters: null,
+      reportersError: "", lightbox: null,
     });
   }
 
   /** Offer only the steps this user's role may take (the server refuses the others anyway). */
   setUser(user) {
     this.user = user;
-    this.rerender();
+    this.render();
   }
 
   get isOpen() {
     return this.id != null;
   }
 
-  /** Show a case: what the store knows at once, then its full record, timeline and cameras. */
+  /** Show a case: what the store knows at once, then its record, timeline, teams, people and cameras. */
   async open(id) {
     const key = String(id);
-    const sameCase = key === this.id;
+    const same = key === this.id;
     this.id = key;
     const token = ++this.token;
     this.root.hidden = false;
     this.root.dataset.caseId = key;
     document.body.classList.add("detail-open");
-    if (!sameCase) {
-      this.detail = null;
-      this.allowed = null;
-      delete this.el.platform.dataset.touched;
-      this.el.note.value = "";
-      this._message("", "");
-      this.el.timeline.innerHTML = `<li class="loading">Loading 加载中…</li>`;
+    if (!same) {
+      this._blank();
+      this.media.reset();
       this.video.reset();
       this.video.showSnapshots(key);
+      clearInputs(this.root);
     }
+    this.render();
     const known = store.cases.get(key);
-    if (known) this._renderCase(known);
-
-    const detailP = api.caseDetail(key);
     let camerasP = known && hasPosition(known) ? api.coveringCameras(known.lon, known.lat) : null;
+    if (!this.lifecycle) panelApi.lifecycle().then((body) => { this.lifecycle = body; this.render(); }).catch(() => {});
     try {
-      const detail = await detailP;
+      const detail = await api.caseDetail(key);
       if (token !== this.token) return;
       this._applyDetail(detail);
       if (!camerasP && hasPosition(detail)) camerasP = api.coveringCameras(detail.lon, detail.lat);
     } catch (err) {
       if (token !== this.token) return;
-      const why = err instanceof ApiError && [403, 404].includes(err.status)
-        ? "Not found or outside your reach 案件不存在或无权查看"
-        : `Could not load case 无法加载: ${err.message}`;
-      this.el.timeline.innerHTML = `<li class="error">${esc(why)}</li>`;
+      this.loadError = err instanceof ApiError && [403, 404].includes(err.status)
+        ? t("panel.not_found") : t("panel.load_failed", { why: err.message });
+      this.render();
     }
+    this._loadAround(token);
     if (!camerasP) {
       this.video.noPosition();
       return;
     }
     try {
       const res = await camerasP;
-      if (token !== this.token) return;
-      this.video.showCameras(res && res.items ? res.items : []);
+      if (token === this.token) this.video.showCameras(res && res.items ? res.items : []);
     } catch (err) {
-      if (token !== this.token) return;
-      this.video.cameraError(`Cameras unavailable 监控不可用: ${err.message}`);
+      if (token === this.token) this.video.cameraError(`${t("panel.media.failed")}: ${err.message}`);
     }
   }
 
@@ -125,226 +126,184 @@ export class CaseDetail {
     this.root.hidden = true;
     delete this.root.dataset.caseId;
     document.body.classList.remove("detail-open");
+    clearInterval(this.tickTimer);
+    this.tickTimer = null;
     this.video.stop();
+    this.media.reset();
     this.map.showCoverage([]);
     this.onClose();
   }
 
-  /** Reload the open case's record and timeline soon (coalescing bursts of updates). */
+  /** Reload the open case soon (coalescing bursts of updates). */
   refreshSoon(delay = 200) {
     if (!this.isOpen) return;
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => this._refresh(), delay);
   }
 
-  /** Re-render from the store without a request, e.g. after a team name became known. */
+  /** Re-render from what is in hand, e.g. after a team name became known. */
   rerender() {
-    if (!this.isOpen) return;
-    const c = store.cases.get(this.id);
-    if (c) this._renderCase({ ...(this.detail || {}), ...c });
+    this.render();
   }
 
   async _refresh() {
     const token = this.token;
-    const id = this.id;
-    if (id == null) return;
+    if (this.id == null) return;
     try {
-      const detail = await api.caseDetail(id);
-      if (token === this.token) this._applyDetail(detail);
+      const detail = await api.caseDetail(this.id);
+      if (token !== this.token) return;
+      this._applyDetail(detail);
+      this._loadAround(token);
     } catch (err) {
-      console.warn(`refresh of case ${id} failed`, err);
+      console.warn(`refresh of case ${this.id} failed`, err);
     }
+  }
+
+  /** What lies around the case: suggested teams, the grid and its staff, duplicates and reporters. */
+  _loadAround(token) {
+    const id = this.id;
+    const c = this._case();
+    if (!c) return;
+    const keep = (fn) => (value) => { if (token === this.token) { fn(value); this.render(); } };
+    const why = (err) => (err instanceof ApiError ? err.message : String(err.message || err));
+    if (!isFinished(c.status) && c.platform) {
+      panelApi.suggestions(id).then(keep((s) => { this.suggestions = s; this.suggestionsError = ""; }),
+        keep((err) => { this.suggestionsError = why(err); }));
+    } else {
+      this.suggestions = null;
+      this.suggestionsError = c.platform ? "" : t("panel.teams.unrouted");
+    }
+    const code = (c.grid_path || []).slice(-1)[0];
+    if (code && code !== this.gridCode) {
+      this.gridCode = code;
+      panelApi.grid(code).then(keep((g) => { this.grid = g; }), keep((err) => { this.gridError = why(err); }));
+    }
+    panelApi.duplicates(id).then(keep((d) => { this.duplicates = d; }), keep((err) => { this.duplicatesError = why(err); }));
+    panelApi.reporters(id).then(keep((r) => { this.reporters = r; }), keep((err) => { this.reportersError = why(err); }));
   }
 
   _applyDetail(detail) {
     this.detail = detail;
-    const fields = caseFields(detail);
-    if (detail && detail.team) upsertTeam(detail.team);
-    for (const a of (detail && detail.assignments) || []) {
+    this.loadError = "";
+    if (detail.team) upsertTeam(detail.team);
+    for (const a of detail.assignments || []) {
       setAssignment(a);
       emit("assignment-changed", a);
     }
-    this._noteAllowed(detail);
-    const merged = upsertCase(fields);
+    const merged = upsertCase(caseFields(detail));
     if (merged) emit("case-changed", merged);
-    this._renderCase(merged ? merged.case : fields);
-    this._renderTimeline((detail && detail.events) || []);
+    this.render();
   }
 
-  /** The ETA and offer state of the case's active assignments (dispatch offers; the team accepts or declines). */
-  _offerRows(c) {
-    const active = [...store.assignments.values()].filter((a) => String(a.case_id) === String(c.id) && !a.released_at);
-    return active.filter((a) => a.eta_s != null || a.state === "offered").map((a) => [
-      "ETA 预计到达",
-      `${esc(teamName(a.team_id))}: ${a.eta_s != null ? esc(`${Math.max(1, Math.round(a.eta_s / 60))} min`) : "—"}` +
-        (a.state === "offered" ? ` <span class="muted">offered 待接单</span>` : ""),
-    ]);
+  /** The case as best known: the detail answer, updated by the store's newer fields. */
+  _case() {
+    const known = this.id != null ? store.cases.get(this.id) : null;
+    if (!this.detail) return known || null;
+    const fields = caseFields(this.detail);
+    return known && (known.version || 0) > (fields.version || 0) ? { ...fields, ...known } : { ...known, ...fields };
   }
 
-  _noteAllowed(answer) {
-    if (answer && Array.isArray(answer.next_actions) && answer.status) {
-      this.allowed = { status: answer.status, actions: answer.next_actions };
+  _plan(c) {
+    const serverNext = this.detail && Array.isArray(this.detail.next_actions)
+      ? { status: this.detail.status, actions: this.detail.next_actions } : null;
+    return buttonsFor({ lifecycle: this.lifecycle, status: c.status, platform: c.platform, user: this.user,
+      teamIds: caseTeamIds(c.id), serverNext: serverNext && serverNext.status === c.status ? serverNext : null });
+  }
+
+  // ---- steps ---------------------------------------------------------------------------------
+
+  async act(spec, overrides = {}) {
+    const c = this._case();
+    if (!c || this.busy) return;
+    const { body, error } = stepBody(spec, this.lifecycle, { ...readInputs(this.root), ...overrides });
+    if (error) {
+      this.message = { kind: "error", text: error };
+      this.render();
+      return;
     }
+    // The version this page shows: a step on a case someone changed meanwhile is refused (409), not lost.
+    await this._send(() => panelApi.step(this.id, spec.action, body, c.version), (result) => {
+      if (result.team) upsertTeam(result.team);
+      if (result.assignment) {
+        setAssignment(result.assignment);
+        emit("assignment-changed", result.assignment);
+      }
+      const merged = upsertCase(caseFields(result));
+      if (merged) emit("case-changed", merged);
+      clearInputs(this.root);
+      return t("panel.act.done", { what: t(`panel.act.${spec.key}`) });
+    });
   }
 
-  async act(key) {
-    const spec = ACTIONS.find((a) => a.key === key);
-    if (!spec || this.id == null || this.busy) return;
+  async _send(call, onDone) {
     const id = this.id;
-    // No actor: the server records who acted from the access token.
-    const body = { note: this.el.note.value.trim(), ...(spec.extra || {}) };
-    if (spec.action === "dispatch" && this.el.team.value) body.team_id = this.el.team.value;
-    if (spec.action === "evaluate") body.satisfaction = Number(this.el.satisfaction.value);
-    if (spec.action === "route") body.platform = this.el.platform.value;
     this.busy = true;
-    this.root.classList.add("busy");
-    this._message("", "");
+    this.message = null;
+    this.render();
     try {
-      // The version this page shows: a step on a case someone changed meanwhile is refused (409), not lost.
-      const shown = store.cases.get(id);
-      const result = await api.caseAction(id, spec.action, body, shown && shown.version);
+      const result = await call();
       if (id !== this.id) return;
-      if (result && typeof result === "object" && result.id != null) {
-        if (result.team) upsertTeam(result.team);
-        if (result.assignment) {
-          setAssignment(result.assignment);
-          emit("assignment-changed", result.assignment);
-        }
-        this._noteAllowed(result);
-        const merged = upsertCase(caseFields(result));
-        if (merged) emit("case-changed", merged);
-      }
-      this.el.note.value = "";
-      this._message("ok", `${spec.en} ${spec.zh} ✓`);
+      this.message = { kind: "ok", text: onDone(result || {}) };
       await this._refresh();
     } catch (err) {
       if (id !== this.id) return;
-      const text = err instanceof ApiError ? err.message : `Network error 网络错误: ${err.message}`;
-      const prefix = !(err instanceof ApiError) ? ""
-        : err.status === 409 ? "Refused 不允许: "
-          : err.status === 403 ? "Not allowed for your role 无权操作: "
-            : `HTTP ${err.status}: `;
-      this._message("error", prefix + text);
+      this.message = { kind: "error", text: failureText(err) };
     } finally {
-      this.busy = false;
-      this.root.classList.remove("busy");
+      if (id === this.id) {
+        this.busy = false;
+        this.render();
+      }
     }
   }
 
-  _message(kind, text) {
-    this.el.error.hidden = kind !== "error";
-    this.el.ok.hidden = kind !== "ok";
-    this.el.error.textContent = kind === "error" ? text : "";
-    this.el.ok.textContent = kind === "ok" ? text : "";
+  _answerOffer(assignment, answer) {
+    return this._send(() => panelApi.answerOffer(this.id, assignment.id, answer), (result) => {
+      for (const a of [result.assignment, result.offered]) if (a) { setAssignment(a); emit("assignment-changed", a); }
+      return t(answer === "accept" ? "panel.offer.accept" : "panel.offer.decline") + " ✓";
+    });
   }
 
-  _renderCase(c) {
-    const st = c.status;
-    const plat = platformInfo(c.platform);
-    this.root.dataset.status = st || "";
-    this.root.style.setProperty("--c", plat.color);
-    this.el.status.className = `badge status-${st}`;
-    this.el.status.textContent = statusLabel(st);
-    this.el.caseId.textContent = `#${c.id}`;
-    this.el.title.textContent = c.title || "";
-    this.el.title.title = c.title || "";
-    const rows = [
-      ["Platform 平台", `<span class="plat-chip"><i></i>${esc(plat.en)} ${esc(plat.zh)}</span>`],
-      ["Category 类别", c.category ? `${esc(categoryLabel(c.category))} <span class="muted mono">${esc(c.category)}</span>` : "—"],
-      ["Source 来源", esc(SOURCES[c.source] || c.source || "—")],
-      ["Grid 网格", `${esc(gridPathText(c.grid_path))}<br><span class="muted mono">${esc((c.grid_path || []).slice(-1)[0] || "")}</span>`],
-      ["Team 队伍", caseTeamIds(c.id).length ? esc(caseTeamIds(c.id).map(teamName).join(", ")) : `<span class="muted">—</span>`],
-      ...this._offerRows(c),
-      ["Reported 上报", `${esc(fullTime(c.created_at))} <span class="muted">(${esc(ageText(c.created_at))})</span>`],
-      ["Updated 更新", esc(fullTime(c.updated_at))],
-    ];
-    if (c.reporter) rows.push(["Reporter 上报人", esc(c.reporter) + (c.reporter_phone ? ` <span class="muted">${esc(c.reporter_phone)}</span>` : "")]);
-    if (c.satisfaction != null) rows.push(["Satisfaction 满意度", `${"★".repeat(Number(c.satisfaction))}${"☆".repeat(Math.max(0, 5 - Number(c.satisfaction)))}`]);
-    if (c.description) rows.push(["Description 描述", esc(c.description)]);
-    if (hasPosition(c)) rows.push(["Location 位置", `<span class="mono">${Number(c.lon).toFixed(5)}, ${Number(c.lat).toFixed(5)}</span> <span class="muted">WGS-84</span>`]);
-    this.el.fields.innerHTML = rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("");
-    this._renderActions(c);
-  }
-
-  /**
-   * Steps the status allows and the role may take first (the loop's next one highlighted), the
-   * role's other steps folded away; a user who may take none on this case sees no step panel.
-   */
-  _renderActions(c) {
-    const teamIds = caseTeamIds(c.id);
-    const mine = ACTIONS.filter((a) => mayTake(this.user, a.action, teamIds));
-    this.el.actions.hidden = mine.length === 0;
-    const allowed = this.allowed && this.allowed.status === c.status ? this.allowed.actions : allowedActions(c.status);
-    const forward = new Set(nextActions(c.status));
-    if (!c.platform) forward.add("route"); // an unrouted case must be routed before anything else
-    const isPrimary = (a) => forward.has(a.action) && !(a.extra && a.extra.passed === false);
-    const btn = (a) =>
-      `<button type="button" class="act ${isPrimary(a) ? "primary" : ""}" data-action="${a.key}" id="action-${a.key}">` +
-      `${esc(a.en)} <span class="zh">${esc(a.zh)}</span></button>`;
-    const now = mine.filter((a) => allowed.includes(a.action)).sort((a, b) => isPrimary(b) - isPrimary(a));
-    const others = mine.filter((a) => !allowed.includes(a.action));
-    this.el.next.innerHTML = now.length
-      ? now.map(btn).join("")
-      : isFinished(c.status)
-        ? `<span class="muted">Loop complete 已闭环</span>`
-        : `<span class="muted">No step for you now 暂无可办理步骤</span>`;
-    this.el.more.innerHTML = others.map(btn).join("");
-    this.el.more.closest(".more-actions").hidden = others.length === 0;
-
-    const can = (action) => now.some((a) => a.action === action);
-    const canRoute = can("route");
-    this.el.platformWrap.hidden = !canRoute;
-    if (canRoute && !this.el.platform.dataset.touched) this.el.platform.value = c.platform || "governance";
-    const canDispatch = can("dispatch");
-    this.el.teamWrap.hidden = !canDispatch;
-    if (canDispatch) this._fillTeams(c);
-    this.el.satisfactionWrap.hidden = c.status !== "closed" || !mayTake(this.user, "evaluate", teamIds);
-  }
-
-  _fillTeams(c) {
-    const chosen = this.el.team.value;
-    const teams = [...store.teams.values()].map((t) => ({
-      ...t,
-      d: hasPosition(t) && hasPosition(c) ? haversine(Number(c.lon), Number(c.lat), Number(t.lon), Number(t.lat)) : Infinity,
-    }));
-    const rank = (t) => (t.platform === c.platform ? 0 : 2) + (t.status === "available" ? 0 : 1);
-    teams.sort((a, b) => rank(a) - rank(b) || a.d - b.d);
-    this.el.team.innerHTML =
-      `<option value="">Nearest available (auto) 自动就近</option>` +
-      teams
-        .map((t) => {
-          const dist = Number.isFinite(t.d) ? ` · ${distanceText(t.d)}` : "";
-          return `<option value="${esc(t.id)}">${esc(t.name)} · ${esc(platformInfo(t.platform).short)} · ${esc(
-            TEAM_STATUSES[t.status] || t.status,
-          )}${dist}</option>`;
-        })
-        .join("");
-    if (chosen && teams.some((t) => String(t.id) === chosen)) this.el.team.value = chosen;
-  }
-
-  _renderTimeline(events) {
-    if (!events.length) {
-      this.el.timeline.innerHTML = `<li class="muted">No steps yet 暂无记录</li>`;
+  _addTask({ platform, task }, form) {
+    if (!platform || !task) {
+      this.message = { kind: "error", text: t("panel.tasks.err") };
+      this.render();
       return;
     }
-    const sorted = [...events].sort((a, b) => (Date.parse(a.at) || 0) - (Date.parse(b.at) || 0));
-    this.el.timeline.innerHTML = sorted
-      .map((ev) => {
-        const from = ev.from_status ? (STATUSES[ev.from_status] || {}).zh || ev.from_status : "";
-        const to = (STATUSES[ev.to_status] || {}).zh || ev.to_status || "";
-        return `<li data-action="${esc(ev.action)}" class="to-${esc(ev.to_status)}">
-          <div class="tl-head"><b>${esc(actionLabel(ev.action))}</b><time>${esc(fullTime(ev.at))}</time></div>
-          <div class="tl-meta"><span class="actor">${esc(ev.actor || "—")}</span>
-            <span class="transition">${from ? `${esc(from)} → ` : ""}${esc(to)}</span></div>
-          ${ev.note ? `<p class="tl-note">${esc(ev.note)}</p>` : ""}
-        </li>`;
-      })
-      .join("");
+    const c = this._case();
+    return this._send(() => panelApi.addTask(this.id, { platform, task }, c && c.version), () => {
+      form.reset();
+      return `${t("panel.tasks.add")} ✓`;
+    });
   }
-}
 
-function caseFields(answer) {
-  const fields = { ...(answer || {}) };
-  for (const key of NOT_CASE_FIELDS) delete fields[key];
-  return fields;
+  _taskDone(task) {
+    return this._send(() => panelApi.taskDone(this.id, task.assignment_id), () => `${t("panel.tasks.done")} ✓`);
+  }
+
+  _openLightbox(src, name) {
+    this.lightbox = { src, name };
+    this.render();
+    const box = this.root.querySelector(".panel-lightbox");
+    if (box) box.focus();
+  }
+
+  _closeLightbox() {
+    this.lightbox = null;
+    this.render();
+  }
+
+  // ---- rendering -----------------------------------------------------------------------------
+
+  render() {
+    if (this.isOpen) renderPanel(this);
+  }
+
+  /** While an offer stands, re-render each second so its countdown moves. */
+  _tick(on) {
+    if (on && !this.tickTimer) this.tickTimer = setInterval(() => this.render(), 1000);
+    if (!on && this.tickTimer) {
+      clearInterval(this.tickTimer);
+      this.tickTimer = null;
+    }
+  }
 }

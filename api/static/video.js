@@ -1,8 +1,29 @@
 // The incident panel's video: covering cameras with their health, a live view of the chosen one, the snapshots.
 // DOM is built with textContent only: camera names and URLs come from an imported registry.
 import { api, getBlob } from "./api.js";
-import { distanceText, fullTime } from "./labels.js";
+import { addStrings, formatTime, onLangChange, t } from "./i18n.js";
+import { distanceText } from "./labels.js";
 import { cameraHealth, cameraHealthClass } from "./markers.js";
+
+addStrings({
+  zh: {
+    "video.loading": "加载中…", "video.none": "无覆盖监控", "video.no_position": "无位置", "video.snapshots": "立案快照",
+    "video.snapshot": "快照 {camera}", "video.unavailable": "无法加载：{why}", "video.turn": "转向 {deg}°",
+    "video.live": "实时画面 {camera}", "video.connecting": "连接中…", "video.no_picture": "该监控无画面",
+    "video.refused": "无法观看：{why}", "video.no_stream": "该监控无视频流", "video.open_stream": "打开实时视频 ↗",
+    "video.hls_elsewhere": "HLS 仅在 Safari 中且由本服务器提供时可在页面内播放；其他情况请在流媒体服务器的播放器中打开。",
+    "video.external": "该监控由流媒体服务器播放（FLV / WebRTC），不在本页面内。",
+  },
+  en: {
+    "video.loading": "Loading…", "video.none": "No camera covers this spot", "video.no_position": "No location",
+    "video.snapshots": "Snapshot at opening", "video.snapshot": "Snapshot {camera}", "video.unavailable": "Unavailable: {why}",
+    "video.turn": "turn to {deg}°", "video.live": "Live {camera}", "video.connecting": "Connecting…",
+    "video.no_picture": "No picture from this camera", "video.refused": "Live view refused: {why}",
+    "video.no_stream": "This camera has no stream", "video.open_stream": "Open the live stream ↗",
+    "video.hls_elsewhere": "HLS plays inside the page only in Safari, and only from this server; elsewhere open it in the media server's player.",
+    "video.external": "This camera plays from its media server (FLV / WebRTC), outside this page.",
+  },
+});
 
 const HLS_TYPE = "application/vnd.apple.mpegurl";
 
@@ -35,6 +56,8 @@ export class CaseVideo {
     this.liveToken = 0; // bumps on every camera chosen, so a late ticket starts no stale stream
     this.cameras = new Map(); // id -> covering item
     this.objectUrls = [];
+    this.listShown = null; // what the list shows, so a language switch can show it again
+    onLangChange(() => this._relabel());
     list.addEventListener("click", (e) => this._choose(e.target.closest("li[data-camera-id]")));
     list.addEventListener("keydown", (e) => {
       if (e.key === "Enter") this._choose(e.target.closest("li[data-camera-id]"));
@@ -59,7 +82,7 @@ export class CaseVideo {
     this.stop();
     this.cameras.clear();
     this.el.count.textContent = "";
-    this._message(this.el.list, "loading", "Loading 加载中…");
+    this._message(this.el.list, "loading", "video.loading");
     this.map.showCoverage([]);
   }
 
@@ -70,18 +93,33 @@ export class CaseVideo {
     this.el.count.textContent = items.length ? `(${items.length})` : "";
     this._captionSnapshots();
     if (!items.length) {
-      this._message(this.el.list, "muted", "No camera covers this spot 无覆盖监控");
+      this._message(this.el.list, "muted", "video.none");
       return;
     }
+    this.listShown = null;
     this.el.list.replaceChildren(...items.map((item) => this._cameraRow(item)));
   }
 
   cameraError(text) {
-    this._message(this.el.list, "error", text);
+    this.listShown = null;
+    this.el.list.replaceChildren(node("li", "error", text));
   }
 
   noPosition() {
-    this._message(this.el.list, "muted", "No location 无位置");
+    this._message(this.el.list, "muted", "video.no_position");
+  }
+
+  /** After a language switch: the list's message, the camera rows' turn hints and the snapshots' captions again. */
+  _relabel() {
+    if (this.listShown) this._message(this.el.list, ...this.listShown);
+    else if (this.cameras.size && this.el.list.querySelector("li[data-camera-id]")) {
+      const chosen = this.el.list.querySelector("li.chosen");
+      this.el.list.replaceChildren(...[...this.cameras.values()].map((item) => this._cameraRow(item)));
+      if (chosen) this.el.list.querySelector(`li[data-camera-id="${CSS.escape(chosen.dataset.cameraId)}"]`)?.classList.add("chosen");
+    }
+    const head = this.el.snapshots.querySelector("h4");
+    if (head) head.textContent = t("video.snapshots");
+    this._captionSnapshots();
   }
 
   /** Load the snapshots taken when the case opened, each fetched with the token and shown from a blob. */
@@ -99,7 +137,7 @@ export class CaseVideo {
       const fig = node("figure", "snapshot");
       fig.dataset.cameraId = s.camera_id;
       const img = node("img");
-      img.alt = `Snapshot 快照 ${s.camera_id}`;
+      img.alt = t("video.snapshot", { camera: s.camera_id });
       const caption = node("figcaption");
       caption.dataset.takenAt = s.taken_at;
       fig.append(img, caption);
@@ -110,10 +148,10 @@ export class CaseVideo {
           this.objectUrls.push(url);
           img.src = url;
         })
-        .catch((err) => fig.append(node("span", "error", `Unavailable 无法加载: ${err.message}`)));
+        .catch((err) => fig.append(node("span", "error", t("video.unavailable", { why: err.message }))));
       return fig;
     });
-    this.el.snapshots.replaceChildren(node("h4", null, "Snapshot at opening 立案快照"), ...figures);
+    this.el.snapshots.replaceChildren(node("h4", null, t("video.snapshots")), ...figures);
     this.el.snapshots.hidden = false;
     this._captionSnapshots();
   }
@@ -124,7 +162,7 @@ export class CaseVideo {
       const cam = this.cameras.get(fig.dataset.cameraId);
       const name = (cam && cam.camera && cam.camera.name) || fig.dataset.cameraId;
       const caption = fig.querySelector("figcaption");
-      caption.textContent = `${name} · ${fullTime(caption.dataset.takenAt)}`;
+      caption.textContent = `${name} · ${formatTime(caption.dataset.takenAt)}`;
     }
   }
 
@@ -140,7 +178,7 @@ export class CaseVideo {
     if (healthy === false) li.classList.add("unhealthy");
     li.append(node("i", `cam-dot ${cls}`), node("span", "cam-name", camera.name || camera.id),
       node("span", `cam-status ${cls}`, status));
-    if (turn_to_deg != null) li.append(node("span", "cam-turn", `turn to ${Math.round(turn_to_deg)}° 转向`));
+    if (turn_to_deg != null) li.append(node("span", "cam-turn", t("video.turn", { deg: Math.round(turn_to_deg) })));
     li.append(node("span", "cam-dist", distanceText(distance_m)));
     return li;
   }
@@ -164,11 +202,11 @@ export class CaseVideo {
     if (view.kind === "relay") {
       const img = node("img", "live-img");
       img.id = "live-view-img";
-      img.alt = `Live 实时画面 ${camera.name || camera.id}`;
-      const note = node("div", "live-note muted", "Connecting 连接中…");
+      img.alt = t("video.live", { camera: camera.name || camera.id });
+      const note = node("div", "live-note muted", t("video.connecting"));
       img.addEventListener("load", () => note.remove(), { once: true });
       img.addEventListener("error", () => {
-        if (img.getAttribute("src")) note.textContent = "No picture from this camera 无画面";
+        if (img.getAttribute("src")) note.textContent = t("video.no_picture");
       });
       box.replaceChildren(title, img, note);
       try {
@@ -177,12 +215,12 @@ export class CaseVideo {
         if (token !== this.liveToken) return;
         img.src = `${view.url}?ticket=${encodeURIComponent(ticket)}`;
       } catch (err) {
-        if (token === this.liveToken) note.textContent = `Live view refused 无法观看: ${err.message}`;
+        if (token === this.liveToken) note.textContent = t("video.refused", { why: err.message });
       }
     } else if (view.kind === "live_url") {
       box.replaceChildren(title, ...this._externalView(view.url));
     } else {
-      box.replaceChildren(title, node("div", "live-note muted", "This camera has no stream 无视频流"));
+      box.replaceChildren(title, node("div", "live-note muted", t("video.no_stream")));
     }
   }
 
@@ -195,13 +233,11 @@ export class CaseVideo {
       video.playsInline = true;
       return [video];
     }
-    const link = node("a", "live-link", "Open the live stream 打开实时视频 ↗");
+    const link = node("a", "live-link", t("video.open_stream"));
     link.href = url;
     link.target = "_blank";
     link.rel = "noopener noreferrer";
-    const why = isHls
-      ? "HLS plays inside the page only in Safari, and only from this server; elsewhere open it in the media server's player."
-      : "This camera plays from its media server (FLV / WebRTC), outside this page.";
+    const why = t(isHls ? "video.hls_elsewhere" : "video.external");
     return [link, node("div", "live-note muted", why)];
   }
 
@@ -213,7 +249,8 @@ export class CaseVideo {
     }
   }
 
-  _message(list, cls, text) {
-    list.replaceChildren(node("li", cls, text));
+  _message(list, cls, key) {
+    this.listShown = [cls, key];
+    list.replaceChildren(node("li", cls, t(key)));
   }
 }
