@@ -8,6 +8,8 @@ import { CaseDetail } from "./detail.js";
 import { Feed } from "./feed.js";
 import { clockTime, distanceText, esc, fullTime, platformInfo, roleLabel, setLifecycle, statusLabel, actionLabel, isFinished } from "./labels.js";
 import { store, on, emit, fromFeature, setAssignment, upsertCase, upsertTeam, gridPathText, teamName } from "./store.js";
+import { mountQueues } from "./queues.js";
+import { mountDashboard } from "./dashboard.js";
 
 const HEALTH_EVERY_MS = 5000;
 const STREAM_URL = "/api/events/stream";
@@ -41,6 +43,7 @@ const detail = new CaseDetail({
   },
 });
 cmap.onCaseClick((id) => selectCase(id, { fly: false }));
+mountQueues($("#queues-view")); mountDashboard($("#dashboard-view")); // views of their own sections (queues.js, dashboard.js)
 cmap.rightInset = () => {
   const drawer = $("#case-detail");
   return drawer.hidden ? 0 : drawer.offsetWidth + 12;
