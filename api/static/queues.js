@@ -46,9 +46,16 @@ class QueuesView {
     this.seq = 0; // answers of a superseded request are dropped
     root.tabIndex = -1;
     root.addEventListener("keydown", (e) => this.onKey(e));
-    document.addEventListener("keydown", (e) => { if (!this.root.hidden && e.target === document.body) this.onKey(e); });
+    // Keys pressed with nothing focused, or right after the header's view button, are the queue's too.
+    document.addEventListener("keydown", (e) => {
+      if (!this.root.hidden && (e.target === document.body || e.target.closest?.("button[data-view]"))) this.onKey(e);
+    });
     // Shown by the shell's views.js (or anything else that un-hides the section): load afresh.
-    new MutationObserver(() => { if (!root.hidden) this.refresh(); }).observe(root, { attributes: true, attributeFilter: ["hidden"] });
+    new MutationObserver(() => {
+      if (root.hidden) return;
+      this.refresh();
+      if (!root.contains(document.activeElement)) root.focus({ preventScroll: true });
+    }).observe(root, { attributes: true, attributeFilter: ["hidden"] });
     document.addEventListener("gw:case-changed", () => this.refreshSoon());
     onLangChange(() => this.render());
     this.render();
