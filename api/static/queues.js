@@ -140,8 +140,8 @@ class QueuesView {
     try {
       // If-Match carries the version this list showed: a case changed meanwhile is refused (409), not overwritten.
       await api.caseAction(c.id, action, body, c.version);
+      // The shell announces gw:case-changed when the feed reports the step; this list reloads at once below.
       this.set({ message: { bad: false, text: t("qv.done", { id: c.id, action: t(`qv.a.${action}`) }) } });
-      document.dispatchEvent(new CustomEvent("gw:case-changed", { detail: { id: c.id } }));
     } catch (err) {
       this.set({ message: { bad: true, text: t("qv.failed", { id: c.id, e: err.message || err }) } });
     }
