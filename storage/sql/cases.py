@@ -128,7 +128,8 @@ class SqlCaseRepository:
         statuses = None if bounds.statuses is None else (
             f"status IN ({', '.join('?' * len(bounds.statuses))})" if bounds.statuses else "1 = 0",
             [str(s) for s in bounds.statuses])
-        unfinished = (f"status NOT IN ({', '.join('?' * len(_FINISHED))})", list(_FINISHED)) if bounds.open_only else None
+        unfinished = ((f"status NOT IN ({', '.join('?' * len(_FINISHED))})", list(_FINISHED))
+                      if bounds.open_only else None)
         # due_at IS NOT NULL first, so PostGIS can use the partial index on due_at (cases_due_idx, migration 0018).
         due = None if bounds.due_before is None else (
             "due_at IS NOT NULL AND due_at < ?", [self._d.time_to_db(bounds.due_before, where="queue due_before")])

@@ -85,7 +85,8 @@ def test_overdue_follows_the_injected_clock(store: Store, client: TestClient) ->
 
 def test_queues_stay_within_the_callers_reach(store: Store, client: TestClient) -> None:
     _seed_queues(store)
-    member = {q["queue"]: q["count"] for q in client.get("/api/queues", headers=login(client, "member")).json()["queues"]}
+    answer = client.get("/api/queues", headers=login(client, "member")).json()
+    member = {q["queue"]: q["count"] for q in answer["queues"]}
     assert member == {**dict.fromkeys(QUEUE_ORDER, 0), "to_route": 1}  # the market platform's one case
     other = client.get("/api/queues", headers=login(client, "member"), params={"platform": "governance"}).json()
     assert all(q["count"] == 0 for q in other["queues"])
