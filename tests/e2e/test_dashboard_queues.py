@@ -92,3 +92,11 @@ def test_dashboard_numbers_equal_the_api_and_a_queue_key_accepts_a_case(running_
     page.keyboard.press("2")
     expect(queues.locator(f".qv-row[data-case-id='{case['id']}']")).to_have_count(1, timeout=10_000)
     page.screenshot(path=str(tmp_path / "queues-accepted.png"), full_page=True)
+
+    # x asks for the reason and rejects with it as the step's note.
+    page.once("dialog", lambda dialog: dialog.accept("不属于本镇事权"))
+    queues.locator(f".qv-row[data-case-id='{case['id']}']").click()
+    page.keyboard.press("x")
+    expect(queues.locator(f".qv-row[data-case-id='{case['id']}']")).to_have_count(0, timeout=10_000)
+    rejected = http.get(f"/api/cases/{case['id']}").json()
+    assert rejected["status"] == "rejected" and rejected["events"][-1]["note"] == "不属于本镇事权"
