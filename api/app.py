@@ -31,6 +31,8 @@ from api.routes import metrics as metrics_route
 from api.routes import ogc
 from api.routes import supervision as supervision_routes
 from api.routes import open311 as open311_routes
+from api.routes import queues as queue_routes
+from api.routes import dashboard as dashboard_routes
 from cases.classify import DEFAULT_MIN_CONFIDENCE
 from cases.clock import CaseClock
 from api.routes import reporters as reporter_routes
@@ -119,6 +121,8 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     app.include_router(assessment_routes.router)
     app.include_router(map_view_routes.router)
     app.include_router(suggestion_routes.router)
+    app.include_router(queue_routes.router)
+    app.include_router(dashboard_routes.router)
     ogc.install(app)
     open311_routes.install(app, rate_clock=rate_clock)
     docs.mount_docs_assets(app)

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from cases.models import (Assignment, Case, CaseEvent, CaseStatus, Platform, ReleaseReason, TaskState, Team,
                           TeamStatus, TrackPoint)
+from cases.queues import QueueBounds
 
 BBox = tuple[float, float, float, float]
 
@@ -38,11 +39,13 @@ class CaseRepository(Protocol):
              grid_code: str | None = None, any_grid: Sequence[str] | None = None, bbox: BBox | None = None,
              category: str | None = None, created_since: datetime | None = None,
              created_until: datetime | None = None, triage: bool | None = None,
-             involving: Involving | None = None, limit: int = 100, offset: int = 0) -> list[Case]:
+             involving: Involving | None = None, queue: QueueBounds | None = None, limit: int = 100,
+             offset: int = 0) -> list[Case]:
         """Return cases newest first; grid_code matches a grid at any level, any_grid any of several (none: none).
 
         created_since and created_until bound created_at, both inclusive; triage (not None) keeps the cases whose
-        triage flag is that; involving keeps a person's own cases (the mobile page's "my tasks").
+        triage flag is that; involving keeps a person's own cases (the mobile page's "my tasks"); queue keeps the
+        cases within a queue's bounds (cases.queues.within decides the same).
         """
         ...
 
@@ -50,7 +53,12 @@ class CaseRepository(Protocol):
               grid_code: str | None = None, any_grid: Sequence[str] | None = None, bbox: BBox | None = None,
               category: str | None = None, created_since: datetime | None = None,
               created_until: datetime | None = None, triage: bool | None = None,
-              involving: Involving | None = None) -> int: ...
+              involving: Involving | None = None, queue: QueueBounds | None = None) -> int: ...
+
+    def count_by_category(self, *, since: datetime, until: datetime, platform: Platform | None = None,
+                          any_grid: Sequence[str] | None = None) -> dict[str, int]:
+        """Return, per category, how many cases were received in [since, until) (merged ones left out, as assessed)."""
+        ...
 
     def count_open_by_grid(self, *, platform: Platform | None = None,
                            any_grid: Sequence[str] | None = None) -> dict[str, int]:

@@ -25,6 +25,7 @@ from cases.joint import assisting_platforms
 from cases.lifecycle import STATUS_LABELS, STEPS, Action, allowed_actions
 from cases.locator import Locator
 from cases.models import AssignmentRole, Case, CaseSource, CaseStatus, Platform
+from cases.queues import Queue, queue_bounds
 from cases.repository import Involving
 from cases.service import CaseCreate, StepInput, StepResult, is_open_task
 from cases.taxonomy import Taxonomy
@@ -110,19 +111,21 @@ def list_cases(store: StoreDep, principal: CaseReader, paging: PagingDep, bbox: 
                                                                 "sure); false: the cases filed")] = None,
                mine: Annotated[bool, Query(description="true: only the caller's own cases, those they reported "
                                                        "and those their team holds an active assignment on")] = False,
+               queue: Annotated[Queue | None, Query(description="a work queue (GET /api/queues)")] = None,
                ) -> dict[str, Any]:
     """List the cases within the caller's reach, newest first."""
     reach = case_reach(principal)
+    now = clock()
     if reach.platform is not None and platform not in (None, reach.platform):
         found, total = [], 0
     else:
         filters = {"status": status, "platform": reach.platform or platform, "grid_code": grid,
                    "any_grid": reach.grid_codes, "bbox": bbox, "triage": triage,
-                   "involving": Involving(principal.actor, principal.team_id) if mine else None}
+                   "involving": Involving(principal.actor, principal.team_id) if mine else None,
+                   "queue": None if queue is None else queue_bounds(queue, now=now)}
         with store.read_only() as uow:
             found = uow.cases.list(**filters, limit=paging.limit, offset=paging.offset)
             total = uow.cases.count(**filters)
-    now = clock()
     items = [redact_case(principal, case_dict(c, now=now)) for c in found]
     if format == "geojson":
         return feature_collection([point_feature(i, feature_id=i["id"]) for i in items], total=total, **paging.window)

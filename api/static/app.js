@@ -18,6 +18,8 @@ import { showUser, shownUser } from "./header-user.js";
 import { chime, mountMuteToggle } from "./live-sound.js";
 import { LiveStream } from "./live-stream.js";
 import { eventHandler } from "./live-events.js";
+import { mountQueues } from "./queues.js";
+import { mountDashboard } from "./dashboard.js";
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -55,6 +57,7 @@ const detail = new CaseDetail({
     list.render();
   },
 });
+mountQueues($("#queues-view")); mountDashboard($("#dashboard-view")); // views of their own sections (queues.js, dashboard.js)
 cmap.onCaseClick((id) => selectCase(id, { fly: false }));
 cmap.rightInset = () => {
   const drawer = $("#case-detail");

@@ -9,8 +9,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from cases.assessment import NOT_RECEIVED_STATUSES
 from cases.lifecycle import FINISHED
 from cases.models import Case, CaseEvent, CaseSource, CaseStatus, Platform
+from cases.queues import QueueBounds
 from cases.repository import Involving
 from storage.contract import StorageError
 from storage.sql.db import Db, equals, where
@@ -110,13 +112,28 @@ class SqlCaseRepository:
     def _where(self, status: CaseStatus | None, platform: Platform | None, grid_code: str | None,
                any_grid: Sequence[str] | None, bbox: BBox | None, category: str | None = None,
                created_since: datetime | None = None, created_until: datetime | None = None,
-               triage: bool | None = None, involving: Involving | None = None) -> tuple[str, list[Any]]:
+               triage: bool | None = None, involving: Involving | None = None,
+               queue: QueueBounds | None = None) -> tuple[str, list[Any]]:
         return where(equals("status", status), equals("platform", platform), equals("category", category),
-                     equals("triage", triage, bool), _involving(involving),
+                     equals("triage", triage, bool), _involving(involving), *self._queue(queue),
                      self._in_grids(None if grid_code is None else (grid_code,)), self._in_grids(any_grid),
                      None if bbox is None else self._d.point_in_bbox(bbox),
                      self._time_bound("created_at >= ?", created_since, "case list created_since"),
                      self._time_bound("created_at <= ?", created_until, "case list created_until"))
+
+    def _queue(self, bounds: QueueBounds | None) -> list[tuple[str, list[Any]] | None]:
+        """Return the conditions of a queue's bounds (cases.queues.within says the same in Python)."""
+        if bounds is None:
+            return []
+        statuses = None if bounds.statuses is None else (
+            f"status IN ({', '.join('?' * len(bounds.statuses))})" if bounds.statuses else "1 = 0",
+            [str(s) for s in bounds.statuses])
+        unfinished = ((f"status NOT IN ({', '.join('?' * len(_FINISHED))})", list(_FINISHED))
+                      if bounds.open_only else None)
+        # due_at IS NOT NULL first, so PostGIS can use the partial index on due_at (cases_due_idx, migration 0018).
+        due = None if bounds.due_before is None else (
+            "due_at IS NOT NULL AND due_at < ?", [self._d.time_to_db(bounds.due_before, where="queue due_before")])
+        return [statuses, unfinished, due, equals("triage", bounds.triage, bool)]
 
     def _time_bound(self, clause: str, at: datetime | None, label: str) -> tuple[str, list[Any]] | None:
         return None if at is None else (clause, [self._d.time_to_db(at, where=label)])
@@ -151,10 +168,11 @@ class SqlCaseRepository:
              grid_code: str | None = None, any_grid: Sequence[str] | None = None, bbox: BBox | None = None,
              category: str | None = None, created_since: datetime | None = None,
              created_until: datetime | None = None, triage: bool | None = None,
-             involving: Involving | None = None, limit: int = 100, offset: int = 0) -> list[Case]:
+             involving: Involving | None = None, queue: QueueBounds | None = None, limit: int = 100,
+             offset: int = 0) -> list[Case]:
         """Return cases newest first; grid_code matches a grid at any level, any_grid any of several (none: none)."""
         clause, params = self._where(status, platform, grid_code, any_grid, bbox, category, created_since,
-                                     created_until, triage, involving)
+                                     created_until, triage, involving, queue)
         sql = f"{_SELECT}{clause} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
         return [self._case(r) for r in self._db.execute(sql, (*params, *page(limit, offset)))]
 
@@ -162,10 +180,10 @@ class SqlCaseRepository:
               grid_code: str | None = None, any_grid: Sequence[str] | None = None, bbox: BBox | None = None,
               category: str | None = None, created_since: datetime | None = None,
               created_until: datetime | None = None, triage: bool | None = None,
-              involving: Involving | None = None) -> int:
+              involving: Involving | None = None, queue: QueueBounds | None = None) -> int:
         """Return how many cases match the filters."""
         clause, params = self._where(status, platform, grid_code, any_grid, bbox, category, created_since,
-                                     created_until, triage, involving)
+                                     created_until, triage, involving, queue)
         return self._db.scalar(f"SELECT count(*) FROM cases{clause}", params)
 
     def count_open_by_grid(self, *, platform: Platform | None = None,
@@ -180,6 +198,18 @@ class SqlCaseRepository:
             for code in dict.fromkeys(self._d.path_from_db(row["grid_path"])):
                 counts[code] += row["n"]
         return dict(counts)
+
+    def count_by_category(self, *, since: datetime, until: datetime, platform: Platform | None = None,
+                          any_grid: Sequence[str] | None = None) -> dict[str, int]:
+        """Return, per category, how many cases were received in [since, until) (merged ones left out, as assessed)."""
+        merged = tuple(str(s) for s in NOT_RECEIVED_STATUSES)
+        clause, params = where(("created_at >= ? AND created_at < ?",
+                                [self._d.time_to_db(since, where="count_by_category since"),
+                                 self._d.time_to_db(until, where="count_by_category until")]),
+                               (f"status NOT IN ({', '.join('?' * len(merged))})", list(merged)),
+                               equals("platform", platform), self._in_grids(any_grid))
+        rows = self._db.execute(f"SELECT category, count(*) AS n FROM cases{clause} GROUP BY category", params)
+        return {row["category"]: int(row["n"]) for row in rows}
 
     def open_near(self, *, category: str, bbox: BBox, created_since: datetime, limit: int = 20) -> list[Case]:
         """Return cases of the category not closed, lying in the WGS-84 bbox, created at or after created_since."""
@@ -196,7 +226,7 @@ class SqlCaseRepository:
     def due_before(self, before: datetime, *, below_level: int = 4, limit: int = 1000) -> list[Case]:
         """Return cases not finished, due at or before before, below a supervision level; soonest due first."""
         # due_at IS NOT NULL and the range on due_at let the partial index cases_due_idx answer it.
-        clause, params = where(("due_at IS NOT NULL AND due_at <= ?",
+        clause, params = where(("due_at IS NOT NULL AND due_at < ?",
                                 [self._d.time_to_db(before, where="due_before before")]),
                                ("supervision_level < ?", [below_level]), self._open())
         sql = f"{_SELECT}{clause} ORDER BY due_at, id LIMIT ?"
