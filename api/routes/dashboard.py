@@ -68,6 +68,8 @@ def _hot_spots(uow: UnitOfWork, locator: Locator, principal: Principal, since: d
     return spots
 
 
+# ops:read, not assessment:read: the wall shows platforms and grids within the caller's reach; the scores of
+# teams and departments (the assessed) stay behind GET /api/assessment.
 @router.get("/api/dashboard", response_model=DashboardRead)
 def get_dashboard(store: StoreDep, principal: OpsReader, clock: ClockDep, locator: LocatorDep,
                   period: Annotated[DashboardPeriod, Query(description="today, week (ISO, from Monday) or month, "
