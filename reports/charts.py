@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -27,6 +28,9 @@ from reports.figures import WeeklyFigures  # noqa: E402
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC")
 DPI = 110
+# rc_context sets matplotlib's global rcParams and restores them on exit: one drawing at a time, or a render
+# ending in one thread would take the Chinese font away from a chart being drawn in another.
+_DRAWING = threading.Lock()
 _THIS, _BEFORE, _CLOSED = "#2f7bd8", "#b8c4d6", "#3aa66a"
 
 
@@ -43,7 +47,7 @@ def cjk_font_family() -> str:
 
 @contextmanager
 def _style() -> Iterator[None]:
-    with rc_context({"font.family": [cjk_font_family(), "DejaVu Sans"], "font.size": 9,
+    with _DRAWING, rc_context({"font.family": [cjk_font_family(), "DejaVu Sans"], "font.size": 9,
                      "axes.spines.top": False, "axes.spines.right": False, "svg.fonttype": "none"}):
         yield
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from functools import lru_cache
 
@@ -12,9 +11,6 @@ from gis.zone import CHINA_TZ
 from reports.charts import all_charts, cjk_font_family
 from reports.figures import Comparison, WeeklyFigures
 
-logger = logging.getLogger(__name__)
-
-PLATFORM_ORDER = ("governance", "market", "enforcement", "service")
 STATUS_NAMES = {"reported": "待受理", "accepted": "已受理", "routed": "已分派", "dispatched": "已派遣",
                 "handling": "处置中", "fed_back": "已反馈", "verified": "已核查", "closed": "已办结",
                 "evaluated": "已评价", "returned": "已退回", "rejected": "不予受理", "escalated": "上报市级",
