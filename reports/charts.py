@@ -82,7 +82,7 @@ def category_chart(figures: WeeklyFigures) -> bytes:
         ax.barh([y - 0.2 for y in ys], [r.count for r in rows], height=0.38, color=_THIS, label="本周 this week")
         ax.set_yticks(list(ys), [r.name_zh for r in rows])
         ax.set_xlabel("受理数 cases received")
-        ax.legend(loc="best", frameon=False)
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False)
         return _png(figure)
 
 
@@ -98,7 +98,7 @@ def trend_chart(figures: WeeklyFigures) -> bytes:
         ax.bar([x + 0.2 for x in xs], [r.closed for r in figures.trend], width=0.4, color=_CLOSED,
                label="已办结 closed")
         ax.set_xticks(list(xs), days)
-        ax.legend(loc="upper right", frameon=False)
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False)
         return _png(figure)
 
 
@@ -116,7 +116,7 @@ def area_chart(figures: WeeklyFigures, *, top: int = 15) -> bytes:
         ax.barh(list(ys), [r.row.received for r in rows], color=_THIS, label="受理 received")
         ax.barh(list(ys), [r.row.closed for r in rows], height=0.4, color=_CLOSED, label="已办结 closed")
         ax.set_yticks(list(ys), [r.name or r.row.group for r in rows])
-        ax.legend(loc="best", frameon=False)
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False)
         return _png(figure)
 
 
@@ -156,7 +156,8 @@ def hot_spot_map(figures: WeeklyFigures) -> bytes:
             for n in sorted({1, max(1, peak // 2), peak}):
                 ax.scatter([], [], s=12 + 400 * n / peak, c="#d9412b", alpha=0.45, edgecolors="#8c1d0f",
                            label=f"{n} 件 cases")
-            ax.legend(loc="lower left", frameon=True, fontsize=7, labelspacing=1.2, borderpad=0.8)
+            ax.legend(loc="lower left", bbox_to_anchor=(1.01, 0.0), frameon=False, fontsize=7, labelspacing=1.6,
+                      borderpad=0.8)
         min_x = min(g.geometry.bounds[0] for g in grids)
         min_y = min(g.geometry.bounds[1] for g in grids)
         max_x = max(g.geometry.bounds[2] for g in grids)
