@@ -26,12 +26,6 @@ _PDF = {200: {"content": {"application/pdf": {"schema": {"type": "string", "form
               "description": "the report on A4 pages"}}
 
 
-class PdfResponse(Response):
-    """A PDF body."""
-
-    media_type = "application/pdf"
-
-
 def get_archive(request: Request) -> ReportArchive:
     """Return the folder the weekly-report job files reports in (<data_dir>/reports)."""
     return ReportArchive(request.app.state.reports_dir)
@@ -65,7 +59,7 @@ def list_reports(who: OpsReader, archive: ArchiveDep, paging: Annotated[Paging, 
     return {"items": items, "total": len(filed), "limit": paging.limit, "offset": paging.offset}
 
 
-@router.get("/api/reports/weekly/{week}.html", response_class=HTMLResponse, responses=_HTML)
+@router.get("/api/reports/weekly/{week}.html", response_class=Response, responses=_HTML)
 def weekly_html(week: WeekParam, who: OpsReader, store: StoreDep, clock: ClockDep, archive: ArchiveDep) -> Response:
     """Return a week's report as HTML (YYYY-Www or current): the filed copy, else rendered now."""
     _whole_town(who, "GET /api/reports/weekly")
@@ -78,7 +72,7 @@ def weekly_html(week: WeekParam, who: OpsReader, store: StoreDep, clock: ClockDe
     return HTMLResponse(report.html)
 
 
-@router.get("/api/reports/weekly/{week}.pdf", response_class=PdfResponse, responses=_PDF)
+@router.get("/api/reports/weekly/{week}.pdf", response_class=Response, responses=_PDF)
 def weekly_pdf(week: WeekParam, who: OpsReader, store: StoreDep, clock: ClockDep, archive: ArchiveDep) -> Response:
     """Return a week's report as PDF (YYYY-Www or current): the filed copy, else rendered now."""
     _whole_town(who, "GET /api/reports/weekly")
@@ -88,4 +82,4 @@ def weekly_pdf(week: WeekParam, who: OpsReader, store: StoreDep, clock: ClockDep
     if filed is not None:
         return FileResponse(filed, media_type="application/pdf", headers=headers)
     report = make_weekly(store, week=chosen, now=clock(), formats=("pdf",))
-    return PdfResponse(report.pdf, headers=headers)
+    return Response(report.pdf, media_type="application/pdf", headers=headers)

@@ -12,6 +12,7 @@ import pytest
 import reports.charts as charts
 from reports.errors import FontMissing
 from reports.filing import make_weekly
+from reports.render import render_pdf
 from storage import Store, open_store
 from tests.conftest import _empty_store_url
 from tests.reports.seed import OVERDUE_TITLE, SCRIPT_TITLE, WEEK, monday_after, seed_weeks
@@ -70,3 +71,11 @@ def test_a_missing_chinese_font_is_a_clear_error(seeded: Store, monkeypatch: pyt
             make_weekly(seeded, week=WEEK, now=monday_after(WEEK), formats=("html",))
     finally:
         charts.cjk_font_family.cache_clear()
+
+
+def test_the_pdf_fetches_nothing_but_inline_pictures(tmp_path: Path) -> None:
+    picture = tmp_path / "secret.png"
+    picture.write_bytes(charts._png(charts.Figure(figsize=(1, 1))))
+    pdf = pypdf.PdfReader(io.BytesIO(render_pdf(f'<p>内联</p><img src="{picture.as_uri()}">'
+                                                 f'<img src="{charts.data_url(picture.read_bytes())}">')))
+    assert "内联" in pdf.pages[0].extract_text() and len(pdf.pages[0].images) == 1
