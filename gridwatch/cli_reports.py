@@ -34,8 +34,8 @@ def report_weekly(
         week: Annotated[str, typer.Option(help=WEEK_HELP)] = CURRENT,
         format: Annotated[ReportFormat, typer.Option("--format", help="html, pdf or both.")] = ReportFormat.BOTH,
         out: Annotated[Path | None, typer.Option(
-            help="Folder to write <week>.html/.pdf into.  [default: <data_dir>/reports/weekly, where the job files"
-                 " them and the API serves them]")] = None,
+            help="Folder to write <week>.html/.pdf into (default: <data_dir>/reports/weekly, where the job files"
+                 " them and the API serves them).")] = None,
 ) -> None:
     """Write the weekly situation report of an ISO week (Beijing time) with its map and charts."""
     # Made per command: rich fixes a console's width when it is made (see cli_jobs).
