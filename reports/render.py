@@ -68,5 +68,7 @@ def render_pdf(html: str) -> bytes:
     """Return the report's HTML laid out on A4 pages as PDF bytes."""
     # Imported here: weasyprint loads Pango through cffi, which only the renders need.
     from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
 
-    return HTML(string=html).write_pdf()
+    # The page carries its pictures inline: any other URL (a file, the server's network) is refused, not fetched.
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"}, fail_on_errors=False)).write_pdf()
