@@ -1,7 +1,9 @@
 # The gridwatch app image: one image, two roles (api, ingest) chosen by the command.
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
-RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+# Pango for weasyprint and a CJK font: the weekly report's PDF and charts are in Chinese.
+RUN apt-get update && apt-get install -y --no-install-recommends curl libpango-1.0-0 libpangoft2-1.0-0 \
+    fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY gis gis
@@ -14,6 +16,7 @@ COPY audit audit
 COPY storage storage
 COPY api api
 COPY town town
+COPY reports reports
 COPY gridwatch gridwatch
 RUN pip install .
 RUN useradd --system --home /var/lib/gridwatch gridwatch && mkdir -p /var/lib/gridwatch && chown gridwatch /var/lib/gridwatch

@@ -33,6 +33,7 @@ from api.routes import supervision as supervision_routes
 from api.routes import open311 as open311_routes
 from api.routes import queues as queue_routes
 from api.routes import dashboard as dashboard_routes
+from api.routes import reports as report_routes
 from cases.classify import DEFAULT_MIN_CONFIDENCE
 from cases.clock import CaseClock
 from api.routes import reporters as reporter_routes
@@ -98,6 +99,7 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     # Rating links are public: a guesser gets a few tries a minute per address (a token has 192 random bits).
     app.state.rating_limiter = RateLimiter(name="rating", rate_per_s=0.1, burst=10, clock=rate_clock)
     app.state.attachments_dir = data_dir / "attachments"
+    app.state.reports_dir = data_dir / "reports"
     app.state.upload_max_bytes = upload_max_bytes
     # The SSRF guard of the relay; without one given, loopback and link-local sources are refused.
     app.state.url_policy = url_policy or UrlPolicy()
@@ -123,6 +125,7 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     app.include_router(suggestion_routes.router)
     app.include_router(queue_routes.router)
     app.include_router(dashboard_routes.router)
+    app.include_router(report_routes.router)
     ogc.install(app)
     open311_routes.install(app, rate_clock=rate_clock)
     docs.mount_docs_assets(app)

@@ -15,6 +15,7 @@ from api.uploads import UploadTooLarge, UploadTypeRefused
 from cases.errors import CaseError, CaseNotFound, IllegalTransition, NoTeamAvailable, VersionConflict
 from gis.errors import GisError, GridNotFound
 from iot.errors import DeviceError, DeviceExists, DeviceNotFound, IngestError
+from reports.errors import FontMissing, ReportError
 from storage import StorageError
 from video.errors import StreamUnavailable
 
@@ -56,6 +57,8 @@ ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (DeviceExists, 409),
     (DeviceError, 422),
     (StorageError, 503),
+    (FontMissing, 503),
+    (ReportError, 422),
     (StreamUnavailable, 502),
 )
 

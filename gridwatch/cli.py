@@ -16,6 +16,7 @@ from gridwatch.cli_classifier import classifier_app
 from gridwatch.cli_devices import devices_app
 from gridwatch.cli_grids import grids_app
 from gridwatch.cli_jobs import jobs_app
+from gridwatch.cli_reports import report_app
 from gridwatch.cli_roads import roads_app
 from gridwatch.logs import configure_logging
 from gridwatch.settings import Settings, load_settings
@@ -37,6 +38,7 @@ app.add_typer(calendar_app, name="calendar")
 app.add_typer(classifier_app, name="classifier")
 app.command("assessment")(assessment_command)
 app.add_typer(roads_app, name="roads")
+app.add_typer(report_app, name="report")
 console = Console()
 
 

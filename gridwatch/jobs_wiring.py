@@ -31,6 +31,7 @@ from jobs.models import JobSpec
 from jobs.pool import WorkerPool
 from jobs.repository import JobRunRepository
 from jobs.scheduler import RunsFactory, Scheduler, process_runner
+from reports.filing import ReportArchive, file_last_week
 from storage import Store
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ SUPERVISION = "supervision"
 REPORTER_NOTICES = "reporter-notices"
 CITY_HANDOFF = "city-handoff"
 DISPATCH_OFFERS = "dispatch-offers"
+WEEKLY_REPORT = "weekly-report"
 
 
 def store_job_runs(store: Store) -> RunsFactory:
@@ -123,6 +125,17 @@ def reporter_notices_job(store: Store, settings: Settings, *, notifier: Notifier
                    run=lambda now: deliver_reporter_notices(store, chosen, delivery, now=now))
 
 
+def weekly_report_job(store: Store, settings: Settings) -> JobSpec:
+    """Return the job filing last week's situation report (HTML and PDF) in data_dir/reports/weekly, once per week.
+
+    It runs hourly and files only a week not filed yet: the first run after Monday 00:00 Beijing time files the
+    week that ended, and a worker that was down on Monday catches up at its first run.
+    """
+    archive = ReportArchive(settings.data_dir / "reports")
+    return JobSpec(WEEKLY_REPORT, interval=timedelta(hours=1), timeout=timedelta(minutes=10),
+                   run=lambda now: file_last_week(store, archive, now=now))
+
+
 def dispatch_offers_job(store: Store, locator: Locator, settings: JobSettings,
                         case_clock: CaseClock | None = None) -> JobSpec:
     """Return the job expiring lapsed team offers like declines (the next nearest team is offered)."""
@@ -195,6 +208,7 @@ def start_worker_runtime(store: Store, locator: Locator, settings: Settings, *, 
         jobs.append(reporter_notices_job(store, settings))
         jobs.append(city_handoff_job(store, settings))
         jobs.append(dispatch_offers_job(store, locator, settings.jobs, case_clock))
+        jobs.append(weekly_report_job(store, settings))
     if team_silence:
         jobs.append(team_silence_job(store, settings.jobs))
     if probers is not None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("gis", "feed", "jobs", "iot", "video", "alerts", "cases", "access", "audit", "storage", "api", "town", "gridwatch")
+PACKAGES = ("gis", "feed", "jobs", "iot", "video", "alerts", "cases", "access", "audit", "storage", "api", "town", "reports", "gridwatch")
 
 # Each driver may be imported only under these paths (relative to the repository root).
 DRIVER_HOMES: dict[str, tuple[str, ...]] = {

@@ -17,7 +17,7 @@ from cases.locator import Locator
 from gridwatch.cli import app
 from gridwatch.jobs_wiring import (ALERT_CLOCK, CAMERA_PROBES, CITY_HANDOFF, DISPATCH_OFFERS, INDEX_REFRESH,
                                    REPORTER_NOTICES, RETENTION, SNAPSHOTS, SUPERVISION, TEAM_SILENCE,
-                                   start_worker_runtime)
+                                   WEEKLY_REPORT, start_worker_runtime)
 from gridwatch.retention import RetentionPolicy, describe, prune
 from gridwatch.settings import load_settings
 from jobs.models import JobOutcome, JobRun
@@ -118,7 +118,7 @@ def test_jobs_list_shows_the_last_run_of_each_job(tmp_path: Path, monkeypatch: p
 
 # What `gridwatch worker` runs: the jobs of the deployment and those that need the pool.
 WORKER_JOBS = {RETENTION, ALERT_CLOCK, CAMERA_PROBES, SNAPSHOTS, TEAM_SILENCE, SUPERVISION, REPORTER_NOTICES,
-               CITY_HANDOFF, DISPATCH_OFFERS}
+               CITY_HANDOFF, DISPATCH_OFFERS, WEEKLY_REPORT}
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
@@ -156,3 +156,4 @@ def test_gridwatch_worker_runs_its_jobs_and_stops_cleanly(tmp_path: Path, stop: 
         assert run.outcome is JobOutcome.OK and run.runner.startswith("worker@"), run
     assert finished[CAMERA_PROBES].detail.startswith("probed 0 cameras")
     assert finished[SUPERVISION].detail.startswith("supervision: 0 cases")
+    assert "filed (html, pdf)" in finished[WEEKLY_REPORT].detail and list((tmp_path / "reports" / "weekly").glob("*.pdf"))
