@@ -7,6 +7,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl libpango-1
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY gis gis
+COPY feed feed
+COPY jobs jobs
 COPY iot iot
 COPY video video
 COPY alerts alerts

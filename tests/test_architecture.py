@@ -111,3 +111,10 @@ def test_each_benchmark_still_imports_what_it_uses() -> None:
     done = subprocess.run([sys.executable, "-c", _EVERY_BENCH_HELP, *scripts], cwd=ROOT, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-4000:]
+
+
+def test_the_app_image_copies_every_package() -> None:
+    # The image copies packages one by one (a layer each); one left out builds fine and fails only at start-up.
+    copied = {line.split()[1] for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("COPY ")}
+    missing = [p for p in PACKAGES if p not in copied]
+    assert not missing, f"Dockerfile does not COPY {missing}: the image would fail to import them"
