@@ -19,6 +19,7 @@ import { chime, mountMuteToggle } from "./live-sound.js";
 import { LiveStream } from "./live-stream.js";
 import { eventHandler } from "./live-events.js";
 import { mountQueues } from "./queues.js";
+import { mountReportLinks } from "./header-report.js";
 import { mountDashboard } from "./dashboard.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -58,6 +59,7 @@ const detail = new CaseDetail({
   },
 });
 mountQueues($("#queues-view")); mountDashboard($("#dashboard-view")); // views of their own sections (queues.js, dashboard.js)
+mountReportLinks([$("#weekly-report"), $("#weekly-report-pdf")], { onError: (text) => toast(text) });
 cmap.onCaseClick((id) => selectCase(id, { fly: false }));
 cmap.rightInset = () => {
   const drawer = $("#case-detail");
