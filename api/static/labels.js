@@ -179,13 +179,6 @@ export function mayTake(user, action, teamIds) {
 export const statusLabel = statusName;
 export const actionLabel = actionName;
 
-// Still imported by the views that build HTML strings (map popups, the case panel) until they move to lit-html.
-const HTML_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-export function esc(value) {
-  return String(value ?? "").replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
-}
-
 // People read times in Asia/Shanghai whatever the browser's zone is: every format goes through i18n's formatTime.
 export function parseTime(value) {
   if (!value) return null;

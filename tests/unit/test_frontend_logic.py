@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,3 +26,15 @@ def test_front_end_unit_tests_pass_in_node() -> None:
                           env={**os.environ, "TZ": "America/New_York"})
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "# fail 0" in done.stdout
+
+
+HTML_SINKS = re.compile(r"\.innerHTML\s*[+]?=|\.outerHTML\s*=|insertAdjacentHTML|document\.write|unsafeHTML")
+
+
+def test_no_page_module_writes_html_from_strings() -> None:
+    # The page's views are lit-html templates, which escape what they insert; a string written as HTML would not be.
+    static = FRONTEND_TESTS.parent.parent / "api" / "static"
+    found = [f"{path.relative_to(static)}:{n}: {line.strip()}"
+             for path in sorted(static.rglob("*.js")) if "vendor" not in path.parts
+             for n, line in enumerate(path.read_text().splitlines(), 1) if HTML_SINKS.search(line)]
+    assert found == [], "HTML written from strings:\n" + "\n".join(found)
