@@ -17,6 +17,7 @@ from access.tokens import TokenPolicy
 from api import classifier
 from api.audit_trail import install_audit_trail
 from api.bodies import install_body_guard
+from api.compression import install_compression
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.feedhub import FeedHub
 from api.inputs import install_input_guards
@@ -24,6 +25,7 @@ from api.routes import (alert_rules, alerts, assignments, attachments, audit, au
                         health, intake, jobs, live, offers, page, resources, spatial, tasks, taxonomy, tracks)
 from api.routes import assessment as assessment_routes
 from api.routes import map_view as map_view_routes
+from api.routes import basemap as basemap_routes
 from api.routes import case_batch
 from api.routes import calendar as calendar_routes
 from api.routes import city as city_routes
@@ -110,6 +112,8 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     install_body_guard(app, upload_max_bytes=upload_max_bytes)
     install_audit_trail(app)
     install_input_guards(app, upload_max_bytes=upload_max_bytes)
+    # Last, so outermost: it gzips the final answer, security headers included, and the audit sees the status.
+    install_compression(app)
     # case_batch before cases: its path /api/cases/batch would otherwise meet /api/cases/{case_id}.
     for module in (health, auth, grids, case_batch, cases, tasks, assignments, attachments, alerts, resources,
                    alert_rules, devices, tracks, live, events, audit, jobs, metrics_route, spatial, calendar_routes,
@@ -126,6 +130,7 @@ def create_app(*, store: Store, locator: Locator | None = None, ingest_stats: An
     app.include_router(queue_routes.router)
     app.include_router(dashboard_routes.router)
     app.include_router(report_routes.router)
+    app.include_router(basemap_routes.router)
     ogc.install(app)
     open311_routes.install(app, rate_clock=rate_clock)
     docs.mount_docs_assets(app)

@@ -12,6 +12,7 @@ from datetime import timedelta
 import uvicorn
 
 from api.app import create_app
+from gridwatch.basemap import open_basemap
 from cases.alarm_policy import AlertLinking
 from cases.clock import CaseClock
 from cases.locator import Locator
@@ -105,6 +106,8 @@ def serve_http(core: Core, settings: Settings, *, host: str, port: int, with_ing
                      relay_settings=settings.video_live.relay_settings(),
                      classify_min_confidence=settings.classify_min_confidence, case_clock=core.case_clock,
                      duplicate_search=settings.duplicates.search(), warm_classifier=True)
+    # The operator's local basemap (GRIDWATCH_BASEMAP), opened once; the page draws none when it is unset.
+    app.state.basemap = open_basemap(settings.basemap, attribution=settings.basemap_attribution)
     app.state.office_hours = settings.calendar.parsed_office_hours()
     app.state.calendar_warn_days = settings.calendar.warn_days
     # The city hand-off (api/routes/city.py): the inbound signatures' secret and window, and whether escalations go out.

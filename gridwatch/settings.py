@@ -287,6 +287,10 @@ class Settings(BaseSettings):
                                           "decline within this; then the offer lapses and the next nearest is offered.")
     roads_file: Path | None = Field(None, description="GeoJSON road lines for travel-time dispatch; none: "
                                     "data_dir/town/roads.geojson when it exists, else straight-line distance.")
+    basemap: Path | None = Field(None, description="The operator's local basemap: a {z}/{x}/{y}.png|jpg|webp folder, "
+                                 "an .mbtiles or a .pmtiles file (e.g. a 天地图 export); none: the map has no tiles.")
+    basemap_attribution: str = Field("", description="Attribution shown with the local basemap (e.g. 天地图 GS(2024)xxxx); "
+                                     "empty: the file's own, if any.")
     jobs: JobSettings = Field(default_factory=JobSettings, description="Periodic jobs, retention, worker pool.")
     video_sources: VideoSourceSettings = Field(default_factory=VideoSourceSettings,
                                                description="The SSRF guard of camera stream URLs.")

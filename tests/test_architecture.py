@@ -26,6 +26,7 @@ DRIVER_HOMES: dict[str, tuple[str, ...]] = {
     "uvicorn": ("gridwatch/runtime.py",),
     "amqtt": ("gridwatch/broker.py",),
     "pebble": ("jobs/pool.py",),
+    "pmtiles": ("storage/pmtiles_basemap.py",),
 }
 
 
