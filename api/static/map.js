@@ -12,7 +12,6 @@ import { debounce } from "./map-logic.js";
 import { CaseHeat, GridChoropleth, LayerPanel, OpenAlerts } from "./map-layers.js";
 import { MapSearch } from "./search.js";
 import { gridPathText, hasPosition } from "./store.js";
-import { addBasemap } from "./basemap.js";
 
 const TEAM_TWEEN_MS = 1200;
 
