@@ -13,6 +13,7 @@ from shapely.prepared import prep
 
 from cases.assessment import AssessBy, AssessmentRepository, AssessmentRow
 from cases.assessment_report import PLATFORM_NAMES, NamedRow, assess
+from cases.dashboard import days_between, hot_spots
 from cases.models import Case, CaseStatus
 from cases.repository import CaseRepository, TeamRepository
 from cases.spatial_stats import Heatmap, SpatialStatsRepository, StatsOf
@@ -20,7 +21,6 @@ from cases.taxonomy_service import active_taxonomy
 from cases.taxonomy_store import TaxonomyRepository
 from gis.models import Grid
 from gis.repository import GridRepository
-from gis.zone import CHINA_TZ
 from reports.weeks import ReportWeek
 
 # A hot-spot bin's side: a few hundred metres tells a village lane from the next.
@@ -185,9 +185,8 @@ def _categories(sources: ReportSources, week: ReportWeek, received: Sequence[Cas
 
 def _trend(sources: ReportSources, week: ReportWeek) -> list[DayCount]:
     rows = []
-    for day in week.days():
-        since = datetime.combine(day, datetime.min.time(), tzinfo=CHINA_TZ)
-        row = _total(sources, since, since + timedelta(days=1))
+    for day, since, until in days_between(week.since, week.until):
+        row = _total(sources, since, until)
         rows.append(DayCount(day, row.received, row.closed))
     return rows
 
@@ -200,7 +199,7 @@ def _finest_grid_names(grids: Sequence[Grid]) -> list[tuple[Any, str]]:
 def _hot_spots(heatmap: Heatmap, grids: Sequence[Grid]) -> list[HotSpot]:
     shapes = _finest_grid_names(grids)
     spots = []
-    for b in sorted(heatmap.bins, key=lambda b: (-b.count, b.iy, b.ix))[:TOP_HOT_SPOTS]:
+    for b in hot_spots(heatmap.bins, limit=TOP_HOT_SPOTS):
         point = Point(b.lon, b.lat)
         name = next((n for shape, n in shapes if shape.contains(point)), "")
         spots.append(HotSpot(b.lon, b.lat, b.count, name))

@@ -119,3 +119,14 @@ def browser_page(tmp_path: Path):  # type: ignore[no-untyped-def]
         yield page
         page.screenshot(path=str(tmp_path / "command-room.png"))
         browser.close()
+
+
+def log_in(page, base_url: str, *, ready: str | None = "body[data-ready=true]",  # type: ignore[no-untyped-def]
+           timeout: int = 20_000) -> None:
+    """Open the command-room page and log in as the operator; wait for ready (a selector) unless it is None."""
+    page.goto(base_url + "/")
+    page.fill("#login-username", OPERATOR)
+    page.fill("#login-password", PASSWORD)
+    page.click("#login-submit")
+    if ready is not None:
+        page.wait_for_selector(ready, timeout=timeout)

@@ -15,7 +15,7 @@ from api.app import create_app
 from gridwatch.basemap import open_basemap
 from gridwatch.runtime import open_migrated_store
 from tests.api.test_basemap import png
-from tests.e2e.conftest import OPERATOR, PASSWORD
+from tests.e2e.conftest import OPERATOR, PASSWORD, log_in
 from tests.serving import serve_app
 
 pytestmark = pytest.mark.timeout(120)
@@ -42,13 +42,6 @@ def _serve(tmp_path: Path, basemap: Path | None) -> Iterator[str]:
     store.close()
 
 
-def _log_in(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base_url + "/")
-    page.fill("#login-username", OPERATOR)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("body[data-ready=true]", timeout=20_000)
-
 
 def test_a_configured_basemap_shows_its_tiles_under_the_map(browser_page, tmp_path: Path  # type: ignore[no-untyped-def]
                                                              ) -> None:
@@ -58,7 +51,7 @@ def test_a_configured_basemap_shows_its_tiles_under_the_map(browser_page, tmp_pa
             (tmp_path / "tiles" / str(ZOOM) / str(x)).mkdir(parents=True, exist_ok=True)
             (tmp_path / "tiles" / str(ZOOM) / str(x) / f"{y}.png").write_bytes(png("green", side=256))
     for base_url in _serve(tmp_path, tmp_path / "tiles"):
-        _log_in(browser_page, base_url)
+        log_in(browser_page, base_url)
         tile = browser_page.locator(".leaflet-tile-pane img.leaflet-tile-loaded[src*='/basemap/']").first
         tile.wait_for(state="attached", timeout=15_000)
         browser_page.screenshot(path=str(tmp_path / "basemap.png"))
@@ -68,7 +61,7 @@ def test_without_a_basemap_no_tile_is_asked_for(browser_page, tmp_path: Path) ->
     asked: list[str] = []
     browser_page.on("request", lambda request: asked.append(request.url))
     for base_url in _serve(tmp_path, None):
-        _log_in(browser_page, base_url)
+        log_in(browser_page, base_url)
         with browser_page.expect_response(lambda r: r.url.endswith("/api/basemap"), timeout=15_000) as info:
             browser_page.reload()
         assert info.value.json()["configured"] is False

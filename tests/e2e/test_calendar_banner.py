@@ -12,19 +12,12 @@ from access.service import create_user
 from api.app import create_app
 from cases.workdays import CalendarSource, EntryKind, SpecialDay, YearSchedule
 from gridwatch.runtime import open_migrated_store
-from tests.e2e.conftest import OPERATOR, PASSWORD
+from tests.e2e.conftest import OPERATOR, PASSWORD, log_in
 from tests.serving import serve_app
 
 # 42 days before 2027 in Beijing, and the package knows nothing of 2027.
 NOW = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
 
-
-def _login(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base_url + "/")
-    page.fill("#login-username", OPERATOR)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("body[data-ready=true]", timeout=20_000)
 
 
 def test_the_banner_warns_until_next_years_schedule_is_loaded(browser_page, tmp_path: Path) -> None:
@@ -35,7 +28,7 @@ def test_the_banner_warns_until_next_years_schedule_is_loaded(browser_page, tmp_
     page = browser_page
     try:
         with serve_app(create_app(store=store, data_dir=tmp_path, clock=lambda: NOW)) as base_url:
-            _login(page, base_url)
+            log_in(page, base_url)
             banner = page.locator("#calendar-warning")
             banner.wait_for(state="visible", timeout=10_000)
             # Chinese by default: "deadlines count Monday to Friday".
@@ -45,7 +38,7 @@ def test_the_banner_warns_until_next_years_schedule_is_loaded(browser_page, tmp_
                     2027, (SpecialDay(date(2027, 10, 1), EntryKind.HOLIDAY, "国庆节"),), CalendarSource.LOADED,
                     loaded_at=NOW))
             page.reload()
-            _login(page, base_url) if page.locator("#login-username").is_visible() else None
+            log_in(page, base_url) if page.locator("#login-username").is_visible() else None
             page.wait_for_selector("body[data-ready=true]", timeout=20_000)
             expect(page.locator("#health")).to_have_attribute("data-state", "ok", timeout=10_000)
             assert page.locator("#calendar-warning").is_hidden()

@@ -21,7 +21,7 @@ from gridwatch.runtime import Core, open_migrated_store
 from gridwatch.snapshots import SnapshotSettings, SnapshotTaker
 from gridwatch.towns import load_town
 from jobs.pool import WorkerPool
-from tests.e2e.conftest import OPERATOR, PASSWORD
+from tests.e2e.conftest import OPERATOR, PASSWORD, log_in
 from tests.factories import make_camera, make_health
 from tests.serving import serve_app
 from tests.video import streams
@@ -95,11 +95,7 @@ def test_the_incident_panel_shows_the_covering_camera_live_and_its_snapshot(vide
     console: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     page.on("console", lambda msg: console.append(msg.text))
-    page.goto(base + "/")
-    page.fill("#login-username", OPERATOR)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("body[data-ready=true]", timeout=20_000)
+    log_in(page, base)
 
     # The camera layer, turned on: the sectors of the cameras in view, coloured by health.
     page.check("#layer-cameras")

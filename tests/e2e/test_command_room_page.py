@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from iot.topics import sensor_topic
-from tests.e2e.conftest import OPERATOR, PASSWORD
+from tests.e2e.conftest import OPERATOR, PASSWORD, log_in
 from town.models import Town
 
 pytestmark = pytest.mark.timeout(120)
@@ -64,11 +64,7 @@ def test_page_shows_an_alarm_become_a_dispatched_case_live(running_system, brows
 
     # A screen opened after the dispatch draws the line too: it comes from the active assignments, not the live event.
     later = page.context.browser.new_page()  # type: ignore[union-attr]
-    later.goto(running_system.base_url + "/")
-    later.fill("#login-username", OPERATOR)
-    later.fill("#login-password", PASSWORD)
-    later.click("#login-submit")
-    later.wait_for_selector("body[data-ready=true]", timeout=20_000)
+    log_in(later, running_system.base_url)
     later.wait_for_selector("#map path.assign-line", timeout=10_000)
     later.close()
 

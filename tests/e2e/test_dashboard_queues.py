@@ -7,21 +7,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import OPERATOR, PASSWORD
+from tests.e2e.conftest import log_in
 from town.models import Town
 
 pytestmark = pytest.mark.timeout(180)
 
 FIGURES = {"dash-received": "received", "dash-closed": "closed", "dash-closure-rate": "closure_rate",
            "dash-on-time-rate": "on_time_rate", "dash-satisfaction": "satisfaction_avg", "dash-open": "open"}
-
-
-def _log_in(page: Page, base_url: str) -> None:
-    page.goto(base_url + "/")
-    page.fill("#login-username", OPERATOR)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
 
 
 def _show(page: Page, view: str) -> None:
@@ -52,7 +44,7 @@ def test_dashboard_numbers_equal_the_api_and_a_queue_key_accepts_a_case(running_
     assert case["status"] == "reported"
 
     page = browser_page
-    _log_in(page, running_system.base_url)
+    log_in(page, running_system.base_url, timeout=30_000)
 
     _show(page, "dashboard")
     view = page.locator("#dashboard-view")

@@ -24,7 +24,7 @@ from cases.use_cases import report_case_and_announce
 from gis.models import GridLevel
 from gridwatch.runtime import Core, open_migrated_store
 from gridwatch.towns import load_town
-from tests.e2e.conftest import OPERATOR, PASSWORD
+from tests.e2e.conftest import OPERATOR, PASSWORD, log_in
 from tests.serving import serve_app
 from town.models import Town
 
@@ -99,11 +99,7 @@ def test_the_operator_works_a_case_through_the_loop_from_the_incident_panel(pane
     shots = _artefacts(tmp_path)
     console: list[str] = []
     page.on("console", lambda msg: console.append(msg.text))
-    page.goto(panel_system.base_url + "/")
-    page.fill("#login-username", OPERATOR)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("body[data-ready=true]", timeout=20_000)
+    log_in(page, panel_system.base_url)
     case_id = panel_system.case_id
     page.locator(f"#case-list [data-case-id='{case_id}']").click()
     panel = page.locator("#case-detail")
@@ -184,11 +180,7 @@ def test_the_operator_works_a_case_through_the_loop_from_the_incident_panel(pane
 def test_a_stale_page_shows_the_servers_refusal_and_a_reason_is_required(panel_system: PanelSystem, tmp_path: Path,
                                                                          browser_page) -> None:
     page = browser_page
-    page.goto(panel_system.base_url + "/")
-    page.fill("#login-username", OPERATOR)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("body[data-ready=true]", timeout=20_000)
+    log_in(page, panel_system.base_url)
     page.locator(f"#case-list [data-case-id='{panel_system.case_id}']").click()
     page.wait_for_selector("#case-detail[data-status=reported]", timeout=10_000)
     page.locator("#action-next button[data-action=reject]").wait_for(timeout=10_000)

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from cases.models import Case, CaseSource, CaseStatus, Platform
 from gis.models import GridLevel
-from tests.e2e.conftest import OPERATOR, PASSWORD
+from tests.e2e.conftest import log_in
 from town.models import Town
 
 pytestmark = pytest.mark.timeout(180)
@@ -46,11 +46,7 @@ def test_clusters_zoom_in_to_markers_and_search_jumps_to_a_grid(running_system, 
                                                                  tmp_path: Path) -> None:
     _seed_cases(running_system, town)
     page = browser_page
-    page.goto(running_system.base_url + "/")
-    page.fill("#login-username", OPERATOR)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("body[data-map-ready=true]", timeout=30_000)
+    log_in(page, running_system.base_url, ready="body[data-map-ready=true]", timeout=30_000)
     expect(page.locator("#map[data-cases-mode=clusters]")).to_have_count(1, timeout=10_000)
     clusters = page.locator("#map .case-cluster")
     assert clusters.count() >= 3, "thousands of cases at town zoom are clusters"

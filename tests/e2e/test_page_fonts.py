@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import OPERATOR, PASSWORD
+from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -40,11 +40,7 @@ def test_ci_installs_the_cjk_fonts_and_the_tools_later_issues_need() -> None:
 
 def test_chinese_labels_render_in_a_cjk_font(app_url: str, browser_page, tmp_path: Path) -> None:
     page = browser_page
-    page.goto(app_url + "/")
-    page.fill("#login-username", OPERATOR)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("body[data-ready=true]", timeout=20_000)
+    log_in(page, app_url)
     cdp = page.context.new_cdp_session(page)
     cdp.send("DOM.enable")
     cdp.send("CSS.enable")

@@ -17,7 +17,7 @@ from access.service import create_user
 from api.app import create_app
 from gridwatch.runtime import Core, open_migrated_store
 from gridwatch.towns import load_town
-from tests.e2e.conftest import OPERATOR, PASSWORD
+from tests.e2e.conftest import OPERATOR, PASSWORD, log_in
 from tests.serving import serve_app
 from town.models import Town
 
@@ -143,11 +143,7 @@ def test_stream_reconnects_and_replays_what_was_missed(live_system, browser_page
     page = browser_page
     streams: list[str] = []
     page.on("request", lambda r: streams.append(r.url) if "/api/events/stream" in r.url else None)
-    page.goto(running_system.base_url + "/")
-    page.fill("#login-username", OPERATOR)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("body[data-ready=true]", timeout=20_000)
+    log_in(page, running_system.base_url)
     page.wait_for_selector("#live-status[data-state=live]", timeout=20_000)
     # One event seen first, so the page has an id to resume from.
     first = _report(running_system, town, "井盖缺失 e2e", "manhole_cover")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_calendar_banner import _login
+from tests.e2e.conftest import log_in
 from tests.e2e.test_page_language_live import live_system  # noqa: F401 - the fixture: town, operator, server
 
 pytestmark = pytest.mark.timeout(180)
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.timeout(180)
 def test_the_weekly_report_opens_from_the_page_as_html_and_pdf(live_system, browser_page, tmp_path: Path  # noqa: F811
                                                                ) -> None:
     page = browser_page
-    _login(page, live_system.base_url)
+    log_in(page, live_system.base_url)
     assert live_system.http.get("/api/reports/weekly/current.html", headers={"Authorization": ""}).status_code == 401
 
     with page.context.expect_page(timeout=60_000) as opened:
