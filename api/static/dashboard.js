@@ -1,10 +1,13 @@
 // The dashboard view: today, this week or this month (Beijing time) — the assessment's figures as tiles, charts by
 // platform, grid, day and category (Chart.js, the vendored UMD build's global Chart), hot spots, camera and sensor health.
+import { loadScript } from "./load-script.js";
 import { html, render, nothing } from "./vendor/lit-html/lit-html.js";
 import { getJSON } from "./api.js";
 import { addStrings, formatNumber, lang, onLangChange, t } from "./i18n.js";
 import { PLATFORMS } from "./labels.js";
 import { PERIODS, periodLabel, rateText, satisfactionText } from "./queues-logic.js";
+
+const CHART_SCRIPT = "/static/vendor/chart.js/dist/chart.umd.min.js";
 
 addStrings({
   zh: {
@@ -139,7 +142,12 @@ class DashboardView {
 
   drawCharts() {
     const Chart = globalThis.Chart;
-    if (!Chart || !this.body || this.root.hidden) return;
+    if (!this.body || this.root.hidden) return;
+    if (!Chart) {
+      // Chart.js (72 KB gzipped) loads the first time the dashboard is shown, not with the map.
+      loadScript(CHART_SCRIPT).then(() => this.drawCharts(), (err) => console.error(err));
+      return;
+    }
     const b = this.body;
     const received = t("dash.received");
     const closed = t("dash.closed");

@@ -1,5 +1,6 @@
 // The map's optional layers: grid choropleth by level, the cases heatmap, open alerts, and the layer switch.
 /* global L */
+import { loadScript } from "./load-script.js";
 import { html, render, nothing } from "./vendor/lit-html/lit-html.js";
 import { getJSON } from "./api.js";
 import { addStrings, formatNumber, lang, onLangChange, t } from "./i18n.js";
@@ -81,16 +82,6 @@ export class GridChoropleth {
     return { color: "#6f8db0", weight: 0.6, opacity: 0.5, fillColor: fill, fillOpacity: fill === "transparent" ? 0 : 0.32,
       className: "grid-choropleth" };
   }
-}
-
-function loadScript(src) {
-  return new Promise((resolve, reject) => {
-    const el = document.createElement("script");
-    el.src = src;
-    el.onload = resolve;
-    el.onerror = () => reject(new Error(`${src} failed to load`));
-    document.head.append(el);
-  });
 }
 
 /** The density of cases of a period and category, from the store's bins (/api/stats/heatmap). */

@@ -60,6 +60,9 @@ def test_dashboard_numbers_equal_the_api_and_a_queue_key_accepts_a_case(running_
         for state, count in api["health"]["cameras"].items():
             assert int(view.get_by_test_id(f"dash-camera-{state}").get_attribute("data-value")) == count
         assert view.locator("canvas[data-chart]").count() == 4
+        # Chart.js loads with the dashboard's first showing: every canvas must hold a chart, not stay blank.
+        page.wait_for_function("() => globalThis.Chart && [...document.querySelectorAll('canvas[data-chart]')]"
+                               ".every((c) => Chart.getChart(c))", timeout=20_000)
         page.screenshot(path=str(tmp_path / f"dashboard-{period}.png"), full_page=True)
     assert _figure(view.get_by_test_id("dash-received").get_attribute("data-value")) >= 1
 

@@ -38,3 +38,29 @@ def test_no_page_module_writes_html_from_strings() -> None:
              for path in sorted(static.rglob("*.js")) if "vendor" not in path.parts
              for n, line in enumerate(path.read_text().splitlines(), 1) if HTML_SINKS.search(line)]
     assert found == [], "HTML written from strings:\n" + "\n".join(found)
+
+
+IMPORT = re.compile(r"""(?:import|export)\s[^;]*?from\s+["'](\.\.?/[^"']+)["']|import\s+["'](\.\.?/[^"']+)["']""")
+
+
+def page_modules(static: Path, entry: str = "app.js") -> list[str]:
+    """Return every ES module the page's entry imports, directly or not, as paths under api/static."""
+    seen: list[str] = []
+
+    def walk(rel: str) -> None:
+        if rel in seen:
+            return
+        seen.append(rel)
+        for match in IMPORT.finditer((static / rel).read_text()):
+            target = (static / rel).parent.joinpath(match.group(1) or match.group(2)).resolve()
+            walk(target.relative_to(static.resolve()).as_posix())
+
+    walk(entry)
+    return seen
+
+
+def test_the_page_preloads_every_module_it_imports() -> None:
+    # Without the preloads the browser learns of a module only when its importer arrives: one round trip per level.
+    static = FRONTEND_TESTS.parent.parent / "api" / "static"
+    preloaded = re.findall(r'<link rel="modulepreload" href="/static/([^"]+)">', (static / "index.html").read_text())
+    assert sorted(preloaded) == sorted(page_modules(static)[1:])
