@@ -153,7 +153,9 @@ export function cameraTip(p, distance = "") {
 function staffList(staff) {
   if (!staff || (Array.isArray(staff) && staff.length === 0)) return nothing;
   const list = Array.isArray(staff) ? staff : typeof staff === "object" ? Object.entries(staff).map(([k, v]) => `${k}: ${v}`) : [staff];
-  const names = list.map((s) => (typeof s === "object" && s ? [s.role, s.name, s.phone].filter(Boolean).join(" ") : String(s)));
+  // A staff role reads as the panel names it (panel-strings.js: 网格长, 网格员, 巡查员), the code if it names none.
+  const role = (code) => (code ? (t(`panel.grid.${code}`) === `panel.grid.${code}` ? code : t(`panel.grid.${code}`)) : "");
+  const names = list.map((s) => (typeof s === "object" && s ? [role(s.role), s.name, s.phone].filter(Boolean).join(" ") : String(s)));
   return html`<div class="staff">${names.map((n, i) => html`${i ? html`<br>` : nothing}${n}`)}</div>`;
 }
 

@@ -28,6 +28,24 @@ OPERATOR, PASSWORD = "duty-operator", "Gridwatch-E2E-2026"
 MOSQUITTO_URL = os.environ.get("GRIDWATCH_TEST_MQTT_URL", "mqtt://127.0.0.1:1883")
 
 
+ARTEFACT_SUFFIXES = (".png", ".json", ".pdf", ".html")
+
+
+@pytest.fixture(autouse=True)
+def keep_artefacts(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[None]:
+    """After each browser test, copy its screenshots and figures to $GRIDWATCH_TEST_ARTEFACTS/<test> (CI sets it)."""
+    yield  # set up first, so torn down last: the browser's closing screenshot is taken by then
+    root = os.environ.get("GRIDWATCH_TEST_ARTEFACTS")
+    if not root:
+        return
+    folder = Path(root) / "".join(c if c.isalnum() or c in "-_." else "_" for c in request.node.nodeid)
+    for path in tmp_path.rglob("*"):
+        if path.is_file() and path.suffix in ARTEFACT_SUFFIXES:
+            target = folder / path.relative_to(tmp_path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+
+
 def _missing(reason: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason} (CI=true: a missing service is a failure)")

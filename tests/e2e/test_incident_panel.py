@@ -1,6 +1,6 @@
 """The incident panel in a real browser: a case's photo and voice note, its grid's staff and suggested teams; the
 operator dispatches it to a suggested team, adds and finishes an assisting task, and closes the loop, each step by
-its button. A screenshot of each state is saved as an artefact (GRIDWATCH_TEST_ARTEFACTS, else the test's tmp_path)."""
+its button. A screenshot of each state is saved as an artefact (under $GRIDWATCH_TEST_ARTEFACTS, see the conftest)."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def panel_system(store_url: str, town: Town, tmp_path: Path) -> Iterator[PanelSy
 
 
 def _artefacts(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("GRIDWATCH_TEST_ARTEFACTS", tmp_path)) / "incident-panel"
+    folder = tmp_path / "incident-panel"  # kept under $GRIDWATCH_TEST_ARTEFACTS by the conftest
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
