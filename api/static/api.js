@@ -95,7 +95,8 @@ export async function getBlob(url) {
   return response.blob();
 }
 
-export const CASES_LIMIT = 500;
+// The side list's newest cases: the map shows every case (server clusters) and the queues page through all of them.
+export const CASES_LIMIT = 100;
 
 export const api = {
   grids: (level) => getJSON(`/api/grids?format=geojson&level=${level}&limit=1000`),

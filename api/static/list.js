@@ -1,15 +1,20 @@
 // The live case list in the side panel: newest first, filters, drawn with lit-html (keyed, escaped by default).
-import { html, render } from "./vendor/lit-html/lit-html.js";
+import { html, nothing, render } from "./vendor/lit-html/lit-html.js";
 import { repeat } from "./vendor/lit-html/directives/repeat.js";
+import { CASES_LIMIT } from "./api.js";
 import { addStrings, onLangChange, t } from "./i18n.js";
 import { PLATFORMS, platformInfo, platformName, shortTime, statusName, ageText, isFinished } from "./labels.js";
 import { store, caseTeamIds, categoryLabel, gridPathText, teamName } from "./store.js";
+import { showView } from "./views.js";
 
 const FRESH_MS = 4000;
 
 addStrings({
-  zh: { "list.all_platforms": "全部平台", "list.unrouted": "待分流", "list.open_of": "{n}（在办 {open}）", "list.urgent": "紧急" },
-  en: { "list.all_platforms": "All platforms", "list.unrouted": "Unrouted", "list.open_of": "{n} ({open} open)", "list.urgent": "Urgent" },
+  zh: { "list.all_platforms": "全部平台", "list.unrouted": "待分流", "list.open_of": "{n}（在办 {open}）", "list.urgent": "紧急",
+        "list.newest_only": "此处只列最新的 {n} 件；全部案件在地图上（聚合可点开）和队列中", "list.to_queues": "打开队列" },
+  en: { "list.all_platforms": "All platforms", "list.unrouted": "Unrouted", "list.open_of": "{n} ({open} open)", "list.urgent": "Urgent",
+        "list.newest_only": "Only the newest {n} are listed here; every case is on the map (clusters open up) and in the queues",
+        "list.to_queues": "Open the queues" },
 });
 
 export class CaseList {
@@ -102,7 +107,12 @@ export class CaseList {
 
   _render() {
     const cases = [...store.cases.values()].filter((c) => this._visible(c)).sort(newestFirst);
-    render(repeat(cases, (c) => String(c.id), (c) => this._item(c)), this.listEl);
+    // The list holds the newest cases only (api.js CASES_LIMIT): say so, and where the rest are.
+    const more = store.casesTruncated
+      ? html`<li class="list-more" data-testid="list-newest-only">${t("list.newest_only", { n: CASES_LIMIT })}
+          <button type="button" class="ghost-button" @click=${() => showView("queues")}>${t("list.to_queues")}</button></li>`
+      : nothing;
+    render(html`${repeat(cases, (c) => String(c.id), (c) => this._item(c))}${more}`, this.listEl);
     const open = cases.filter((c) => !isFinished(c.status)).length;
     this.countEl.textContent = open !== cases.length ? t("list.open_of", { n: cases.length, open }) : String(cases.length);
     this.listEl.classList.toggle("empty", cases.length === 0);

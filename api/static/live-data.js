@@ -32,6 +32,7 @@ export class PageData {
   async loadCases({ prune = false } = {}) {
     const fc = await api.cases();
     const features = fc.features || [];
+    store.casesTruncated = features.length >= CASES_LIMIT;
     const seen = new Set();
     for (const f of features) {
       const r = upsertCase(fromFeature(f));

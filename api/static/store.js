@@ -10,6 +10,8 @@ export const store = {
   // Cases closed while this page was open stay listed (dimmed) so they can still be evaluated.
   closedHere: new Set(),
   selectedId: null,
+  // The first load filled the list to api.js CASES_LIMIT: older cases exist beyond it.
+  casesTruncated: false,
 };
 
 const listeners = new Map();

@@ -48,6 +48,9 @@ def test_clusters_zoom_in_to_markers_and_search_jumps_to_a_grid(running_system, 
     page = browser_page
     log_in(page, running_system.base_url, ready="body[data-map-ready=true]", timeout=30_000)
     expect(page.locator("#map[data-cases-mode=clusters]")).to_have_count(1, timeout=10_000)
+    # The side list holds the newest cases only, and says where the others are.
+    expect(page.get_by_test_id("list-newest-only")).to_be_visible(timeout=10_000)
+    assert page.locator("#case-list [data-case-id]").count() == 100
     clusters = page.locator("#map .case-cluster")
     assert clusters.count() >= 3, "thousands of cases at town zoom are clusters"
     shown = sum(int(c.get_attribute("data-cluster-count")) for c in clusters.all())
