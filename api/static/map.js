@@ -51,13 +51,15 @@ export class CommandMap {
 
     this.naturalLayer = L.geoJSON(null, {
       pane: "grids3",
-      style: () => ({ color: "#5c7896", weight: 0.7, opacity: 0.55, fillColor: "#4ea8ff", fillOpacity: 0.015 }),
+      // The classes name each outline's level: the browser tests count them against the store's grids.
+      style: () => ({ color: "#5c7896", weight: 0.7, opacity: 0.55, fillColor: "#4ea8ff", fillOpacity: 0.015,
+                      className: "grid-outline grid-l3" }),
       onEachFeature: (feature, layer) => this._bindNaturalVillage(feature, layer),
     });
     this.villageLayer = L.geoJSON(null, {
       pane: "grids2",
       interactive: false,
-      style: () => ({ color: "#8fb4dc", weight: 2, opacity: 0.8, fill: false }),
+      style: () => ({ color: "#8fb4dc", weight: 2, opacity: 0.8, fill: false, className: "grid-outline grid-l2" }),
       onEachFeature: (feature, layer) => {
         const name = feature.properties && feature.properties.name;
         if (name) layer.bindTooltip(dom(html`${name}`, "span"), { permanent: true, direction: "center", className: "grid-label", pane: "gridLabels" });

@@ -30,7 +30,9 @@ def test_page_shows_an_alarm_become_a_dispatched_case_live(running_system, brows
     page.wait_for_selector("body[data-ready=true]", timeout=20_000)
     assert page.get_attribute("#current-user", "data-role") == "operator"
     page.wait_for_selector("#live-status[data-state=live]", timeout=20_000)
-    assert page.locator("#map path.leaflet-interactive").count() > 200, "grid polygons are drawn"
+    for level in (2, 3):  # every village and natural village of the town is outlined on the map
+        expected = sum(1 for g in town.grids if int(g.level) == level)
+        expect(page.locator(f"#map path.grid-outline.grid-l{level}")).to_have_count(expected, timeout=10_000)
 
     device = next(d for d in town.devices if d.kind == "smoke")
     host, port = mosquitto_url.rsplit("//", 1)[1].rsplit(":", 1)
