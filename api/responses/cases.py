@@ -183,7 +183,8 @@ class CategoryRead(ReadModel):
     """A category a case can have, and the platform it is routed to."""
 
     code: str
-    label: str
+    label: Annotated[str, Field(description="its Chinese name")]
+    label_en: Annotated[str, Field(description="its English name")]
     platform: Platform
 
 

@@ -79,7 +79,8 @@ def list_categories(store: StoreDep, _who: OpsReader) -> list[dict[str, str]]:
     """List the categories (sub-categories of the active taxonomy) a case can have and the platform of each."""
     with store.read_only() as uow:
         taxonomy, _ = active_taxonomy(versions=uow.taxonomy_versions)
-    return [{"code": c.code, "label": c.zh, "platform": c.platform.value} for c in taxonomy.subcategories.values()]
+    return [{"code": c.code, "label": c.zh, "label_en": c.en, "platform": c.platform.value}
+            for c in taxonomy.subcategories.values()]
 
 
 @router.get("/api/lifecycle", response_model=LifecycleRead)

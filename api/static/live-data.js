@@ -85,7 +85,9 @@ export class PageData {
   }
 
   async loadCategories() {
-    for (const c of (await api.categories()) || []) if (c && c.code) store.categories.set(String(c.code), c.label || c.code);
+    for (const c of (await api.categories()) || []) {
+      if (c && c.code) store.categories.set(String(c.code), { zh: c.label || c.code, en: c.label_en || c.label || c.code });
+    }
   }
 
   async loadCameras() {

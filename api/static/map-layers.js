@@ -7,7 +7,7 @@ import { addStrings, formatNumber, lang, onLangChange, t } from "./i18n.js";
 import { alertIcon, alertTip, gridTip } from "./markers.js";
 import { choroplethColor, classBreaks, debounce, CHOROPLETH_COLORS } from "./map-logic.js";
 import { PLATFORMS, platformColor } from "./labels.js";
-import { gridPathText, store } from "./store.js";
+import { categoryLabel, gridPathText, store } from "./store.js";
 
 addStrings({
   zh: {
@@ -204,7 +204,7 @@ export class LayerPanel {
           </select>
           <select id="heat-category" @change=${(e) => this.heat.set({ category: e.target.value })}>
             <option value="">${t("layers.category.all")}</option>
-            ${categories.map(([code, label]) => html`<option value=${code} ?selected=${this.heat.category === code}>${label}</option>`)}
+            ${categories.map(([code]) => html`<option value=${code} ?selected=${this.heat.category === code}>${categoryLabel(code)}</option>`)}
           </select>
         </span>
       </div>`, this.el);

@@ -1,4 +1,5 @@
 // The page's one copy of what it knows: cases, teams and grids, plus a tiny publish/subscribe.
+import { lang } from "./i18n.js";
 import { isFinished } from "./labels.js";
 
 export const store = {
@@ -111,9 +112,11 @@ export function teamName(id) {
   return t ? t.name : String(id);
 }
 
+/** A category's name in the page's language (its code when the taxonomy does not name it). */
 export function categoryLabel(code) {
   if (!code) return "";
-  return store.categories.get(String(code)) || String(code);
+  const names = store.categories.get(String(code));
+  return (names && names[lang()]) || String(code);
 }
 
 export function isOpen(c) {

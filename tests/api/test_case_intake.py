@@ -99,8 +99,8 @@ def test_categories_are_checked_against_the_active_taxonomy(client: TestClient) 
     case = client.post("/api/cases", json={**CLEAR, "category": "kite_flying"}, headers=operator)
     assert case.status_code == 201, case.text
     assert case.json()["platform"] == "market"
-    codes = {c["code"] for c in client.get("/api/categories", headers=operator).json()}
-    assert "kite_flying" in codes
+    named = {c["code"]: (c["label"], c["label_en"]) for c in client.get("/api/categories", headers=operator).json()}
+    assert named["kite_flying"] == ("放风筝", "Kite flying"), "the page names categories in either language"
 
 
 def test_an_operator_reclassifies_a_triaged_case_and_the_correction_is_kept(client: TestClient) -> None:

@@ -94,6 +94,13 @@ def test_page_speaks_chinese_first_and_shows_urgent_cases_live(running_system, b
     expect(page.locator(f"#case-list li[data-case-id='{calm_id}']")).to_be_attached(timeout=10_000)
     assert "urgent" not in (page.locator(f"#case-list li[data-case-id='{calm_id}']").get_attribute("class") or "")
     expect(page.locator("body")).to_have_attribute("data-chimes", "1")
+    # Category names follow the language too (the taxonomy names each in Chinese and English).
+    names = {c["code"]: c for c in running_system.http.get("/api/categories").json()}["streetlight"]
+    calm_category = page.locator(f"#case-list li[data-case-id='{calm_id}'] .ci-cat")
+    expect(calm_category).to_have_text(names["label"])
+    page.click("#lang-switch button[data-lang=en]")
+    expect(calm_category).to_have_text(names["label_en"])
+    page.click("#lang-switch button[data-lang=zh]")
 
     # Another view asks for a case: the map comes back and the incident panel opens it; its mark is seen.
     page.evaluate(f"document.dispatchEvent(new CustomEvent('gw:select-case', {{ detail: {{ id: {case_id} }} }}))")
