@@ -4,7 +4,7 @@ import { loadScript } from "./load-script.js";
 import { html, render, nothing } from "./vendor/lit-html/lit-html.js";
 import { getJSON } from "./api.js";
 import { addStrings, formatNumber, lang, onLangChange, t } from "./i18n.js";
-import { PLATFORMS } from "./labels.js";
+import { PLATFORMS, healthName } from "./labels.js";
 import { PERIODS, periodLabel, rateText, satisfactionText } from "./queues-logic.js";
 
 const CHART_SCRIPT = "/static/vendor/chart.js/dist/chart.umd.min.js";
@@ -17,9 +17,6 @@ addStrings({
     "dash.cameras": "监控", "dash.sensors": "传感器", "dash.online": "在线", "dash.silent": "失联", "dash.total": "合计",
     "dash.none": "暂无数据", "dash.loading": "加载中…", "dash.failed": "态势加载失败：{e}", "dash.period": "时段",
     "dash.cases": "{n} 件", "dash.outside": "辖区外",
-    "dash.h.ok": "正常", "dash.h.unknown": "未检测", "dash.h.offline": "离线", "dash.h.no_signal": "无信号",
-    "dash.h.frozen": "画面冻结", "dash.h.blurred": "模糊", "dash.h.dark": "过暗", "dash.h.bright": "过亮",
-    "dash.h.color_cast": "偏色", "dash.h.covered": "遮挡", "dash.h.noisy": "噪声",
   },
   en: {
     "dash.received": "Received", "dash.closed": "Closed", "dash.closure_rate": "Closure rate", "dash.on_time_rate": "On time",
@@ -28,9 +25,6 @@ addStrings({
     "dash.cameras": "Cameras", "dash.sensors": "Sensors", "dash.online": "Online", "dash.silent": "Silent", "dash.total": "Total",
     "dash.none": "No data", "dash.loading": "Loading…", "dash.failed": "Dashboard failed to load: {e}", "dash.period": "Period",
     "dash.cases": "{n} cases", "dash.outside": "outside the grids",
-    "dash.h.ok": "OK", "dash.h.unknown": "Not probed", "dash.h.offline": "Offline", "dash.h.no_signal": "No signal",
-    "dash.h.frozen": "Frozen", "dash.h.blurred": "Blurred", "dash.h.dark": "Dark", "dash.h.bright": "Bright",
-    "dash.h.color_cast": "Colour cast", "dash.h.covered": "Covered", "dash.h.noisy": "Noisy",
   },
 });
 
@@ -130,7 +124,7 @@ class DashboardView {
         <div class="dash-panel" data-testid="dash-health"><h3>${t("dash.health")}</h3>
           <h4>${t("dash.cameras")}</h4>
           <ul class="dash-chips">${Object.entries(b?.health?.cameras ?? {}).map(([state, n]) => html`<li class="chip h-${state}"
-            data-testid=${`dash-camera-${state}`} data-value=${n}>${t(`dash.h.${state}`)} <b>${formatNumber(n)}</b></li>`)}</ul>
+            data-testid=${`dash-camera-${state}`} data-value=${n}>${healthName(state)} <b>${formatNumber(n)}</b></li>`)}</ul>
           <h4>${t("dash.sensors")}</h4>
           <ul class="dash-chips">${["online", "silent", "total"].map((k) => html`<li class="chip s-${k}" data-testid=${`dash-sensors-${k}`}
             data-value=${b?.health?.sensors?.[k] ?? ""}>${t(`dash.${k}`)} <b>${formatNumber(b?.health?.sensors?.[k])}</b></li>`)}</ul>

@@ -234,3 +234,21 @@ export function haversine(lon1, lat1, lon2, lat2) {
   const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
   return 2 * r * Math.asin(Math.min(1, Math.sqrt(a)));
 }
+
+// A camera's picture health (video/diagnosis: the probe's verdict), as the dashboard, the map and the panel name it.
+addStrings({
+  zh: { "camera_health.ok": "正常", "camera_health.unknown": "未检测", "camera_health.offline": "离线", "camera_health.no_signal": "无信号",
+        "camera_health.frozen": "画面冻结", "camera_health.blurred": "模糊", "camera_health.dark": "过暗", "camera_health.bright": "过亮",
+        "camera_health.color_cast": "偏色", "camera_health.covered": "遮挡", "camera_health.noisy": "噪声", "camera_health.scene_changed": "场景变化" },
+  en: { "camera_health.ok": "OK", "camera_health.unknown": "Not probed", "camera_health.offline": "Offline", "camera_health.no_signal": "No signal",
+        "camera_health.frozen": "Frozen", "camera_health.blurred": "Blurred", "camera_health.dark": "Dark", "camera_health.bright": "Bright",
+        "camera_health.color_cast": "Colour cast", "camera_health.covered": "Covered", "camera_health.noisy": "Noisy",
+        "camera_health.scene_changed": "Scene changed" },
+});
+
+/** A camera health state's name in the page's language; the state itself when it has none. */
+export function healthName(state) {
+  const key = `camera_health.${state}`;
+  const name = t(key);
+  return name === key ? String(state ?? "") : name;
+}

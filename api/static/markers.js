@@ -3,7 +3,7 @@
 import { html, render, nothing } from "./vendor/lit-html/lit-html.js";
 import { styleMap } from "./vendor/lit-html/directives/style-map.js";
 import { addStrings, formatNumber, formatTime, lang, t } from "./i18n.js";
-import { STATUSES, platformColor, platformInfo } from "./labels.js";
+import { STATUSES, healthName, platformColor, platformInfo } from "./labels.js";
 import { clusterLabel, clusterRadius, dominant } from "./map-logic.js";
 
 addStrings({
@@ -146,7 +146,7 @@ export function cameraColor(status) {
 export function cameraTip(p, distance = "") {
   const facing = p.bearing_deg != null ? ` · ${Math.round(p.bearing_deg)}°/${Math.round(p.fov_deg ?? 0)}°` : "";
   const range = p.range_m != null ? ` · ${Math.round(p.range_m)} m` : "";
-  return dom(html`<strong>${p.name || p.id}</strong><br><span class="muted">${cameraHealth(p)}${facing}${range}</span>${
+  return dom(html`<strong>${p.name || p.id}</strong><br><span class="muted">${healthName(cameraHealth(p))}${facing}${range}</span>${
     distance ? html`<br>${distance}` : nothing}`);
 }
 

@@ -2,7 +2,7 @@
 // DOM is built with textContent only: camera names and URLs come from an imported registry.
 import { api, getBlob } from "./api.js";
 import { addStrings, formatTime, onLangChange, t } from "./i18n.js";
-import { distanceText } from "./labels.js";
+import { distanceText, healthName } from "./labels.js";
 import { cameraHealth, cameraHealthClass } from "./markers.js";
 
 addStrings({
@@ -177,7 +177,7 @@ export class CaseVideo {
     li.dataset.health = status;
     if (healthy === false) li.classList.add("unhealthy");
     li.append(node("i", `cam-dot ${cls}`), node("span", "cam-name", camera.name || camera.id),
-      node("span", `cam-status ${cls}`, status));
+      node("span", `cam-status ${cls}`, healthName(status)));
     if (turn_to_deg != null) li.append(node("span", "cam-turn", t("video.turn", { deg: Math.round(turn_to_deg) })));
     li.append(node("span", "cam-dist", distanceText(distance_m)));
     return li;

@@ -107,7 +107,7 @@ def test_the_incident_panel_shows_the_covering_camera_live_and_its_snapshot(vide
     assert page.locator("#case-cameras li[data-camera-id]").first.get_attribute("data-camera-id") == CAMERA, \
         "the healthy camera comes first, as the API ranks it"
     assert row.get_attribute("data-health") == "ok"
-    assert row.locator(".cam-status.ok").inner_text() == "ok"
+    assert row.locator(".cam-status.ok").inner_text() == "正常", "the health reads in the page's language (Chinese)"
 
     # The snapshot taken at opening, fetched with the token and shown from a blob.
     thumb = page.locator(f"#case-snapshots figure[data-camera-id='{CAMERA}'] img")

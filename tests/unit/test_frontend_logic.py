@@ -64,3 +64,18 @@ def test_the_page_preloads_every_module_it_imports() -> None:
     static = FRONTEND_TESTS.parent.parent / "api" / "static"
     preloaded = re.findall(r'<link rel="modulepreload" href="/static/([^"]+)">', (static / "index.html").read_text())
     assert sorted(preloaded) == sorted(page_modules(static)[1:])
+
+
+STRING_KEY = re.compile(r'"([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)":\s*["`]')
+
+
+def test_no_two_modules_register_the_same_string_key() -> None:
+    # Each module registers its own strings (i18n.addStrings) and a later one wins: a key used twice silently shows
+    # another module's text (camera health "ok" once read "服务正常 · {store}" in the incident panel).
+    static = FRONTEND_TESTS.parent.parent / "api" / "static"
+    owners: dict[str, set[str]] = {}
+    for path in static.glob("*.js"):
+        for key in set(STRING_KEY.findall(path.read_text())):
+            owners.setdefault(key, set()).add(path.name)
+    shared = {key: sorted(files) for key, files in owners.items() if len(files) > 1}
+    assert shared == {}, shared
