@@ -107,7 +107,11 @@ on("case-changed", ({ case: c, isNew }) => {
 onViewChange((name) => {
   if (name === "map" && cmap.map) requestAnimationFrame(() => cmap.map.invalidateSize());
 });
-onLangChange(() => detail.rerender());
+onLangChange(() => {
+  detail.rerender();
+  // Longer labels may wrap the top bar onto a second row: the map's box changes without a window resize.
+  if (cmap.map) requestAnimationFrame(() => cmap.map.invalidateSize());
+});
 
 // ---- initial load --------------------------------------------------------------------------
 
