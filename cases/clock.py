@@ -100,7 +100,10 @@ def apply_clock(case: Case, changes: dict[str, Any], *, rules: ClockRules | None
     if step != case.due_step or action in (Action.REPORT, Action.REOPEN):
         # A new step: a new deadline, and supervision starts over (its reminders were about the old one).
         start = (dispatched_at or at) if step == "handle" else at
-        changes.update(due_step=step, due_at=step_due(rules, case.category, step, start), supervision_level=0)
+        due = step_due(rules, case.category, step, start)
+        if step and case.external_due_at is not None and (due is None or due > case.external_due_at):
+            due = case.external_due_at  # the city's deadline bounds every step of a case it handed down
+        changes.update(due_step=step, due_at=due, supervision_level=0)
     if status is S.HANDLED and case.handled_at is None:
         deadline = case.due_at if case.due_step == "handle" else None
         changes.update(handled_at=at, on_time=None if deadline is None else at <= deadline,

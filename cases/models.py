@@ -92,6 +92,8 @@ class Case:
     due_at: datetime | None = None
     # The reporter must hear back by then (5 working days, seed 003).
     feedback_due_at: datetime | None = None
+    # A deadline set from outside (the city's, for a case it handed down, 交办): no step is due later than it.
+    external_due_at: datetime | None = None
     # Stamped once, for assessment: when the lead fed back and closed, working hours from report to handled,
     # and whether handling met the handle limit.
     handled_at: datetime | None = None

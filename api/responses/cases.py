@@ -45,6 +45,8 @@ class CaseRead(ReadModel):
     due_at: Annotated[Instant | None, Field(description="when due_step is due; null: no limit")] = None
     feedback_due_at: Annotated[Instant | None, Field(description="the reporter must hear back by then "
                                                                 "(5 working days at most)")] = None
+    external_due_at: Annotated[Instant | None, Field(description="a deadline set from outside (the city's, for a "
+                                                                "case it handed down): no step is due later")] = None
     overdue: Annotated[bool | None, Field(description="due_at has passed (null: the answer is not about now)")] = None
     supervision_level: Annotated[int, Field(ge=0, le=4, description="0 none, 1 due soon, 2 overdue, 3 escalated to "
                                                                    "the platform head, 4 to the leader")] = 0

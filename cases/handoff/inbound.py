@@ -127,7 +127,7 @@ def _handdown(work: HandoffWork, *, locator: Locator, handdown: Handdown, at: da
         actor=CITY_ACTOR, role=CITY_ROLE, at=at, case_clock=case_clock)
     case = opened.case
     if handdown.due_at is not None:
-        case = replace(case, due_at=handdown.due_at, due_step=HANDDOWN_DUE_STEP)
+        case = replace(case, due_at=handdown.due_at, due_step=HANDDOWN_DUE_STEP, external_due_at=handdown.due_at)
     data = {"city_ref": handdown.city_ref, "message_id": handdown.message_id,
             "due_at": None if handdown.due_at is None else handdown.due_at.isoformat()}
     _note(work, case, action=CITY_HANDDOWN, at=at, data=data, attachments=handdown.attachments,

@@ -22,7 +22,7 @@ from storage.values import BBox, page
 _WRITTEN = ("title", "category", "source", "status", "platform", "lon", "lat", "grid_path", "created_at", "updated_at",
             "description", "reporter", "reporter_phone", "alert_id", "satisfaction", "merged_into", "priority", "department", "due_step", "due_at",
             "feedback_due_at", "handled_at", "closed_at", "handling_wh", "on_time", "confidence", "triage",
-            "supervision_level")
+            "supervision_level", "external_due_at")
 _SELECT = f"SELECT id, version, {', '.join(_WRITTEN)} FROM cases"
 _EVENT_SELECT = ("SELECT id, case_id, action, actor, role, at, from_status, to_status, note, data, attachments"
                  " FROM case_events")
@@ -80,7 +80,8 @@ class SqlCaseRepository:
                     handled_at=d.optional_time_from_db(row["handled_at"]),
                     closed_at=d.optional_time_from_db(row["closed_at"]), handling_wh=row["handling_wh"],
                     on_time=None if row["on_time"] is None else bool(row["on_time"]), confidence=row["confidence"],
-                    triage=bool(row["triage"]), supervision_level=row["supervision_level"])
+                    triage=bool(row["triage"]), supervision_level=row["supervision_level"],
+                    external_due_at=d.optional_time_from_db(row["external_due_at"]))
 
     def _values(self, case: Case) -> tuple[Any, ...]:
         d = self._d
@@ -93,7 +94,8 @@ class SqlCaseRepository:
                 d.optional_time_to_db(case.feedback_due_at, where=f"{where}.feedback_due_at"),
                 d.optional_time_to_db(case.handled_at, where=f"{where}.handled_at"),
                 d.optional_time_to_db(case.closed_at, where=f"{where}.closed_at"), case.handling_wh, case.on_time,
-                case.confidence, case.triage, case.supervision_level)
+                case.confidence, case.triage, case.supervision_level,
+                d.optional_time_to_db(case.external_due_at, where=f"{where}.external_due_at"))
 
     def _event(self, row: Any) -> CaseEvent:
         return CaseEvent(id=row["id"], case_id=row["case_id"], action=row["action"], actor=row["actor"],

@@ -140,6 +140,22 @@ def test_a_handed_down_case_is_opened_located_routed_and_due_when_the_city_says(
     assert cases["total"] == 1
 
 
+def test_the_citys_deadline_bounds_every_later_step_of_a_handed_down_case(client: TestClient, store: Store) -> None:
+    # An hour after T0: sooner than any of the taxonomy's step limits, so each later step keeps the city's date.
+    city_due = T0 + timedelta(hours=1)
+    body = send(client, {"kind": "handdown", "message_id": "m-11", "city_ref": "SZ-JB-2024-032", "title": "占道经营",
+                         "category": "city_appearance", "lon": 120.0, "lat": 32.3,
+                         "due_at": city_due.isoformat()}).json()
+    operator = login(client, "operator")
+    accepted = client.post(f"/api/cases/{body['case_id']}/actions/accept", headers=operator, json={})
+    assert accepted.status_code == 200, accepted.text
+    with store.read_only() as uow:
+        stored = uow.cases.get(body["case_id"])
+    assert stored is not None and stored.external_due_at == city_due
+    assert stored.due_step != "handle" and stored.due_at == city_due, "the taxonomy's limit replaced the city's"
+    assert case(client, body["case_id"])["external_due_at"] is not None
+
+
 @pytest.mark.parametrize("change", [
     {"tamper": b" "}, {"secret": "not-the-city"}, {"headers": {}},
     {"signed_at": T0 - timedelta(minutes=5, seconds=1)}, {"signed_at": T0 + timedelta(minutes=6)},
