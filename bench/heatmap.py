@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from collections import Counter
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import psycopg  # noqa: E402
 
 from bench.locate_postgis import scratch_database  # noqa: E402
+from bench.timing import best_of_with_answer  # noqa: E402
 from cases.spatial_stats import BinPlane, StatsOf  # noqa: E402
 from storage import open_store  # noqa: E402
 from town.generate import generate_town  # noqa: E402
@@ -38,14 +37,6 @@ INSERT = ("INSERT INTO cases (title, category, source, status, platform, lon, la
           " SELECT 'bench', c, 'grid_staff', 'reported', 'governance', x, y, ARRAY['T']::text[], t, t, '', '', ''"
           " FROM unnest(%s::float8[], %s::float8[], %s::timestamptz[], %s::text[]) AS u(x, y, t, c)")
 
-
-def _best_of(runs: int, work: Callable[[], object]) -> tuple[float, object]:
-    best, answer = float("inf"), None
-    for _ in range(runs):
-        started = time.perf_counter()
-        answer = work()
-        best = min(best, time.perf_counter() - started)
-    return best, answer
 
 
 def main() -> None:
@@ -75,14 +66,14 @@ def main() -> None:
                 conn.execute(INSERT, (xs.tolist(), ys.tolist(), times, categories))
                 conn.execute("ANALYZE cases")
             with store.read_only() as uow:
-                heat_s, heat = _best_of(args.runs, lambda: uow.spatial_stats.heatmap(
+                heat_s, heat = best_of_with_answer(args.runs, lambda: uow.spatial_stats.heatmap(
                     of=StatsOf.CASES, since=since, until=until, cell_m=args.cell_m, bbox=bbox))
-                grid_s, _ = _best_of(args.runs, lambda: uow.spatial_stats.counts_by_grid(
+                grid_s, _ = best_of_with_answer(args.runs, lambda: uow.spatial_stats.counts_by_grid(
                     of=StatsOf.CASES, since=since, until=until))
                 db = uow.cases._db  # the baseline runs on the same connection and transaction
                 clause, params = db.dialect.point_in_bbox(bbox)
                 count_sql = f"SELECT count(*) FROM cases WHERE created_at >= ? AND created_at < ? AND {clause}"
-                count_s, counted = _best_of(args.runs, lambda: db.scalar(count_sql, [since, until, *params]))
+                count_s, counted = best_of_with_answer(args.runs, lambda: db.scalar(count_sql, [since, until, *params]))
         finally:
             store.close()
 

@@ -17,7 +17,6 @@ import math
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from access.models import Role  # noqa: E402
 from access.service import create_user  # noqa: E402
 from api.app import create_app  # noqa: E402
 from bench.locate_postgis import scratch_database  # noqa: E402
+from bench.timing import best_of_with_answer  # noqa: E402
 from cases.lifecycle import FINISHED  # noqa: E402
 from gridwatch.towns import load_town  # noqa: E402
 from storage import open_store  # noqa: E402
@@ -45,14 +45,6 @@ INSERT = ("INSERT INTO cases (title, category, source, status, platform, lon, la
           " SELECT 'bench case', 'litter', 'grid_staff', s, p, x, y, ARRAY['T']::text[], now(), now(), '', '', ''"
           " FROM unnest(%s::float8[], %s::float8[], %s::text[], %s::text[]) AS u(x, y, s, p)")
 
-
-def _best_of(runs: int, work: Callable[[], object]) -> tuple[float, object]:
-    best, answer = float("inf"), None
-    for _ in range(runs):
-        started = time.perf_counter()
-        answer = work()
-        best = min(best, time.perf_counter() - started)
-    return best, answer
 
 
 def _view(lon: float, lat: float, zoom: float) -> str:
@@ -106,7 +98,7 @@ def main() -> None:
                 token = http.post("/api/auth/token", data={"username": "op", "password": PASSWORD}).json()
                 http.headers["Authorization"] = f"Bearer {token['access_token']}"
                 for name, (bbox, zoom) in views.items():
-                    seconds, answer = _best_of(args.runs, lambda b=bbox, z=zoom: http.get(
+                    seconds, answer = best_of_with_answer(args.runs, lambda b=bbox, z=zoom: http.get(
                         "/api/map/cases", params={"bbox": b, "zoom": z}))
                     assert answer.status_code == 200, answer.text  # type: ignore[attr-defined]
                     body = answer.json()  # type: ignore[attr-defined]
@@ -120,7 +112,7 @@ def main() -> None:
                 db = uow.cases._db  # the baseline runs on the store's own connection
                 finished = sorted(str(s) for s in FINISHED)
                 sql = f"SELECT id, lon, lat FROM cases WHERE status NOT IN ({', '.join('?' * len(finished))})"
-                plain_s, rows = _best_of(args.runs, lambda: db.execute(sql, finished).fetchall())
+                plain_s, rows = best_of_with_answer(args.runs, lambda: db.execute(sql, finished).fetchall())
                 plain_bytes = len(json.dumps([{"id": r["id"], "lon": r["lon"], "lat": r["lat"]} for r in rows],  # type: ignore[union-attr]
                                              separators=(",", ":")))
         finally:
