@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.gzip import GZipMiddleware, GZipResponder, IdentityResponder
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -57,13 +57,31 @@ class CompressionMiddleware(GZipMiddleware):
         super().__init__(app, minimum_size=minimum_size, compresslevel=compresslevel)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _accepts_gzip(Headers(scope=scope).get("accept-encoding", "")):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        send = _vary_on_encoding(send)
+        if not _accepts_gzip(Headers(scope=scope).get("accept-encoding", "")):
             await self.app(scope, receive, send)
             return
         responder: IdentityResponder = _AllowlistGZipResponder(
             self.app, self.minimum_size, compresslevel=self.compresslevel,
             thread_minimum_size=self.thread_minimum_size, exclude_content_types=self.exclude_content_types)
         await responder(scope, receive, send)
+
+
+def _vary_on_encoding(send: Send) -> Send:
+    """Wrap send so every compressible answer says it varies by Accept-Encoding, gzipped or not (shared caches)."""
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableHeaders(raw=message.setdefault("headers", []))
+            varies = "accept-encoding" in headers.get("vary", "").lower()
+            if not varies and is_compressible(headers.get("content-type", "")):
+                headers.add_vary_header("Accept-Encoding")
+        await send(message)
+
+    return sending
 
 
 def _accepts_gzip(accept_encoding: str) -> bool:

@@ -90,6 +90,9 @@ def test_small_answers_and_refusals_of_gzip_stay_plain(busy_town: str) -> None:
         small = client.get("/healthz", headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in refused.headers
     assert "content-encoding" not in small.headers and len(small.content) < 1024
+    # Plain or gzipped, a compressible answer varies by Accept-Encoding: a shared cache must not mix the two.
+    for answer in (refused, small):
+        assert "accept-encoding" in answer.headers.get("vary", "").lower(), answer.headers
 
 
 def test_only_text_like_types_are_compressed_and_never_live_streams() -> None:
