@@ -101,8 +101,10 @@ def apply_clock(case: Case, changes: dict[str, Any], *, rules: ClockRules | None
         # A new step: a new deadline, and supervision starts over (its reminders were about the old one).
         start = (dispatched_at or at) if step == "handle" else at
         due = step_due(rules, case.category, step, start)
-        if step and case.external_due_at is not None and (due is None or due > case.external_due_at):
-            due = case.external_due_at  # the city's deadline bounds every step of a case it handed down
+        if due is not None and case.external_due_at is not None and due > case.external_due_at:
+            # The city's deadline bounds every step with a limit of a case it handed down (a step without one,
+            # such as waiting for verification, stays without one, as for any case).
+            due = case.external_due_at
         changes.update(due_step=step, due_at=due, supervision_level=0)
     if status is S.HANDLED and case.handled_at is None:
         deadline = case.due_at if case.due_step == "handle" else None
