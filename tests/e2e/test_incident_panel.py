@@ -190,7 +190,11 @@ def test_a_stale_page_shows_the_servers_refusal_and_a_reason_is_required(panel_s
     expect(page.locator("#action-error")).to_contain_text("理由")
     assert page.locator("#case-detail").get_attribute("data-status") == "reported"
 
-    # Someone else accepts the case meanwhile: this page's accept carries the old version and gets a 409.
+    # Someone else accepts the case meanwhile: this page's accept carries the old version and gets a 409. The page's
+    # live stream is cut first (and kept from reconnecting), or the feed could bring the new version before the click.
+    page.route("**/api/events/stream**", lambda route: route.abort())
+    page.evaluate("document.dispatchEvent(new CustomEvent('gw:drop-stream'))")
+    expect(page.locator("#live-status")).not_to_have_attribute("data-state", "live", timeout=10_000)
     with httpx.Client(base_url=panel_system.base_url, timeout=10) as http:
         token = http.post("/api/auth/token", data={"username": OPERATOR, "password": PASSWORD}).json()["access_token"]
         other = http.post(f"/api/cases/{panel_system.case_id}/actions/accept", json={},
